@@ -1,0 +1,81 @@
+# Sayr's two commands are `make run` and `make test`; both install what they need first.
+# The site is built with plain cargo + wasm-bindgen + wasm-opt (no cargo-leptos needed);
+# `make dev` is the cargo-leptos developer loop and installs it on first use.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+ROOT := $(CURDIR)
+export CARGO_TARGET_DIR ?= $(ROOT)/target
+NAME := sayr
+SITE := $(ROOT)/target/site
+PKG := $(SITE)/pkg
+WASM_BINDGEN_VERSION := 0.2.130
+CARGO_LEPTOS_VERSION := 0.3.10
+NODE_BIN := $(ROOT)/end2end/node_modules/.bin
+export LEPTOS_SITE_ROOT := $(SITE)
+export LEPTOS_OUTPUT_NAME := $(NAME)
+export LEPTOS_SITE_PKG_DIR := pkg
+
+.PHONY: run test dev tools rust-tools node-tools browser site server unit e2e clean bench
+
+## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
+run: tools site server
+	$(CARGO_TARGET_DIR)/release/$(NAME) serve
+
+## test: unit and integration tests (SQLite; PostgreSQL/Redis when SAYR_TEST_* are set), then Chromium
+test: tools site
+	@[ -n "$${SAYR_TEST_DATABASE_URL:-}" ] || echo "SKIPPED: the PostgreSQL runs of the integration tests (set SAYR_TEST_DATABASE_URL to run them)"
+	cargo test --workspace --locked
+	$(MAKE) e2e
+
+## dev: cargo leptos watch (installs cargo-leptos $(CARGO_LEPTOS_VERSION) on first use, ~40 min)
+dev: tools
+	@command -v cargo-leptos >/dev/null && cargo leptos --version | grep -q "$(CARGO_LEPTOS_VERSION)" \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	PATH="$(NODE_BIN):$$PATH" LEPTOS_ENV=DEV cargo leptos watch
+
+tools: rust-tools node-tools browser
+
+rust-tools:
+	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+node-tools:
+	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d end2end/node_modules/playwright-core ] \
+	  || (cd end2end && npm ci --no-audit --no-fund)
+
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: apt-get install chromium (needed by the browser tests)"; fi; }
+
+## site: the hydrating WASM bundle, stylesheet and assets in target/site
+site: rust-tools node-tools
+	cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --locked
+	mkdir -p $(PKG)
+	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name $(NAME) \
+	  $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/frontend.wasm
+	$(NODE_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  $(PKG)/$(NAME)_bg.wasm -o $(PKG)/$(NAME)_bg.wasm
+	cp style/main.css $(PKG)/$(NAME).css
+	cp -r public/. $(SITE)/
+	for f in $(PKG)/$(NAME)_bg.wasm $(PKG)/$(NAME).js $(PKG)/$(NAME).css; do \
+	  gzip -9 -k -f $$f; \
+	  if command -v brotli >/dev/null; then brotli -q 11 -f -k $$f; fi; \
+	done
+
+server:
+	cargo build -p server --release --locked
+
+## e2e: browser tests against a real sayr (debug build) and the built site
+e2e:
+	cargo build -p server --bin $(NAME) --locked
+	cd end2end && SAYR_BIN=$(CARGO_TARGET_DIR)/debug/$(NAME) npm test
+
+## bench: see BENCHMARKS.md
+bench: tools site server
+	bash end2end/bench.sh
+
+clean:
+	rm -rf target/site data

@@ -1,0 +1,69 @@
+//! Server functions: each reads its input, finds the actor and calls one domain service.
+
+mod auth;
+mod board;
+mod orgs;
+
+pub use auth::{Login, Logout, Signup, login, logout, signup};
+pub use board::{BoardData, CreateTask, create_task, load_board};
+pub use orgs::{CreateOrg, HomeData, create_org, load_home};
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    //! What every server function needs from the request.
+    use domain::service::{Actor, DomainError, Services};
+    use http::StatusCode;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    pub fn services() -> Result<Services, ServerFnError> {
+        use_context::<Services>().ok_or_else(|| ServerFnError::new("services are not configured"))
+    }
+
+    /// The actor the server's middleware resolved for this request.
+    pub fn actor() -> Actor {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Actor>().cloned())
+            .unwrap_or_else(Actor::anonymous)
+    }
+
+    pub fn client_info() -> domain::service::ClientInfo {
+        let parts = use_context::<http::request::Parts>();
+        domain::service::ClientInfo {
+            ip: None,
+            user_agent: parts
+                .as_ref()
+                .and_then(|p| p.headers.get(http::header::USER_AGENT))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+        }
+    }
+
+    /// Sets the response status that matches the error and turns it into a message.
+    pub fn fail(e: DomainError) -> ServerFnError {
+        let status = match &e {
+            DomainError::NotFound => StatusCode::NOT_FOUND,
+            DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
+            DomainError::Invalid(_) => StatusCode::BAD_REQUEST,
+            DomainError::Conflict { .. } => StatusCode::CONFLICT,
+            DomainError::Gone(_) => StatusCode::GONE,
+            DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.set_status(status);
+        }
+        ServerFnError::ServerError(e.user_message())
+    }
+
+    /// Sets (or clears) the session cookie on the response.
+    pub fn set_session_cookie(token: Option<&str>, secure: bool) {
+        let cookie = domain::service::session::cookie(token, secure);
+        if let (Some(res), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            http::HeaderValue::from_str(&cookie),
+        ) {
+            res.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+}

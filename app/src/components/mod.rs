@@ -1,0 +1,5 @@
+//! Widgets shared by pages.
+
+mod header;
+
+pub use header::Header;

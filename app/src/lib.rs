@@ -1,0 +1,52 @@
+//! The web app: routes, pages, components and thin server functions. Rendered on the server
+//! and hydrated in the browser (feature `hydrate`).
+
+pub mod api;
+mod components;
+mod pages;
+pub mod realtime;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let css = format!("/pkg/{}.css", options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <title>"Sayr"</title>
+                <link rel="stylesheet" href=css/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The routes.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <components::Header/>
+            <main>
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::Home/>
+                    <Route path=path!("/login") view=pages::Login/>
+                    <Route path=path!("/signup") view=pages::Signup/>
+                    <Route path=path!("/orgs/:slug/tasks") view=pages::Board/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

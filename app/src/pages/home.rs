@@ -1,0 +1,64 @@
+use crate::api::{CreateOrg, Logout, load_home};
+use crate::pages::error_text;
+use leptos::prelude::*;
+
+/// Home: my organizations and a form to create one; or the way in.
+#[component]
+pub fn Home() -> impl IntoView {
+    let create = ServerAction::<CreateOrg>::new();
+    let logout = ServerAction::<Logout>::new();
+    let home = Resource::new(|| (), |_| load_home());
+
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let data = home.await.map_err(|e| error_text(&e));
+                match data {
+                    Err(message) => view! { <p class="error">{message}</p> }.into_any(),
+                    Ok(data) => match data.user {
+                        None => view! {
+                            <section class="hero">
+                                <h1>"Project management your users can see."</h1>
+                                <p>"Work on tasks with your team; show your public what you choose, live."</p>
+                                <p class="actions">
+                                    <a class="button primary" href="/signup">"Create an account"</a>
+                                    <a class="button" href="/login">"Sign in"</a>
+                                </p>
+                            </section>
+                        }.into_any(),
+                        Some(user) => view! {
+                            <section class="home">
+                                <div class="row spread">
+                                    <h1>"Your organizations"</h1>
+                                    <ActionForm action=logout>
+                                        <span class="muted">{user.name.clone()}" · "</span>
+                                        <button type="submit" class="link">"Sign out"</button>
+                                    </ActionForm>
+                                </div>
+                                <ul class="orgs" data-testid="org-list">
+                                    {data.orgs.iter().map(|org| {
+                                        let href = format!("/orgs/{}/tasks", org.slug);
+                                        view! {
+                                            <li><a href=href>
+                                                <span class="key">{org.short_id.clone()}</span>
+                                                {org.name.clone()}
+                                            </a></li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                <h2>"New organization"</h2>
+                                <ActionForm action=create attr:class="stack" attr:data-testid="new-org-form">
+                                    <label>"Name" <input name="name" required maxlength="80"/></label>
+                                    <label>"Slug (URL)" <input name="slug" required pattern="[a-z0-9](-?[a-z0-9])*" minlength="2" maxlength="48"/></label>
+                                    <label>"Short id (e.g. ABC)" <input name="short_id" required pattern="[A-Z]{1,3}" maxlength="3"/></label>
+                                    <button type="submit" class="button primary">"Create"</button>
+                                </ActionForm>
+                                {move || create.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+                            </section>
+                        }.into_any(),
+                    },
+                }
+            })}
+        </Transition>
+    }
+}

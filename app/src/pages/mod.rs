@@ -1,0 +1,35 @@
+//! One module per route.
+
+mod auth;
+mod board;
+mod home;
+
+pub use auth::{Login, Signup};
+pub use board::Board;
+pub use home::Home;
+
+use leptos::prelude::*;
+
+/// Any route we do not have.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="empty">
+            <h1>"Not found"</h1>
+            <p>"There is nothing here, or you may not see it."</p>
+            <a href="/">"Go home"</a>
+        </section>
+    }
+}
+
+/// The message of a failed server call, without the transport's prefix.
+pub(crate) fn error_text(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(m) => m.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,64 @@
+use crate::{OrgId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Which task fields the public may set when submitting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PublicTaskFields {
+    pub labels: bool,
+    pub category: bool,
+    pub priority: bool,
+}
+
+/// What the org shows to people outside it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OrgSettings {
+    /// The public page and the `public` realtime room are on.
+    pub public_page: bool,
+    /// Visitors may vote, comment and submit.
+    pub public_actions: bool,
+    pub public_task_fields: PublicTaskFields,
+}
+
+/// An organization. Non-members get the same shape with `createdBy` and `settings`
+/// emptied (see `Org::public_view`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Org {
+    pub id: OrgId,
+    pub name: String,
+    pub slug: String,
+    pub short_id: String,
+    pub description: String,
+    pub settings: OrgSettings,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Org {
+    /// The fields anyone may see when the public page is on.
+    pub fn public_view(&self) -> Org {
+        Org {
+            created_by: None,
+            settings: OrgSettings {
+                public_page: self.settings.public_page,
+                public_actions: self.settings.public_actions,
+                public_task_fields: self.settings.public_task_fields,
+            },
+            ..self.clone()
+        }
+    }
+}
+
+/// The raw input for creating an org; `service::org::create` parses it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewOrg {
+    pub name: String,
+    pub slug: String,
+    pub short_id: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}

@@ -1,0 +1,125 @@
+use crate::{OrgId, TaskId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? } default $default:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self { $name::$default }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!("must be one of: {}", [$($text),+].join(", "))),
+                }
+            }
+        }
+    };
+}
+
+string_enum!(/// Where a task stands.
+    TaskStatus { Backlog = "backlog", Todo = "todo", InProgress = "in-progress", Done = "done", Canceled = "canceled" } default Backlog);
+string_enum!(/// How much a task matters.
+    TaskPriority { None = "none", Low = "low", Medium = "medium", High = "high", Urgent = "urgent" } default None);
+string_enum!(/// Who may see a task or label.
+    Visibility { Public = "public", Private = "private" } default Private);
+
+impl TaskStatus {
+    /// A human label for the board's columns.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Backlog => "Backlog",
+            TaskStatus::Todo => "Todo",
+            TaskStatus::InProgress => "In progress",
+            TaskStatus::Done => "Done",
+            TaskStatus::Canceled => "Canceled",
+        }
+    }
+}
+
+/// A task as the contract's Task JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    pub id: TaskId,
+    pub org_id: OrgId,
+    pub number: i64,
+    /// `ABC-42`: the org's short id and the number.
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    pub status: TaskStatus,
+    pub priority: TaskPriority,
+    pub visibility: Visibility,
+    pub parent_number: Option<i64>,
+    pub vote_count: i64,
+    pub comment_count: i64,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Task {
+    /// What a non-member may see of a public task.
+    pub fn public_view(&self) -> Task {
+        Task {
+            created_by: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// The raw input for creating a task; `service::task::create` parses it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewTask {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub status: Option<TaskStatus>,
+    #[serde(default)]
+    pub priority: Option<TaskPriority>,
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_read_and_write_their_contract_names() {
+        for status in TaskStatus::ALL {
+            assert_eq!(status.as_str().parse::<TaskStatus>(), Ok(*status));
+            let json = serde_json::to_string(status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
+        assert_eq!("in-progress".parse(), Ok(TaskStatus::InProgress));
+        assert!("doing".parse::<TaskStatus>().is_err());
+    }
+}

@@ -1,0 +1,137 @@
+//! The permission model: grouped booleans held by teams; a member's permissions are the
+//! union over their teams ("most permissive wins"), and `administrator` implies all.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! group {
+    ($(#[$doc:meta])* $name:ident { $($field:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase", default)]
+        pub struct $name { $(pub $field: bool),+ }
+
+        impl $name {
+            fn union(self, other: Self) -> Self {
+                Self { $($field: self.$field || other.$field),+ }
+            }
+            fn all() -> Self {
+                Self { $($field: true),+ }
+            }
+        }
+    };
+}
+
+group!(/// Running the org.
+    AdminPermissions { administrator, manage_members, manage_teams, manage_settings });
+group!(/// Labels, categories, views, releases.
+    ContentPermissions { manage_labels, manage_categories, manage_views, manage_releases });
+group!(/// Working on tasks.
+    TaskPermissions { create, edit_any, delete_any, assign, change_status, change_priority });
+group!(/// Keeping the public side civil.
+    ModerationPermissions { manage_comments, approve_submissions, manage_votes });
+
+/// A full set of permissions, as a team holds it and as the API reports it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PermissionSet {
+    pub admin: AdminPermissions,
+    pub content: ContentPermissions,
+    pub tasks: TaskPermissions,
+    pub moderation: ModerationPermissions,
+}
+
+impl PermissionSet {
+    /// Everything: administrators, org creators and site admins.
+    pub fn all() -> Self {
+        Self {
+            admin: AdminPermissions::all(),
+            content: ContentPermissions::all(),
+            tasks: TaskPermissions::all(),
+            moderation: ModerationPermissions::all(),
+        }
+    }
+
+    /// What a member in no team may do.
+    pub fn member_defaults() -> Self {
+        Self {
+            tasks: TaskPermissions {
+                create: true,
+                change_status: true,
+                change_priority: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    /// The union of two sets; `administrator` anywhere makes the result everything.
+    pub fn union(self, other: Self) -> Self {
+        let merged = Self {
+            admin: self.admin.union(other.admin),
+            content: self.content.union(other.content),
+            tasks: self.tasks.union(other.tasks),
+            moderation: self.moderation.union(other.moderation),
+        };
+        if merged.admin.administrator {
+            Self::all()
+        } else {
+            merged
+        }
+    }
+
+    /// A member's effective permissions from the sets of their teams.
+    pub fn effective<I: IntoIterator<Item = PermissionSet>>(team_sets: I) -> Self {
+        let mut teams = team_sets.into_iter().peekable();
+        if teams.peek().is_none() {
+            return Self::member_defaults();
+        }
+        teams.fold(Self::default(), Self::union)
+    }
+
+    /// Whether any admin permission is held (the `admin` realtime room).
+    pub fn any_admin(&self) -> bool {
+        let a = self.admin;
+        a.administrator || a.manage_members || a.manage_teams || a.manage_settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_member_in_no_team_gets_the_defaults() {
+        let p = PermissionSet::effective([]);
+        assert!(p.tasks.create && p.tasks.change_status && p.tasks.change_priority);
+        assert!(!p.tasks.assign && !p.tasks.edit_any && !p.admin.manage_settings);
+    }
+
+    #[test]
+    fn most_permissive_wins_across_teams() {
+        let mut a = PermissionSet::default();
+        a.tasks.assign = true;
+        let mut b = PermissionSet::default();
+        b.content.manage_labels = true;
+        let p = PermissionSet::effective([a, b]);
+        assert!(p.tasks.assign && p.content.manage_labels);
+        assert!(
+            !p.tasks.create,
+            "a member in teams gets only what the teams hold"
+        );
+    }
+
+    #[test]
+    fn administrator_implies_everything() {
+        let mut a = PermissionSet::default();
+        a.admin.administrator = true;
+        assert_eq!(PermissionSet::effective([a]), PermissionSet::all());
+    }
+
+    #[test]
+    fn missing_keys_read_as_false() {
+        let p: PermissionSet = serde_json::from_str(r#"{"tasks":{"create":true}}"#).unwrap();
+        assert!(p.tasks.create && !p.tasks.assign && !p.admin.administrator);
+        let json = serde_json::to_value(PermissionSet::all()).unwrap();
+        assert_eq!(json["admin"]["manageSettings"], true);
+    }
+}

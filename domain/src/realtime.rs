@@ -1,0 +1,303 @@
+//! The WebSocket protocol's messages (`shared/spec/realtime.md`), shared by the hub, the
+//! browser client and test clients.
+
+use crate::model::Task;
+use crate::{OrgId, TaskId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The part of an org a socket listens to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// Anyone, when the org's public page is on: public items as public DTOs.
+    Public,
+    /// Members.
+    Tasks,
+    /// Members with an admin permission, and site admins.
+    Admin,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Public => "public",
+            Channel::Tasks => "tasks",
+            Channel::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who a server message is addressed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Scope {
+    Individual,
+    Channel,
+    Public,
+}
+
+/// The envelope's `meta`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Meta {
+    /// Milliseconds since the epoch when the server sent the message.
+    pub ts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<OrgId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// On PING: the last measured round trip, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_latency: Option<u64>,
+}
+
+/// Error codes of ERROR messages.
+pub mod codes {
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const ALREADY_SUBSCRIBED: &str = "already_subscribed";
+    pub const WAITING_ROOM: &str = "waiting_room";
+    pub const SLOW_DOWN: &str = "slow_down";
+    pub const RATE_LIMITED: &str = "rate_limited";
+    pub const BAD_MESSAGE: &str = "bad_message";
+}
+
+/// Who joined or left a room.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Presence {
+    pub ws_client_id: String,
+    /// The user id, or "ANONYMOUS".
+    pub client_id: String,
+    pub org_id: OrgId,
+    pub channel: Channel,
+}
+
+/// The typed body of a server message: its `type` and `data`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    content = "data",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+pub enum ServerEvent {
+    ConnectionStatus {
+        authenticated: bool,
+        ws_client_id: String,
+    },
+    Subscribed {
+        org_id: OrgId,
+        channel: Channel,
+    },
+    UserSubscribed(Presence),
+    UserUnsubscribed(Presence),
+    WaitingRoom {
+        message: String,
+    },
+    Ping {},
+    Error {
+        message: String,
+        code: String,
+    },
+    Disconnected {
+        reason: String,
+    },
+    CreateTask(Task),
+    UpdateTask(Task),
+    DeleteTask {
+        id: TaskId,
+        number: i64,
+    },
+}
+
+/// One text frame from the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerMessage {
+    #[serde(flatten)]
+    pub event: ServerEvent,
+    pub scope: Scope,
+    pub meta: Meta,
+}
+
+/// One text frame from a client. `orgId` stays a string: a malformed id is an unknown org,
+/// which is answered like a forbidden one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+pub enum ClientMessage {
+    Subscribe {
+        org_id: String,
+        channel: Channel,
+    },
+    Unsubscribe,
+    Pong {
+        #[serde(default)]
+        ts: Option<i64>,
+    },
+}
+
+/// Something that happened in an org, as the services publish it after commit. It carries
+/// the full (internal) item; `for_channel` decides what each room may see of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainEvent {
+    pub org_id: OrgId,
+    /// The `x-ws-client-id` of the request that caused it: that socket is skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "item", rename_all = "camelCase")]
+pub enum EventKind {
+    TaskCreated(Task),
+    TaskUpdated(Task),
+    TaskDeleted(Task),
+}
+
+impl DomainEvent {
+    /// The message a room of `channel` gets for this event, or none when the room may not
+    /// see it. The one place that decides visibility on the socket.
+    pub fn for_channel(&self, channel: Channel) -> Option<(Scope, ServerEvent)> {
+        let public = channel == Channel::Public;
+        let scope = if public {
+            Scope::Public
+        } else {
+            Scope::Channel
+        };
+        let task_view = |task: &Task| -> Option<Task> {
+            match (public, task.visibility) {
+                (false, _) => Some(task.clone()),
+                (true, crate::model::Visibility::Public) => Some(task.public_view()),
+                (true, crate::model::Visibility::Private) => None,
+            }
+        };
+        let event = match &self.kind {
+            EventKind::TaskCreated(task) => ServerEvent::CreateTask(task_view(task)?),
+            EventKind::TaskUpdated(task) => ServerEvent::UpdateTask(task_view(task)?),
+            EventKind::TaskDeleted(task) => {
+                task_view(task)?;
+                ServerEvent::DeleteTask {
+                    id: task.id,
+                    number: task.number,
+                }
+            }
+        };
+        Some((scope, event))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_messages_have_the_contract_envelope() {
+        let msg = ServerMessage {
+            event: ServerEvent::ConnectionStatus {
+                authenticated: false,
+                ws_client_id: "abc".into(),
+            },
+            scope: Scope::Individual,
+            meta: Meta {
+                ts: 5,
+                ..Default::default()
+            },
+        };
+        let json = serde_json::to_value(&msg).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "CONNECTION_STATUS", "scope": "INDIVIDUAL",
+                "data": {"authenticated": false, "wsClientId": "abc"}, "meta": {"ts": 5}})
+        );
+        let back: ServerMessage = serde_json::from_value(json).unwrap();
+        assert_eq!(back, msg);
+        let ping = serde_json::to_value(ServerEvent::Ping {}).unwrap();
+        assert_eq!(ping, serde_json::json!({"type": "PING", "data": {}}));
+    }
+
+    #[test]
+    fn client_messages_parse_from_the_contract_shape() {
+        let m: ClientMessage =
+            serde_json::from_str(r#"{"type":"SUBSCRIBE","orgId":"x","channel":"tasks"}"#).unwrap();
+        assert_eq!(
+            m,
+            ClientMessage::Subscribe {
+                org_id: "x".into(),
+                channel: Channel::Tasks
+            }
+        );
+        let m: ClientMessage = serde_json::from_str(r#"{"type":"PONG"}"#).unwrap();
+        assert_eq!(m, ClientMessage::Pong { ts: None });
+        assert!(serde_json::from_str::<ClientMessage>(r#"{"type":"HELLO"}"#).is_err());
+        assert!(
+            serde_json::from_str::<ClientMessage>(
+                r#"{"type":"SUBSCRIBE","channel":"nope","orgId":"x"}"#
+            )
+            .is_err()
+        );
+    }
+
+    fn task(visibility: crate::model::Visibility) -> Task {
+        Task {
+            id: TaskId(uuid::Uuid::nil()),
+            org_id: OrgId(uuid::Uuid::nil()),
+            number: 7,
+            key: "ABC-7".into(),
+            title: "t".into(),
+            description: String::new(),
+            status: Default::default(),
+            priority: Default::default(),
+            visibility,
+            parent_number: None,
+            vote_count: 0,
+            comment_count: 0,
+            created_by: Some(crate::UserId(uuid::Uuid::nil())),
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn public_rooms_never_get_private_tasks() {
+        use crate::model::Visibility;
+        let org_id = OrgId(uuid::Uuid::nil());
+        for kind in [
+            EventKind::TaskCreated,
+            EventKind::TaskUpdated,
+            EventKind::TaskDeleted,
+        ] {
+            let private = DomainEvent {
+                org_id,
+                origin: None,
+                kind: kind(task(Visibility::Private)),
+            };
+            assert!(private.for_channel(Channel::Public).is_none());
+            assert!(private.for_channel(Channel::Tasks).is_some());
+        }
+        let public = DomainEvent {
+            org_id,
+            origin: None,
+            kind: EventKind::TaskCreated(task(Visibility::Public)),
+        };
+        let (scope, event) = public.for_channel(Channel::Public).unwrap();
+        assert_eq!(scope, Scope::Public);
+        let ServerEvent::CreateTask(seen) = event else {
+            panic!("wrong event")
+        };
+        assert_eq!(seen.created_by, None, "public DTOs carry no member ids");
+    }
+}

@@ -1,0 +1,68 @@
+//! Rows to DTOs.
+
+use crate::model::{Org, OrgSettings, PublicTaskFields, Task, User};
+use crate::service::DomainError;
+use entity::{organization, task, user};
+
+pub(crate) fn org(m: &organization::Model) -> Org {
+    Org {
+        id: m.id.into(),
+        name: m.name.clone(),
+        slug: m.slug.clone(),
+        short_id: m.short_id.clone(),
+        description: m.description.clone(),
+        settings: OrgSettings {
+            public_page: m.public_page,
+            public_actions: m.public_actions,
+            public_task_fields: PublicTaskFields {
+                labels: m.public_field_labels,
+                category: m.public_field_category,
+                priority: m.public_field_priority,
+            },
+        },
+        created_by: m.created_by.map(Into::into),
+        created_at: m.created_at,
+    }
+}
+
+pub(crate) fn user(m: &user::Model) -> User {
+    User {
+        id: m.id.into(),
+        email: m.email.clone(),
+        name: m.name.clone(),
+        site_admin: m.role == "admin",
+        created_at: m.created_at,
+    }
+}
+
+/// A stored enum that no longer parses is a broken row, not bad input.
+fn stored<T: std::str::FromStr>(column: &str, value: &str) -> Result<T, DomainError> {
+    value
+        .parse()
+        .map_err(|_| DomainError::Internal(format!("bad stored {column}: {value:?}")))
+}
+
+pub(crate) fn task(
+    m: &task::Model,
+    short_id: &str,
+    parent_number: Option<i64>,
+) -> Result<Task, DomainError> {
+    Ok(Task {
+        id: m.id.into(),
+        org_id: m.org_id.into(),
+        number: m.number,
+        key: format!("{short_id}-{}", m.number),
+        title: m.title.clone(),
+        description: m.description.clone(),
+        status: stored("status", &m.status)?,
+        priority: stored("priority", &m.priority)?,
+        visibility: stored("visibility", &m.visibility)?,
+        parent_number,
+        vote_count: m.vote_count,
+        comment_count: m.comment_count,
+        created_by: m.created_by.map(Into::into),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        version: m.version,
+    })
+}

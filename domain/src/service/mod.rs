@@ -1,0 +1,55 @@
+//! The services: every rule of the product, once. Each function takes an [`Actor`] and
+//! checks its permission itself; REST handlers, server functions and the realtime hub all
+//! call these and never touch the database themselves.
+
+mod actor;
+mod bus;
+mod convert;
+mod error;
+pub mod org;
+pub mod session;
+pub mod task;
+pub mod user;
+
+pub use actor::{Actor, UserActor};
+pub use bus::{EventBus, LocalBus};
+pub use error::DomainError;
+pub use session::ClientInfo;
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// What every service function needs: the database, the bus events go to after commit,
+/// and the instance settings that rules depend on.
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub bus: Arc<dyn EventBus>,
+    pub settings: Settings,
+}
+
+/// Instance settings the services and the edges share.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Anyone may sign up (the first account always may).
+    pub signup_open: bool,
+    /// Cookies are marked `Secure` (the instance is reached over https).
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            signup_open: true,
+            secure_cookies: false,
+        }
+    }
+}
+
+impl Services {
+    pub fn new(db: DatabaseConnection, bus: Arc<dyn EventBus>, settings: Settings) -> Self {
+        Self { db, bus, settings }
+    }
+}
+
+pub type Result<T, E = DomainError> = std::result::Result<T, E>;

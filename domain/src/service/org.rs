@@ -1,0 +1,200 @@
+//! Organizations and who may see and do what in them.
+
+use super::{Actor, DomainError, Result, Services, convert, error::Fields};
+use crate::OrgId;
+use crate::model::{NewOrg, Org};
+use crate::parse::{Markdown, OrgName, ShortId, Slug};
+use crate::permissions::PermissionSet;
+use crate::realtime::Channel;
+use chrono::Utc;
+use entity::{member, organization};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// What an actor is to one org. Built once per call, then asked.
+#[derive(Clone, Debug)]
+pub struct OrgAccess {
+    pub org: organization::Model,
+    /// Sees everything a member sees (members, the creator, site admins, the system).
+    pub member: bool,
+    pub permissions: PermissionSet,
+}
+
+impl OrgAccess {
+    pub fn id(&self) -> OrgId {
+        self.org.id.into()
+    }
+
+    /// May look at the org at all: members always, others when the public page is on.
+    pub fn can_view(&self) -> bool {
+        self.member || self.org.public_page
+    }
+
+    /// The org as this actor may see it.
+    pub fn dto(&self) -> Org {
+        let org = convert::org(&self.org);
+        if self.member { org } else { org.public_view() }
+    }
+}
+
+/// Works out what `actor` is to `org`.
+pub(crate) async fn access(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    org: organization::Model,
+) -> Result<OrgAccess> {
+    let (member, permissions) = match actor {
+        Actor::System => (true, PermissionSet::all()),
+        Actor::Anonymous { .. } => (false, PermissionSet::default()),
+        Actor::User(u) if u.site_admin || org.created_by == Some(u.id.0) => {
+            (true, PermissionSet::all())
+        }
+        Actor::User(u) => {
+            let row = member::Entity::find()
+                .filter(member::Column::OrgId.eq(org.id))
+                .filter(member::Column::UserId.eq(u.id.0))
+                .one(db)
+                .await?;
+            match row {
+                // Teams come with the domain model; a member in no team has the defaults.
+                Some(_) => (true, PermissionSet::effective([])),
+                None => (false, PermissionSet::default()),
+            }
+        }
+    };
+    Ok(OrgAccess {
+        org,
+        member,
+        permissions,
+    })
+}
+
+/// The org behind `slug` as `actor` sees it; NotFound when it does not exist or the actor
+/// may not see it (existence is not revealed).
+pub async fn load(svc: &Services, actor: &Actor, slug: &str) -> Result<OrgAccess> {
+    let row = organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let access = access(&svc.db, actor, row).await?;
+    if access.can_view() {
+        Ok(access)
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// The org as the actor may see it.
+pub async fn get(svc: &Services, actor: &Actor, slug: &str) -> Result<Org> {
+    Ok(load(svc, actor, slug).await?.dto())
+}
+
+/// Creates an org; its creator becomes its first member.
+#[tracing::instrument(skip_all, fields(slug = %input.slug))]
+pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org> {
+    let creator = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+    let mut fields = Fields::default();
+    let name = fields.check(OrgName::parse(&input.name));
+    let slug = fields.check(Slug::parse(&input.slug));
+    let short_id = fields.check(ShortId::parse(&input.short_id));
+    let description = fields.check(Markdown::parse(
+        "description",
+        input.description.as_deref().unwrap_or(""),
+    ));
+    fields.finish()?;
+    let (name, slug, short_id, description) = (
+        name.unwrap(),
+        slug.unwrap(),
+        short_id.unwrap(),
+        description.unwrap(),
+    );
+
+    let taken = || DomainError::conflict("this slug is taken");
+    if organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug.as_str()))
+        .one(&svc.db)
+        .await?
+        .is_some()
+    {
+        return Err(taken());
+    }
+    let now = Utc::now();
+    let org_id = Uuid::new_v4();
+    let txn = svc.db.begin().await?;
+    let row = organization::ActiveModel {
+        id: Set(org_id),
+        name: Set(name.as_str().to_string()),
+        slug: Set(slug.as_str().to_string()),
+        short_id: Set(short_id.as_str().to_string()),
+        description: Set(description.as_str().to_string()),
+        public_page: Set(false),
+        public_actions: Set(false),
+        public_field_labels: Set(false),
+        public_field_category: Set(false),
+        public_field_priority: Set(false),
+        last_task_number: Set(0),
+        created_by: Set(Some(creator.0)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => taken(),
+        _ => e.into(),
+    })?;
+    member::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        org_id: Set(org_id),
+        user_id: Set(creator.0),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(convert::org(&row))
+}
+
+/// The orgs the actor is a member of, by name.
+pub async fn list_mine(svc: &Services, actor: &Actor) -> Result<Vec<Org>> {
+    let user = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+    let rows = organization::Entity::find()
+        .inner_join(member::Entity)
+        .filter(member::Column::UserId.eq(user.0))
+        .order_by_asc(organization::Column::Name)
+        .limit(500)
+        .all(&svc.db)
+        .await?;
+    Ok(rows.iter().map(convert::org).collect())
+}
+
+/// May `actor` join the realtime room `channel` of the org `org_id`? An unknown or
+/// malformed id is refused like a forbidden room.
+pub async fn authorize_channel(
+    svc: &Services,
+    actor: &Actor,
+    org_id: &str,
+    channel: Channel,
+) -> Result<OrgId> {
+    let forbidden = || DomainError::forbidden("you may not join this room");
+    let id: Uuid = org_id.parse().map_err(|_| forbidden())?;
+    let row = organization::Entity::find_by_id(id)
+        .one(&svc.db)
+        .await?
+        .ok_or_else(forbidden)?;
+    let access = access(&svc.db, actor, row).await?;
+    let allowed = match channel {
+        Channel::Public => access.org.public_page,
+        Channel::Tasks => access.member,
+        Channel::Admin => actor.is_superuser() || (access.member && access.permissions.any_admin()),
+    };
+    if allowed {
+        Ok(access.id())
+    } else {
+        Err(forbidden())
+    }
+}

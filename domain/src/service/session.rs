@@ -1,0 +1,187 @@
+//! Sessions: the cookie holds a random token, the database only its SHA-256.
+
+use super::{Actor, DomainError, Result, Services, UserActor};
+use crate::{SessionId, UserId};
+use chrono::{Duration, Utc};
+use entity::{session, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+/// How long a session lives without being used.
+pub const IDLE_LIFETIME: Duration = Duration::days(30);
+/// How stale `last_seen_at` may get before a request renews it (saves a write per request).
+const RENEW_AFTER: Duration = Duration::minutes(5);
+
+/// The session cookie's name.
+pub const COOKIE: &str = "sayr_session";
+
+/// A `Set-Cookie` value carrying `token`, or clearing the cookie when `token` is none.
+pub fn cookie(token: Option<&str>, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(token) => format!(
+            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            IDLE_LIFETIME.num_seconds()
+        ),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// The session token in a `Cookie` header, if any.
+pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the OS random source is available");
+    hex::encode(bytes)
+}
+
+/// Where a session came from, kept for the user's session list.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Starts a session for a user who has just proven who they are. Returns the token for the
+/// cookie; it is not stored anywhere.
+#[tracing::instrument(skip_all, fields(user = %user_id))]
+pub async fn start(
+    svc: &Services,
+    user_id: UserId,
+    client: ClientInfo,
+) -> Result<(String, SessionId)> {
+    let token = new_token();
+    let now = Utc::now();
+    let id = SessionId::new();
+    session::ActiveModel {
+        id: Set(id.0),
+        user_id: Set(user_id.0),
+        token_hash: Set(hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + IDLE_LIFETIME),
+        last_seen_at: Set(now),
+        ip: Set(client.ip.map(|s| s.chars().take(64).collect())),
+        user_agent: Set(client.user_agent.map(|s| s.chars().take(512).collect())),
+    }
+    .insert(&svc.db)
+    .await?;
+    Ok((token, id))
+}
+
+/// The actor behind a session token: anonymous when the token is unknown or expired.
+/// Renews the expiry (sliding) when the session is used.
+pub async fn resolve(svc: &Services, token: &str) -> Result<Actor> {
+    let found = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_token(token)))
+        .find_also_related(user::Entity)
+        .one(&svc.db)
+        .await?;
+    let Some((row, Some(account))) = found else {
+        return Ok(Actor::anonymous());
+    };
+    let now = Utc::now();
+    if row.expires_at <= now {
+        session::Entity::delete_by_id(row.id).exec(&svc.db).await?;
+        return Ok(Actor::anonymous());
+    }
+    if now - row.last_seen_at > RENEW_AFTER {
+        let mut active: session::ActiveModel = row.clone().into();
+        active.last_seen_at = Set(now);
+        active.expires_at = Set(now + IDLE_LIFETIME);
+        active.update(&svc.db).await?;
+    }
+    Ok(Actor::User(UserActor {
+        id: account.id.into(),
+        site_admin: account.role == "admin",
+        session: Some(row.id.into()),
+    }))
+}
+
+/// Signs up or in and starts a session in one step: what the login forms and endpoints do.
+pub async fn sign_in(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    client: ClientInfo,
+) -> Result<(String, crate::model::User)> {
+    let user = super::user::authenticate(svc, email, password).await?;
+    let (token, _) = start(svc, user.id, client).await?;
+    Ok((token, user))
+}
+
+/// Creates an account (when sign-up is open, or for the first account) and signs it in.
+pub async fn sign_up(
+    svc: &Services,
+    input: super::user::NewUser,
+    client: ClientInfo,
+) -> Result<(String, crate::model::User)> {
+    if !svc.settings.signup_open && super::user::any_exists(svc).await? {
+        return Err(DomainError::forbidden("sign-up is closed on this instance"));
+    }
+    let user = super::user::create(svc, &Actor::anonymous(), input, false).await?;
+    let (token, _) = start(svc, user.id, client).await?;
+    Ok((token, user))
+}
+
+/// Ends the session this token belongs to (logout). Unknown tokens are not an error.
+pub async fn end(svc: &Services, token: &str) -> Result<()> {
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(hash_token(token)))
+        .exec(&svc.db)
+        .await?;
+    Ok(())
+}
+
+/// Ends one of the actor's own sessions.
+pub async fn revoke(svc: &Services, actor: &Actor, id: SessionId) -> Result<()> {
+    let user = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(id.0))
+        .filter(session::Column::UserId.eq(user.0))
+        .exec(&svc.db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(DomainError::NotFound);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_read_from_among_other_cookies() {
+        assert_eq!(
+            token_from_cookie_header("a=1; sayr_session=abc; b=2"),
+            Some("abc")
+        );
+        assert_eq!(token_from_cookie_header("sayr_session="), None);
+        assert_eq!(token_from_cookie_header("other_sayr_session=x"), None);
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_when_asked() {
+        let c = cookie(Some("t"), true);
+        assert!(
+            c.starts_with("sayr_session=t;")
+                && c.contains("HttpOnly")
+                && c.contains("SameSite=Lax")
+                && c.ends_with("Secure")
+        );
+        assert!(!cookie(Some("t"), false).contains("Secure"));
+        assert!(cookie(None, false).contains("Max-Age=0"));
+    }
+}

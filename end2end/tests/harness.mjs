@@ -1,0 +1,74 @@
+// Starts a real `sayr` on a fresh SQLite database and a free port, with Chromium beside it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = process.env.SAYR_BIN ?? join(ROOT, 'target', 'debug', 'sayr');
+const SITE = process.env.LEPTOS_SITE_ROOT ?? join(ROOT, 'target', 'site');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => ok(port)); });
+    srv.on('error', fail);
+  });
+}
+
+/** A running sayr: `base`, `stop()`, and helpers that act through its REST API. */
+export async function startSayr() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sayr-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, SAYR_DATA_DIR: dataDir, SAYR_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: SITE,
+    SAYR_LOG: 'warn', DATABASE_URL: '' };
+  delete env.DATABASE_URL;
+  const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  let exited = false;
+  proc.on('exit', () => { exited = true; });
+  for (let i = 0; i < 200; i++) {
+    if (exited) throw new Error(`sayr exited during start-up (${BIN})`);
+    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    async stop() { proc.kill('SIGTERM'); await new Promise((r) => (exited ? r() : proc.on('exit', r))); rmSync(dataDir, { recursive: true, force: true }); },
+    /** Signs up through the API; returns the session token. */
+    async signUp(email, name = 'Ann') {
+      const res = await fetch(`${base}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name, password: 'correct horse battery' }) });
+      if (res.status !== 201) throw new Error(`sign-up: ${res.status} ${await res.text()}`);
+      return /sayr_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
+    },
+    async api(method, path, token, body) {
+      const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', cookie: `sayr_session=${token}` },
+        body: body && JSON.stringify(body) });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+  };
+}
+
+/** Chromium, with a helper that opens a signed-in page and fails the test on page errors. */
+export async function startBrowser() {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const errors = [];
+  return {
+    browser,
+    errors,
+    async page(base, token, { javaScriptEnabled = true } = {}) {
+      const context = await browser.newContext({ javaScriptEnabled });
+      if (token) await context.addCookies([{ name: 'sayr_session', value: token, url: base }]);
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+      return page;
+    },
+    close: () => browser.close(),
+  };
+}

@@ -1,0 +1,135 @@
+//! Who is asking: the session cookie (or, with the identity work, a Bearer key) becomes a
+//! domain `Actor` in the request's extensions, for REST handlers, server functions and
+//! sockets alike. State-changing cookie requests must come from our own origin.
+
+use crate::http::ApiError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::service::{Actor, ClientInfo, DomainError, session};
+
+/// The session token of the request, kept beside the actor for logout.
+#[derive(Clone, Debug)]
+pub struct SessionToken(pub String);
+
+fn is_cross_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Not a browser request (browsers send Origin on every state-changing request).
+        return false;
+    };
+    if let Some(public) = public_url {
+        return origin.trim_end_matches('/') != public.trim_end_matches('/');
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
+    origin_host != host
+}
+
+/// Resolves the actor of every request and refuses cross-site state changes made with the
+/// cookie.
+pub async fn resolve_actor(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let token = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session::token_from_cookie_header)
+        .map(str::to_string);
+    let actor = match &token {
+        Some(token) => match session::resolve(&state.services, token).await {
+            Ok(actor) => actor,
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        None => Actor::anonymous(),
+    };
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe
+        && token.is_some()
+        && is_cross_origin(req.headers(), state.config.public_url.as_deref())
+    {
+        return ApiError::from(DomainError::forbidden("cross-site request refused"))
+            .into_response();
+    }
+    if let Some(token) = token {
+        req.extensions_mut().insert(SessionToken(token));
+    }
+    req.extensions_mut().insert(actor);
+    next.run(req).await
+}
+
+/// The client's address and agent, for the session list.
+pub fn client_info(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> ClientInfo {
+    ClientInfo {
+        ip: peer.map(|p| p.ip().to_string()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    }
+}
+
+/// The socket that caused a change, to be skipped in fan-out.
+pub fn ws_client_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-ws-client-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64)
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_passes_and_other_sites_do_not() {
+        assert!(!is_cross_origin(
+            &headers(&[("host", "a.test"), ("origin", "http://a.test")]),
+            None
+        ));
+        assert!(is_cross_origin(
+            &headers(&[("host", "a.test"), ("origin", "http://evil.test")]),
+            None
+        ));
+        assert!(is_cross_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            None
+        ));
+        assert!(!is_cross_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            None
+        ));
+        assert!(is_cross_origin(
+            &headers(&[("origin", "https://a.test")]),
+            Some("https://b.test")
+        ));
+        assert!(
+            !is_cross_origin(&headers(&[]), None),
+            "non-browser clients send no Origin"
+        );
+    }
+}

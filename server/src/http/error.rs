@@ -1,0 +1,107 @@
+//! One error type at the HTTP edge, answering with the contract's codes.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::service::DomainError;
+use serde_json::json;
+
+/// An error response: `{"error": {"code", "message", …}}` with its status.
+#[derive(Debug)]
+pub enum ApiError {
+    Domain(DomainError),
+    /// The request body could not be read as the endpoint's JSON.
+    BadRequest(String),
+    TooLarge,
+    RateLimited {
+        retry_after_secs: u64,
+    },
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        Self::Domain(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, extra) = match self {
+            ApiError::Domain(e) => match e {
+                DomainError::NotFound => (StatusCode::NOT_FOUND, "not_found", e.to_string(), None),
+                DomainError::Unauthenticated => (
+                    StatusCode::UNAUTHORIZED,
+                    "unauthenticated",
+                    e.to_string(),
+                    None,
+                ),
+                DomainError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
+                DomainError::Invalid(fields) => (
+                    StatusCode::BAD_REQUEST,
+                    "invalid_input",
+                    "invalid input".to_string(),
+                    Some(("fields", json!(fields))),
+                ),
+                DomainError::Conflict { message, current } => (
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    message,
+                    current.map(|task| ("current", json!(task))),
+                ),
+                DomainError::Gone(m) => (StatusCode::GONE, "gone", m, None),
+                DomainError::Internal(cause) => {
+                    tracing::error!(%cause, "internal error");
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "internal error".to_string(),
+                        None,
+                    )
+                }
+            },
+            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "invalid_input", m, None),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "the request body is too large".into(),
+                None,
+            ),
+            ApiError::RateLimited { retry_after_secs } => {
+                let mut res = error_body(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    "slow down",
+                    None,
+                );
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                return res;
+            }
+        };
+        error_body(status, code, &message, extra)
+    }
+}
+
+fn error_body(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    extra: Option<(&str, serde_json::Value)>,
+) -> Response {
+    let mut error = json!({"code": code, "message": message});
+    if let Some((key, value)) = extra {
+        error[key] = value;
+    }
+    (status, Json(json!({ "error": error }))).into_response()
+}
+
+/// JSON bodies that fail to parse answer `invalid_input` in the contract's shape.
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(r: axum::extract::rejection::JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest(r.body_text())
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The HTTP edge: the router, errors in the contract's shape, the actor of each request.
+
+mod actor;
+mod error;
+mod router;
+
+pub use actor::{SessionToken as SessionTokenExt, client_info, resolve_actor, ws_client_id};
+pub use error::ApiError;
+pub use router::router;

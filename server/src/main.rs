@@ -1,0 +1,139 @@
+//! `sayr`: project management that your users can see.
+
+use clap::{Parser, Subcommand};
+use domain::service::{Actor, Services, Settings, user};
+use server::config::{self, Config};
+use server::{Application, db, telemetry};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "sayr",
+    version,
+    about = "Project management that your users can see."
+)]
+struct Cli {
+    /// A file of `KEY=VALUE` lines (the environment names below); the environment and
+    /// flags override it.
+    #[arg(long, global = true, env = "SAYR_CONFIG")]
+    config: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    settings: Config,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app, the API and the realtime hub (migrates first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "Admin")]
+        name: String,
+        /// Make it a site admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Make an account a site admin, or not.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "user"])]
+        role: String,
+    },
+}
+
+/// Loads the config file named by `--config`/`SAYR_CONFIG` before the real parse, so that
+/// its values sit under the environment and flags.
+fn preload_config_file() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    let from_flag = args
+        .iter()
+        .position(|a| a == "--config")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--config=").map(str::to_string))
+        });
+    if let Some(path) = from_flag.or_else(|| std::env::var("SAYR_CONFIG").ok()) {
+        config::load_file(path.as_ref()).map_err(|e| format!("config file {path}: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn services_for_cli(
+    config: &Config,
+) -> Result<Services, Box<dyn std::error::Error + Send + Sync>> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let database = db::connect(&config.database_url()).await?;
+    db::migrate(&database).await?;
+    let bus = Arc::new(domain::service::LocalBus::new(16));
+    Ok(Services::new(database, bus, Settings::default()))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    if let Err(e) = preload_config_file() {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse();
+    let config = cli.settings;
+    telemetry::init(config.log_format, &config.log);
+    let result: Result<(), Box<dyn std::error::Error + Send + Sync>> = async {
+        match cli.command {
+            Command::Serve => {
+                let app = Application::build(config).await?;
+                tracing::info!(address = %app.address(), "sayr is listening on http://{}", app.address());
+                app.run_until_stopped().await?;
+            }
+            Command::Migrate => {
+                services_for_cli(&config).await?;
+                tracing::info!("migrations applied");
+            }
+            Command::User(UserCommand::Create { email, password, name, admin }) => {
+                let svc = services_for_cli(&config).await?;
+                let created = user::create(&svc, &Actor::System, user::NewUser { email, password, name }, admin)
+                    .await
+                    .map_err(|e| e.user_message())?;
+                println!("created {} ({})", created.email, created.id);
+            }
+            Command::User(UserCommand::SetRole { email, role }) => {
+                let svc = services_for_cli(&config).await?;
+                let changed = user::set_site_admin(&svc, &Actor::System, &email, role == "admin")
+                    .await
+                    .map_err(|e| e.user_message())?;
+                println!("{} is now {}", changed.email, if changed.site_admin { "a site admin" } else { "a user" });
+            }
+        }
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("sayr: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

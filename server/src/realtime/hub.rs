@@ -1,0 +1,159 @@
+//! Rooms and fan-out. A socket is in one room (`<orgId>:<channel>`) or the waiting room;
+//! an event is turned into each room's payload once, serialized once, and queued to every
+//! socket of the room without waiting on any of them.
+
+use axum::extract::ws::Utf8Bytes;
+use domain::OrgId;
+use domain::realtime::{Channel, DomainEvent, Meta, Scope, ServerEvent, ServerMessage};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::{Notify, mpsc};
+
+/// A room: one channel of one org.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Room {
+    pub org: OrgId,
+    pub channel: Channel,
+}
+
+/// What the hub keeps of a socket.
+pub(super) struct Member {
+    pub ws_client_id: String,
+    pub tx: mpsc::Sender<Utf8Bytes>,
+    /// Woken when the hub gives up on the socket (slow consumer).
+    pub kill: std::sync::Arc<Notify>,
+}
+
+/// All rooms of this instance.
+#[derive(Default)]
+pub struct Hub {
+    rooms: Mutex<HashMap<Room, HashMap<u64, Member>>>,
+    next_id: AtomicU64,
+    /// Sockets closed because their send queue was full.
+    pub dropped_slow: AtomicU64,
+}
+
+pub(super) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Serializes a message for the wire.
+pub(super) fn encode(event: ServerEvent, scope: Scope, meta: Meta) -> Utf8Bytes {
+    let msg = ServerMessage { event, scope, meta };
+    serde_json::to_string(&msg)
+        .expect("server messages serialize")
+        .into()
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub(super) fn next_socket_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(super) fn join(&self, room: Room, socket: u64, member: Member) {
+        self.rooms
+            .lock()
+            .unwrap()
+            .entry(room)
+            .or_default()
+            .insert(socket, member);
+    }
+
+    pub(super) fn leave(&self, room: Room, socket: u64) {
+        let mut rooms = self.rooms.lock().unwrap();
+        if let Some(members) = rooms.get_mut(&room) {
+            members.remove(&socket);
+            if members.is_empty() {
+                rooms.remove(&room);
+            }
+        }
+    }
+
+    /// Open sockets in rooms, per room.
+    pub fn room_sizes(&self) -> Vec<(Room, usize)> {
+        self.rooms
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(room, m)| (*room, m.len()))
+            .collect()
+    }
+
+    /// Sends a pre-encoded message to every socket of a room except `skip`.
+    fn send_to_room(
+        &self,
+        room: Room,
+        frame: &Utf8Bytes,
+        skip: Option<&str>,
+        skip_socket: Option<u64>,
+    ) {
+        let mut rooms = self.rooms.lock().unwrap();
+        let Some(members) = rooms.get_mut(&room) else {
+            return;
+        };
+        let mut slow = Vec::new();
+        for (id, member) in members.iter() {
+            if Some(*id) == skip_socket || skip == Some(member.ws_client_id.as_str()) {
+                continue;
+            }
+            if member.tx.try_send(frame.clone()).is_err() {
+                slow.push(*id);
+            }
+        }
+        for id in slow {
+            if let Some(member) = members.remove(&id) {
+                self.dropped_slow.fetch_add(1, Ordering::Relaxed);
+                member.kill.notify_one();
+            }
+        }
+    }
+
+    /// Announces presence changes to the rest of a room.
+    pub(super) fn announce(&self, room: Room, socket: u64, event: ServerEvent) {
+        let meta = Meta {
+            ts: now_ms(),
+            org_id: Some(room.org),
+            channel: Some(room.channel),
+            ..Default::default()
+        };
+        let scope = if room.channel == Channel::Public {
+            Scope::Public
+        } else {
+            Scope::Channel
+        };
+        self.send_to_room(room, &encode(event, scope, meta), None, Some(socket));
+    }
+
+    /// Fans a committed domain event out to the org's rooms, each getting what it may see.
+    pub fn dispatch(&self, event: &DomainEvent) {
+        for channel in [Channel::Public, Channel::Tasks, Channel::Admin] {
+            let room = Room {
+                org: event.org_id,
+                channel,
+            };
+            if !self.rooms.lock().unwrap().contains_key(&room) {
+                continue;
+            }
+            let Some((scope, payload)) = event.for_channel(channel) else {
+                continue;
+            };
+            let meta = Meta {
+                ts: now_ms(),
+                org_id: Some(event.org_id),
+                channel: Some(channel),
+                ..Default::default()
+            };
+            self.send_to_room(
+                room,
+                &encode(payload, scope, meta),
+                event.origin.as_deref(),
+                None,
+            );
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! The realtime hub behind `GET /ws` (`shared/spec/realtime.md`).
+
+mod hub;
+mod socket;
+
+pub use hub::Hub;
+
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::{Query, State, WebSocketUpgrade};
+use axum::response::Response;
+use domain::service::Actor;
+use serde::Deserialize;
+
+/// Frames larger than this are refused (`bad_message`).
+pub const MAX_FRAME: usize = 16 * 1024;
+
+#[derive(Deserialize)]
+pub struct ConnectQuery {
+    #[serde(rename = "orgId")]
+    org_id: Option<String>,
+}
+
+/// Upgrades to a socket; the actor was resolved from the cookie like any other request.
+pub async fn upgrade(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Query(query): Query<ConnectQuery>,
+) -> Response {
+    // Frames a little larger than allowed still arrive, so that they can be answered with
+    // `bad_message` instead of a dropped connection.
+    ws.max_frame_size(MAX_FRAME * 4)
+        .max_message_size(MAX_FRAME * 4)
+        .on_upgrade(move |socket| socket::run(socket, state, actor, query.org_id))
+}

@@ -1,0 +1,130 @@
+//! Building and running an instance. Tests build one on port 0 and talk to it.
+
+use crate::config::Config;
+use crate::realtime::Hub;
+use crate::state::AppState;
+use crate::{db, http};
+use domain::service::{LocalBus, Services, Settings};
+use leptos::config::LeptosOptions;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub type StartupError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A built instance: connected, migrated, bound, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, wires the services, the bus and the hub, and
+    /// binds the listener (port 0 picks a free port).
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        if config.database_url.is_none() {
+            std::fs::create_dir_all(&config.data_dir)?;
+        }
+        let database = db::connect(&config.database_url()).await?;
+        db::migrate(&database).await?;
+
+        let bus = Arc::new(LocalBus::new(4096));
+        let settings = Settings {
+            signup_open: config.signup,
+            secure_cookies: config.secure_cookies(),
+        };
+        let services = Services::new(database, bus.clone(), settings);
+        let hub = Arc::new(Hub::new());
+        spawn_fan_out(bus.subscribe(), hub.clone());
+
+        let listener = TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(config.output_name.clone())
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = AppState {
+            leptos_options,
+            services,
+            hub,
+            config: Arc::new(config),
+        };
+        let router = http::router(state.clone());
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+
+    /// Serves until SIGTERM or Ctrl-C.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+}
+
+/// Hands every event from the bus to the hub. A lagging receiver skips what it missed:
+/// delivery is at most once, and clients reload on reconnect.
+fn spawn_fan_out(
+    mut events: tokio::sync::broadcast::Receiver<domain::realtime::DomainEvent>,
+    hub: Arc<Hub>,
+) {
+    tokio::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match events.recv().await {
+                Ok(event) => hub.dispatch(&event),
+                Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "realtime fan-out lagged"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

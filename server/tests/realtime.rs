@@ -1,0 +1,183 @@
+//! The first part of the realtime protocol: connection status, subscribing, task events.
+
+mod common;
+
+use domain::realtime::{Channel, ClientMessage, ServerEvent, codes};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+
+on_each_backend!(a_member_sees_tasks_created_elsewhere, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+
+    let mut ws = app.socket(Some(&owner), "").await;
+    let hello = ws.next().await;
+    let ServerEvent::ConnectionStatus {
+        authenticated,
+        ws_client_id,
+    } = hello.event
+    else {
+        panic!("{hello:?}")
+    };
+    assert!(authenticated && !ws_client_id.is_empty());
+    assert!(matches!(
+        ws.next().await.event,
+        ServerEvent::WaitingRoom { .. }
+    ));
+
+    ws.send(&ClientMessage::Subscribe {
+        org_id: org_id.clone(),
+        channel: Channel::Tasks,
+    })
+    .await;
+    let sub = ws.next().await;
+    assert_eq!(
+        sub.event,
+        ServerEvent::Subscribed {
+            org_id: org_id.parse().unwrap(),
+            channel: Channel::Tasks
+        }
+    );
+
+    let (status, _) = app
+        .post(
+            "/api/v1/orgs/acme/tasks",
+            json!({"title": "Live one"}),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let event = ws.next().await;
+    let ServerEvent::CreateTask(task) = event.event else {
+        panic!("{event:?}")
+    };
+    assert_eq!(task.title, "Live one");
+    assert_eq!(event.meta.channel, Some(Channel::Tasks));
+
+    ws.send(&ClientMessage::Subscribe {
+        org_id,
+        channel: Channel::Tasks,
+    })
+    .await;
+    let again = ws.next().await;
+    assert!(
+        matches!(again.event, ServerEvent::Error { ref code, .. } if code == codes::ALREADY_SUBSCRIBED),
+        "{again:?}"
+    );
+});
+
+on_each_backend!(outsiders_cannot_join_a_private_orgs_rooms, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let outsider = app.sign_up("outsider@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+
+    for who in [None, Some(&outsider)] {
+        let mut ws = app.socket(who, "").await;
+        ws.next().await;
+        ws.next().await;
+        for (org, channel) in [
+            (org_id.as_str(), Channel::Tasks),
+            (org_id.as_str(), Channel::Public),
+            (org_id.as_str(), Channel::Admin),
+            ("00000000-0000-0000-0000-000000000000", Channel::Tasks),
+            ("not-a-uuid", Channel::Tasks),
+        ] {
+            ws.send(&ClientMessage::Subscribe {
+                org_id: org.to_string(),
+                channel,
+            })
+            .await;
+            let answer = ws.next().await;
+            assert!(
+                matches!(answer.event, ServerEvent::Error { ref code, .. } if code == codes::FORBIDDEN),
+                "{answer:?}"
+            );
+        }
+        app.post(
+            "/api/v1/orgs/acme/tasks",
+            json!({"title": "not for you"}),
+            Some(&owner),
+        )
+        .await;
+        assert!(
+            ws.silent_for(Duration::from_millis(300)).await,
+            "no event reaches an outsider"
+        );
+    }
+});
+
+on_each_backend!(garbage_is_answered_and_the_socket_keeps_serving, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let mut ws = app.socket(Some(&owner), "").await;
+    ws.next().await;
+    ws.next().await;
+    for junk in ["{nope", "[]", r#"{"type":"HELLO"}"#, &"x".repeat(17 * 1024)] {
+        ws.send_text(junk).await;
+        let answer = ws.next().await;
+        assert!(
+            matches!(answer.event, ServerEvent::Error { ref code, .. } if code == codes::BAD_MESSAGE),
+            "{answer:?}"
+        );
+    }
+    ws.send(&ClientMessage::Subscribe {
+        org_id: org["id"].as_str().unwrap().into(),
+        channel: Channel::Tasks,
+    })
+    .await;
+    assert!(matches!(
+        ws.next().await.event,
+        ServerEvent::Subscribed { .. }
+    ));
+});
+
+on_each_backend!(the_senders_own_socket_can_be_skipped, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+    let mut mine = app.socket(Some(&owner), "").await;
+    let ServerEvent::ConnectionStatus { ws_client_id, .. } = mine.next().await.event else {
+        panic!()
+    };
+    mine.next().await;
+    let mut other = app.socket(Some(&owner), "").await;
+    other.next().await;
+    other.next().await;
+    for ws in [&mut mine, &mut other] {
+        ws.send(&ClientMessage::Subscribe {
+            org_id: org_id.clone(),
+            channel: Channel::Tasks,
+        })
+        .await;
+        assert!(matches!(
+            ws.next().await.event,
+            ServerEvent::Subscribed { .. }
+        ));
+    }
+    // `other` joined second, so `mine` heard it arrive.
+    assert!(matches!(
+        mine.next().await.event,
+        ServerEvent::UserSubscribed(_)
+    ));
+    let res = app
+        .http
+        .post(format!("{}/api/v1/orgs/acme/tasks", app.base))
+        .header("cookie", owner.cookie())
+        .header("x-ws-client-id", &ws_client_id)
+        .json(&json!({"title": "quiet for me"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(matches!(
+        other.next().await.event,
+        ServerEvent::CreateTask(_)
+    ));
+    assert!(
+        mine.silent_for(Duration::from_millis(300)).await,
+        "the sender's socket was skipped"
+    );
+});
