@@ -53,14 +53,15 @@ browser:
 ## site: the hydrating WASM bundle, stylesheet and assets in target/site
 site: rust-tools node-tools
 	cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --locked
-	mkdir -p $(PKG)
+	rm -rf $(PKG) && mkdir -p $(PKG)
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name $(NAME) \
 	  $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/frontend.wasm
 	$(NODE_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-	  $(PKG)/$(NAME)_bg.wasm -o $(PKG)/$(NAME)_bg.wasm
+	  $(PKG)/$(NAME)_bg.wasm -o $(PKG)/$(NAME).wasm
+	rm $(PKG)/$(NAME)_bg.wasm
 	cp style/main.css $(PKG)/$(NAME).css
 	cp -r public/. $(SITE)/
-	for f in $(PKG)/$(NAME)_bg.wasm $(PKG)/$(NAME).js $(PKG)/$(NAME).css; do \
+	for f in $(PKG)/$(NAME).wasm $(PKG)/$(NAME).js $(PKG)/$(NAME).css; do \
 	  gzip -9 -k -f $$f; \
 	  if command -v brotli >/dev/null; then brotli -q 11 -f -k $$f; fi; \
 	done

@@ -7,6 +7,7 @@ mod pages;
 pub mod realtime;
 
 use leptos::prelude::*;
+use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -41,10 +42,12 @@ pub fn App() -> impl IntoView {
             <components::Header/>
             <main>
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Home/>
+                    // Pages with data render whole before the first byte: the status code
+                    // is right (404 for what you may not see) and the page works without JS.
+                    <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::Login/>
                     <Route path=path!("/signup") view=pages::Signup/>
-                    <Route path=path!("/orgs/:slug/tasks") view=pages::Board/>
+                    <Route path=path!("/orgs/:slug/tasks") view=pages::Board ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
