@@ -40,4 +40,14 @@ impl Related<super::user::Entity> for Entity {
     }
 }
 
+impl Related<super::team::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::member_team::Relation::Team.def()
+    }
+
+    fn via() -> Option<RelationDef> {
+        Some(super::member_team::Relation::Member.def().rev())
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -10,9 +10,13 @@ pub struct Model {
     pub number: i64,
     pub title: String,
     pub description: String,
+    /// `description` rendered and sanitized.
+    #[sea_orm(column_type = "Text")]
+    pub description_html: String,
     pub status: String,
     pub priority: String,
     pub visibility: String,
+    pub category_id: Option<Uuid>,
     pub parent_id: Option<Uuid>,
     pub vote_count: i64,
     pub comment_count: i64,
@@ -33,6 +37,13 @@ pub enum Relation {
     )]
     Organization,
     #[sea_orm(
+        belongs_to = "super::category::Entity",
+        from = "Column::CategoryId",
+        to = "super::category::Column::Id",
+        on_delete = "SetNull"
+    )]
+    Category,
+    #[sea_orm(
         belongs_to = "Entity",
         from = "Column::ParentId",
         to = "Column::Id",
@@ -51,6 +62,33 @@ pub enum Relation {
 impl Related<super::organization::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Organization.def()
+    }
+}
+
+impl Related<super::category::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Category.def()
+    }
+}
+
+impl Related<super::label::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::task_label::Relation::Label.def()
+    }
+
+    fn via() -> Option<RelationDef> {
+        Some(super::task_label::Relation::Task.def().rev())
+    }
+}
+
+/// A task's assignees.
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::task_assignee::Relation::User.def()
+    }
+
+    fn via() -> Option<RelationDef> {
+        Some(super::task_assignee::Relation::Task.def().rev())
     }
 }
 

@@ -24,4 +24,15 @@ pub enum Relation {
     Member,
 }
 
+/// The tasks a user is assigned to.
+impl Related<super::task::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::task_assignee::Relation::Task.def()
+    }
+
+    fn via() -> Option<RelationDef> {
+        Some(super::task_assignee::Relation::User.def().rev())
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -2,12 +2,12 @@
 
 pub use sea_orm_migration::prelude::*;
 
-mod m0001_core;
+mod m0001_schema;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_core::Migration)]
+        vec![Box::new(m0001_schema::Migration)]
     }
 }

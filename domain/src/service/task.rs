@@ -144,6 +144,8 @@ pub async fn create(
         number: Set(number),
         title: Set(title.as_str().to_string()),
         description: Set(description.as_str().to_string()),
+        description_html: Set(String::new()),
+        category_id: Set(None),
         status: Set(input.status.unwrap_or_default().as_str().to_string()),
         priority: Set(input.priority.unwrap_or_default().as_str().to_string()),
         visibility: Set(input.visibility.unwrap_or_default().as_str().to_string()),
