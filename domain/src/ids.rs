@@ -48,3 +48,15 @@ id_type!(/// A user account.
     UserId);
 id_type!(/// A signed-in session.
     SessionId);
+id_type!(/// A team of an org.
+    TeamId);
+id_type!(/// An invitation to an org.
+    InviteId);
+id_type!(/// A label of an org.
+    LabelId);
+id_type!(/// A category of an org.
+    CategoryId);
+id_type!(/// A comment on a task.
+    CommentId);
+id_type!(/// An API key.
+    ApiKeyId);

@@ -11,4 +11,6 @@ pub mod realtime;
 #[cfg(feature = "server")]
 pub mod service;
 
-pub use ids::{OrgId, SessionId, TaskId, UserId};
+pub use ids::{
+    ApiKeyId, CategoryId, CommentId, InviteId, LabelId, OrgId, SessionId, TaskId, TeamId, UserId,
+};

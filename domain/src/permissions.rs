@@ -14,6 +14,9 @@ macro_rules! group {
             fn union(self, other: Self) -> Self {
                 Self { $($field: self.$field || other.$field),+ }
             }
+            fn within(self, other: Self) -> bool {
+                true $(&& (!self.$field || other.$field))+
+            }
             fn all() -> Self {
                 Self { $($field: true),+ }
             }
@@ -88,6 +91,14 @@ impl PermissionSet {
         teams.fold(Self::default(), Self::union)
     }
 
+    /// Whether everything in `self` is also in `other`: nobody may grant what they lack.
+    pub fn is_within(&self, other: &PermissionSet) -> bool {
+        self.admin.within(other.admin)
+            && self.content.within(other.content)
+            && self.tasks.within(other.tasks)
+            && self.moderation.within(other.moderation)
+    }
+
     /// Whether any admin permission is held (the `admin` realtime room).
     pub fn any_admin(&self) -> bool {
         let a = self.admin;
@@ -125,6 +136,17 @@ mod tests {
         let mut a = PermissionSet::default();
         a.admin.administrator = true;
         assert_eq!(PermissionSet::effective([a]), PermissionSet::all());
+    }
+
+    #[test]
+    fn a_set_is_within_another_only_when_it_grants_nothing_more() {
+        let defaults = PermissionSet::member_defaults();
+        assert!(defaults.is_within(&PermissionSet::all()));
+        assert!(PermissionSet::default().is_within(&defaults));
+        let mut more = defaults;
+        more.tasks.assign = true;
+        assert!(!more.is_within(&defaults));
+        assert!(defaults.is_within(&more));
     }
 
     #[test]

@@ -62,3 +62,15 @@ pub struct NewOrg {
     #[serde(default)]
     pub description: Option<String>,
 }
+
+/// Input for changing an org: what is given changes.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub settings: Option<OrgSettings>,
+}

@@ -8,7 +8,7 @@ mod slug;
 mod title;
 
 pub use email::Email;
-pub use name::{OrgName, PersonName};
+pub use name::{OrgName, PersonName, TeamName};
 pub use short_id::ShortId;
 pub use slug::Slug;
 pub use title::{Markdown, TaskTitle};

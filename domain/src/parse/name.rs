@@ -45,6 +45,20 @@ impl OrgName {
     }
 }
 
+/// A team's name: 1–48 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamName(String);
+
+impl TeamName {
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        parse_name("name", input, 48).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

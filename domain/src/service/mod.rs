@@ -6,9 +6,12 @@ mod actor;
 mod bus;
 mod convert;
 mod error;
+pub mod invite;
+pub mod member;
 pub mod org;
 pub mod session;
 pub mod task;
+pub mod team;
 pub mod user;
 
 pub use actor::{Actor, UserActor};

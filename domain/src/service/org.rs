@@ -1,13 +1,13 @@
 //! Organizations and who may see and do what in them.
 
 use super::{Actor, DomainError, Result, Services, convert, error::Fields};
-use crate::OrgId;
-use crate::model::{NewOrg, Org};
+use crate::model::{NewOrg, Org, OrgPatch};
 use crate::parse::{Markdown, OrgName, ShortId, Slug};
 use crate::permissions::PermissionSet;
 use crate::realtime::Channel;
+use crate::{OrgId, UserId};
 use chrono::Utc;
-use entity::{member, organization};
+use entity::{member, member_team, organization, team};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -52,24 +52,50 @@ pub(crate) async fn access(
         Actor::User(u) if u.site_admin || org.created_by == Some(u.id.0) => {
             (true, PermissionSet::all())
         }
-        Actor::User(u) => {
-            let row = member::Entity::find()
-                .filter(member::Column::OrgId.eq(org.id))
-                .filter(member::Column::UserId.eq(u.id.0))
-                .one(db)
-                .await?;
-            match row {
-                // Teams come with the domain model; a member in no team has the defaults.
-                Some(_) => (true, PermissionSet::effective([])),
-                None => (false, PermissionSet::default()),
+        Actor::User(u) => match membership(db, org.id, u.id).await? {
+            Some(m) => {
+                let teams = team::Entity::find()
+                    .inner_join(member_team::Entity)
+                    .filter(member_team::Column::MemberId.eq(m.id))
+                    .all(db)
+                    .await?;
+                let sets = teams
+                    .iter()
+                    .map(|t| super::team::stored_permissions(&t.permissions));
+                (true, PermissionSet::effective(sets))
             }
-        }
+            None => (false, PermissionSet::default()),
+        },
     };
     Ok(OrgAccess {
         org,
         member,
         permissions,
     })
+}
+
+/// The membership row of `user` in `org`, if any.
+pub(crate) async fn membership(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    user: UserId,
+) -> Result<Option<member::Model>> {
+    Ok(member::Entity::find()
+        .filter(member::Column::OrgId.eq(org))
+        .filter(member::Column::UserId.eq(user.0))
+        .one(db)
+        .await?)
+}
+
+/// Like [`load`], for what only members may do: outsiders who can see the org get
+/// Unauthenticated or Forbidden, the rest NotFound.
+pub async fn load_member(svc: &Services, actor: &Actor, slug: &str) -> Result<OrgAccess> {
+    let access = load(svc, actor, slug).await?;
+    match actor {
+        _ if access.member => Ok(access),
+        Actor::Anonymous { .. } => Err(DomainError::Unauthenticated),
+        _ => Err(DomainError::forbidden("members only")),
+    }
 }
 
 /// The org behind `slug` as `actor` sees it; NotFound when it does not exist or the actor
@@ -93,7 +119,7 @@ pub async fn get(svc: &Services, actor: &Actor, slug: &str) -> Result<Org> {
     Ok(load(svc, actor, slug).await?.dto())
 }
 
-/// Creates an org; its creator becomes its first member.
+/// Creates an org; its creator becomes its first member, in its "Administrators" team.
 #[tracing::instrument(skip_all, fields(slug = %input.slug))]
 pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org> {
     let creator = actor.user_id().ok_or(DomainError::Unauthenticated)?;
@@ -147,7 +173,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => taken(),
         _ => e.into(),
     })?;
-    member::ActiveModel {
+    let membership = member::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(org_id),
         user_id: Set(creator.0),
@@ -155,6 +181,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
     }
     .insert(&txn)
     .await?;
+    super::team::bootstrap(&txn, org_id, membership.id).await?;
     txn.commit().await?;
     Ok(convert::org(&row))
 }
@@ -197,4 +224,60 @@ pub async fn authorize_channel(
     } else {
         Err(forbidden())
     }
+}
+
+/// Changes an org's name, description or settings (`admin.manageSettings`).
+#[tracing::instrument(skip(svc, actor, patch))]
+pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) -> Result<Org> {
+    let access = load_member(svc, actor, slug).await?;
+    if !access.permissions.admin.manage_settings {
+        return Err(DomainError::forbidden(
+            "you may not change this organization's settings",
+        ));
+    }
+    let mut fields = Fields::default();
+    let name = fields.check(patch.name.as_deref().map(OrgName::parse).transpose());
+    let description = fields.check(
+        patch
+            .description
+            .as_deref()
+            .map(|d| Markdown::parse("description", d))
+            .transpose(),
+    );
+    fields.finish()?;
+    let mut active: organization::ActiveModel = access.org.into();
+    if let Some(Some(name)) = name {
+        active.name = Set(name.as_str().to_string());
+    }
+    if let Some(Some(description)) = description {
+        active.description = Set(description.as_str().to_string());
+    }
+    if let Some(settings) = patch.settings {
+        active.public_page = Set(settings.public_page);
+        active.public_actions = Set(settings.public_actions);
+        active.public_field_labels = Set(settings.public_task_fields.labels);
+        active.public_field_category = Set(settings.public_task_fields.category);
+        active.public_field_priority = Set(settings.public_task_fields.priority);
+    }
+    active.updated_at = Set(Utc::now());
+    let row = active.update(&svc.db).await?;
+    Ok(convert::org(&row))
+}
+
+/// Deletes an org and everything in it: its creator or a site admin only.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn delete(svc: &Services, actor: &Actor, slug: &str) -> Result<()> {
+    let access = load_member(svc, actor, slug).await?;
+    let is_creator = actor
+        .user_id()
+        .is_some_and(|u| access.org.created_by == Some(u.0));
+    if !is_creator && !actor.is_superuser() {
+        return Err(DomainError::forbidden(
+            "only the organization's creator may delete it",
+        ));
+    }
+    organization::Entity::delete_by_id(access.org.id)
+        .exec(&svc.db)
+        .await?;
+    Ok(())
 }

@@ -1,6 +1,8 @@
 //! REST API v1 (`shared/spec/http-api.md`): thin handlers over the domain services.
 
+mod invites;
 mod me;
+mod members;
 mod orgs;
 mod tasks;
 
@@ -8,13 +10,36 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
-use axum::routing::get;
+use axum::routing::{get, post, put};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/me", get(me::me))
         .route("/orgs", get(orgs::list).post(orgs::create))
-        .route("/orgs/{slug}", get(orgs::get))
+        .route(
+            "/orgs/{slug}",
+            get(orgs::get).patch(orgs::update).delete(orgs::delete),
+        )
+        .route("/orgs/{slug}/members", get(members::list))
+        .route("/orgs/{slug}/invites", post(invites::create))
+        .route("/invites/{code}/accept", post(invites::accept))
+        .route(
+            "/orgs/{slug}/members/{user_id}",
+            axum::routing::delete(members::remove),
+        )
+        .route("/orgs/{slug}/permissions", get(members::permissions))
+        .route(
+            "/orgs/{slug}/teams",
+            get(members::teams).post(members::create_team),
+        )
+        .route(
+            "/orgs/{slug}/teams/{team_id}",
+            axum::routing::patch(members::update_team).delete(members::delete_team),
+        )
+        .route(
+            "/orgs/{slug}/teams/{team_id}/members/{user_id}",
+            put(members::add_to_team).delete(members::remove_from_team),
+        )
         .route("/orgs/{slug}/tasks", get(tasks::list).post(tasks::create))
         .route("/orgs/{slug}/tasks/{number}", get(tasks::get))
 }

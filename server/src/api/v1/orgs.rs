@@ -4,7 +4,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use domain::model::NewOrg;
+use domain::model::{NewOrg, OrgPatch};
 use domain::service::{Actor, org};
 use serde_json::{Value, json};
 
@@ -35,4 +35,26 @@ pub async fn get(
     Ok(Json(
         json!({ "org": org::get(&state.services, &actor, &slug).await? }),
     ))
+}
+
+/// `PATCH /api/v1/orgs/{slug}`
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(slug): Path<String>,
+    input: Body<OrgPatch>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "org": org::update(&state.services, &actor, &slug, body(input)?).await? }),
+    ))
+}
+
+/// `DELETE /api/v1/orgs/{slug}`
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(slug): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    org::delete(&state.services, &actor, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
