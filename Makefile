@@ -16,7 +16,7 @@ export LEPTOS_SITE_ROOT := $(SITE)
 export LEPTOS_OUTPUT_NAME := $(NAME)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser site server unit e2e clean bench
+.PHONY: run test dev tools rust-tools node-tools browser site server e2e e2e-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: tools site server
@@ -28,7 +28,7 @@ test: tools site
 	# frontend is the browser build: testing it beside server would unify app's hydrate and
 	# ssr features into one server binary.
 	cargo test --workspace --exclude frontend --locked
-	$(MAKE) e2e
+	$(MAKE) e2e-run
 
 ## dev: cargo leptos watch (installs cargo-leptos $(CARGO_LEPTOS_VERSION) on first use, ~40 min)
 dev: tools
@@ -74,6 +74,11 @@ server:
 ## e2e: browser tests against a real sayr (debug build) and the built site
 e2e:
 	cargo build -p server --bin $(NAME) --locked
+	$(MAKE) e2e-run
+
+# `make test` reuses the binary `cargo test` built (a plain `cargo build` would rebuild
+# dependencies with other features).
+e2e-run:
 	cd end2end && SAYR_BIN=$(CARGO_TARGET_DIR)/debug/$(NAME) npm test
 
 ## bench: see BENCHMARKS.md

@@ -1,7 +1,7 @@
 //! The WebSocket protocol's messages (`shared/spec/realtime.md`), shared by the hub, the
 //! browser client and test clients.
 
-use crate::model::Task;
+use crate::model::{Category, Label, Task, Visibility};
 use crate::{OrgId, TaskId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -115,6 +115,10 @@ pub enum ServerEvent {
         id: TaskId,
         number: i64,
     },
+    CreateLabel(Label),
+    UpdateLabel(Label),
+    DeleteLabel(Label),
+    UpdateCategories(Vec<Category>),
 }
 
 /// One text frame from the server.
@@ -163,8 +167,21 @@ pub struct DomainEvent {
 #[serde(tag = "kind", content = "item", rename_all = "camelCase")]
 pub enum EventKind {
     TaskCreated(Task),
-    TaskUpdated(Task),
+    /// `was_public`: the task was public before this change (a task that turns private
+    /// disappears from public rooms).
+    TaskUpdated {
+        task: Task,
+        was_public: bool,
+    },
     TaskDeleted(Task),
+    LabelCreated(Label),
+    LabelUpdated {
+        before: Label,
+        after: Label,
+    },
+    LabelDeleted(Label),
+    /// The org's categories after a change.
+    CategoriesChanged(Vec<Category>),
 }
 
 impl DomainEvent {
@@ -180,19 +197,42 @@ impl DomainEvent {
         let task_view = |task: &Task| -> Option<Task> {
             match (public, task.visibility) {
                 (false, _) => Some(task.clone()),
-                (true, crate::model::Visibility::Public) => Some(task.public_view()),
-                (true, crate::model::Visibility::Private) => None,
+                (true, Visibility::Public) => Some(task.public_view()),
+                (true, Visibility::Private) => None,
             }
         };
+        let seen = |label: &Label| !public || label.visibility == Visibility::Public;
         let event = match &self.kind {
             EventKind::TaskCreated(task) => ServerEvent::CreateTask(task_view(task)?),
-            EventKind::TaskUpdated(task) => ServerEvent::UpdateTask(task_view(task)?),
+            EventKind::TaskUpdated { task, was_public } => match task_view(task) {
+                Some(view) => ServerEvent::UpdateTask(view),
+                None if public && *was_public => ServerEvent::DeleteTask {
+                    id: task.id,
+                    number: task.number,
+                },
+                None => return None,
+            },
             EventKind::TaskDeleted(task) => {
                 task_view(task)?;
                 ServerEvent::DeleteTask {
                     id: task.id,
                     number: task.number,
                 }
+            }
+            EventKind::LabelCreated(label) => {
+                ServerEvent::CreateLabel(seen(label).then(|| label.clone())?)
+            }
+            EventKind::LabelUpdated { before, after } => match (seen(before), seen(after)) {
+                (_, true) => ServerEvent::UpdateLabel(after.clone()),
+                // Turned private: gone for the public, under the name they knew.
+                (true, false) => ServerEvent::DeleteLabel(before.clone()),
+                (false, false) => return None,
+            },
+            EventKind::LabelDeleted(label) => {
+                ServerEvent::DeleteLabel(seen(label).then(|| label.clone())?)
+            }
+            EventKind::CategoriesChanged(categories) => {
+                ServerEvent::UpdateCategories(categories.clone())
             }
         };
         Some((scope, event))
@@ -258,10 +298,15 @@ mod tests {
             key: "ABC-7".into(),
             title: "t".into(),
             description: String::new(),
+            description_html: String::new(),
             status: Default::default(),
             priority: Default::default(),
             visibility,
+            category: None,
+            labels: vec![],
+            assignees: vec![],
             parent_number: None,
+            subtask_count: 0,
             vote_count: 0,
             comment_count: 0,
             created_by: Some(crate::UserId(uuid::Uuid::nil())),
@@ -275,11 +320,13 @@ mod tests {
     fn public_rooms_never_get_private_tasks() {
         use crate::model::Visibility;
         let org_id = OrgId(uuid::Uuid::nil());
-        for kind in [
-            EventKind::TaskCreated,
-            EventKind::TaskUpdated,
-            EventKind::TaskDeleted,
-        ] {
+        let updated = |task| EventKind::TaskUpdated {
+            task,
+            was_public: false,
+        };
+        let kinds: [&dyn Fn(Task) -> EventKind; 3] =
+            [&EventKind::TaskCreated, &updated, &EventKind::TaskDeleted];
+        for kind in kinds {
             let private = DomainEvent {
                 org_id,
                 origin: None,
@@ -299,5 +346,61 @@ mod tests {
             panic!("wrong event")
         };
         assert_eq!(seen.created_by, None, "public DTOs carry no member ids");
+
+        let hidden = DomainEvent {
+            org_id,
+            origin: None,
+            kind: EventKind::TaskUpdated {
+                task: task(Visibility::Private),
+                was_public: true,
+            },
+        };
+        let (_, event) = hidden.for_channel(Channel::Public).unwrap();
+        assert!(
+            matches!(event, ServerEvent::DeleteTask { number: 7, .. }),
+            "a task turned private leaves public rooms"
+        );
+    }
+
+    #[test]
+    fn public_rooms_never_learn_private_labels() {
+        use crate::model::Visibility;
+        let label = |visibility| Label {
+            id: crate::LabelId(uuid::Uuid::nil()),
+            org_id: OrgId(uuid::Uuid::nil()),
+            name: "secret-project".into(),
+            color: "#000000".into(),
+            visibility,
+        };
+        let org_id = OrgId(uuid::Uuid::nil());
+        let ev = |kind| DomainEvent {
+            org_id,
+            origin: None,
+            kind,
+        };
+        assert!(
+            ev(EventKind::LabelCreated(label(Visibility::Private)))
+                .for_channel(Channel::Public)
+                .is_none()
+        );
+        assert!(
+            ev(EventKind::LabelDeleted(label(Visibility::Private)))
+                .for_channel(Channel::Public)
+                .is_none()
+        );
+        let hide = ev(EventKind::LabelUpdated {
+            before: label(Visibility::Public),
+            after: label(Visibility::Private),
+        });
+        assert!(matches!(
+            hide.for_channel(Channel::Public).unwrap().1,
+            ServerEvent::DeleteLabel(_)
+        ));
+        let renamed = ev(EventKind::LabelUpdated {
+            before: label(Visibility::Private),
+            after: label(Visibility::Private),
+        });
+        assert!(renamed.for_channel(Channel::Public).is_none());
+        assert!(renamed.for_channel(Channel::Tasks).is_some());
     }
 }

@@ -15,7 +15,11 @@ pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
     let actor = actor();
-    let list = domain::service::task::list(&svc, &actor, &slug, domain::service::task::MAX_LIMIT)
+    let query = domain::service::task::TaskQuery {
+        limit: Some(domain::service::task::MAX_LIMIT),
+        ..Default::default()
+    };
+    let list = domain::service::task::list(&svc, &actor, &slug, query)
         .await
         .map_err(fail)?;
     Ok(BoardData {

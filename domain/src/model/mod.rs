@@ -1,13 +1,18 @@
 //! DTOs shared by the REST API, the web app and the realtime protocol.
 
 mod invite;
+mod label;
 mod org;
+pub(crate) mod patch;
 mod task;
 mod team;
+mod timeline;
 mod user;
 
 pub use invite::Invite;
+pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
-pub use task::{NewTask, Task, TaskPriority, TaskStatus, Visibility};
+pub use task::{NewTask, Task, TaskPatch, TaskPriority, TaskStatus, UserRef, Visibility};
 pub use team::{Member, NewTeam, Team, TeamPatch};
+pub use timeline::TimelineEntry;
 pub use user::User;

@@ -1,4 +1,5 @@
-use crate::{OrgId, TaskId, UserId};
+use super::{Category, Label};
+use crate::{CategoryId, LabelId, OrgId, TaskId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -60,6 +61,14 @@ impl TaskStatus {
     }
 }
 
+/// Someone named on a task (an assignee).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRef {
+    pub id: UserId,
+    pub name: String,
+}
+
 /// A task as the contract's Task JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -70,11 +79,18 @@ pub struct Task {
     /// `ABC-42`: the org's short id and the number.
     pub key: String,
     pub title: String,
+    /// Markdown as written.
     pub description: String,
+    /// The description rendered and sanitized on the server.
+    pub description_html: String,
     pub status: TaskStatus,
     pub priority: TaskPriority,
     pub visibility: Visibility,
+    pub category: Option<Category>,
+    pub labels: Vec<Label>,
+    pub assignees: Vec<UserRef>,
     pub parent_number: Option<i64>,
+    pub subtask_count: i64,
     pub vote_count: i64,
     pub comment_count: i64,
     pub created_by: Option<UserId>,
@@ -84,10 +100,17 @@ pub struct Task {
 }
 
 impl Task {
-    /// What a non-member may see of a public task.
+    /// What a non-member may see of a public task: no private labels, no member names.
     pub fn public_view(&self) -> Task {
         Task {
             created_by: None,
+            assignees: Vec::new(),
+            labels: self
+                .labels
+                .iter()
+                .filter(|l| l.visibility == Visibility::Public)
+                .cloned()
+                .collect(),
             ..self.clone()
         }
     }
@@ -106,6 +129,40 @@ pub struct NewTask {
     pub priority: Option<TaskPriority>,
     #[serde(default)]
     pub visibility: Option<Visibility>,
+    #[serde(default)]
+    pub label_ids: Option<Vec<LabelId>>,
+    #[serde(default)]
+    pub assignee_ids: Option<Vec<UserId>>,
+    #[serde(default)]
+    pub category_id: Option<CategoryId>,
+    #[serde(default)]
+    pub parent_number: Option<i64>,
+}
+
+/// Input for changing a task: what is given changes (`null` clears category and parent);
+/// `version` is the version the change was made against.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskPatch {
+    pub version: i64,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub status: Option<TaskStatus>,
+    #[serde(default)]
+    pub priority: Option<TaskPriority>,
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+    #[serde(default)]
+    pub label_ids: Option<Vec<LabelId>>,
+    #[serde(default)]
+    pub assignee_ids: Option<Vec<UserId>>,
+    #[serde(default, with = "super::patch")]
+    pub category_id: Option<Option<CategoryId>>,
+    #[serde(default, with = "super::patch")]
+    pub parent_number: Option<Option<i64>>,
 }
 
 #[cfg(test)]
@@ -121,5 +178,13 @@ mod tests {
         }
         assert_eq!("in-progress".parse(), Ok(TaskStatus::InProgress));
         assert!("doing".parse::<TaskStatus>().is_err());
+    }
+
+    #[test]
+    fn a_patch_tells_a_missing_field_from_a_null_one() {
+        let p: TaskPatch = serde_json::from_str(r#"{"version": 3, "categoryId": null}"#).unwrap();
+        assert_eq!(p.category_id, Some(None));
+        assert_eq!(p.parent_number, None);
+        assert!(serde_json::from_str::<TaskPatch>(r#"{"title": "no version"}"#).is_err());
     }
 }

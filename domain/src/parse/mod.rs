@@ -1,14 +1,16 @@
 //! Validated newtypes: every input is parsed once, at the edge of the domain, into a type
 //! that cannot hold a bad value.
 
+mod color;
 mod email;
 mod name;
 mod short_id;
 mod slug;
 mod title;
 
+pub use color::{Color, Icon};
 pub use email::Email;
-pub use name::{OrgName, PersonName, TeamName};
+pub use name::{LabelName, OrgName, PersonName, TeamName};
 pub use short_id::ShortId;
 pub use slug::Slug;
 pub use title::{Markdown, TaskTitle};

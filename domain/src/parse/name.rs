@@ -59,6 +59,20 @@ impl TeamName {
     }
 }
 
+/// A label's or category's name: 1–48 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelName(String);
+
+impl LabelName {
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        parse_name("name", input, 48).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

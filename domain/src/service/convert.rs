@@ -54,10 +54,15 @@ pub(crate) fn task(
         key: format!("{short_id}-{}", m.number),
         title: m.title.clone(),
         description: m.description.clone(),
+        description_html: m.description_html.clone(),
         status: stored("status", &m.status)?,
         priority: stored("priority", &m.priority)?,
         visibility: stored("visibility", &m.visibility)?,
+        category: None,
+        labels: Vec::new(),
+        assignees: Vec::new(),
         parent_number,
+        subtask_count: 0,
         vote_count: m.vote_count,
         comment_count: m.comment_count,
         created_by: m.created_by.map(Into::into),
@@ -65,4 +70,24 @@ pub(crate) fn task(
         updated_at: m.updated_at,
         version: m.version,
     })
+}
+
+pub(crate) fn label(m: &entity::label::Model) -> Result<crate::model::Label, DomainError> {
+    Ok(crate::model::Label {
+        id: m.id.into(),
+        org_id: m.org_id.into(),
+        name: m.name.clone(),
+        color: m.color.clone(),
+        visibility: stored("visibility", &m.visibility)?,
+    })
+}
+
+pub(crate) fn category(m: &entity::category::Model) -> crate::model::Category {
+    crate::model::Category {
+        id: m.id.into(),
+        org_id: m.org_id.into(),
+        name: m.name.clone(),
+        color: m.color.clone(),
+        icon: m.icon.clone(),
+    }
 }

@@ -4,14 +4,18 @@
 
 mod actor;
 mod bus;
+pub mod category;
 mod convert;
 mod error;
 pub mod invite;
+pub mod label;
+pub mod markdown;
 pub mod member;
 pub mod org;
 pub mod session;
 pub mod task;
 pub mod team;
+pub mod timeline;
 pub mod user;
 
 pub use actor::{Actor, UserActor};

@@ -56,7 +56,11 @@ macro_rules! on_each_backend {
 }
 
 static TEMPLATE_READY: Mutex<bool> = Mutex::new(false);
-const TEMPLATE: &str = "sayr_test_template";
+
+/// This process's template: another test binary's may be dropped or rebuilt meanwhile.
+fn template() -> String {
+    format!("sayr_test_template_{}", std::process::id())
+}
 
 fn with_database(url: &str, name: &str) -> String {
     let (base, _) = url.rsplit_once('/').expect("a database URL has a path");
@@ -75,16 +79,14 @@ async fn fresh_postgres() -> String {
         *ready = true;
         first
     };
+    let template = template();
     if build_template {
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
-            .await
-            .unwrap();
-        // Databases left by earlier runs of the suite.
+        // Databases left by earlier runs of the suite (test binaries run one at a time).
         let stale = admin
             .query_all_raw(sea_orm::Statement::from_string(
                 sea_orm::DbBackend::Postgres,
-                "SELECT datname FROM pg_database WHERE datname LIKE 'sayr_t_%'".to_string(),
+                "SELECT datname FROM pg_database WHERE datname LIKE 'sayr_t_%' OR datname LIKE 'sayr_test_template%'"
+                    .to_string(),
             ))
             .await
             .unwrap();
@@ -96,7 +98,7 @@ async fn fresh_postgres() -> String {
         }
         // Built under another name and renamed when migrated, so that no test copies it
         // half-made (and no copy blocks the migration's connections).
-        let building = format!("{TEMPLATE}_building");
+        let building = format!("{template}_building");
         admin
             .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
             .await
@@ -105,12 +107,12 @@ async fn fresh_postgres() -> String {
             .execute_unprepared(&format!("CREATE DATABASE {building}"))
             .await
             .unwrap();
-        let template = db::connect(&Secret::new(with_database(&admin_url, &building)))
+        let fresh = db::connect(&Secret::new(with_database(&admin_url, &building)))
             .await
             .unwrap();
-        db::migrate(&template).await.unwrap();
-        template.close().await.unwrap();
-        let rename = format!("ALTER DATABASE {building} RENAME TO {TEMPLATE}");
+        db::migrate(&fresh).await.unwrap();
+        fresh.close().await.unwrap();
+        let rename = format!("ALTER DATABASE {building} RENAME TO {template}");
         for attempt in 0.. {
             match admin.execute_unprepared(&rename).await {
                 Ok(_) => break,
@@ -128,7 +130,7 @@ async fn fresh_postgres() -> String {
             let rows = admin
                 .query_all_raw(sea_orm::Statement::from_string(
                     sea_orm::DbBackend::Postgres,
-                    format!("SELECT 1 FROM pg_database WHERE datname = '{TEMPLATE}'"),
+                    format!("SELECT 1 FROM pg_database WHERE datname = '{template}'"),
                 ))
                 .await
                 .unwrap();
@@ -142,7 +144,7 @@ async fn fresh_postgres() -> String {
     let mut last_error = None;
     for _ in 0..20 {
         match admin
-            .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+            .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
             .await
         {
             Ok(_) => return with_database(&admin_url, &name),

@@ -1,6 +1,7 @@
 //! REST API v1 (`shared/spec/http-api.md`): thin handlers over the domain services.
 
 mod invites;
+mod labels;
 mod me;
 mod members;
 mod orgs;
@@ -10,7 +11,7 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,14 +35,34 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/orgs/{slug}/teams/{team_id}",
-            axum::routing::patch(members::update_team).delete(members::delete_team),
+            patch(members::update_team).delete(members::delete_team),
         )
         .route(
             "/orgs/{slug}/teams/{team_id}/members/{user_id}",
             put(members::add_to_team).delete(members::remove_from_team),
         )
         .route("/orgs/{slug}/tasks", get(tasks::list).post(tasks::create))
-        .route("/orgs/{slug}/tasks/{number}", get(tasks::get))
+        .route(
+            "/orgs/{slug}/tasks/{number}",
+            get(tasks::get).patch(tasks::update).delete(tasks::delete),
+        )
+        .route("/orgs/{slug}/tasks/{number}/timeline", get(tasks::timeline))
+        .route(
+            "/orgs/{slug}/labels",
+            get(labels::list).post(labels::create),
+        )
+        .route(
+            "/orgs/{slug}/labels/{id}",
+            patch(labels::update).delete(labels::delete),
+        )
+        .route(
+            "/orgs/{slug}/categories",
+            get(labels::categories).post(labels::create_category),
+        )
+        .route(
+            "/orgs/{slug}/categories/{id}",
+            patch(labels::update_category).delete(labels::delete_category),
+        )
 }
 
 /// A JSON body, or the contract's `invalid_input` / `too_large`.

@@ -1,0 +1,177 @@
+//! Tasks: reading (this file), writing (`write`), and the DTOs built for each reader.
+
+mod query;
+mod write;
+
+pub use query::{TaskQuery, TaskSort};
+pub use write::{create, delete, update};
+
+use super::org::{self, OrgAccess};
+use super::{Actor, DomainError, Result, Services, convert};
+use crate::model::{Label, Task, UserRef, Visibility};
+use entity::{category, label, task, task_assignee, task_label, user};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The most tasks one list call returns.
+pub const MAX_LIMIT: u64 = 100;
+
+/// One page of an org's tasks as the actor may see them.
+#[derive(Clone, Debug)]
+pub struct TaskList {
+    pub org: crate::model::Org,
+    pub tasks: Vec<Task>,
+    /// Pass back as `cursor` for the next page; none on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct SubtaskCount {
+    parent_id: Uuid,
+    count: i64,
+}
+
+/// Builds full DTOs for rows of one org: labels, assignees, category, parent numbers and
+/// subtask counts come from one query each, whatever the number of rows.
+pub(crate) async fn to_dtos(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    rows: &[task::Model],
+) -> Result<Vec<Task>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+
+    let mut labels: HashMap<Uuid, Vec<Label>> = HashMap::new();
+    for (link, l) in task_label::Entity::find()
+        .filter(task_label::Column::TaskId.is_in(ids.clone()))
+        .find_also_related(label::Entity)
+        .all(db)
+        .await?
+    {
+        if let Some(l) = l {
+            labels
+                .entry(link.task_id)
+                .or_default()
+                .push(convert::label(&l)?);
+        }
+    }
+    let mut assignees: HashMap<Uuid, Vec<UserRef>> = HashMap::new();
+    for (link, u) in task_assignee::Entity::find()
+        .filter(task_assignee::Column::TaskId.is_in(ids.clone()))
+        .find_also_related(user::Entity)
+        .all(db)
+        .await?
+    {
+        if let Some(u) = u {
+            assignees.entry(link.task_id).or_default().push(UserRef {
+                id: u.id.into(),
+                name: u.name,
+            });
+        }
+    }
+    let category_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.category_id).collect();
+    let categories: HashMap<Uuid, crate::model::Category> = if category_ids.is_empty() {
+        HashMap::new()
+    } else {
+        category::Entity::find()
+            .filter(category::Column::Id.is_in(category_ids))
+            .all(db)
+            .await?
+            .iter()
+            .map(|c| (c.id, convert::category(c)))
+            .collect()
+    };
+    let parent_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.parent_id).collect();
+    let parents: HashMap<Uuid, (i64, String)> = if parent_ids.is_empty() {
+        HashMap::new()
+    } else {
+        task::Entity::find()
+            .filter(task::Column::Id.is_in(parent_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, (p.number, p.visibility)))
+            .collect()
+    };
+    let mut subtask_query = task::Entity::find()
+        .select_only()
+        .column(task::Column::ParentId)
+        .column_as(task::Column::Id.count(), "count")
+        .filter(task::Column::ParentId.is_in(ids))
+        .group_by(task::Column::ParentId);
+    if !access.member {
+        subtask_query =
+            subtask_query.filter(task::Column::Visibility.eq(Visibility::Public.as_str()));
+    }
+    let subtasks: HashMap<Uuid, i64> = subtask_query
+        .into_model::<SubtaskCount>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.parent_id, s.count))
+        .collect();
+
+    let short_id = &access.org.short_id;
+    rows.iter()
+        .map(|r| {
+            // A private parent is not revealed to the public, not even by number.
+            let parent = r
+                .parent_id
+                .and_then(|p| parents.get(&p))
+                .filter(|(_, vis)| access.member || vis == "public");
+            let mut dto = convert::task(r, short_id, parent.map(|(n, _)| *n))?;
+            dto.labels = labels.remove(&r.id).unwrap_or_default();
+            dto.labels.sort_by(|a, b| a.name.cmp(&b.name));
+            dto.assignees = assignees.remove(&r.id).unwrap_or_default();
+            dto.assignees.sort_by(|a, b| a.name.cmp(&b.name));
+            dto.category = r.category_id.and_then(|c| categories.get(&c).cloned());
+            dto.subtask_count = subtasks.get(&r.id).copied().unwrap_or(0);
+            Ok(if access.member {
+                dto
+            } else {
+                dto.public_view()
+            })
+        })
+        .collect()
+}
+
+/// The row of task `number` if the actor may see it.
+pub(crate) async fn find_visible(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    number: i64,
+) -> Result<task::Model> {
+    let row = task::Entity::find()
+        .filter(task::Column::OrgId.eq(access.org.id))
+        .filter(task::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    if !access.member && row.visibility != Visibility::Public.as_str() {
+        return Err(DomainError::NotFound);
+    }
+    Ok(row)
+}
+
+/// A page of the org's tasks: all of them for members, the public ones for everyone else
+/// when the public page is on.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn list(svc: &Services, actor: &Actor, slug: &str, query: TaskQuery) -> Result<TaskList> {
+    let access = org::load(svc, actor, slug).await?;
+    let (rows, next_cursor) = query::run(&svc.db, &access, &query).await?;
+    let tasks = to_dtos(&svc.db, &access, &rows).await?;
+    Ok(TaskList {
+        org: access.dto(),
+        tasks,
+        next_cursor,
+    })
+}
+
+/// One task by its number, as the actor may see it.
+pub async fn get(svc: &Services, actor: &Actor, slug: &str, number: i64) -> Result<Task> {
+    let access = org::load(svc, actor, slug).await?;
+    let row = find_visible(&svc.db, &access, number).await?;
+    Ok(to_dtos(&svc.db, &access, &[row]).await?.remove(0))
+}
