@@ -1,5 +1,6 @@
 //! DTOs shared by the REST API, the web app and the realtime protocol.
 
+mod api_key;
 mod invite;
 mod label;
 mod org;
@@ -9,6 +10,7 @@ mod team;
 mod timeline;
 mod user;
 
+pub use api_key::{ApiKey, CreatedApiKey};
 pub use invite::Invite;
 pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};

@@ -1,4 +1,4 @@
-use crate::{SessionId, UserId};
+use crate::{ApiKeyId, SessionId, UserId};
 
 /// Who is asking. Every service function takes one and decides for itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub struct UserActor {
     pub site_admin: bool,
     /// The session the request came through, if it came through one.
     pub session: Option<SessionId>,
+    /// The API key the request came through, if it came through one.
+    pub api_key: Option<ApiKeyId>,
 }
 
 impl Actor {

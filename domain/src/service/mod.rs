@@ -3,6 +3,7 @@
 //! call these and never touch the database themselves.
 
 mod actor;
+pub mod api_key;
 mod bus;
 pub mod category;
 mod convert;

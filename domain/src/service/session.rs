@@ -106,6 +106,7 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Actor> {
         id: account.id.into(),
         site_admin: account.role == "admin",
         session: Some(row.id.into()),
+        api_key: None,
     }))
 }
 

@@ -1,5 +1,6 @@
 //! REST API v1 (`shared/spec/http-api.md`): thin handlers over the domain services.
 
+mod comments;
 mod invites;
 mod labels;
 mod me;
@@ -15,6 +16,7 @@ use axum::routing::{get, patch, post, put};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(comments::routes())
         .route("/me", get(me::me))
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route(

@@ -1,0 +1,8 @@
+//! Comments, reactions, votes and relations on tasks.
+
+use crate::state::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
