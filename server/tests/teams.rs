@@ -326,3 +326,70 @@ on_each_backend!(only_the_creator_or_a_site_admin_deletes_an_org, |app| {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "a site admin may");
 });
+
+on_each_backend!(an_api_key_acts_as_its_user_until_deleted, |app| {
+    let owner = org_with_owner(&app).await;
+    let (status, created) = app
+        .post("/api/v1/me/api-keys", json!({"name": "CI"}), Some(&owner))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let key = created["key"].as_str().unwrap().to_string();
+    assert!(key.starts_with("sayr_") && key.len() >= 45, "{key}");
+    let with_key = |method: Method, path: &str| {
+        app.http
+            .request(method, format!("{}{path}", app.base))
+            .bearer_auth(&key)
+    };
+
+    // The key works like the session, and needs no origin check.
+    let res = with_key(Method::POST, "/api/v1/orgs/acme/tasks")
+        .header("origin", "https://elsewhere.example")
+        .json(&json!({"title": "via key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (_, keys) = app.get("/api/v1/me/api-keys", Some(&owner)).await;
+    assert_eq!(keys[0]["prefix"], &key[..11]);
+    assert!(keys[0]["lastUsedAt"].is_string(), "use is recorded: {keys}");
+    assert!(
+        keys.to_string().find(&key).is_none(),
+        "the key is never shown again"
+    );
+
+    // A key cannot mint keys.
+    let res = with_key(Method::POST, "/api/v1/me/api-keys")
+        .json(&json!({"name": "more"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let id = created["id"].as_str().unwrap();
+    let (status, _) = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/me/api-keys/{id}"),
+            None,
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let res = with_key(Method::GET, "/api/v1/orgs/acme/tasks")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "a deleted key stops working at once"
+    );
+    let res = app
+        .http
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth("sayr_not-a-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+});

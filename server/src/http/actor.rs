@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::service::{Actor, ClientInfo, DomainError, session};
+use domain::service::{Actor, ClientInfo, DomainError, api_key, session};
 
 /// The session token of the request, kept beside the actor for logout.
 #[derive(Clone, Debug)]
@@ -36,13 +36,31 @@ fn is_cross_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
     origin_host != host
 }
 
+/// The API key of an `Authorization: Bearer` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 /// Resolves the actor of every request and refuses cross-site state changes made with the
-/// cookie.
+/// cookie. A Bearer key that does not exist is refused outright rather than treated as
+/// anonymous, so that a revoked key fails loudly. Bearer requests need no origin check.
 pub async fn resolve_actor(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
+    if let Some(key) = bearer(req.headers()) {
+        let actor = match api_key::resolve(&state.services, key).await {
+            Ok(actor) => actor,
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        req.extensions_mut().insert(actor);
+        return next.run(req).await;
+    }
     let token = req
         .headers()
         .get_all(header::COOKIE)

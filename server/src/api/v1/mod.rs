@@ -18,6 +18,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(comments::routes())
         .route("/me", get(me::me))
+        .route("/me/api-keys", get(me::keys).post(me::create_key))
+        .route("/me/api-keys/{id}", axum::routing::delete(me::delete_key))
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route(
             "/orgs/{slug}",
