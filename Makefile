@@ -83,7 +83,9 @@ e2e-run:
 
 ## bench: see BENCHMARKS.md
 bench: tools site server
+	cargo build -p server --release --example bare_json --locked
 	bash end2end/bench.sh
+	bash end2end/bench-rest.sh
 
 clean:
 	rm -rf target/site data
