@@ -9,6 +9,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
         pub struct $name(pub Uuid);
 
         impl $name {

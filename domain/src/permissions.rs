@@ -8,6 +8,7 @@ macro_rules! group {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(rename_all = "camelCase", default)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
         pub struct $name { $(pub $field: bool),+ }
 
         impl $name {
@@ -36,6 +37,7 @@ group!(/// Keeping the public side civil.
 /// A full set of permissions, as a team holds it and as the API reports it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PermissionSet {
     pub admin: AdminPermissions,
     pub content: ContentPermissions,

@@ -1,7 +1,7 @@
 //! The WebSocket protocol's messages (`shared/spec/realtime.md`), shared by the hub, the
 //! browser client and test clients.
 
-use crate::model::{Category, Label, Task, Visibility};
+use crate::model::{Category, Comment, CommentVisibility, Label, Task, Visibility};
 use crate::{OrgId, TaskId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -119,6 +119,19 @@ pub enum ServerEvent {
     UpdateLabel(Label),
     DeleteLabel(Label),
     UpdateCategories(Vec<Category>),
+    /// A comment was written, edited, reacted to, or (`deleted`) removed.
+    UpdateTaskComments {
+        task_id: TaskId,
+        number: i64,
+        comment: Comment,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deleted: bool,
+    },
+    UpdateTaskVote {
+        task_id: TaskId,
+        number: i64,
+        vote_count: i64,
+    },
 }
 
 /// One text frame from the server.
@@ -162,6 +175,16 @@ pub struct DomainEvent {
     pub kind: EventKind,
 }
 
+/// The task an event is about, with what a room needs to know to filter it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskRef {
+    pub id: TaskId,
+    pub number: i64,
+    /// The task is public.
+    pub public: bool,
+}
+
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "item", rename_all = "camelCase")]
@@ -182,6 +205,18 @@ pub enum EventKind {
     LabelDeleted(Label),
     /// The org's categories after a change.
     CategoriesChanged(Vec<Category>),
+    /// A comment was written, edited, reacted to or (`deleted`) removed.
+    CommentChanged {
+        task: TaskRef,
+        comment: Comment,
+        #[serde(default)]
+        deleted: bool,
+    },
+    /// A task's vote count changed.
+    VoteChanged {
+        task: TaskRef,
+        vote_count: i64,
+    },
 }
 
 impl DomainEvent {
@@ -197,7 +232,12 @@ impl DomainEvent {
         let task_view = |task: &Task| -> Option<Task> {
             match (public, task.visibility) {
                 (false, _) => Some(task.clone()),
-                (true, Visibility::Public) => Some(task.public_view()),
+                // Task events carry the members' comment count, which counts internal
+                // comments: the public learns its count from REST and comment events.
+                (true, Visibility::Public) => Some(Task {
+                    comment_count: 0,
+                    ..task.public_view()
+                }),
                 (true, Visibility::Private) => None,
             }
         };
@@ -233,6 +273,32 @@ impl DomainEvent {
             }
             EventKind::CategoriesChanged(categories) => {
                 ServerEvent::UpdateCategories(categories.clone())
+            }
+            EventKind::CommentChanged {
+                task,
+                comment,
+                deleted,
+            } => {
+                if public && !(task.public && comment.visibility == CommentVisibility::Public) {
+                    return None;
+                }
+                ServerEvent::UpdateTaskComments {
+                    task_id: task.id,
+                    number: task.number,
+                    // `reacted` is about whoever caused the event, not about the room.
+                    comment: comment.without_reader(),
+                    deleted: *deleted,
+                }
+            }
+            EventKind::VoteChanged { task, vote_count } => {
+                if public && !task.public {
+                    return None;
+                }
+                ServerEvent::UpdateTaskVote {
+                    task_id: task.id,
+                    number: task.number,
+                    vote_count: *vote_count,
+                }
             }
         };
         Some((scope, event))
@@ -402,5 +468,137 @@ mod tests {
         });
         assert!(renamed.for_channel(Channel::Public).is_none());
         assert!(renamed.for_channel(Channel::Tasks).is_some());
+    }
+
+    fn comment(visibility: CommentVisibility) -> Comment {
+        Comment {
+            id: crate::CommentId(uuid::Uuid::nil()),
+            task_number: 7,
+            parent_id: None,
+            author: None,
+            team: true,
+            body: "we will ship it friday".into(),
+            body_html: String::new(),
+            visibility,
+            source: "sayr".into(),
+            reactions: vec![crate::model::Reaction {
+                emoji: "👍".into(),
+                count: 1,
+                reacted: true,
+            }],
+            edited: false,
+            created_at: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
+
+    fn task_ref(public: bool) -> TaskRef {
+        TaskRef {
+            id: TaskId(uuid::Uuid::nil()),
+            number: 7,
+            public,
+        }
+    }
+
+    fn event(kind: EventKind) -> DomainEvent {
+        DomainEvent {
+            org_id: OrgId(uuid::Uuid::nil()),
+            origin: None,
+            kind,
+        }
+    }
+
+    #[test]
+    fn public_rooms_never_get_internal_comments_or_comments_on_private_tasks() {
+        for deleted in [false, true] {
+            for (public_task, visibility) in [
+                (true, CommentVisibility::Internal),
+                (false, CommentVisibility::Internal),
+                (false, CommentVisibility::Public),
+            ] {
+                let ev = event(EventKind::CommentChanged {
+                    task: task_ref(public_task),
+                    comment: comment(visibility),
+                    deleted,
+                });
+                assert!(ev.for_channel(Channel::Public).is_none());
+                assert!(ev.for_channel(Channel::Tasks).is_some());
+                assert!(ev.for_channel(Channel::Admin).is_some());
+            }
+        }
+        let ev = event(EventKind::CommentChanged {
+            task: task_ref(true),
+            comment: comment(CommentVisibility::Public),
+            deleted: false,
+        });
+        let (scope, seen) = ev.for_channel(Channel::Public).unwrap();
+        assert_eq!(scope, Scope::Public);
+        let ServerEvent::UpdateTaskComments { comment, .. } = seen else {
+            panic!("wrong event")
+        };
+        assert!(
+            !comment.reactions[0].reacted,
+            "`reacted` belongs to the reader, not to the room"
+        );
+    }
+
+    #[test]
+    fn public_rooms_never_get_votes_of_private_tasks() {
+        let private = event(EventKind::VoteChanged {
+            task: task_ref(false),
+            vote_count: 3,
+        });
+        assert!(private.for_channel(Channel::Public).is_none());
+        assert!(private.for_channel(Channel::Tasks).is_some());
+        let public = event(EventKind::VoteChanged {
+            task: task_ref(true),
+            vote_count: 3,
+        });
+        let (_, seen) = public.for_channel(Channel::Public).unwrap();
+        assert_eq!(
+            serde_json::to_value(seen).unwrap(),
+            serde_json::json!({"type": "UPDATE_TASK_VOTE",
+                "data": {"taskId": uuid::Uuid::nil(), "number": 7, "voteCount": 3}})
+        );
+    }
+
+    #[test]
+    fn comment_events_have_the_contract_shape() {
+        let ev = event(EventKind::CommentChanged {
+            task: task_ref(true),
+            comment: comment(CommentVisibility::Public),
+            deleted: false,
+        });
+        let (_, seen) = ev.for_channel(Channel::Tasks).unwrap();
+        let json = serde_json::to_value(&seen).unwrap();
+        assert_eq!(json["type"], "UPDATE_TASK_COMMENTS");
+        assert_eq!(json["data"]["taskId"], uuid::Uuid::nil().to_string());
+        assert_eq!(json["data"]["number"], 7);
+        assert_eq!(json["data"]["comment"]["taskNumber"], 7);
+        assert!(json["data"].get("deleted").is_none());
+        let back: ServerEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, seen);
+        // Events cross instances as JSON (the Redis bus).
+        let again: DomainEvent =
+            serde_json::from_str(&serde_json::to_string(&ev).unwrap()).unwrap();
+        assert_eq!(again, ev);
+    }
+
+    #[test]
+    fn public_task_events_do_not_count_internal_comments() {
+        let mut counted = task(Visibility::Public);
+        counted.comment_count = 5;
+        let ev = event(EventKind::TaskUpdated {
+            task: counted,
+            was_public: true,
+        });
+        let Some((_, ServerEvent::UpdateTask(seen))) = ev.for_channel(Channel::Public) else {
+            panic!("a public task reaches the public room")
+        };
+        assert_eq!(seen.comment_count, 0);
+        let Some((_, ServerEvent::UpdateTask(seen))) = ev.for_channel(Channel::Tasks) else {
+            panic!()
+        };
+        assert_eq!(seen.comment_count, 5);
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// An API key as its owner sees it later: never the key itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     pub id: ApiKeyId,
     pub name: String,
@@ -17,6 +18,7 @@ pub struct ApiKey {
 /// A key just created: the only time `key` is shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreatedApiKey {
     pub id: ApiKeyId,
     pub name: String,

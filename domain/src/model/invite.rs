@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// An invitation to join an org, addressed to an e-mail address.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Invite {
     pub id: InviteId,
     pub org_id: OrgId,

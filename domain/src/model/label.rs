@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A label tasks can carry. Private labels are seen by members only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Label {
     pub id: LabelId,
     pub org_id: OrgId,
@@ -16,6 +17,7 @@ pub struct Label {
 /// Input for creating a label.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewLabel {
     pub name: String,
     pub color: String,
@@ -26,6 +28,7 @@ pub struct NewLabel {
 /// Input for changing a label: what is given changes.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct LabelPatch {
     #[serde(default)]
     pub name: Option<String>,
@@ -38,6 +41,7 @@ pub struct LabelPatch {
 /// A category: one per task, seen by everyone who sees the task.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: CategoryId,
     pub org_id: OrgId,
@@ -49,6 +53,7 @@ pub struct Category {
 /// Input for creating a category.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewCategory {
     pub name: String,
     pub color: String,
@@ -59,6 +64,7 @@ pub struct NewCategory {
 /// Input for changing a category: what is given changes (`icon: null` clears it).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CategoryPatch {
     #[serde(default)]
     pub name: Option<String>,

@@ -1,6 +1,7 @@
 //! DTOs shared by the REST API, the web app and the realtime protocol.
 
 mod api_key;
+mod comment;
 mod invite;
 mod label;
 mod org;
@@ -11,10 +12,16 @@ mod timeline;
 mod user;
 
 pub use api_key::{ApiKey, CreatedApiKey};
+pub use comment::{
+    Comment, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation, Reaction,
+    TaskRelation,
+};
 pub use invite::Invite;
 pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
-pub use task::{NewTask, Task, TaskPatch, TaskPriority, TaskStatus, UserRef, Visibility};
+pub use task::{
+    NewTask, RelationKind, Task, TaskPatch, TaskPriority, TaskStatus, UserRef, Visibility,
+};
 pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use timeline::TimelineEntry;
 pub use user::User;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Which task fields the public may set when submitting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PublicTaskFields {
     pub labels: bool,
     pub category: bool,
@@ -14,6 +15,7 @@ pub struct PublicTaskFields {
 /// What the org shows to people outside it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OrgSettings {
     /// The public page and the `public` realtime room are on.
     pub public_page: bool,
@@ -26,6 +28,7 @@ pub struct OrgSettings {
 /// emptied (see `Org::public_view`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Org {
     pub id: OrgId,
     pub name: String,
@@ -55,6 +58,7 @@ impl Org {
 /// The raw input for creating an org; `service::org::create` parses it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewOrg {
     pub name: String,
     pub slug: String,
@@ -66,6 +70,7 @@ pub struct NewOrg {
 /// Input for changing an org: what is given changes.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OrgPatch {
     #[serde(default)]
     pub name: Option<String>,

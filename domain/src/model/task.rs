@@ -9,6 +9,7 @@ macro_rules! string_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? } default $default:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -47,6 +48,9 @@ string_enum!(/// How much a task matters.
     TaskPriority { None = "none", Low = "low", Medium = "medium", High = "high", Urgent = "urgent" } default None);
 string_enum!(/// Who may see a task or label.
     Visibility { Public = "public", Private = "private" } default Private);
+string_enum!(/// How one task relates to another: `blocking` means the source blocks the target,
+    /// `duplicate` that the source duplicates it.
+    RelationKind { Related = "related", Blocking = "blocking", Duplicate = "duplicate" } default Related);
 
 impl TaskStatus {
     /// A human label for the board's columns.
@@ -64,6 +68,7 @@ impl TaskStatus {
 /// Someone named on a task (an assignee).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UserRef {
     pub id: UserId,
     pub name: String,
@@ -72,6 +77,7 @@ pub struct UserRef {
 /// A task as the contract's Task JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Task {
     pub id: TaskId,
     pub org_id: OrgId,
@@ -119,6 +125,7 @@ impl Task {
 /// The raw input for creating a task; `service::task::create` parses it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewTask {
     pub title: String,
     #[serde(default)]
@@ -143,6 +150,7 @@ pub struct NewTask {
 /// `version` is the version the change was made against.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TaskPatch {
     pub version: i64,
     #[serde(default)]

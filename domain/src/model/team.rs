@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A named set of permissions and the members holding it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Team {
     pub id: TeamId,
     pub org_id: OrgId,
@@ -20,6 +21,7 @@ pub struct Team {
 /// Input for creating a team.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewTeam {
     pub name: String,
     #[serde(default)]
@@ -29,6 +31,7 @@ pub struct NewTeam {
 /// Input for changing a team: what is given changes.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TeamPatch {
     #[serde(default)]
     pub name: Option<String>,
@@ -39,6 +42,7 @@ pub struct TeamPatch {
 /// A member of an org as other members see them (no e-mail address).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Member {
     pub user_id: UserId,
     pub name: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// One change in a task's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     pub id: uuid::Uuid,
     /// `created`, `updated`, `status_change`, `label_added`, … (the original's names).

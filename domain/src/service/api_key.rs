@@ -3,9 +3,9 @@
 //! more).
 
 use super::{Actor, DomainError, Result, Services, UserActor};
+use crate::ApiKeyId;
 use crate::model::{ApiKey, CreatedApiKey};
 use crate::parse::LabelName;
-use crate::ApiKeyId;
 use chrono::{Duration, Utc};
 use entity::{api_key, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -22,15 +22,23 @@ fn hash(key: &str) -> String {
 }
 
 fn dto(m: api_key::Model) -> ApiKey {
-    ApiKey { id: m.id.into(), name: m.name, prefix: m.prefix, created_at: m.created_at, last_used_at: m.last_used_at }
+    ApiKey {
+        id: m.id.into(),
+        name: m.name,
+        prefix: m.prefix,
+        created_at: m.created_at,
+        last_used_at: m.last_used_at,
+    }
 }
 
 /// Keys are managed from a signed-in session only.
 fn owner(actor: &Actor) -> Result<Uuid> {
     match actor {
-        Actor::User(UserActor { api_key: Some(_), .. }) => {
-            Err(DomainError::forbidden("API keys are managed from a signed-in session"))
-        }
+        Actor::User(UserActor {
+            api_key: Some(_), ..
+        }) => Err(DomainError::forbidden(
+            "API keys are managed from a signed-in session",
+        )),
         Actor::User(u) => Ok(u.id.0),
         _ => Err(DomainError::Unauthenticated),
     }
@@ -42,7 +50,8 @@ pub async fn create(svc: &Services, actor: &Actor, name: &str) -> Result<Created
     let user = owner(actor)?;
     let name = LabelName::parse(name)?;
     let mut bytes = [0u8; 24];
-    getrandom::getrandom(&mut bytes).map_err(|e| DomainError::Internal(format!("getrandom: {e}")))?;
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| DomainError::Internal(format!("getrandom: {e}")))?;
     let key = format!("{PREFIX}{}", hex::encode(bytes));
     let row = api_key::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -55,7 +64,12 @@ pub async fn create(svc: &Services, actor: &Actor, name: &str) -> Result<Created
     }
     .insert(&svc.db)
     .await?;
-    Ok(CreatedApiKey { id: row.id.into(), name: row.name, prefix: row.prefix, key })
+    Ok(CreatedApiKey {
+        id: row.id.into(),
+        name: row.name,
+        prefix: row.prefix,
+        key,
+    })
 }
 
 /// The actor's keys, newest first.

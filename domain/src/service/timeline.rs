@@ -64,6 +64,32 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Writes the "comment" entry of a new comment; an internal comment's entry is internal.
+pub(crate) async fn record_comment(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    task: Uuid,
+    actor: Option<Uuid>,
+    comment: Uuid,
+    internal: bool,
+) -> Result<()> {
+    task_timeline::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        org_id: Set(org),
+        task_id: Set(task),
+        actor_id: Set(actor),
+        event_type: Set("comment".to_string()),
+        from_value: Set(None),
+        to_value: Set(Some(Value::from(comment.to_string()).to_string())),
+        comment_id: Set(Some(comment)),
+        visibility: Set(if internal { "internal" } else { "public" }.to_string()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 /// A task's history, oldest first: everything for members, public entries for the public.
 pub async fn list(
     svc: &Services,

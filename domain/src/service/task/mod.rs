@@ -8,8 +8,8 @@ pub use write::{create, delete, update};
 
 use super::org::{self, OrgAccess};
 use super::{Actor, DomainError, Result, Services, convert};
-use crate::model::{Label, Task, UserRef, Visibility};
-use entity::{category, label, task, task_assignee, task_label, user};
+use crate::model::{CommentVisibility, Label, Task, UserRef, Visibility};
+use entity::{category, label, task, task_assignee, task_comment, task_label, user};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
@@ -31,6 +31,12 @@ pub struct TaskList {
 #[derive(FromQueryResult)]
 struct SubtaskCount {
     parent_id: Uuid,
+    count: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CommentCount {
+    task_id: Uuid,
     count: i64,
 }
 
@@ -99,7 +105,7 @@ pub(crate) async fn to_dtos(
         .select_only()
         .column(task::Column::ParentId)
         .column_as(task::Column::Id.count(), "count")
-        .filter(task::Column::ParentId.is_in(ids))
+        .filter(task::Column::ParentId.is_in(ids.clone()))
         .group_by(task::Column::ParentId);
     if !access.member {
         subtask_query =
@@ -112,6 +118,24 @@ pub(crate) async fn to_dtos(
         .into_iter()
         .map(|s| (s.parent_id, s.count))
         .collect();
+    // `comment_count` counts internal comments too: the public gets its own count.
+    let public_comments: HashMap<Uuid, i64> = if access.member {
+        HashMap::new()
+    } else {
+        task_comment::Entity::find()
+            .select_only()
+            .column(task_comment::Column::TaskId)
+            .column_as(task_comment::Column::Id.count(), "count")
+            .filter(task_comment::Column::TaskId.is_in(ids))
+            .filter(task_comment::Column::Visibility.eq(CommentVisibility::Public.as_str()))
+            .group_by(task_comment::Column::TaskId)
+            .into_model::<CommentCount>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.task_id, c.count))
+            .collect()
+    };
 
     let short_id = &access.org.short_id;
     rows.iter()
@@ -131,6 +155,7 @@ pub(crate) async fn to_dtos(
             Ok(if access.member {
                 dto
             } else {
+                dto.comment_count = public_comments.get(&r.id).copied().unwrap_or(0);
                 dto.public_view()
             })
         })
