@@ -9,6 +9,8 @@ export CARGO_TARGET_DIR ?= $(ROOT)/target
 NAME := sayr
 SITE := $(ROOT)/target/site
 PKG := $(SITE)/pkg
+# Where cargo-leptos builds the browser crate too, so that both paths share one cache.
+FRONT_TARGET := $(CARGO_TARGET_DIR)/front
 WASM_BINDGEN_VERSION := 0.2.130
 CARGO_LEPTOS_VERSION := 0.3.10
 NODE_BIN := $(ROOT)/end2end/node_modules/.bin
@@ -54,10 +56,11 @@ browser:
 
 ## site: the hydrating WASM bundle, stylesheet and assets in target/site
 site: rust-tools node-tools
-	cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --locked
+	cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --locked \
+	  --target-dir $(FRONT_TARGET)
 	rm -rf $(PKG) && mkdir -p $(PKG)
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name $(NAME) \
-	  $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/wasm-release/frontend.wasm
+	  $(FRONT_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
 	$(NODE_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
 	  $(PKG)/$(NAME)_bg.wasm -o $(PKG)/$(NAME).wasm
 	rm $(PKG)/$(NAME)_bg.wasm

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = process.env.SAYR_BIN ?? join(ROOT, 'target', 'debug', 'sayr');
+const BIN = process.env.SAYR_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'sayr');
 const SITE = process.env.LEPTOS_SITE_ROOT ?? join(ROOT, 'target', 'site');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];

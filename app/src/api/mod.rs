@@ -29,8 +29,11 @@ pub(crate) mod ssr {
 
     pub fn client_info() -> domain::service::ClientInfo {
         let parts = use_context::<http::request::Parts>();
+        let peer = parts.as_ref().and_then(|p| {
+            p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+        });
         domain::service::ClientInfo {
-            ip: None,
+            ip: peer,
             user_agent: parts
                 .as_ref()
                 .and_then(|p| p.headers.get(http::header::USER_AGENT))
@@ -48,6 +51,7 @@ pub(crate) mod ssr {
             DomainError::Invalid(_) => StatusCode::BAD_REQUEST,
             DomainError::Conflict { .. } => StatusCode::CONFLICT,
             DomainError::Gone(_) => StatusCode::GONE,
+            DomainError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if let Some(res) = use_context::<ResponseOptions>() {

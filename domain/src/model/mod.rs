@@ -24,4 +24,4 @@ pub use task::{
 };
 pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use timeline::TimelineEntry;
-pub use user::User;
+pub use user::{SessionInfo, User};

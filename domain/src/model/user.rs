@@ -1,4 +1,4 @@
-use crate::UserId;
+use crate::{SessionId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -12,4 +12,18 @@ pub struct User {
     pub name: String,
     pub site_admin: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// One of a user's sessions, for their session list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: SessionId,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// The session this request came through.
+    pub current: bool,
 }

@@ -26,6 +26,9 @@ pub enum DomainError {
     /// A link that was valid once and is no more (used invites, expired codes).
     #[error("{0}")]
     Gone(String),
+    /// Too many attempts; try again after this many seconds.
+    #[error("too many attempts; try again later")]
+    RateLimited { retry_after_secs: u64 },
     /// Anything else; the cause is logged, never shown.
     #[error("internal error")]
     Internal(String),

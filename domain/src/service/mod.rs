@@ -18,6 +18,7 @@ pub mod relation;
 pub mod session;
 pub mod task;
 pub mod team;
+pub mod throttle;
 pub mod timeline;
 pub mod user;
 pub mod vote;
@@ -37,6 +38,8 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub bus: Arc<dyn EventBus>,
     pub settings: Settings,
+    /// Failed sign-ins per account and address.
+    pub login_throttle: Arc<throttle::LoginThrottle>,
 }
 
 /// Instance settings the services and the edges share.
@@ -59,7 +62,7 @@ impl Default for Settings {
 
 impl Services {
     pub fn new(db: DatabaseConnection, bus: Arc<dyn EventBus>, settings: Settings) -> Self {
-        Self { db, bus, settings }
+        Self { db, bus, settings, login_throttle: Arc::new(throttle::LoginThrottle::new()) }
     }
 }
 

@@ -4,7 +4,7 @@ use super::{Actor, DomainError, Result, Services, UserActor};
 use crate::{SessionId, UserId};
 use chrono::{Duration, Utc};
 use entity::{session, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 
 /// How long a session lives without being used.
@@ -110,14 +110,26 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Actor> {
     }))
 }
 
-/// Signs up or in and starts a session in one step: what the login forms and endpoints do.
+/// Signs in and starts a session in one step: what the login forms and endpoints do.
+/// Throttled per account and per address: too many failures answer RateLimited.
 pub async fn sign_in(
     svc: &Services,
     email: &str,
     password: &str,
     client: ClientInfo,
 ) -> Result<(String, crate::model::User)> {
-    let user = super::user::authenticate(svc, email, password).await?;
+    let address = client.ip.as_deref();
+    if let Err(wait) = svc.login_throttle.check(email, address) {
+        return Err(DomainError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
+    }
+    let user = match super::user::authenticate(svc, email, password).await {
+        Ok(user) => user,
+        Err(e) => {
+            svc.login_throttle.failed(email, address);
+            return Err(e);
+        }
+    };
+    svc.login_throttle.succeeded(email);
     let (token, _) = start(svc, user.id, client).await?;
     Ok((token, user))
 }
@@ -143,6 +155,30 @@ pub async fn end(svc: &Services, token: &str) -> Result<()> {
         .exec(&svc.db)
         .await?;
     Ok(())
+}
+
+/// The actor's sessions, most recently used first; `current` marks the one in use.
+pub async fn list(svc: &Services, actor: &Actor) -> Result<Vec<crate::model::SessionInfo>> {
+    let Actor::User(me) = actor else {
+        return Err(DomainError::Unauthenticated);
+    };
+    let rows = session::Entity::find()
+        .filter(session::Column::UserId.eq(me.id.0))
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(&svc.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::model::SessionInfo {
+            current: me.session == Some(r.id.into()),
+            id: r.id.into(),
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            user_agent: r.user_agent,
+            ip: r.ip,
+        })
+        .collect())
 }
 
 /// Ends one of the actor's own sessions.

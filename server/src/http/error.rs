@@ -49,6 +49,9 @@ impl IntoResponse for ApiError {
                     current.map(|task| ("current", json!(task))),
                 ),
                 DomainError::Gone(m) => (StatusCode::GONE, "gone", m, None),
+                DomainError::RateLimited { retry_after_secs } => {
+                    return ApiError::RateLimited { retry_after_secs }.into_response();
+                }
                 DomainError::Internal(cause) => {
                     tracing::error!(%cause, "internal error");
                     (
