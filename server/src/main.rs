@@ -35,29 +35,46 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Operator commands (`sayr admin create-user`, `sayr admin set-role`).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account (the same as `sayr user create`).
+    CreateUser(CreateUser),
+    /// Make an account a site admin, or not (the same as `sayr user set-role`).
+    SetRole(SetRole),
 }
 
 #[derive(Subcommand)]
 enum UserCommand {
     /// Create an account.
-    Create {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
-        #[arg(long, default_value = "Admin")]
-        name: String,
-        /// Make it a site admin.
-        #[arg(long)]
-        admin: bool,
-    },
+    Create(CreateUser),
     /// Make an account a site admin, or not.
-    SetRole {
-        #[arg(long)]
-        email: String,
-        #[arg(long, value_parser = ["admin", "user"])]
-        role: String,
-    },
+    SetRole(SetRole),
+}
+
+#[derive(clap::Args)]
+struct CreateUser {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    password: String,
+    #[arg(long, default_value = "Admin")]
+    name: String,
+    /// Make it a site admin.
+    #[arg(long)]
+    admin: bool,
+}
+
+#[derive(clap::Args)]
+struct SetRole {
+    #[arg(long)]
+    email: String,
+    #[arg(long, value_parser = ["admin", "user"])]
+    role: String,
 }
 
 /// Loads the config file named by `--config`/`SAYR_CONFIG` before the real parse, so that
@@ -110,14 +127,16 @@ async fn main() -> ExitCode {
                 services_for_cli(&config).await?;
                 tracing::info!("migrations applied");
             }
-            Command::User(UserCommand::Create { email, password, name, admin }) => {
+            Command::User(UserCommand::Create(CreateUser { email, password, name, admin }))
+            | Command::Admin(AdminCommand::CreateUser(CreateUser { email, password, name, admin })) => {
                 let svc = services_for_cli(&config).await?;
                 let created = user::create(&svc, &Actor::System, user::NewUser { email, password, name }, admin)
                     .await
                     .map_err(|e| e.user_message())?;
                 println!("created {} ({})", created.email, created.id);
             }
-            Command::User(UserCommand::SetRole { email, role }) => {
+            Command::User(UserCommand::SetRole(SetRole { email, role }))
+            | Command::Admin(AdminCommand::SetRole(SetRole { email, role })) => {
                 let svc = services_for_cli(&config).await?;
                 let changed = user::set_site_admin(&svc, &Actor::System, &email, role == "admin")
                     .await
@@ -131,7 +150,6 @@ async fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("{e}");
             eprintln!("sayr: {e}");
             ExitCode::FAILURE
         }
