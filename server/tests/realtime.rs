@@ -115,7 +115,7 @@ on_each_backend!(garbage_is_answered_and_the_socket_keeps_serving, |app| {
     let mut ws = app.socket(Some(&owner), "").await;
     ws.next().await;
     ws.next().await;
-    for junk in ["{nope", "[]", r#"{"type":"HELLO"}"#, &"x".repeat(17 * 1024)] {
+    for junk in ["{nope", r#"{"type":"HELLO"}"#, &"x".repeat(17 * 1024)] {
         ws.send_text(junk).await;
         let answer = ws.next().await;
         assert!(
@@ -123,6 +123,14 @@ on_each_backend!(garbage_is_answered_and_the_socket_keeps_serving, |app| {
             "{answer:?}"
         );
     }
+    // Offences 4 and 5 are dropped without an answer.
+    futures::SinkExt::send(
+        &mut ws.ws,
+        tokio_tungstenite::tungstenite::Message::binary(vec![1, 2, 3]),
+    )
+    .await
+    .unwrap();
+    assert!(ws.silent_for(Duration::from_millis(300)).await);
     ws.send(&ClientMessage::Subscribe {
         org_id: org["id"].as_str().unwrap().into(),
         channel: Channel::Tasks,
@@ -181,3 +189,108 @@ on_each_backend!(the_senders_own_socket_can_be_skipped, |app| {
         "the sender's socket was skipped"
     );
 });
+
+on_each_backend!(
+    a_flood_is_warned_then_ignored_then_cut_off_and_others_are_served,
+    |app| {
+        let owner = app.sign_up("owner@example.test").await;
+        let org = app.create_org(&owner, "acme").await;
+        let org_id = org["id"].as_str().unwrap().to_string();
+        let mut flood = app.socket(Some(&owner), "").await;
+        flood.next().await;
+        flood.next().await;
+        let subscribe = serde_json::to_string(&ClientMessage::Subscribe {
+            org_id: org_id.clone(),
+            channel: Channel::Tasks,
+        })
+        .unwrap();
+        for _ in 0..7 {
+            flood.send_text(&subscribe).await;
+        }
+        assert!(
+            matches!(flood.next().await.event, ServerEvent::Subscribed { .. }),
+            "the first message is served"
+        );
+        for _ in 0..3 {
+            let answer = flood.next().await;
+            assert!(
+                matches!(answer.event, ServerEvent::Error { ref code, .. } if code == codes::SLOW_DOWN),
+                "{answer:?}"
+            );
+        }
+        let answer = flood.next().await;
+        assert!(
+            matches!(answer.event, ServerEvent::Error { ref code, .. } if code == codes::RATE_LIMITED),
+            "{answer:?}"
+        );
+        let bye = flood.next().await;
+        assert!(
+            matches!(bye.event, ServerEvent::Disconnected { ref reason } if reason == "rate_limited"),
+            "{bye:?}"
+        );
+        let closed = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                match futures::StreamExt::next(&mut flood.ws).await {
+                    None
+                    | Some(Err(_))
+                    | Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) => break,
+                    Some(Ok(_)) => {}
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "the server closed the flooding socket");
+
+        let mut calm = app.socket(Some(&owner), "").await;
+        calm.next().await;
+        calm.next().await;
+        calm.send(&ClientMessage::Subscribe {
+            org_id,
+            channel: Channel::Tasks,
+        })
+        .await;
+        assert!(
+            matches!(calm.next().await.event, ServerEvent::Subscribed { .. }),
+            "others are still served"
+        );
+    }
+);
+
+mod heartbeat {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pings_carry_the_round_trip_and_silent_sockets_are_closed() {
+        let app = common::TestApp::spawn_with(common::Backend::Sqlite, |c| {
+            c.ws_ping_interval = Duration::from_millis(200);
+            c.ws_timeout = Duration::from_millis(700);
+        })
+        .await;
+        let mut ws = app.socket(None, "").await;
+        ws.next().await;
+        ws.next().await;
+        let ping = ws.next().await;
+        assert_eq!(ping.event, ServerEvent::Ping {});
+        ws.send(&ClientMessage::Pong {
+            ts: Some(ping.meta.ts),
+        })
+        .await;
+        let next = ws.next().await;
+        assert_eq!(next.event, ServerEvent::Ping {});
+        assert!(
+            next.meta.last_latency.is_some(),
+            "the round trip is measured: {next:?}"
+        );
+        // Stop answering: the server gives up after the timeout.
+        let bye = loop {
+            let m = ws.next().await;
+            if m.event != (ServerEvent::Ping {}) {
+                break m;
+            }
+        };
+        assert!(
+            matches!(bye.event, ServerEvent::Disconnected { ref reason } if reason == "timeout"),
+            "{bye:?}"
+        );
+    }
+}

@@ -4,6 +4,7 @@ mod hub;
 mod socket;
 
 pub use hub::Hub;
+pub use socket::MIN_GAP;
 
 use crate::state::AppState;
 use axum::Extension;

@@ -116,6 +116,51 @@ impl Socket {
     }
 }
 
+/// Messages (other than PONG) closer together than this are offences.
+pub const MIN_GAP: Duration = Duration::from_millis(200);
+
+/// What to do with a message, by the offence ladder of the protocol.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Process,
+    /// Offences 1–3: answer with this ERROR, do not act on the message.
+    Warn(&'static str, &'static str),
+    /// Offences 4–5: drop silently.
+    Drop,
+    /// Offence 6: ERROR `rate_limited`, DISCONNECTED, close.
+    Kick,
+}
+
+/// Counts a socket's offences: messages too close together, and bad messages.
+#[derive(Default)]
+struct Limiter {
+    last: Option<Instant>,
+    offences: u32,
+}
+
+impl Limiter {
+    fn offence(&mut self, code: &'static str, why: &'static str) -> Verdict {
+        self.offences += 1;
+        match self.offences {
+            1..=3 => Verdict::Warn(code, why),
+            4 | 5 => Verdict::Drop,
+            _ => Verdict::Kick,
+        }
+    }
+
+    /// A well-formed message other than PONG: an offence when it comes too soon.
+    fn paced(&mut self) -> Verdict {
+        let now = Instant::now();
+        let too_soon = self.last.is_some_and(|last| now - last < MIN_GAP);
+        self.last = Some(now);
+        if too_soon {
+            self.offence(codes::SLOW_DOWN, "messages come too fast")
+        } else {
+            Verdict::Process
+        }
+    }
+}
+
 /// Runs a socket until it closes.
 pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Option<String>) {
     let (mut sink, mut stream) = socket.split();
@@ -174,30 +219,50 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
     let mut heartbeat =
         tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     let mut last_pong = Instant::now();
+    let mut limiter = Limiter::default();
     let mut last_latency: Option<u64> = None;
 
     loop {
         tokio::select! {
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
-                match frame {
+                let message = match frame {
                     Message::Text(text) if text.len() <= MAX_FRAME => {
-                        match serde_json::from_str::<ClientMessage>(&text) {
-                            Ok(ClientMessage::Subscribe { org_id, channel }) => me.subscribe(&org_id, channel).await,
-                            Ok(ClientMessage::Unsubscribe) => me.to_waiting_room(),
-                            Ok(ClientMessage::Pong { ts }) => {
-                                last_pong = Instant::now();
-                                if let Some(ts) = ts {
-                                    last_latency = u64::try_from(now_ms() - ts).ok();
-                                }
-                            }
-                            Err(_) => me.error(codes::BAD_MESSAGE, "not a message of a known type"),
+                        serde_json::from_str::<ClientMessage>(&text).map_err(|_| "not a message of a known type")
+                    }
+                    Message::Text(_) => Err("frame too large"),
+                    Message::Binary(_) => Err("binary frames are not accepted"),
+                    Message::Close(_) => break,
+                    Message::Ping(_) | Message::Pong(_) => continue,
+                };
+                let verdict = match &message {
+                    Err(why) => limiter.offence(codes::BAD_MESSAGE, why),
+                    Ok(ClientMessage::Pong { .. }) => Verdict::Process,
+                    Ok(_) => limiter.paced(),
+                };
+                match verdict {
+                    Verdict::Process => {}
+                    Verdict::Warn(code, why) => {
+                        me.error(code, why);
+                        continue;
+                    }
+                    Verdict::Drop => continue,
+                    Verdict::Kick => {
+                        me.error(codes::RATE_LIMITED, "too many messages");
+                        me.send(ServerEvent::Disconnected { reason: "rate_limited".into() });
+                        break;
+                    }
+                }
+                match message {
+                    Ok(ClientMessage::Subscribe { org_id, channel }) => me.subscribe(&org_id, channel).await,
+                    Ok(ClientMessage::Unsubscribe) => me.to_waiting_room(),
+                    Ok(ClientMessage::Pong { ts }) => {
+                        last_pong = Instant::now();
+                        if let Some(ts) = ts {
+                            last_latency = u64::try_from(now_ms() - ts).ok();
                         }
                     }
-                    Message::Text(_) => me.error(codes::BAD_MESSAGE, "frame too large"),
-                    Message::Binary(_) => me.error(codes::BAD_MESSAGE, "binary frames are not accepted"),
-                    Message::Close(_) => break,
-                    Message::Ping(_) | Message::Pong(_) => {}
+                    Err(_) => unreachable!("bad messages are offences"),
                 }
             }
             _ = heartbeat.tick() => {
@@ -218,4 +283,35 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
     me.leave();
     drop(me);
     let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_offence_ladder_warns_three_times_drops_twice_then_kicks() {
+        let mut l = Limiter::default();
+        let seen: Vec<Verdict> = (0..6).map(|_| l.offence(codes::BAD_MESSAGE, "x")).collect();
+        assert_eq!(
+            seen,
+            [
+                Verdict::Warn(codes::BAD_MESSAGE, "x"),
+                Verdict::Warn(codes::BAD_MESSAGE, "x"),
+                Verdict::Warn(codes::BAD_MESSAGE, "x"),
+                Verdict::Drop,
+                Verdict::Drop,
+                Verdict::Kick
+            ]
+        );
+    }
+
+    #[test]
+    fn paced_messages_are_not_offences() {
+        let mut l = Limiter::default();
+        assert_eq!(l.paced(), Verdict::Process);
+        assert!(matches!(l.paced(), Verdict::Warn(codes::SLOW_DOWN, _)));
+        l.last = Some(Instant::now() - MIN_GAP);
+        assert_eq!(l.paced(), Verdict::Process);
+    }
 }

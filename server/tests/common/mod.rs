@@ -57,6 +57,14 @@ macro_rules! on_each_backend {
 
 static TEMPLATE_READY: Mutex<bool> = Mutex::new(false);
 
+/// The test process a database belongs to (`sayr_t_<pid>_…`, `sayr_test_template_<pid>…`).
+fn pid_in(name: &str) -> Option<u32> {
+    let rest = name
+        .strip_prefix("sayr_t_")
+        .or_else(|| name.strip_prefix("sayr_test_template_"))?;
+    rest.split('_').next()?.parse().ok()
+}
+
 /// This process's template: another test binary's may be dropped or rebuilt meanwhile.
 fn template() -> String {
     format!("sayr_test_template_{}", std::process::id())
@@ -92,9 +100,14 @@ async fn fresh_postgres() -> String {
             .unwrap();
         for row in stale {
             let name: String = row.try_get("", "datname").unwrap();
-            let _ = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
+            // Only databases of test processes that are gone: another suite may be running.
+            let owner_alive = pid_in(&name)
+                .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+            if !owner_alive {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
         }
         // Built under another name and renamed when migrated, so that no test copies it
         // half-made (and no copy blocks the migration's connections).
@@ -140,7 +153,11 @@ async fn fresh_postgres() -> String {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-    let name = format!("sayr_t_{}", uuid::Uuid::new_v4().simple());
+    let name = format!(
+        "sayr_t_{}_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
     let mut last_error = None;
     for _ in 0..20 {
         match admin
@@ -301,7 +318,10 @@ impl TestApp {
         let (ws, _) = tokio_tungstenite::connect_async(req)
             .await
             .expect("socket connects");
-        Socket { ws }
+        Socket {
+            ws,
+            last_sent: None,
+        }
     }
 }
 
@@ -310,10 +330,19 @@ pub struct Socket {
     pub ws: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
+    last_sent: Option<std::time::Instant>,
 }
 
 impl Socket {
+    /// Sends like a well-behaved client: messages other than PONG at least 200 ms apart.
     pub async fn send(&mut self, msg: &ClientMessage) {
+        if !matches!(msg, ClientMessage::Pong { .. }) {
+            if let Some(last) = self.last_sent {
+                let gap = server::realtime::MIN_GAP + Duration::from_millis(20);
+                tokio::time::sleep(gap.saturating_sub(last.elapsed())).await;
+            }
+            self.last_sent = Some(std::time::Instant::now());
+        }
         self.send_text(&serde_json::to_string(msg).unwrap()).await;
     }
 
