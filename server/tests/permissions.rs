@@ -86,6 +86,8 @@ const CASES: &[Case] = &[
     case("POST", "/api/auth/login", Rule::Anyone, 200),
     case("POST", "/api/auth/logout", Rule::Anyone, 204),
     case("GET", "/api/auth/session", Rule::SignedIn, 200),
+    case("GET", "/api/auth/sessions", Rule::SignedIn, 200),
+    case("DELETE", "/api/auth/sessions/{id}", Rule::SignedIn, 204),
     case("GET", "/api/v1/me", Rule::SignedIn, 200),
     case("GET", "/api/v1/me/api-keys", Rule::SessionOnly, 200),
     case("POST", "/api/v1/me/api-keys", Rule::SessionOnly, 201),
@@ -674,6 +676,32 @@ on_each_backend!(
                             version = value;
                         }
                     }
+                    if case.path.contains("/sessions/{id}") {
+                        // A second session of the caller's, made for this call.
+                        let target = match people.session(role) {
+                            Some(who) => {
+                                let agent = format!("matrix-{n}");
+                                let email = who.user["email"].as_str().unwrap();
+                                app.http
+                                .post(format!("{}/api/auth/login", app.base))
+                                .header("user-agent", &agent)
+                                .json(&json!({"email": email, "password": "correct horse battery"}))
+                                .send()
+                                .await
+                                .unwrap();
+                                let (_, list) = app.get("/api/auth/sessions", Some(who)).await;
+                                let mine = list
+                                    .as_array()
+                                    .unwrap()
+                                    .iter()
+                                    .find(|s| s["userAgent"] == agent.as_str())
+                                    .unwrap();
+                                id(mine)
+                            }
+                            None => "00000000-0000-0000-0000-000000000000".to_string(),
+                        };
+                        path = path.replace("{id}", &target);
+                    }
                     if case.path.contains("/me/api-keys/{id}") {
                         // The caller's own key, made for this call.
                         if let Some(who) = people.session(role) {
@@ -743,3 +771,57 @@ on_each_backend!(
         );
     }
 );
+
+#[test]
+fn every_documented_endpoint_has_a_row() {
+    let documented: BTreeSet<(String, String)> = server::api::v1::openapi()
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ];
+            methods
+                .into_iter()
+                .filter(|(_, on)| *on)
+                .map(move |(m, _)| (m.to_string(), path.clone()))
+        })
+        .collect();
+    // The table names path parameters after what they hold; the document after the route.
+    let normalize = |path: &str| {
+        let mut out = String::new();
+        for segment in path.split('/') {
+            if !out.is_empty() || !segment.is_empty() {
+                out.push('/');
+            }
+            out.push_str(if segment.starts_with('{') {
+                "{}"
+            } else {
+                segment
+            });
+        }
+        out
+    };
+    let table: BTreeSet<(String, String)> = CASES
+        .iter()
+        .map(|c| (c.method.to_string(), normalize(c.path)))
+        .collect();
+    let missing: Vec<_> = documented
+        .iter()
+        .map(|(m, p)| (m.clone(), normalize(p)))
+        .filter(|e| !table.contains(e))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without rows in the permission matrix: {missing:?}"
+    );
+    assert!(
+        documented.len() >= CASES.len(),
+        "the table lists endpoints the document lacks"
+    );
+}

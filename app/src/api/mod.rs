@@ -30,7 +30,9 @@ pub(crate) mod ssr {
     pub fn client_info() -> domain::service::ClientInfo {
         let parts = use_context::<http::request::Parts>();
         let peer = parts.as_ref().and_then(|p| {
-            p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+            p.extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
         });
         domain::service::ClientInfo {
             ip: peer,

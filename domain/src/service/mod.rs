@@ -62,7 +62,12 @@ impl Default for Settings {
 
 impl Services {
     pub fn new(db: DatabaseConnection, bus: Arc<dyn EventBus>, settings: Settings) -> Self {
-        Self { db, bus, settings, login_throttle: Arc::new(throttle::LoginThrottle::new()) }
+        Self {
+            db,
+            bus,
+            settings,
+            login_throttle: Arc::new(throttle::LoginThrottle::new()),
+        }
     }
 }
 

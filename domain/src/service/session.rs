@@ -120,7 +120,9 @@ pub async fn sign_in(
 ) -> Result<(String, crate::model::User)> {
     let address = client.ip.as_deref();
     if let Err(wait) = svc.login_throttle.check(email, address) {
-        return Err(DomainError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
+        return Err(DomainError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
     }
     let user = match super::user::authenticate(svc, email, password).await {
         Ok(user) => user,

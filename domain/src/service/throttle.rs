@@ -26,7 +26,10 @@ impl LoginThrottle {
 
     /// A throttle with a shorter window (tests).
     pub fn with_window(window: Duration) -> Self {
-        Self { window: Some(window), ..Self::default() }
+        Self {
+            window: Some(window),
+            ..Self::default()
+        }
     }
 
     fn window(&self) -> Duration {
@@ -35,7 +38,10 @@ impl LoginThrottle {
 
     fn keys(account: &str, address: Option<&str>) -> [(String, u32); 2] {
         [
-            (format!("account:{}", account.trim().to_lowercase()), PER_ACCOUNT),
+            (
+                format!("account:{}", account.trim().to_lowercase()),
+                PER_ACCOUNT,
+            ),
             (format!("address:{}", address.unwrap_or("-")), PER_ADDRESS),
         ]
     }
@@ -95,10 +101,19 @@ mod tests {
             assert!(t.check("ada@example.com", Some("10.0.0.1")).is_ok());
             t.failed("Ada@Example.com", Some("10.0.0.1"));
         }
-        assert!(t.check("ada@example.com", Some("10.0.0.2")).is_err(), "locked from any address");
-        assert!(t.check("bob@example.com", Some("10.0.0.1")).is_ok(), "other accounts are not");
+        assert!(
+            t.check("ada@example.com", Some("10.0.0.2")).is_err(),
+            "locked from any address"
+        );
+        assert!(
+            t.check("bob@example.com", Some("10.0.0.1")).is_ok(),
+            "other accounts are not"
+        );
         std::thread::sleep(Duration::from_millis(200));
-        assert!(t.check("ada@example.com", Some("10.0.0.1")).is_ok(), "released after the window");
+        assert!(
+            t.check("ada@example.com", Some("10.0.0.1")).is_ok(),
+            "released after the window"
+        );
     }
 
     #[test]

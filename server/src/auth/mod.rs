@@ -1,42 +1,73 @@
 //! Sign-up, login, logout and the current session (`/api/auth`).
 
+use crate::api::v1::schema::{
+    Conflict, Forbidden, InvalidInput, NotFound, RateLimited, SessionBody, SessionRef, TooLarge,
+    Unauthenticated, UserBody,
+};
 use crate::http::{ApiError, client_info};
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use domain::service::{Actor, session, user};
 use serde::Deserialize;
-use serde_json::json;
 use std::net::SocketAddr;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/signup", post(signup))
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/session", get(current))
+/// `/api/auth`, documented with the REST API.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(current))
+        .routes(routes!(sessions))
+        .routes(routes!(revoke))
 }
 
-#[derive(Deserialize)]
+/// Input for a new account.
+#[derive(Deserialize, ToSchema)]
 struct SignupBody {
     email: String,
     password: String,
+    /// The name others see.
     name: String,
 }
 
-#[derive(Deserialize)]
+/// Input for signing in.
+#[derive(Deserialize, ToSchema)]
 struct LoginBody {
     email: String,
     password: String,
 }
 
-fn with_cookie(status: StatusCode, cookie: String, body: serde_json::Value) -> Response {
+fn with_cookie(status: StatusCode, cookie: String, body: UserBody) -> Response {
     (status, [(header::SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
+/// Creates an account and signs it in.
+///
+/// The first account of an instance becomes its site admin. The instance may close sign-up
+/// (403).
+#[utoipa::path(
+    post,
+    path = "/api/auth/signup",
+    operation_id = "signUp",
+    tag = "auth",
+    security(()),
+    request_body = SignupBody,
+    responses(
+        (status = 201, description = "The new account; the session cookie is set", body = UserBody,
+            headers(("set-cookie" = String, description = "`sayr_session`"))),
+        (status = 400, response = InvalidInput),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+    )
+)]
 async fn signup(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -52,13 +83,29 @@ async fn signup(
     let (token, user) =
         session::sign_up(&state.services, input, client_info(&headers, Some(peer))).await?;
     let cookie = session::cookie(Some(&token), state.services.settings.secure_cookies);
-    Ok(with_cookie(
-        StatusCode::CREATED,
-        cookie,
-        json!({ "user": user }),
-    ))
+    Ok(with_cookie(StatusCode::CREATED, cookie, UserBody { user }))
 }
 
+/// Signs in with e-mail and password.
+///
+/// Any mismatch is 401 with the same message, whether or not the e-mail exists. Repeated
+/// failures are throttled per account and per address (429).
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    operation_id = "logIn",
+    tag = "auth",
+    security(()),
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "The account; the session cookie is set", body = UserBody,
+            headers(("set-cookie" = String, description = "`sayr_session`"))),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 413, response = TooLarge),
+        (status = 429, response = RateLimited),
+    )
+)]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -74,9 +121,21 @@ async fn login(
     )
     .await?;
     let cookie = session::cookie(Some(&token), state.services.settings.secure_cookies);
-    Ok(with_cookie(StatusCode::OK, cookie, json!({ "user": user })))
+    Ok(with_cookie(StatusCode::OK, cookie, UserBody { user }))
 }
 
+/// Signs out: ends the session and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    operation_id = "logOut",
+    tag = "auth",
+    security((), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Signed out",
+            headers(("set-cookie" = String, description = "`sayr_session`, expired"))),
+    )
+)]
 async fn logout(
     State(state): State<AppState>,
     token: Option<Extension<crate::http::SessionTokenExt>>,
@@ -88,14 +147,68 @@ async fn logout(
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
+/// The signed-in account and the session the request came through.
+#[utoipa::path(
+    get,
+    path = "/api/auth/session",
+    operation_id = "getSession",
+    tag = "auth",
+    responses(
+        (status = 200, description = "The account and session", body = SessionBody),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 async fn current(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<SessionBody>, ApiError> {
     let me = user::me(&state.services, &actor).await?;
     let session_id = match &actor {
         Actor::User(u) => u.session,
         _ => None,
     };
-    Ok(Json(json!({ "user": me, "session": { "id": session_id } })).into_response())
+    Ok(Json(SessionBody {
+        user: me,
+        session: SessionRef { id: session_id },
+    }))
+}
+
+/// My sessions, most recently used first (`current` marks this one).
+#[utoipa::path(
+    get,
+    path = "/api/auth/sessions",
+    operation_id = "listSessions",
+    tag = "auth",
+    responses(
+        (status = 200, description = "My sessions", body = [domain::model::SessionInfo]),
+        (status = 401, response = Unauthenticated),
+    )
+)]
+async fn sessions(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Json<Vec<domain::model::SessionInfo>>, ApiError> {
+    Ok(Json(session::list(&state.services, &actor).await?))
+}
+
+/// Revokes one of my sessions; it stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/auth/sessions/{id}",
+    operation_id = "revokeSession",
+    tag = "auth",
+    params(("id" = String, Path, description = "The session's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn revoke(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<domain::SessionId>,
+) -> Result<StatusCode, ApiError> {
+    session::revoke(&state.services, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

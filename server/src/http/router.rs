@@ -2,7 +2,7 @@
 
 use crate::http::{ApiError, resolve_actor};
 use crate::state::AppState;
-use crate::{api, auth, realtime};
+use crate::{api, realtime};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -10,7 +10,6 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use domain::service::DomainError;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::time::Duration;
@@ -31,11 +30,6 @@ pub fn router(state: AppState) -> Router {
     let pkg_dir =
         std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
 
-    let api = Router::new()
-        .nest("/auth", auth::routes())
-        .nest("/v1", api::v1::routes())
-        .fallback(|| async { ApiError::from(DomainError::NotFound) });
-
     let pkg = Router::new()
         .fallback_service(
             ServeDir::new(pkg_dir)
@@ -51,7 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/ws", get(realtime::upgrade))
-        .nest("/api", api)
+        .merge(api::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -1,56 +1,83 @@
 //! Comments, reactions, votes and relations on tasks.
 
+use super::params::{OrgItemPath, TaskPath, WsClient};
+use super::schema::{
+    CommentBody, Conflict, Forbidden, InvalidInput, NotFound, RelationBody, TooLarge,
+    Unauthenticated, VoteBody,
+};
 use super::{Body, body};
 use crate::http::{ApiError, ws_client_id};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post, put};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use domain::CommentId;
-use domain::model::{CommentPatch, NewComment, NewReaction, NewRelation};
+use domain::model::{Comment, CommentPatch, NewComment, NewReaction, NewRelation, TaskRelation};
 use domain::service::{Actor, comment, relation, vote};
-use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/orgs/{slug}/tasks/{number}/comments",
-            get(list).post(create),
-        )
-        .route("/orgs/{slug}/comments/{id}", patch(update).delete(delete))
-        .route("/orgs/{slug}/comments/{id}/reactions", post(react))
-        .route(
-            "/orgs/{slug}/tasks/{number}/vote",
-            put(cast_vote).delete(take_back_vote),
-        )
-        .route(
-            "/orgs/{slug}/tasks/{number}/relations",
-            get(relations).post(add_relation).delete(remove_relation),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update, delete))
+        .routes(routes!(react))
+        .routes(routes!(cast_vote, take_back_vote))
+        .routes(routes!(relations, add_relation, remove_relation))
 }
 
-/// `GET /api/v1/orgs/{slug}/tasks/{number}/comments`
+/// A task's comments, oldest first: internal ones for members only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/comments",
+    operation_id = "listComments",
+    tag = "comments",
+    params(TaskPath),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The comments; replies carry their parent's id", body = Vec<Comment>),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        comment::list(&state.services, &actor, &slug, number).await?
-    )))
+) -> Result<Json<Vec<Comment>>, ApiError> {
+    Ok(Json(
+        comment::list(&state.services, &actor, &slug, number).await?,
+    ))
 }
 
-/// `POST /api/v1/orgs/{slug}/tasks/{number}/comments`
+/// Comments on a task: members, or signed-in visitors when public actions are on.
+///
+/// Members' comments are internal unless said otherwise; visitors write public ones.
+/// Replies go one level deep.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/comments",
+    operation_id = "createComment",
+    tag = "comments",
+    params(TaskPath, WsClient),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "The new comment", body = CommentBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
     headers: HeaderMap,
     input: Body<NewComment>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let created = comment::create(
+) -> Result<(StatusCode, Json<CommentBody>), ApiError> {
+    let comment = comment::create(
         &state.services,
         &actor,
         &slug,
@@ -59,18 +86,34 @@ pub async fn create(
         ws_client_id(&headers),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "comment": created }))))
+    Ok((StatusCode::CREATED, Json(CommentBody { comment })))
 }
 
-/// `PATCH /api/v1/orgs/{slug}/comments/{id}`
+/// Edits a comment (its author, or moderation.manageComments); edits keep history.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/orgs/{slug}/comments/{id}",
+    operation_id = "updateComment",
+    tag = "comments",
+    params(OrgItemPath, WsClient),
+    request_body = CommentPatch,
+    responses(
+        (status = 200, description = "The comment as edited", body = CommentBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, id)): Path<(String, CommentId)>,
     headers: HeaderMap,
     input: Body<CommentPatch>,
-) -> Result<Json<Value>, ApiError> {
-    let updated = comment::update(
+) -> Result<Json<CommentBody>, ApiError> {
+    let comment = comment::update(
         &state.services,
         &actor,
         &slug,
@@ -79,10 +122,23 @@ pub async fn update(
         ws_client_id(&headers),
     )
     .await?;
-    Ok(Json(json!({ "comment": updated })))
+    Ok(Json(CommentBody { comment }))
 }
 
-/// `DELETE /api/v1/orgs/{slug}/comments/{id}`
+/// Deletes a comment (its author, or moderation.manageComments).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/comments/{id}",
+    operation_id = "deleteComment",
+    tag = "comments",
+    params(OrgItemPath, WsClient),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -93,16 +149,32 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `POST /api/v1/orgs/{slug}/comments/{id}/reactions`
+/// Toggles my reaction with this emoji on a comment I can read.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/comments/{id}/reactions",
+    operation_id = "toggleReaction",
+    tag = "comments",
+    params(OrgItemPath, WsClient),
+    request_body = NewReaction,
+    responses(
+        (status = 200, description = "The comment with its reactions", body = CommentBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn react(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, id)): Path<(String, CommentId)>,
     headers: HeaderMap,
     input: Body<NewReaction>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CommentBody>, ApiError> {
     let input = body(input)?;
-    let updated = comment::react(
+    let comment = comment::react(
         &state.services,
         &actor,
         &slug,
@@ -111,7 +183,7 @@ pub async fn react(
         ws_client_id(&headers),
     )
     .await?;
-    Ok(Json(json!({ "comment": updated })))
+    Ok(Json(CommentBody { comment }))
 }
 
 /// An anonymous actor becomes one known by its vote fingerprint, from the visitor cookie
@@ -168,14 +240,36 @@ async fn vote_response(
     } else {
         vote::unvote(&state.services, &actor, &slug, number, origin).await?
     };
-    let mut res = Json(json!({ "voteCount": count, "voted": up })).into_response();
+    let mut res = Json(VoteBody {
+        vote_count: count,
+        voted: up,
+    })
+    .into_response();
     if let Some(cookie) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         res.headers_mut().append(header::SET_COOKIE, cookie);
     }
     Ok(res)
 }
 
-/// `PUT /api/v1/orgs/{slug}/tasks/{number}/vote`
+/// Votes for a task: signed-in users, and anonymous visitors when public actions are on.
+///
+/// One vote per user, or per anonymous visitor (known by the `sayr_visitor` cookie, set on
+/// their first vote); voting twice changes nothing.
+#[utoipa::path(
+    put,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/vote",
+    operation_id = "castVote",
+    tag = "votes",
+    params(TaskPath, WsClient),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The task's votes", body = VoteBody,
+            headers(("set-cookie" = String, description = "`sayr_visitor`, for an anonymous visitor's first vote"))),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn cast_vote(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -185,7 +279,21 @@ pub async fn cast_vote(
     vote_response(state, actor, slug, number, headers, true).await
 }
 
-/// `DELETE /api/v1/orgs/{slug}/tasks/{number}/vote`
+/// Takes my vote back.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/vote",
+    operation_id = "takeBackVote",
+    tag = "votes",
+    params(TaskPath, WsClient),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The task's votes", body = VoteBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn take_back_vote(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -195,29 +303,76 @@ pub async fn take_back_vote(
     vote_response(state, actor, slug, number, headers, false).await
 }
 
-/// `GET /api/v1/orgs/{slug}/tasks/{number}/relations`
+/// The relations a task takes part in, from either end, oldest first.
+///
+/// Members see all; others those between two public tasks.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/relations",
+    operation_id = "listRelations",
+    tag = "relations",
+    params(TaskPath),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The relations", body = Vec<TaskRelation>),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn relations(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        relation::list(&state.services, &actor, &slug, number).await?
-    )))
+) -> Result<Json<Vec<TaskRelation>>, ApiError> {
+    Ok(Json(
+        relation::list(&state.services, &actor, &slug, number).await?,
+    ))
 }
 
-/// `POST /api/v1/orgs/{slug}/tasks/{number}/relations`
+/// Links a task to another (tasks.editAny, or the task's creator or an assignee).
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/relations",
+    operation_id = "addRelation",
+    tag = "relations",
+    params(TaskPath),
+    request_body = NewRelation,
+    responses(
+        (status = 201, description = "The new relation", body = RelationBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn add_relation(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
     input: Body<NewRelation>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let added = relation::add(&state.services, &actor, &slug, number, body(input)?).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "relation": added }))))
+) -> Result<(StatusCode, Json<RelationBody>), ApiError> {
+    let relation = relation::add(&state.services, &actor, &slug, number, body(input)?).await?;
+    Ok((StatusCode::CREATED, Json(RelationBody { relation })))
 }
 
-/// `DELETE /api/v1/orgs/{slug}/tasks/{number}/relations` with the relation as the body.
+/// Removes a link, given as the body (as it was added).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/relations",
+    operation_id = "removeRelation",
+    tag = "relations",
+    params(TaskPath),
+    request_body = NewRelation,
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn remove_relation(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,

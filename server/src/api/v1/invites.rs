@@ -1,3 +1,7 @@
+use super::params::{InvitePath, OrgPath};
+use super::schema::{
+    Forbidden, Gone, InvalidInput, InviteBody, NotFound, OrgBody, TooLarge, Unauthenticated,
+};
 use super::{Body, body};
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -6,31 +10,63 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use domain::service::{Actor, invite};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use utoipa::ToSchema;
 
-#[derive(Deserialize)]
-pub struct InviteBody {
+/// Input for an invitation.
+#[derive(Deserialize, ToSchema)]
+pub struct NewInvite {
+    /// Who may accept it: the account with this e-mail address.
     email: String,
 }
 
-/// `POST /api/v1/orgs/{slug}/invites`
+/// Invites an e-mail address to the org (admin.manageMembers).
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/invites",
+    operation_id = "createInvite",
+    tag = "invites",
+    params(OrgPath),
+    request_body = NewInvite,
+    responses(
+        (status = 201, description = "The invitation and its code", body = InviteBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-    input: Body<InviteBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let created = invite::create(&state.services, &actor, &slug, &body(input)?.email).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "invite": created }))))
+    input: Body<NewInvite>,
+) -> Result<(StatusCode, Json<InviteBody>), ApiError> {
+    let invite = invite::create(&state.services, &actor, &slug, &body(input)?.email).await?;
+    Ok((StatusCode::CREATED, Json(InviteBody { invite })))
 }
 
-/// `POST /api/v1/invites/{code}/accept`
+/// Accepts an invitation: only the account it was sent to.
+///
+/// Someone else's code is not found; a used or expired one is gone.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invites/{code}/accept",
+    operation_id = "acceptInvite",
+    tag = "invites",
+    params(InvitePath),
+    responses(
+        (status = 200, description = "The org just joined", body = OrgBody),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 410, response = Gone),
+    )
+)]
 pub async fn accept(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "org": invite::accept(&state.services, &actor, &code).await? }),
-    ))
+) -> Result<Json<OrgBody>, ApiError> {
+    let org = invite::accept(&state.services, &actor, &code).await?;
+    Ok(Json(OrgBody { org }))
 }

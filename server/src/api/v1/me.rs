@@ -1,4 +1,5 @@
-use super::{Body, body};
+use super::schema::{Forbidden, InvalidInput, MeBody, NotFound, TooLarge, Unauthenticated};
+use super::{Body, body, params::KeyPath};
 use crate::http::ApiError;
 use crate::state::AppState;
 use axum::extract::Path;
@@ -6,46 +7,104 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use domain::ApiKeyId;
+use domain::model::{ApiKey, CreatedApiKey};
 use domain::service::{Actor, api_key, org, user};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use utoipa::ToSchema;
 
-/// `GET /api/v1/me`: the account and its organizations.
+/// The signed-in account and its organizations.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    operation_id = "getMe",
+    tag = "me",
+    responses(
+        (status = 200, description = "The account and the orgs it is a member of", body = MeBody),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn me(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MeBody>, ApiError> {
     let user = user::me(&state.services, &actor).await?;
     let organizations = org::list_mine(&state.services, &actor).await?;
-    Ok(Json(
-        json!({ "user": user, "organizations": organizations }),
-    ))
+    Ok(Json(MeBody {
+        user,
+        organizations,
+    }))
 }
 
-#[derive(Deserialize)]
+/// Input for a new API key.
+#[derive(Deserialize, ToSchema)]
 pub struct NewKey {
+    /// What the key is for, to tell keys apart.
     name: String,
 }
 
-/// `POST /api/v1/me/api-keys`: the key is in this response and nowhere else, ever.
+/// Creates an API key.
+///
+/// The key is in this response and nowhere else, ever. Keys are managed from a signed-in
+/// session only: a request made with a key is forbidden.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/api-keys",
+    operation_id = "createApiKey",
+    tag = "me",
+    security(("cookie" = [])),
+    request_body = NewKey,
+    responses(
+        (status = 201, description = "The key, shown this once", body = CreatedApiKey),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn create_key(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     input: Body<NewKey>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
     let created = api_key::create(&state.services, &actor, &body(input)?.name).await?;
-    Ok((StatusCode::CREATED, Json(json!(created))))
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// `GET /api/v1/me/api-keys`
+/// My API keys (never the keys themselves).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/api-keys",
+    operation_id = "listApiKeys",
+    tag = "me",
+    security(("cookie" = [])),
+    responses(
+        (status = 200, description = "The keys, newest first", body = Vec<ApiKey>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+    )
+)]
 pub async fn keys(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(api_key::list(&state.services, &actor).await?)))
+) -> Result<Json<Vec<ApiKey>>, ApiError> {
+    Ok(Json(api_key::list(&state.services, &actor).await?))
 }
 
-/// `DELETE /api/v1/me/api-keys/{id}`
+/// Revokes one of my API keys.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/api-keys/{id}",
+    operation_id = "deleteApiKey",
+    tag = "me",
+    security(("cookie" = [])),
+    params(KeyPath),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn delete_key(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,

@@ -1,26 +1,56 @@
+use super::params::{MemberPath, OrgPath, TeamMemberPath, TeamPath};
+use super::schema::{
+    Conflict, Forbidden, InvalidInput, NotFound, TeamBody, TooLarge, Unauthenticated,
+};
 use super::{Body, body};
 use crate::http::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use domain::model::{NewTeam, TeamPatch};
+use domain::model::{Member, NewTeam, Team, TeamPatch};
+use domain::permissions::PermissionSet;
 use domain::service::{Actor, member, team};
 use domain::{TeamId, UserId};
-use serde_json::{Value, json};
 
-/// `GET /api/v1/orgs/{slug}/members`
+/// The org's members with their teams (members only).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/members",
+    operation_id = "listMembers",
+    tag = "members",
+    params(OrgPath),
+    responses(
+        (status = 200, description = "The members, oldest first", body = Vec<Member>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        member::list(&state.services, &actor, &slug).await?
-    )))
+) -> Result<Json<Vec<Member>>, ApiError> {
+    Ok(Json(member::list(&state.services, &actor, &slug).await?))
 }
 
-/// `DELETE /api/v1/orgs/{slug}/members/{userId}`
+/// Removes a member (admin.manageMembers), or leaves the org when it is me.
+///
+/// The org's creator cannot be removed.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/members/{userId}",
+    operation_id = "removeMember",
+    tag = "members",
+    params(MemberPath),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn remove(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -30,52 +60,125 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/v1/orgs/{slug}/permissions`
+/// My effective permissions in the org: the union over my teams.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/permissions",
+    operation_id = "getMyPermissions",
+    tag = "members",
+    params(OrgPath),
+    responses(
+        (status = 200, description = "My permissions", body = PermissionSet),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn permissions(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        member::permissions(&state.services, &actor, &slug).await?
-    )))
+) -> Result<Json<PermissionSet>, ApiError> {
+    Ok(Json(
+        member::permissions(&state.services, &actor, &slug).await?,
+    ))
 }
 
-/// `GET /api/v1/orgs/{slug}/teams`
+/// The org's teams (members only).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/teams",
+    operation_id = "listTeams",
+    tag = "teams",
+    params(OrgPath),
+    responses(
+        (status = 200, description = "The teams", body = Vec<Team>),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn teams(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        team::list(&state.services, &actor, &slug).await?
-    )))
+) -> Result<Json<Vec<Team>>, ApiError> {
+    Ok(Json(team::list(&state.services, &actor, &slug).await?))
 }
 
-/// `POST /api/v1/orgs/{slug}/teams`
+/// Creates a team (admin.manageTeams); nobody may grant permissions they do not hold.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/teams",
+    operation_id = "createTeam",
+    tag = "teams",
+    params(OrgPath),
+    request_body = NewTeam,
+    responses(
+        (status = 201, description = "The new team", body = TeamBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn create_team(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
     input: Body<NewTeam>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let created = team::create(&state.services, &actor, &slug, body(input)?).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "team": created }))))
+) -> Result<(StatusCode, Json<TeamBody>), ApiError> {
+    let team = team::create(&state.services, &actor, &slug, body(input)?).await?;
+    Ok((StatusCode::CREATED, Json(TeamBody { team })))
 }
 
-/// `PATCH /api/v1/orgs/{slug}/teams/{teamId}`
+/// Renames a team or changes its permissions (admin.manageTeams).
+///
+/// The "Administrators" team cannot be changed (409).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/orgs/{slug}/teams/{teamId}",
+    operation_id = "updateTeam",
+    tag = "teams",
+    params(TeamPath),
+    request_body = TeamPatch,
+    responses(
+        (status = 200, description = "The team as changed", body = TeamBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn update_team(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, id)): Path<(String, TeamId)>,
     input: Body<TeamPatch>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "team": team::update(&state.services, &actor, &slug, id, body(input)?).await? }),
-    ))
+) -> Result<Json<TeamBody>, ApiError> {
+    let team = team::update(&state.services, &actor, &slug, id, body(input)?).await?;
+    Ok(Json(TeamBody { team }))
 }
 
-/// `DELETE /api/v1/orgs/{slug}/teams/{teamId}`
+/// Deletes a team (admin.manageTeams); the "Administrators" team stays (409).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/teams/{teamId}",
+    operation_id = "deleteTeam",
+    tag = "teams",
+    params(TeamPath),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
 pub async fn delete_team(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -85,24 +188,48 @@ pub async fn delete_team(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `PUT /api/v1/orgs/{slug}/teams/{teamId}/members/{userId}`
+/// Puts a member in a team (admin.manageTeams).
+#[utoipa::path(
+    put,
+    path = "/api/v1/orgs/{slug}/teams/{teamId}/members/{userId}",
+    operation_id = "addTeamMember",
+    tag = "teams",
+    params(TeamMemberPath),
+    responses(
+        (status = 200, description = "The team with the member", body = TeamBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn add_to_team(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, id, user)): Path<(String, TeamId, UserId)>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "team": team::add_member(&state.services, &actor, &slug, id, user).await? }),
-    ))
+) -> Result<Json<TeamBody>, ApiError> {
+    let team = team::add_member(&state.services, &actor, &slug, id, user).await?;
+    Ok(Json(TeamBody { team }))
 }
 
-/// `DELETE /api/v1/orgs/{slug}/teams/{teamId}/members/{userId}`
+/// Takes a member out of a team (admin.manageTeams); idempotent.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/teams/{teamId}/members/{userId}",
+    operation_id = "removeTeamMember",
+    tag = "teams",
+    params(TeamMemberPath),
+    responses(
+        (status = 200, description = "The team without the member", body = TeamBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn remove_from_team(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, id, user)): Path<(String, TeamId, UserId)>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "team": team::remove_member(&state.services, &actor, &slug, id, user).await? }),
-    ))
+) -> Result<Json<TeamBody>, ApiError> {
+    let team = team::remove_member(&state.services, &actor, &slug, id, user).await?;
+    Ok(Json(TeamBody { team }))
 }

@@ -1,72 +1,150 @@
-//! REST API v1 (`shared/spec/http-api.md`): thin handlers over the domain services.
+//! REST API v1 (`shared/spec/http-api.md`): thin handlers over the domain services, each
+//! documented with `#[utoipa::path]`. Routes are added with `routes!`, which reads the path
+//! and method from that attribute, so nothing is routed without being documented.
 
 mod comments;
+mod docs;
 mod invites;
 mod labels;
 mod me;
 mod members;
 mod orgs;
+pub mod params;
+pub mod schema;
 mod tasks;
 
 use crate::http::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
-use axum::routing::{get, patch, post, put};
+use schema::{
+    Conflict, ErrorBody, Forbidden, Gone, InvalidInput, NotFound, RateLimited, TooLarge,
+    Unauthenticated,
+};
+use utoipa::Modify;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// The document's frame: info, tags, security schemes and the shared error responses; the
+/// paths come from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sayr REST API",
+        version = "1",
+        description = "JSON over HTTP; field names are camelCase, times RFC 3339 UTC, ids \
+            UUID strings. A task is addressed by its per-org number.\n\nSign in with the \
+            `sayr_session` cookie (set by `/api/auth/login`; state-changing cookie requests \
+            must come from the app's own origin) or `Authorization: Bearer sayr_…` with an \
+            API key.\n\nEvery error is `{\"error\": {\"code\", \"message\"}}` with its status. \
+            Any endpoint may also answer 500 `internal`, with the request id in \
+            `x-request-id`."
+    ),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("cookie" = [])),
+    components(
+        schemas(ErrorBody),
+        responses(
+            InvalidInput,
+            Unauthenticated,
+            Forbidden,
+            NotFound,
+            Conflict,
+            Gone,
+            TooLarge,
+            RateLimited
+        )
+    ),
+    tags(
+        (name = "auth", description = "Sign-up, login, logout and the current session"),
+        (name = "me", description = "The signed-in account and its API keys"),
+        (name = "orgs", description = "Organizations"),
+        (name = "members", description = "Members of an org and their permissions"),
+        (name = "teams", description = "Teams: named permission sets held by members"),
+        (name = "invites", description = "Invitations to join an org"),
+        (name = "labels", description = "Labels tasks carry"),
+        (name = "categories", description = "Categories: one per task"),
+        (name = "tasks", description = "Tasks, their list and their timeline"),
+        (name = "comments", description = "Comments on tasks and their reactions"),
+        (name = "votes", description = "Votes on tasks, by users and anonymous visitors"),
+        (name = "relations", description = "Links between tasks of an org"),
+    )
+)]
+struct ApiDoc;
+
+/// `bearer`: an API key; `cookie`: the session cookie.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        // utoipa fills in the crate's license, which the server crate does not declare.
+        openapi.info.license = None;
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("sayr_…")
+                    .description(Some(
+                        "An API key (`sayr_` and 40+ characters, from `POST /api/v1/me/api-keys`); \
+                         it acts as its user. A revoked key answers 401.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                domain::service::session::COOKIE,
+                "The session cookie set by sign-up and login. State-changing requests made \
+                 with it must come from the app's own origin.",
+            ))),
+        );
+    }
+}
+
+/// `/api/auth` and `/api/v1`, each handler routed at the path it documents.
+pub fn router() -> OpenApiRouter<AppState> {
+    let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::router())
+        .routes(routes!(me::me))
+        .routes(routes!(me::keys, me::create_key))
+        .routes(routes!(me::delete_key))
+        .routes(routes!(orgs::list, orgs::create))
+        .routes(routes!(orgs::get, orgs::update, orgs::delete))
+        .routes(routes!(members::list))
+        .routes(routes!(members::remove))
+        .routes(routes!(members::permissions))
+        .routes(routes!(members::teams, members::create_team))
+        .routes(routes!(members::update_team, members::delete_team))
+        .routes(routes!(members::add_to_team, members::remove_from_team))
+        .routes(routes!(invites::create))
+        .routes(routes!(invites::accept))
+        .routes(routes!(labels::list, labels::create))
+        .routes(routes!(labels::update, labels::delete))
+        .routes(routes!(labels::categories, labels::create_category))
+        .routes(routes!(labels::update_category, labels::delete_category))
+        .routes(routes!(tasks::list, tasks::create))
+        .routes(routes!(tasks::get, tasks::update, tasks::delete))
+        .routes(routes!(tasks::timeline))
+        .merge(comments::router());
+    schema::use_wire_names(router.get_openapi_mut());
+    router
+}
+
+/// The OpenAPI 3.1 document of the REST API, `/api/auth` included.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    router().into_openapi()
+}
+
+/// The documented routes, the document at `/api/v1/openapi.json` and its viewer at
+/// `/api/docs`.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(comments::routes())
-        .route("/me", get(me::me))
-        .route("/me/api-keys", get(me::keys).post(me::create_key))
-        .route("/me/api-keys/{id}", axum::routing::delete(me::delete_key))
-        .route("/orgs", get(orgs::list).post(orgs::create))
-        .route(
-            "/orgs/{slug}",
-            get(orgs::get).patch(orgs::update).delete(orgs::delete),
-        )
-        .route("/orgs/{slug}/members", get(members::list))
-        .route("/orgs/{slug}/invites", post(invites::create))
-        .route("/invites/{code}/accept", post(invites::accept))
-        .route(
-            "/orgs/{slug}/members/{user_id}",
-            axum::routing::delete(members::remove),
-        )
-        .route("/orgs/{slug}/permissions", get(members::permissions))
-        .route(
-            "/orgs/{slug}/teams",
-            get(members::teams).post(members::create_team),
-        )
-        .route(
-            "/orgs/{slug}/teams/{team_id}",
-            patch(members::update_team).delete(members::delete_team),
-        )
-        .route(
-            "/orgs/{slug}/teams/{team_id}/members/{user_id}",
-            put(members::add_to_team).delete(members::remove_from_team),
-        )
-        .route("/orgs/{slug}/tasks", get(tasks::list).post(tasks::create))
-        .route(
-            "/orgs/{slug}/tasks/{number}",
-            get(tasks::get).patch(tasks::update).delete(tasks::delete),
-        )
-        .route("/orgs/{slug}/tasks/{number}/timeline", get(tasks::timeline))
-        .route(
-            "/orgs/{slug}/labels",
-            get(labels::list).post(labels::create),
-        )
-        .route(
-            "/orgs/{slug}/labels/{id}",
-            patch(labels::update).delete(labels::delete),
-        )
-        .route(
-            "/orgs/{slug}/categories",
-            get(labels::categories).post(labels::create_category),
-        )
-        .route(
-            "/orgs/{slug}/categories/{id}",
-            patch(labels::update_category).delete(labels::delete_category),
-        )
+    let (routes, openapi) = router().split_for_parts();
+    routes.merge(docs::routes(&openapi))
 }
 
 /// A JSON body, or the contract's `invalid_input` / `too_large`.

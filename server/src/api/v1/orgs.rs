@@ -1,55 +1,126 @@
+use super::params::OrgPath;
+use super::schema::{
+    Conflict, Forbidden, InvalidInput, NotFound, OrgBody, TooLarge, Unauthenticated,
+};
 use super::{Body, body};
 use crate::http::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use domain::model::{NewOrg, OrgPatch};
+use domain::model::{NewOrg, Org, OrgPatch};
 use domain::service::{Actor, org};
-use serde_json::{Value, json};
 
-/// `POST /api/v1/orgs`
+/// Creates an org; its creator becomes its first member, in its "Administrators" team.
+///
+/// The slug is 2–48 characters of `^[a-z0-9](-?[a-z0-9])*$`, not a reserved word; the short
+/// id is `^[A-Z]{1,3}$`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs",
+    operation_id = "createOrg",
+    tag = "orgs",
+    request_body = NewOrg,
+    responses(
+        (status = 201, description = "The new org", body = OrgBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     input: Body<NewOrg>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let created = org::create(&state.services, &actor, body(input)?).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "org": created }))))
+) -> Result<(StatusCode, Json<OrgBody>), ApiError> {
+    let org = org::create(&state.services, &actor, body(input)?).await?;
+    Ok((StatusCode::CREATED, Json(OrgBody { org })))
 }
 
-/// `GET /api/v1/orgs`: mine.
+/// The orgs I am a member of.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs",
+    operation_id = "listOrgs",
+    tag = "orgs",
+    responses(
+        (status = 200, description = "My orgs, by name", body = Vec<Org>),
+        (status = 401, response = Unauthenticated),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(org::list_mine(&state.services, &actor).await?)))
+) -> Result<Json<Vec<Org>>, ApiError> {
+    Ok(Json(org::list_mine(&state.services, &actor).await?))
 }
 
-/// `GET /api/v1/orgs/{slug}`
+/// One org: for anyone when its public page is on, else for members.
+///
+/// Non-members get its public fields only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}",
+    operation_id = "getOrg",
+    tag = "orgs",
+    params(OrgPath),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The org", body = OrgBody),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "org": org::get(&state.services, &actor, &slug).await? }),
-    ))
+) -> Result<Json<OrgBody>, ApiError> {
+    let org = org::get(&state.services, &actor, &slug).await?;
+    Ok(Json(OrgBody { org }))
 }
 
-/// `PATCH /api/v1/orgs/{slug}`
+/// Changes an org's name, description or settings (admin.manageSettings).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/orgs/{slug}",
+    operation_id = "updateOrg",
+    tag = "orgs",
+    params(OrgPath),
+    request_body = OrgPatch,
+    responses(
+        (status = 200, description = "The org as changed", body = OrgBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
     input: Body<OrgPatch>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "org": org::update(&state.services, &actor, &slug, body(input)?).await? }),
-    ))
+) -> Result<Json<OrgBody>, ApiError> {
+    let org = org::update(&state.services, &actor, &slug, body(input)?).await?;
+    Ok(Json(OrgBody { org }))
 }
 
-/// `DELETE /api/v1/orgs/{slug}`
+/// Deletes an org with everything in it (its creator or a site admin).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}",
+    operation_id = "deleteOrg",
+    tag = "orgs",
+    params(OrgPath),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,

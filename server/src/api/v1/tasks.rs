@@ -1,14 +1,17 @@
+use super::params::{OrgPath, TaskListQuery, TaskPath, WsClient};
+use super::schema::{
+    Conflict, Forbidden, InvalidInput, NotFound, TaskBody, TaskPage, TooLarge, Unauthenticated,
+};
 use super::{Body, body};
 use crate::http::{ApiError, ws_client_id};
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
-use domain::model::{NewTask, TaskPatch};
+use domain::model::{NewTask, TaskPatch, TimelineEntry};
 use domain::model::{TaskPriority, TaskStatus};
 use domain::service::task::{self, TaskQuery};
 use domain::service::{Actor, DomainError, timeline};
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -53,29 +56,61 @@ fn parse_query(raw: Option<&str>) -> Result<TaskQuery, DomainError> {
     }
 }
 
-/// `GET /api/v1/orgs/{slug}/tasks`
+/// The org's tasks, filtered, sorted and paged.
+///
+/// Members see all tasks; others see the public tasks of an org whose public page is on.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/tasks",
+    operation_id = "listTasks",
+    tag = "tasks",
+    params(OrgPath, TaskListQuery),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "One page of tasks", body = TaskPage),
+        (status = 400, response = InvalidInput),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaskPage>, ApiError> {
     let query = parse_query(raw.as_deref())?;
     let list = task::list(&state.services, &actor, &slug, query).await?;
-    Ok(Json(
-        json!({ "items": list.tasks, "nextCursor": list.next_cursor }),
-    ))
+    Ok(Json(TaskPage {
+        items: list.tasks,
+        next_cursor: list.next_cursor,
+    }))
 }
 
-/// `POST /api/v1/orgs/{slug}/tasks`
+/// Creates a task (tasks.create); it gets the org's next number.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/tasks",
+    operation_id = "createTask",
+    tag = "tasks",
+    params(OrgPath, WsClient),
+    request_body = NewTask,
+    responses(
+        (status = 201, description = "The new task", body = TaskBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     input: Body<NewTask>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let created = task::create(
+) -> Result<(StatusCode, Json<TaskBody>), ApiError> {
+    let task = task::create(
         &state.services,
         &actor,
         &slug,
@@ -83,30 +118,63 @@ pub async fn create(
         ws_client_id(&headers),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "task": created }))))
+    Ok((StatusCode::CREATED, Json(TaskBody { task })))
 }
 
-/// `GET /api/v1/orgs/{slug}/tasks/{number}`
+/// One task, for whoever may see the list it is in.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/tasks/{number}",
+    operation_id = "getTask",
+    tag = "tasks",
+    params(TaskPath),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The task", body = TaskBody),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "task": task::get(&state.services, &actor, &slug, number).await? }),
-    ))
+) -> Result<Json<TaskBody>, ApiError> {
+    let task = task::get(&state.services, &actor, &slug, number).await?;
+    Ok(Json(TaskBody { task }))
 }
 
-/// `PATCH /api/v1/orgs/{slug}/tasks/{number}`
+/// Changes a task: any subset of the create fields, against its `version`.
+///
+/// Its creator and assignees may edit title and description; status needs
+/// tasks.changeStatus, priority tasks.changePriority, assignees tasks.assign, anything else
+/// on someone else's task tasks.editAny. A stale `version` is a conflict whose `current` is
+/// the task as it is now.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/orgs/{slug}/tasks/{number}",
+    operation_id = "updateTask",
+    tag = "tasks",
+    params(TaskPath, WsClient),
+    request_body = TaskPatch,
+    responses(
+        (status = 200, description = "The task as changed", body = TaskBody),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = TooLarge),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
     headers: HeaderMap,
     input: Body<TaskPatch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaskBody>, ApiError> {
     let patch = body(input)?;
-    let updated = task::update(
+    let task = task::update(
         &state.services,
         &actor,
         &slug,
@@ -115,10 +183,23 @@ pub async fn update(
         ws_client_id(&headers),
     )
     .await?;
-    Ok(Json(json!({ "task": updated })))
+    Ok(Json(TaskBody { task }))
 }
 
-/// `DELETE /api/v1/orgs/{slug}/tasks/{number}`
+/// Deletes a task (tasks.deleteAny, or its creator).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/tasks/{number}",
+    operation_id = "deleteTask",
+    tag = "tasks",
+    params(TaskPath, WsClient),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
@@ -136,15 +217,27 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/v1/orgs/{slug}/tasks/{number}/timeline`
+/// A task's history, oldest first; internal entries only for members.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/timeline",
+    operation_id = "getTaskTimeline",
+    tag = "tasks",
+    params(TaskPath),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The entries, oldest first", body = Vec<TimelineEntry>),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn timeline(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        timeline::list(&state.services, &actor, &slug, number).await?
-    )))
+) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
+    Ok(Json(
+        timeline::list(&state.services, &actor, &slug, number).await?,
+    ))
 }
 
 #[cfg(test)]

@@ -1,0 +1,297 @@
+//! What the REST API sends back, typed so that the OpenAPI document describes exactly the
+//! JSON on the wire: the `{"org": …}`-style wrappers, and the one error shape of
+//! `crate::http::ApiError` with a reusable response per status.
+
+use domain::SessionId;
+use domain::model::{
+    Category, Comment, Invite, Label, Org, RelationKind, Task, TaskPriority, TaskRelation,
+    TaskStatus, Team, User, Visibility,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::{OpenApi, RefOr};
+use utoipa::{ToResponse, ToSchema};
+
+/// `{org}`
+#[derive(Serialize, ToSchema)]
+pub struct OrgBody {
+    pub org: Org,
+}
+
+/// `{team}`
+#[derive(Serialize, ToSchema)]
+pub struct TeamBody {
+    pub team: Team,
+}
+
+/// `{invite}`
+#[derive(Serialize, ToSchema)]
+pub struct InviteBody {
+    pub invite: Invite,
+}
+
+/// `{label}`
+#[derive(Serialize, ToSchema)]
+pub struct LabelBody {
+    pub label: Label,
+}
+
+/// `{category}`
+#[derive(Serialize, ToSchema)]
+pub struct CategoryBody {
+    pub category: Category,
+}
+
+/// `{task}`
+#[derive(Serialize, ToSchema)]
+pub struct TaskBody {
+    pub task: Task,
+}
+
+/// `{comment}`
+#[derive(Serialize, ToSchema)]
+pub struct CommentBody {
+    pub comment: Comment,
+}
+
+/// `{relation}`
+#[derive(Serialize, ToSchema)]
+pub struct RelationBody {
+    pub relation: TaskRelation,
+}
+
+/// `{user}`
+#[derive(Serialize, ToSchema)]
+pub struct UserBody {
+    pub user: User,
+}
+
+/// One page of a task list.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskPage {
+    pub items: Vec<Task>,
+    /// Pass back as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The signed-in account and the orgs it is a member of.
+#[derive(Serialize, ToSchema)]
+pub struct MeBody {
+    pub user: User,
+    pub organizations: Vec<Org>,
+}
+
+/// The current account and the session the request came through.
+#[derive(Serialize, ToSchema)]
+pub struct SessionBody {
+    pub user: User,
+    pub session: SessionRef,
+}
+
+/// A session, by id.
+#[derive(Serialize, ToSchema)]
+pub struct SessionRef {
+    /// Null when the request came with an API key rather than a session.
+    pub id: Option<SessionId>,
+}
+
+/// A task's votes after a vote or its withdrawal.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VoteBody {
+    pub vote_count: i64,
+    /// Whether the caller's vote is now counted.
+    pub voted: bool,
+}
+
+/// Every error: `{"error": {"code", "message", …}}` with the status of its code.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A sentence for people; never internals.
+    pub message: String,
+    /// With `invalid_input`: a message per bad field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub fields: Option<BTreeMap<String, String>>,
+    /// With `conflict` on a stale task `version`: the task as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub current: Option<Box<Task>>,
+}
+
+/// The contract's error codes, one per status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400
+    InvalidInput,
+    /// 401
+    Unauthenticated,
+    /// 403
+    Forbidden,
+    /// 404, also for what exists but the caller may not see
+    NotFound,
+    /// 409
+    Conflict,
+    /// 410
+    Gone,
+    /// 413
+    TooLarge,
+    /// 415
+    UnsupportedMediaType,
+    /// 429, with `Retry-After`
+    RateLimited,
+    /// 500; the cause is logged under the response's `x-request-id`
+    Internal,
+}
+
+/// `invalid_input`: the body or query could not be read, or fields are wrong (`fields`
+/// names each).
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "invalid_input", "message": "invalid input",
+    "fields": {"title": "is required"}}}))]
+pub struct InvalidInput(pub ErrorBody);
+
+/// `unauthenticated`: sign in first (or the API key or session is no longer valid).
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "unauthenticated", "message": "sign in first"}}))]
+pub struct Unauthenticated(pub ErrorBody);
+
+/// `forbidden`: signed in and allowed to see it, not to do this.
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "forbidden", "message": "members only"}}))]
+pub struct Forbidden(pub ErrorBody);
+
+/// `not_found`: it does not exist, or the caller may not know that it does.
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "not_found", "message": "not found"}}))]
+pub struct NotFound(pub ErrorBody);
+
+/// `conflict`: a unique name is taken, or a change was made against a stale version
+/// (then `current` is the task as it is now).
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "conflict", "message": "this slug is taken"}}))]
+pub struct Conflict(pub ErrorBody);
+
+/// `gone`: a link that was valid once and is no more.
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "gone", "message": "this invitation has expired"}}))]
+pub struct Gone(pub ErrorBody);
+
+/// `too_large`: the request body is over 1 MiB.
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "too_large", "message": "the request body is too large"}}))]
+pub struct TooLarge(pub ErrorBody);
+
+/// The domain's string enums derive their schemas from the Rust variant names
+/// (`InProgress`), not from the names they are sent with (`in-progress`): this puts the
+/// names of `as_str()` in their place.
+pub fn use_wire_names(openapi: &mut OpenApi) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    let enums: [(&str, Vec<&str>); 4] = [
+        (
+            "TaskStatus",
+            TaskStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "TaskPriority",
+            TaskPriority::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "Visibility",
+            Visibility::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+        (
+            "RelationKind",
+            RelationKind::ALL.iter().map(|v| v.as_str()).collect(),
+        ),
+    ];
+    for (name, values) in enums {
+        if let Some(RefOr::T(Schema::Object(schema))) = components.schemas.get_mut(name) {
+            schema.enum_values = Some(values.into_iter().map(Into::into).collect());
+        }
+    }
+}
+
+/// `rate_limited`: too many attempts; `Retry-After` says when to try again.
+#[derive(ToResponse)]
+#[response(
+    headers(("retry-after" = u64, description = "Seconds to wait before trying again")),
+    example = json!({"error": {"code": "rate_limited", "message": "slow down"}})
+)]
+pub struct RateLimited(pub ErrorBody);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::ApiError;
+    use axum::response::IntoResponse;
+    use domain::service::DomainError;
+
+    async fn sent(error: ApiError) -> ErrorBody {
+        let res = error.into_response();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        serde_json::from_slice(&bytes).expect("the error is sent as ErrorBody")
+    }
+
+    #[tokio::test]
+    async fn every_error_sent_reads_as_the_documented_error_body() {
+        let fields = BTreeMap::from([("title".to_string(), "is required".to_string())]);
+        let cases = [
+            (
+                ApiError::from(DomainError::Invalid(fields)),
+                ErrorCode::InvalidInput,
+            ),
+            (
+                ApiError::BadRequest("bad json".into()),
+                ErrorCode::InvalidInput,
+            ),
+            (
+                DomainError::Unauthenticated.into(),
+                ErrorCode::Unauthenticated,
+            ),
+            (DomainError::forbidden("no").into(), ErrorCode::Forbidden),
+            (DomainError::NotFound.into(), ErrorCode::NotFound),
+            (DomainError::conflict("taken").into(), ErrorCode::Conflict),
+            (DomainError::Gone("used".into()).into(), ErrorCode::Gone),
+            (ApiError::TooLarge, ErrorCode::TooLarge),
+            (
+                ApiError::RateLimited {
+                    retry_after_secs: 3,
+                },
+                ErrorCode::RateLimited,
+            ),
+            (
+                DomainError::Internal("boom".into()).into(),
+                ErrorCode::Internal,
+            ),
+        ];
+        for (error, code) in cases {
+            let body = sent(error).await;
+            assert_eq!(body.error.code, code);
+        }
+    }
+
+    #[tokio::test]
+    async fn invalid_input_names_its_fields() {
+        let fields = BTreeMap::from([("title".to_string(), "is required".to_string())]);
+        let body = sent(DomainError::Invalid(fields.clone()).into()).await;
+        assert_eq!(body.error.fields, Some(fields));
+        assert!(body.error.current.is_none());
+    }
+}
