@@ -37,7 +37,7 @@ impl Application {
         };
         let services = Services::new(database, bus.clone(), settings);
         let hub = Arc::new(Hub::new());
-        spawn_fan_out(bus.subscribe(), hub.clone());
+        spawn_fan_out(bus.subscribe(), hub.clone(), services.list_cache.clone());
 
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
@@ -99,13 +99,21 @@ impl Application {
 fn spawn_fan_out(
     mut events: tokio::sync::broadcast::Receiver<domain::realtime::DomainEvent>,
     hub: Arc<Hub>,
+    lists: Arc<domain::service::task::ListCache>,
 ) {
     tokio::spawn(async move {
         use tokio::sync::broadcast::error::RecvError;
         loop {
             match events.recv().await {
-                Ok(event) => hub.dispatch(&event),
-                Err(RecvError::Lagged(n)) => tracing::warn!(skipped = n, "realtime fan-out lagged"),
+                Ok(event) => {
+                    // Events from other instances empty this instance's caches here.
+                    lists.invalidate(event.org_id.0);
+                    hub.dispatch(&event);
+                }
+                Err(RecvError::Lagged(n)) => {
+                    tracing::warn!(skipped = n, "realtime fan-out lagged");
+                    lists.clear();
+                }
                 Err(RecvError::Closed) => break,
             }
         }

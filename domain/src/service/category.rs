@@ -44,7 +44,7 @@ async fn all(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<Category>> {
 /// Tells every room the org's categories after a change.
 async fn announce(svc: &Services, access: &OrgAccess, origin: Option<String>) -> Result<()> {
     let categories = all(&svc.db, access.org.id).await?;
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::CategoriesChanged(categories),

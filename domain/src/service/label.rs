@@ -86,7 +86,7 @@ pub async fn create(
     .await
     .map_err(name_taken)?;
     let created = convert::label(&row)?;
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::LabelCreated(created.clone()),
@@ -123,7 +123,7 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let after = convert::label(&active.update(&svc.db).await.map_err(name_taken)?)?;
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::LabelUpdated {
@@ -147,7 +147,7 @@ pub async fn delete(
     let row = find(svc, &access, id).await?;
     let gone = convert::label(&row)?;
     label::Entity::delete_by_id(row.id).exec(&svc.db).await?;
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::LabelDeleted(gone),

@@ -40,6 +40,8 @@ pub struct Services {
     pub settings: Settings,
     /// Failed sign-ins per account and address.
     pub login_throttle: Arc<throttle::LoginThrottle>,
+    /// Task list pages, emptied by the events that change them.
+    pub list_cache: Arc<task::ListCache>,
 }
 
 /// Instance settings the services and the edges share.
@@ -67,7 +69,17 @@ impl Services {
             bus,
             settings,
             login_throttle: Arc::new(throttle::LoginThrottle::new()),
+            list_cache: Arc::new(task::ListCache::new()),
         }
+    }
+}
+
+impl Services {
+    /// Publishes an event after its transaction committed: this instance's caches forget
+    /// what it changes at once (read your writes), then the bus carries it everywhere.
+    pub fn publish(&self, event: crate::realtime::DomainEvent) {
+        self.list_cache.invalidate(event.org_id.0);
+        self.bus.publish(event);
     }
 }
 

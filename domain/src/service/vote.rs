@@ -100,7 +100,7 @@ fn publish(
     vote_count: i64,
     origin: Option<String>,
 ) {
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::VoteChanged {

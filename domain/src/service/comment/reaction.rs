@@ -83,7 +83,7 @@ pub async fn react(
     }
 
     let updated = to_dto(&svc.db, &access, actor, task.number, comment).await?;
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::CommentChanged {

@@ -68,7 +68,7 @@ fn publish(
     deleted: bool,
     origin: Option<String>,
 ) {
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::CommentChanged {

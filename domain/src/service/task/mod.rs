@@ -1,8 +1,10 @@
 //! Tasks: reading (this file), writing (`write`), and the DTOs built for each reader.
 
+mod cache;
 mod query;
 mod write;
 
+pub use cache::ListCache;
 pub use query::{TaskQuery, TaskSort};
 pub use write::{create, delete, update};
 
@@ -185,12 +187,30 @@ pub(crate) async fn find_visible(
 #[tracing::instrument(skip(svc, actor))]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str, query: TaskQuery) -> Result<TaskList> {
     let access = org::load(svc, actor, slug).await?;
-    let (rows, next_cursor) = query::run(&svc.db, &access, &query).await?;
-    let tasks = to_dtos(&svc.db, &access, &rows).await?;
+    let org = access.org.id;
+    let key = (access.member, format!("{query:?}"));
+    let page = match svc.list_cache.get(org, &key) {
+        Some(page) => page,
+        None => {
+            let generation = svc.list_cache.generation(org);
+            let (rows, next_cursor) = query::run(&svc.db, &access, &query).await?;
+            let tasks = to_dtos(&svc.db, &access, &rows).await?;
+            svc.list_cache.put(
+                org,
+                generation,
+                key,
+                cache::Page {
+                    tasks: tasks.clone(),
+                    next_cursor: next_cursor.clone(),
+                },
+            );
+            std::sync::Arc::new(cache::Page { tasks, next_cursor })
+        }
+    };
     Ok(TaskList {
         org: access.dto(),
-        tasks,
-        next_cursor,
+        tasks: page.tasks.clone(),
+        next_cursor: page.next_cursor.clone(),
     })
 }
 

@@ -241,7 +241,7 @@ pub async fn create(
     txn.commit().await?;
 
     let task = to_dtos(&svc.db, &access, &[row]).await?.remove(0);
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::TaskCreated(task.clone()),
@@ -517,7 +517,7 @@ pub async fn update(
         .await?
         .ok_or(DomainError::NotFound)?;
     let task = to_dtos(&svc.db, &access, &[updated]).await?.remove(0);
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::TaskUpdated {
@@ -548,7 +548,7 @@ pub async fn delete(
         .await?
         .remove(0);
     task::Entity::delete_by_id(row.id).exec(&svc.db).await?;
-    svc.bus.publish(DomainEvent {
+    svc.publish(DomainEvent {
         org_id: access.id(),
         origin,
         kind: EventKind::TaskDeleted(task),
