@@ -2,7 +2,7 @@
 //! browser client and test clients.
 
 use crate::model::{Category, Comment, CommentVisibility, Label, Task, Visibility};
-use crate::{OrgId, TaskId};
+use crate::{ApiKeyId, OrgId, SessionId, TaskId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -303,6 +303,31 @@ impl DomainEvent {
         };
         Some((scope, event))
     }
+}
+
+/// Someone lost access: sockets that relied on it leave private rooms at once, on every
+/// instance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum AccessEvent {
+    /// A session was revoked, ended or expired.
+    SessionEnded { session: SessionId },
+    /// An API key was deleted.
+    ApiKeyDeleted { api_key: ApiKeyId },
+    /// A member left or was removed from an org.
+    MemberRemoved { org_id: OrgId, user: UserId },
+}
+
+/// What travels on the bus.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "bus", content = "event", rename_all = "camelCase")]
+pub enum BusMessage {
+    Org(DomainEvent),
+    Access(AccessEvent),
 }
 
 #[cfg(test)]

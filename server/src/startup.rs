@@ -97,19 +97,21 @@ impl Application {
 /// Hands every event from the bus to the hub. A lagging receiver skips what it missed:
 /// delivery is at most once, and clients reload on reconnect.
 fn spawn_fan_out(
-    mut events: tokio::sync::broadcast::Receiver<domain::realtime::DomainEvent>,
+    mut events: tokio::sync::broadcast::Receiver<domain::realtime::BusMessage>,
     hub: Arc<Hub>,
     lists: Arc<domain::service::task::ListCache>,
 ) {
     tokio::spawn(async move {
+        use domain::realtime::BusMessage;
         use tokio::sync::broadcast::error::RecvError;
         loop {
             match events.recv().await {
-                Ok(event) => {
+                Ok(BusMessage::Org(event)) => {
                     // Events from other instances empty this instance's caches here.
                     lists.invalidate(event.org_id.0);
                     hub.dispatch(&event);
                 }
+                Ok(BusMessage::Access(event)) => hub.apply(&event),
                 Err(RecvError::Lagged(n)) => {
                     tracing::warn!(skipped = n, "realtime fan-out lagged");
                     lists.clear();

@@ -294,3 +294,167 @@ mod heartbeat {
         );
     }
 }
+
+/// Subscribes `ws` to the org's tasks room and checks it got in.
+async fn into_tasks_room(ws: &mut common::Socket, org_id: &str) {
+    ws.next().await;
+    ws.next().await;
+    ws.send(&ClientMessage::Subscribe {
+        org_id: org_id.into(),
+        channel: Channel::Tasks,
+    })
+    .await;
+    assert!(matches!(
+        ws.next().await.event,
+        ServerEvent::Subscribed { .. }
+    ));
+}
+
+/// `ws` was moved to the waiting room, hears nothing more of the org, and cannot go back.
+async fn shut_out(
+    app: &common::TestApp,
+    ws: &mut common::Socket,
+    owner: &common::Session,
+    org_id: &str,
+) {
+    let moved = loop {
+        let m = ws.next().await;
+        if !matches!(
+            m.event,
+            ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)
+        ) {
+            break m;
+        }
+    };
+    assert!(
+        matches!(moved.event, ServerEvent::WaitingRoom { .. }),
+        "{moved:?}"
+    );
+    app.post(
+        "/api/v1/orgs/acme/tasks",
+        json!({"title": "after"}),
+        Some(owner),
+    )
+    .await;
+    assert!(
+        ws.silent_for(Duration::from_millis(300)).await,
+        "no more events"
+    );
+    ws.send(&ClientMessage::Subscribe {
+        org_id: org_id.into(),
+        channel: Channel::Tasks,
+    })
+    .await;
+    let answer = ws.next().await;
+    assert!(
+        matches!(answer.event, ServerEvent::Error { ref code, .. } if code == codes::FORBIDDEN),
+        "{answer:?}"
+    );
+}
+
+on_each_backend!(a_revoked_session_leaves_private_rooms_at_once, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+    let res = app
+        .http
+        .post(format!("{}/api/auth/login", app.base))
+        .header("user-agent", "the-other-tab")
+        .json(&json!({"email": "owner@example.test", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let other = common::Session {
+        token: cookie.trim_start_matches("sayr_session=").to_string(),
+        user: owner.user.clone(),
+    };
+    let mut ws = app.socket(Some(&other), "").await;
+    into_tasks_room(&mut ws, &org_id).await;
+    let mut still_in = app.socket(Some(&owner), "").await;
+    into_tasks_room(&mut still_in, &org_id).await;
+
+    let (_, sessions) = app.get("/api/auth/sessions", Some(&owner)).await;
+    let id = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["userAgent"] == "the-other-tab")
+        .unwrap()["id"]
+        .clone();
+    let (status, _) = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/auth/sessions/{}", id.as_str().unwrap()),
+            None,
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    shut_out(&app, &mut ws, &owner, &org_id).await;
+    assert!(
+        matches!(
+            still_in.next().await.event,
+            ServerEvent::UserUnsubscribed(_)
+        ),
+        "the other socket stays"
+    );
+});
+
+on_each_backend!(a_deleted_key_leaves_private_rooms_at_once, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+    let (_, key) = app
+        .post("/api/v1/me/api-keys", json!({"name": "bot"}), Some(&owner))
+        .await;
+    let mut ws = app.socket_with_key(key["key"].as_str().unwrap()).await;
+    into_tasks_room(&mut ws, &org_id).await;
+    let path = format!("/api/v1/me/api-keys/{}", key["id"].as_str().unwrap());
+    let (status, _) = app
+        .request(reqwest::Method::DELETE, &path, None, Some(&owner))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    shut_out(&app, &mut ws, &owner, &org_id).await;
+});
+
+on_each_backend!(
+    a_removed_member_leaves_the_orgs_private_rooms_at_once,
+    |app| {
+        let owner = app.sign_up("owner@example.test").await;
+        let org = app.create_org(&owner, "acme").await;
+        let org_id = org["id"].as_str().unwrap().to_string();
+        let bob = app.sign_up("bob@example.test").await;
+        let (_, invite) = app
+            .post(
+                "/api/v1/orgs/acme/invites",
+                json!({"email": "bob@example.test"}),
+                Some(&owner),
+            )
+            .await;
+        let code = invite["invite"]["code"].as_str().unwrap().to_string();
+        app.post(
+            &format!("/api/v1/invites/{code}/accept"),
+            json!({}),
+            Some(&bob),
+        )
+        .await;
+        let mut ws = app.socket(Some(&bob), "").await;
+        into_tasks_room(&mut ws, &org_id).await;
+        let path = format!(
+            "/api/v1/orgs/acme/members/{}",
+            bob.user["id"].as_str().unwrap()
+        );
+        let (status, _) = app
+            .request(reqwest::Method::DELETE, &path, None, Some(&owner))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        shut_out(&app, &mut ws, &owner, &org_id).await;
+    }
+);

@@ -94,6 +94,7 @@ pub async fn delete(svc: &Services, actor: &Actor, id: ApiKeyId) -> Result<()> {
     if deleted.rows_affected == 0 {
         return Err(DomainError::NotFound);
     }
+    svc.publish_access(crate::realtime::AccessEvent::ApiKeyDeleted { api_key: id });
     Ok(())
 }
 

@@ -1,17 +1,17 @@
-use crate::realtime::DomainEvent;
+use crate::realtime::BusMessage;
 use tokio::sync::broadcast;
 
 /// Where services hand events after their transaction commits. The realtime hub listens;
 /// a Redis implementation carries them to every instance.
 pub trait EventBus: Send + Sync {
-    /// Hands the event over; never blocks and never fails the caller.
-    fn publish(&self, event: DomainEvent);
+    /// Hands the message over; never blocks and never fails the caller.
+    fn publish(&self, message: BusMessage);
 }
 
 /// The in-process bus: one broadcast channel. Receivers that lag lose the oldest events,
 /// which matches the protocol's at-most-once delivery.
 pub struct LocalBus {
-    sender: broadcast::Sender<DomainEvent>,
+    sender: broadcast::Sender<BusMessage>,
 }
 
 impl LocalBus {
@@ -21,14 +21,14 @@ impl LocalBus {
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<DomainEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<BusMessage> {
         self.sender.subscribe()
     }
 }
 
 impl EventBus for LocalBus {
-    fn publish(&self, event: DomainEvent) {
+    fn publish(&self, message: BusMessage) {
         // No receiver is not an error: nobody is listening yet.
-        let _ = self.sender.send(event);
+        let _ = self.sender.send(message);
     }
 }

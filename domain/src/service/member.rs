@@ -67,6 +67,11 @@ pub async fn remove(svc: &Services, actor: &Actor, slug: &str, user: UserId) -> 
     member::Entity::delete_by_id(membership.id)
         .exec(&svc.db)
         .await?;
+    let gone = crate::realtime::AccessEvent::MemberRemoved {
+        org_id: access.id(),
+        user,
+    };
+    svc.publish_access(gone);
     Ok(())
 }
 

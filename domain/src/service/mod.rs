@@ -79,7 +79,12 @@ impl Services {
     /// what it changes at once (read your writes), then the bus carries it everywhere.
     pub fn publish(&self, event: crate::realtime::DomainEvent) {
         self.list_cache.invalidate(event.org_id.0);
-        self.bus.publish(event);
+        self.bus.publish(crate::realtime::BusMessage::Org(event));
+    }
+
+    /// Tells every instance that someone lost access (sockets leave private rooms).
+    pub fn publish_access(&self, event: crate::realtime::AccessEvent) {
+        self.bus.publish(crate::realtime::BusMessage::Access(event));
     }
 }
 

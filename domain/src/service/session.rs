@@ -1,6 +1,7 @@
 //! Sessions: the cookie holds a random token, the database only its SHA-256.
 
 use super::{Actor, DomainError, Result, Services, UserActor};
+use crate::realtime::AccessEvent;
 use crate::{SessionId, UserId};
 use chrono::{Duration, Utc};
 use entity::{session, user};
@@ -94,6 +95,9 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Actor> {
     let now = Utc::now();
     if row.expires_at <= now {
         session::Entity::delete_by_id(row.id).exec(&svc.db).await?;
+        svc.publish_access(AccessEvent::SessionEnded {
+            session: row.id.into(),
+        });
         return Ok(Actor::anonymous());
     }
     if now - row.last_seen_at > RENEW_AFTER {
@@ -152,10 +156,16 @@ pub async fn sign_up(
 
 /// Ends the session this token belongs to (logout). Unknown tokens are not an error.
 pub async fn end(svc: &Services, token: &str) -> Result<()> {
-    session::Entity::delete_many()
+    let row = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash_token(token)))
-        .exec(&svc.db)
+        .one(&svc.db)
         .await?;
+    if let Some(row) = row {
+        session::Entity::delete_by_id(row.id).exec(&svc.db).await?;
+        svc.publish_access(AccessEvent::SessionEnded {
+            session: row.id.into(),
+        });
+    }
     Ok(())
 }
 
@@ -194,6 +204,7 @@ pub async fn revoke(svc: &Services, actor: &Actor, id: SessionId) -> Result<()> 
     if deleted.rows_affected == 0 {
         return Err(DomainError::NotFound);
     }
+    svc.publish_access(AccessEvent::SessionEnded { session: id });
     Ok(())
 }
 

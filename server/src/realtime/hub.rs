@@ -3,8 +3,9 @@
 //! socket of the room without waiting on any of them.
 
 use axum::extract::ws::Utf8Bytes;
-use domain::OrgId;
+use domain::realtime::AccessEvent;
 use domain::realtime::{Channel, DomainEvent, Meta, Scope, ServerEvent, ServerMessage};
+use domain::{ApiKeyId, OrgId, SessionId, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,10 +26,29 @@ pub(super) struct Member {
     pub kill: std::sync::Arc<Notify>,
 }
 
+/// What a socket is told when its access changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Control {
+    /// The session or key it signed in with is gone: it is anonymous from now on.
+    Revoked,
+    /// Its user is no longer a member of this org.
+    LeftOrg(OrgId),
+}
+
+/// Who a socket is, for access changes.
+pub(super) struct Handle {
+    pub user: Option<UserId>,
+    pub session: Option<SessionId>,
+    pub api_key: Option<ApiKeyId>,
+    pub control: mpsc::UnboundedSender<Control>,
+}
+
 /// All rooms of this instance.
 #[derive(Default)]
 pub struct Hub {
     rooms: Mutex<HashMap<Room, HashMap<u64, Member>>>,
+    /// Every open socket, in a room or not.
+    sockets: Mutex<HashMap<u64, Handle>>,
     next_id: AtomicU64,
     /// Sockets closed because their send queue was full.
     pub dropped_slow: AtomicU64,
@@ -53,6 +73,39 @@ impl Hub {
 
     pub(super) fn next_socket_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(super) fn register(&self, socket: u64, handle: Handle) {
+        self.sockets.lock().unwrap().insert(socket, handle);
+    }
+
+    pub(super) fn unregister(&self, socket: u64) {
+        self.sockets.lock().unwrap().remove(&socket);
+    }
+
+    /// Open sockets on this instance.
+    pub fn socket_count(&self) -> usize {
+        self.sockets.lock().unwrap().len()
+    }
+
+    /// Tells the sockets that relied on what was lost; they leave private rooms themselves.
+    pub fn apply(&self, event: &AccessEvent) {
+        let sockets = self.sockets.lock().unwrap();
+        for handle in sockets.values() {
+            let control = match *event {
+                AccessEvent::SessionEnded { session } if handle.session == Some(session) => {
+                    Control::Revoked
+                }
+                AccessEvent::ApiKeyDeleted { api_key } if handle.api_key == Some(api_key) => {
+                    Control::Revoked
+                }
+                AccessEvent::MemberRemoved { org_id, user } if handle.user == Some(user) => {
+                    Control::LeftOrg(org_id)
+                }
+                _ => continue,
+            };
+            let _ = handle.control.send(control);
+        }
     }
 
     pub(super) fn join(&self, room: Room, socket: u64, member: Member) {

@@ -2,7 +2,7 @@
 //! task that drains the socket's bounded queue.
 
 use super::MAX_FRAME;
-use super::hub::{Member, Room, encode, now_ms};
+use super::hub::{Control, Handle, Member, Room, encode, now_ms};
 use crate::state::AppState;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use domain::realtime::{Channel, ClientMessage, Meta, Presence, Scope, ServerEvent, codes};
@@ -88,6 +88,22 @@ impl Socket {
             self.id,
             ServerEvent::UserSubscribed(self.presence(room)),
         );
+    }
+
+    /// Applies an access change: out of the private room it no longer may be in.
+    fn control(&mut self, control: Control) {
+        let leave = match control {
+            Control::Revoked => {
+                self.actor = Actor::anonymous();
+                self.room.is_some_and(|r| r.channel != Channel::Public)
+            }
+            Control::LeftOrg(org) => self
+                .room
+                .is_some_and(|r| r.org == org && r.channel != Channel::Public),
+        };
+        if leave {
+            self.to_waiting_room();
+        }
     }
 
     fn to_waiting_room(&mut self) {
@@ -195,6 +211,20 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
         kill,
         room: None,
     };
+    let (control_tx, mut control_rx) = mpsc::unbounded_channel();
+    let (user, session, api_key) = match &me.actor {
+        Actor::User(u) => (Some(u.id), u.session, u.api_key),
+        _ => (None, None, None),
+    };
+    me.state.hub.register(
+        me.id,
+        Handle {
+            user,
+            session,
+            api_key,
+            control: control_tx,
+        },
+    );
     me.send(ServerEvent::ConnectionStatus {
         authenticated: matches!(me.actor, Actor::User(_)),
         ws_client_id: me.ws_client_id.clone(),
@@ -224,6 +254,7 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
 
     loop {
         tokio::select! {
+            Some(control) = control_rx.recv() => me.control(control),
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
                 let message = match frame {
@@ -281,6 +312,7 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
         }
     }
     me.leave();
+    me.state.hub.unregister(me.id);
     drop(me);
     let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
 }

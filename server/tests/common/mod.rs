@@ -306,6 +306,22 @@ impl TestApp {
         body["org"].clone()
     }
 
+    /// Opens a socket that authenticates with an API key.
+    pub async fn socket_with_key(&self, key: &str) -> Socket {
+        let mut req = format!("ws://{}/ws", self.addr)
+            .into_client_request()
+            .unwrap();
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {key}").parse().unwrap());
+        let (ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .expect("socket connects");
+        Socket {
+            ws,
+            last_sent: None,
+        }
+    }
+
     /// Opens a socket, optionally as a signed-in user.
     pub async fn socket(&self, session: Option<&Session>, query: &str) -> Socket {
         let mut req = format!("ws://{}/ws{query}", self.addr)
