@@ -64,9 +64,12 @@ site: rust-tools node-tools
 	$(NODE_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
 	  $(PKG)/$(NAME)_bg.wasm -o $(PKG)/$(NAME).wasm
 	rm $(PKG)/$(NAME)_bg.wasm
+	# leptos asks for <name>.wasm when LEPTOS_OUTPUT_NAME was set while it compiled (make,
+	# cargo-leptos) and for <name>_bg.wasm otherwise (a plain cargo build): serve both.
+	cp $(PKG)/$(NAME).wasm $(PKG)/$(NAME)_bg.wasm
 	cp style/main.css $(PKG)/$(NAME).css
 	cp -r public/. $(SITE)/
-	for f in $(PKG)/$(NAME).wasm $(PKG)/$(NAME).js $(PKG)/$(NAME).css; do \
+	for f in $(PKG)/$(NAME).wasm $(PKG)/$(NAME)_bg.wasm $(PKG)/$(NAME).js $(PKG)/$(NAME).css; do \
 	  gzip -9 -k -f $$f; \
 	  if command -v brotli >/dev/null; then brotli -q 11 -f -k $$f; fi; \
 	done

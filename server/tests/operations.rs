@@ -74,3 +74,27 @@ on_each_backend!(malformed_json_is_invalid_input, |app| {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_input");
 });
+
+on_each_backend!(
+    malformed_path_parameters_are_invalid_input_in_the_contracts_shape,
+    |app| {
+        let owner = app.sign_up("owner@example.test").await;
+        app.create_org(&owner, "acme").await;
+        for path in [
+            "/api/v1/orgs/acme/tasks/not-a-number",
+            "/api/v1/orgs/acme/teams/not-a-uuid/members/x",
+        ] {
+            let (status, body) = app
+                .request(reqwest::Method::GET, path, None, Some(&owner))
+                .await;
+            let (status, body) = if status == StatusCode::METHOD_NOT_ALLOWED {
+                app.request(reqwest::Method::PUT, path, None, Some(&owner))
+                    .await
+            } else {
+                (status, body)
+            };
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+            assert_eq!(body["error"]["code"], "invalid_input", "{path}: {body}");
+        }
+    }
+);

@@ -83,16 +83,38 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Body-limit refusals from extractors come as plain text; answer them in the contract's
-/// JSON instead.
+/// Refusals from axum's extractors (body limit, malformed path parameters, bad query
+/// strings) come as plain text; answer them in the contract's JSON instead. Body-limit
+/// refusals anywhere; the others on the API only (pages keep their own error pages).
 async fn json_too_large(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        return ApiError::TooLarge.into_response();
+    if is_json {
+        return res;
     }
-    res
+    match res.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge.into_response(),
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNPROCESSABLE_ENTITY
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            if api =>
+        {
+            let status = res.status();
+            let bytes = axum::body::to_bytes(res.into_body(), 4096)
+                .await
+                .unwrap_or_default();
+            let message = String::from_utf8_lossy(&bytes).trim().to_string();
+            let mut res = ApiError::BadRequest(message).into_response();
+            if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+                // A body that is not JSON: still bad input, said in the contract's shape.
+                *res.status_mut() = StatusCode::BAD_REQUEST;
+            }
+            res
+        }
+        _ => res,
+    }
 }
