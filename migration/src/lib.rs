@@ -3,11 +3,15 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m0001_schema;
+mod m0002_foreign_key_indexes;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_schema::Migration)]
+        vec![
+            Box::new(m0001_schema::Migration),
+            Box::new(m0002_foreign_key_indexes::Migration),
+        ]
     }
 }
