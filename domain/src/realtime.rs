@@ -1,7 +1,7 @@
 //! The WebSocket protocol's messages (`shared/spec/realtime.md`), shared by the hub, the
 //! browser client and test clients.
 
-use crate::model::{Category, Comment, CommentVisibility, Label, Task, Visibility};
+use crate::model::{Category, Comment, CommentVisibility, Label, Org, Task, Visibility};
 use crate::{ApiKeyId, OrgId, SessionId, TaskId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -132,6 +132,7 @@ pub enum ServerEvent {
         number: i64,
         vote_count: i64,
     },
+    UpdateOrg(Org),
 }
 
 /// One text frame from the server.
@@ -191,12 +192,17 @@ pub struct TaskRef {
 pub enum EventKind {
     TaskCreated(Task),
     /// `was_public`: the task was public before this change (a task that turns private
-    /// disappears from public rooms).
+    /// disappears from public rooms). `public_comments`: what public rooms see as its
+    /// comment count (the task's own count includes internal comments).
     TaskUpdated {
         task: Task,
         was_public: bool,
+        #[serde(default)]
+        public_comments: i64,
     },
     TaskDeleted(Task),
+    /// The org's name, description or settings changed.
+    OrgUpdated(Org),
     LabelCreated(Label),
     LabelUpdated {
         before: Label,
@@ -229,13 +235,13 @@ impl DomainEvent {
         } else {
             Scope::Channel
         };
-        let task_view = |task: &Task| -> Option<Task> {
+        // Task events carry the members' comment count, which counts internal comments:
+        // public rooms get the public count the event names.
+        let task_view = |task: &Task, public_comments: i64| -> Option<Task> {
             match (public, task.visibility) {
                 (false, _) => Some(task.clone()),
-                // Task events carry the members' comment count, which counts internal
-                // comments: the public learns its count from REST and comment events.
                 (true, Visibility::Public) => Some(Task {
-                    comment_count: 0,
+                    comment_count: public_comments,
                     ..task.public_view()
                 }),
                 (true, Visibility::Private) => None,
@@ -243,8 +249,13 @@ impl DomainEvent {
         };
         let seen = |label: &Label| !public || label.visibility == Visibility::Public;
         let event = match &self.kind {
-            EventKind::TaskCreated(task) => ServerEvent::CreateTask(task_view(task)?),
-            EventKind::TaskUpdated { task, was_public } => match task_view(task) {
+            // A new task has no comments yet.
+            EventKind::TaskCreated(task) => ServerEvent::CreateTask(task_view(task, 0)?),
+            EventKind::TaskUpdated {
+                task,
+                was_public,
+                public_comments,
+            } => match task_view(task, *public_comments) {
                 Some(view) => ServerEvent::UpdateTask(view),
                 None if public && *was_public => ServerEvent::DeleteTask {
                     id: task.id,
@@ -253,12 +264,14 @@ impl DomainEvent {
                 None => return None,
             },
             EventKind::TaskDeleted(task) => {
-                task_view(task)?;
+                task_view(task, 0)?;
                 ServerEvent::DeleteTask {
                     id: task.id,
                     number: task.number,
                 }
             }
+            EventKind::OrgUpdated(org) if public => ServerEvent::UpdateOrg(org.public_view()),
+            EventKind::OrgUpdated(org) => ServerEvent::UpdateOrg(org.clone()),
             EventKind::LabelCreated(label) => {
                 ServerEvent::CreateLabel(seen(label).then(|| label.clone())?)
             }
@@ -414,6 +427,7 @@ mod tests {
         let updated = |task| EventKind::TaskUpdated {
             task,
             was_public: false,
+            public_comments: 0,
         };
         let kinds: [&dyn Fn(Task) -> EventKind; 3] =
             [&EventKind::TaskCreated, &updated, &EventKind::TaskDeleted];
@@ -444,6 +458,7 @@ mod tests {
             kind: EventKind::TaskUpdated {
                 task: task(Visibility::Private),
                 was_public: true,
+                public_comments: 0,
             },
         };
         let (_, event) = hidden.for_channel(Channel::Public).unwrap();
@@ -616,11 +631,12 @@ mod tests {
         let ev = event(EventKind::TaskUpdated {
             task: counted,
             was_public: true,
+            public_comments: 2,
         });
         let Some((_, ServerEvent::UpdateTask(seen))) = ev.for_channel(Channel::Public) else {
             panic!("a public task reaches the public room")
         };
-        assert_eq!(seen.comment_count, 0);
+        assert_eq!(seen.comment_count, 2, "the public count, not the members'");
         let Some((_, ServerEvent::UpdateTask(seen))) = ev.for_channel(Channel::Tasks) else {
             panic!()
         };

@@ -458,3 +458,41 @@ on_each_backend!(
         shut_out(&app, &mut ws, &owner, &org_id).await;
     }
 );
+
+on_each_backend!(org_changes_reach_the_public_room_as_public_fields, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+    let settings = json!({"settings": {"publicPage": true}});
+    app.request(
+        reqwest::Method::PATCH,
+        "/api/v1/orgs/acme",
+        Some(settings),
+        Some(&owner),
+    )
+    .await;
+    let mut visitor = app.socket(None, &format!("?orgId={org_id}")).await;
+    visitor.next().await;
+    assert!(matches!(
+        visitor.next().await.event,
+        ServerEvent::Subscribed {
+            channel: Channel::Public,
+            ..
+        }
+    ));
+    let (status, _) = app
+        .request(
+            reqwest::Method::PATCH,
+            "/api/v1/orgs/acme",
+            Some(json!({"description": "Now public"})),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let update = visitor.next().await;
+    let ServerEvent::UpdateOrg(seen) = update.event else {
+        panic!("{update:?}")
+    };
+    assert_eq!(seen.description, "Now public");
+    assert_eq!(seen.created_by, None, "no member ids for the public");
+});

@@ -261,7 +261,13 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
     }
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;
-    Ok(convert::org(&row))
+    let org = convert::org(&row);
+    svc.publish(crate::realtime::DomainEvent {
+        org_id: org.id,
+        origin: None,
+        kind: crate::realtime::EventKind::OrgUpdated(org.clone()),
+    });
+    Ok(org)
 }
 
 /// Deletes an org and everything in it: its creator or a site admin only.

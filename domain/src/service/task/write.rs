@@ -10,10 +10,13 @@ use crate::service::timeline::{self, Entry};
 use crate::service::{Actor, DomainError, Result, Services, error::Fields, markdown};
 use crate::{CategoryId, LabelId, UserId};
 use chrono::Utc;
-use entity::{category, label, member, organization, task, task_assignee, task_label};
+use entity::{
+    category, label, member, organization, task, task_assignee, task_comment, task_label,
+};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -512,6 +515,11 @@ pub async fn update(
     txn.commit().await?;
 
     let was_public = row.visibility == Visibility::Public.as_str();
+    let public_comments = task_comment::Entity::find()
+        .filter(task_comment::Column::TaskId.eq(row.id))
+        .filter(task_comment::Column::Visibility.eq("public"))
+        .count(&svc.db)
+        .await? as i64;
     let updated = task::Entity::find_by_id(row.id)
         .one(&svc.db)
         .await?
@@ -523,6 +531,7 @@ pub async fn update(
         kind: EventKind::TaskUpdated {
             task: task.clone(),
             was_public,
+            public_comments,
         },
     });
     Ok(task)
