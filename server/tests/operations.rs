@@ -98,3 +98,34 @@ on_each_backend!(
         }
     }
 );
+
+on_each_backend!(metrics_count_open_sockets_and_messages, |app| {
+    let mut ws = app.socket(None, "").await;
+    ws.next().await;
+    ws.next().await;
+    // A message that is answered: once the answer is here, the server has counted both.
+    ws.send_text("not json").await;
+    ws.next().await;
+    let res = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.unwrap();
+    let value = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(value("sayr_ws_open_sockets"), 1);
+    assert!(
+        value("sayr_ws_messages_out_total") >= 3,
+        "CONNECTION_STATUS, WAITING_ROOM, ERROR"
+    );
+    assert!(value("sayr_ws_messages_in_total") >= 1);
+    assert_eq!(value("sayr_ws_slow_consumers_dropped_total"), 0);
+});

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/ws", get(realtime::upgrade))
         .merge(api::routes())
         .leptos_routes_with_context(
@@ -81,6 +82,15 @@ async fn readyz(State(state): State<AppState>) -> Response {
         }
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database timed out").into_response(),
     }
+}
+
+/// `/metrics`: the realtime hub's figures, in the Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.hub.metrics(),
+    )
+        .into_response()
 }
 
 /// Refusals from axum's extractors (body limit, malformed path parameters, bad query

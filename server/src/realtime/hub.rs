@@ -52,6 +52,10 @@ pub struct Hub {
     next_id: AtomicU64,
     /// Sockets closed because their send queue was full.
     pub dropped_slow: AtomicU64,
+    /// Frames received from clients.
+    pub messages_in: AtomicU64,
+    /// Frames queued to clients.
+    pub messages_out: AtomicU64,
 }
 
 pub(super) fn now_ms() -> i64 {
@@ -81,6 +85,56 @@ impl Hub {
 
     pub(super) fn unregister(&self, socket: u64) {
         self.sockets.lock().unwrap().remove(&socket);
+    }
+
+    /// The hub's figures in the Prometheus text format.
+    pub fn metrics(&self) -> String {
+        let rooms = self.rooms.lock().unwrap();
+        let in_rooms: usize = rooms.values().map(HashMap::len).sum();
+        let figures = [
+            (
+                "sayr_ws_open_sockets",
+                "gauge",
+                "Open WebSocket connections.",
+                self.socket_count() as u64,
+            ),
+            (
+                "sayr_ws_rooms",
+                "gauge",
+                "Rooms with at least one socket.",
+                rooms.len() as u64,
+            ),
+            (
+                "sayr_ws_sockets_in_rooms",
+                "gauge",
+                "Sockets subscribed to a room.",
+                in_rooms as u64,
+            ),
+            (
+                "sayr_ws_messages_in_total",
+                "counter",
+                "Frames received from clients.",
+                self.messages_in.load(Ordering::Relaxed),
+            ),
+            (
+                "sayr_ws_messages_out_total",
+                "counter",
+                "Frames queued to clients.",
+                self.messages_out.load(Ordering::Relaxed),
+            ),
+            (
+                "sayr_ws_slow_consumers_dropped_total",
+                "counter",
+                "Sockets closed because their send queue was full.",
+                self.dropped_slow.load(Ordering::Relaxed),
+            ),
+        ];
+        figures
+            .iter()
+            .map(|(name, kind, help, value)| {
+                format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n")
+            })
+            .collect()
     }
 
     /// Open sockets on this instance.
@@ -156,6 +210,8 @@ impl Hub {
             }
             if member.tx.try_send(frame.clone()).is_err() {
                 slow.push(*id);
+            } else {
+                self.messages_out.fetch_add(1, Ordering::Relaxed);
             }
         }
         for id in slow {

@@ -9,6 +9,7 @@ use domain::realtime::{Channel, ClientMessage, Meta, Presence, Scope, ServerEven
 use domain::service::{Actor, org};
 use futures::{SinkExt, StreamExt};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc};
 
@@ -38,6 +39,8 @@ impl Socket {
             .is_err()
         {
             self.kill.notify_one();
+        } else {
+            self.state.hub.messages_out.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -257,6 +260,7 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
             Some(control) = control_rx.recv() => me.control(control),
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
+                me.state.hub.messages_in.fetch_add(1, Ordering::Relaxed);
                 let message = match frame {
                     Message::Text(text) if text.len() <= MAX_FRAME => {
                         serde_json::from_str::<ClientMessage>(&text).map_err(|_| "not a message of a known type")
