@@ -181,16 +181,6 @@ impl Hub {
         }
     }
 
-    /// Open sockets in rooms, per room.
-    pub fn room_sizes(&self) -> Vec<(Room, usize)> {
-        self.rooms
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(room, m)| (*room, m.len()))
-            .collect()
-    }
-
     /// Sends a pre-encoded message to every socket of a room except `skip`.
     fn send_to_room(
         &self,
