@@ -13,19 +13,20 @@ PKG := $(SITE)/pkg
 FRONT_TARGET := $(CARGO_TARGET_DIR)/front
 WASM_BINDGEN_VERSION := 0.2.130
 CARGO_LEPTOS_VERSION := 0.3.10
+S3S_FS_VERSION := 0.14.1
 NODE_BIN := $(ROOT)/end2end/node_modules/.bin
 export LEPTOS_SITE_ROOT := $(SITE)
 export LEPTOS_OUTPUT_NAME := $(NAME)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser site server e2e e2e-run clean bench
+.PHONY: run test dev tools rust-tools node-tools browser s3-tools site server e2e e2e-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: tools site server
 	$(CARGO_TARGET_DIR)/release/$(NAME) serve
 
 ## test: unit and integration tests (SQLite; PostgreSQL/Redis when SAYR_TEST_* are set), then Chromium
-test: tools site
+test: tools s3-tools site
 	@[ -n "$${SAYR_TEST_DATABASE_URL:-}" ] || echo "SKIPPED: the PostgreSQL runs of the integration tests (set SAYR_TEST_DATABASE_URL to run them)"
 	# frontend is the browser build: testing it beside server would unify app's hydrate and
 	# ssr features into one server binary.
@@ -46,8 +47,14 @@ rust-tools:
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 node-tools:
-	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d end2end/node_modules/playwright-core ] \
+	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d end2end/node_modules/playwright-core ] && [ -d end2end/node_modules/oidc-provider ] \
 	  || (cd end2end && npm ci --no-audit --no-fund)
+
+# s3s-fs: the S3-compatible server the file tests start (pinned: newer ones need rustc 1.96;
+# ~9 min once, in a throwaway target dir). Only `make test` needs it.
+s3-tools:
+	@{ s3s-fs --version 2>/dev/null || $(HOME)/.cargo/bin/s3s-fs --version 2>/dev/null; } | grep -q "$(S3S_FS_VERSION)" \
+	  || env -u CARGO_TARGET_DIR cargo install s3s-fs --version $(S3S_FS_VERSION) --features binary --locked
 
 browser:
 	@command -v chromium >/dev/null || { \
@@ -92,6 +99,7 @@ bench: tools site server
 	cargo build -p server --release --example bare_json --locked
 	bash end2end/bench.sh
 	bash end2end/bench-rest.sh
+	bash bench-ws.sh
 
 clean:
 	rm -rf target/site data

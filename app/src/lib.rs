@@ -1,6 +1,8 @@
 //! The web app: routes, pages, components and thin server functions. Rendered on the server
 //! and hydrated in the browser (feature `hydrate`).
 
+#![recursion_limit = "256"]
+
 pub mod api;
 mod components;
 mod pages;
@@ -37,9 +39,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The routes.
 #[component]
 pub fn App() -> impl IntoView {
+    components::Palette::provide();
     view! {
         <Router>
             <components::Header/>
+            <components::CommandPalette/>
             <main>
                 <Routes fallback=pages::NotFound>
                     // Pages with data render whole before the first byte: the status code
@@ -47,7 +51,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::Login/>
                     <Route path=path!("/signup") view=pages::Signup/>
+                    <Route path=path!("/settings/account") view=pages::Account ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks") view=pages::Board ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/tasks/:number") view=pages::TaskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/settings") view=pages::Settings ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

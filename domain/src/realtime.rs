@@ -133,6 +133,25 @@ pub enum ServerEvent {
         vote_count: i64,
     },
     UpdateOrg(Org),
+    /// Membership changed; admin rooms only.
+    MemberActions {
+        action: MemberAction,
+        user_id: UserId,
+    },
+}
+
+/// What happened to a member of an org, for its admins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MemberAction {
+    /// Accepted an invitation.
+    Joined,
+    /// Left on their own.
+    Left,
+    /// Removed by an admin.
+    Removed,
+    /// Put into or taken out of a team.
+    TeamChanged,
 }
 
 /// One text frame from the server.
@@ -223,6 +242,8 @@ pub enum EventKind {
         task: TaskRef,
         vote_count: i64,
     },
+    /// Someone joined, left or was removed, or their teams changed.
+    MemberChanged { action: MemberAction, user_id: UserId },
 }
 
 impl DomainEvent {
@@ -311,6 +332,15 @@ impl DomainEvent {
                     task_id: task.id,
                     number: task.number,
                     vote_count: *vote_count,
+                }
+            }
+            EventKind::MemberChanged { action, user_id } => {
+                if channel != Channel::Admin {
+                    return None;
+                }
+                ServerEvent::MemberActions {
+                    action: *action,
+                    user_id: *user_id,
                 }
             }
         };

@@ -34,11 +34,11 @@ test('a task added in one tab appears live in another, without reloads', async (
   await a.click('[data-testid=new-task-form] button[type=submit]');
 
   for (const page of [a, b]) {
-    await page.waitForSelector('[data-testid=task-item]:has-text("Ship the walking skeleton")', { timeout: 5000 });
+    await page.waitForSelector('[data-testid=task-card]:has-text("Ship the walking skeleton")', { timeout: 5000 });
     assert.equal(await page.evaluate(() => window.__noReload), true, 'the page was not reloaded');
   }
   assert.equal(await a.inputValue('[data-testid=new-task-form] input[name=title]'), '', 'the form was cleared');
-  assert.equal(await b.locator('[data-testid=task-item]:has-text("Ship the walking skeleton")').count(), 1, 'shown once');
+  assert.equal(await b.locator('[data-testid=task-card]:has-text("Ship the walking skeleton")').count(), 1, 'shown once');
   assert.deepEqual(chrome.errors, []);
 });
 
@@ -48,7 +48,7 @@ test('with JavaScript off the form still adds the task', async () => {
   await page.fill('[data-testid=new-task-form] input[name=title]', 'Works without JavaScript');
   await Promise.all([page.waitForNavigation(), page.click('[data-testid=new-task-form] button[type=submit]')]);
   assert.equal(new URL(page.url()).pathname, '/orgs/acme/tasks');
-  await page.waitForSelector('[data-testid=task-item]:has-text("Works without JavaScript")', { timeout: 5000 });
+  await page.waitForSelector('[data-testid=task-card]:has-text("Works without JavaScript")', { timeout: 5000 });
   const stored = await sayr.api('GET', '/api/v1/orgs/acme/tasks', token);
   assert.ok(stored.body.items.some((t) => t.title === 'Works without JavaScript'));
 });
@@ -57,5 +57,5 @@ test('an outsider sees nothing of a private org', async () => {
   const page = await chrome.page(sayr.base, null);
   const res = await page.goto(`${sayr.base}/orgs/acme/tasks`);
   assert.equal(res.status(), 404);
-  assert.equal(await page.locator('[data-testid=task-item]').count(), 0);
+  assert.equal(await page.locator('[data-testid=task-card]').count(), 0);
 });

@@ -79,6 +79,10 @@ pub struct Config {
     #[arg(long, global = true, env = "SAYR_STORAGE_URL")]
     pub storage_url: Option<String>,
 
+    /// The S3 endpoint and credentials, upload limits and types (`storage.rs`).
+    #[command(flatten)]
+    pub storage: crate::storage::StorageConfig,
+
     /// The URL people reach this instance at (origin checks, links, secure cookies).
     #[arg(long, global = true, env = "SAYR_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -128,6 +132,37 @@ pub struct Config {
     )]
     pub output_name: String,
 
+    /// GitHub OAuth app client id (enables "Sign in with GitHub").
+    #[arg(long, global = true, env = "SAYR_GITHUB_CLIENT_ID")]
+    pub github_client_id: Option<String>,
+
+    /// GitHub OAuth app client secret.
+    #[arg(long, global = true, env = "SAYR_GITHUB_CLIENT_SECRET", hide_env_values = true)]
+    pub github_client_secret: Option<Secret>,
+
+    /// Base URL of GitHub's web (authorize and token endpoints); a stand-in in tests.
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_GITHUB_OAUTH_URL",
+        default_value = "https://github.com"
+    )]
+    pub github_oauth_url: String,
+
+    /// Base URL of GitHub's REST API (user and e-mail endpoints).
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api_url: String,
+
+    /// OpenID Connect providers, read from `SAYR_OIDC_<NAME>_*` variables (see
+    /// [`oidc_providers_from_env`]); not a flag.
+    #[arg(skip)]
+    pub oidc_providers: Vec<OidcProviderConfig>,
+
     /// Seconds between the server's PINGs on each socket.
     #[arg(long, global = true, env = "SAYR_WS_PING_INTERVAL", value_parser = parse_secs, default_value = "30")]
     pub ws_ping_interval: Duration,
@@ -171,6 +206,86 @@ impl Config {
     }
 }
 
+/// One OpenID Connect provider: `SAYR_OIDC_<NAME>_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`,
+/// and optionally `_SCOPES` (space or comma separated, `openid` always included) and
+/// `_DISPLAY_NAME`.
+#[derive(Clone, Debug)]
+pub struct OidcProviderConfig {
+    /// Lower-case letters and digits; the `<name>` in the start and callback paths.
+    pub name: String,
+    pub display_name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub scopes: Vec<String>,
+}
+
+/// The OpenID Connect providers configured in `vars` (the process environment, or a test's
+/// list). A provider with a missing part or a bad name is an error, not silently skipped.
+pub fn oidc_providers_from_env(
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<OidcProviderConfig>, String> {
+    use std::collections::BTreeMap;
+    const PARTS: [&str; 5] = ["ISSUER", "CLIENT_ID", "CLIENT_SECRET", "SCOPES", "DISPLAY_NAME"];
+    let mut found: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
+    for (key, value) in vars {
+        let Some(rest) = key.strip_prefix("SAYR_OIDC_") else {
+            continue;
+        };
+        let Some(part) = PARTS.iter().find(|p| rest.ends_with(&format!("_{p}"))) else {
+            return Err(format!("{key}: unknown setting (expected SAYR_OIDC_<NAME>_{{{}}})", PARTS.join(",")));
+        };
+        let name = rest[..rest.len() - part.len() - 1].to_lowercase();
+        found.entry(name).or_default().insert(part, value);
+    }
+    let mut providers = Vec::new();
+    for (name, mut parts) in found {
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            || name == "github"
+        {
+            return Err(format!(
+                "OpenID Connect provider name {name:?}: use lower-case letters and digits (and not `github`)"
+            ));
+        }
+        let mut take = |part: &str| {
+            parts
+                .remove(part)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| format!("SAYR_OIDC_{}_{part} is missing", name.to_uppercase()))
+        };
+        let issuer = take("ISSUER")?;
+        let client_id = take("CLIENT_ID")?;
+        let client_secret = Secret::new(take("CLIENT_SECRET")?);
+        let mut scopes: Vec<String> = parts
+            .remove("SCOPES")
+            .unwrap_or_else(|| "openid email profile".into())
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !scopes.iter().any(|s| s == "openid") {
+            scopes.insert(0, "openid".into());
+        }
+        let display_name = parts.remove("DISPLAY_NAME").unwrap_or_else(|| {
+            let mut chars = name.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        });
+        providers.push(OidcProviderConfig {
+            name,
+            display_name,
+            issuer,
+            client_id,
+            client_secret,
+            scopes,
+        });
+    }
+    Ok(providers)
+}
+
 /// Loads `KEY=VALUE` lines from a config file into the environment, without overriding
 /// variables that are already set (so the environment and flags win over the file).
 pub fn load_file(path: &std::path::Path) -> std::io::Result<()> {
@@ -194,6 +309,44 @@ pub fn load_file(path: &std::path::Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn oidc_providers_are_read_from_their_variables() {
+        let found = oidc_providers_from_env(vars(&[
+            ("SAYR_OIDC_CORP2_ISSUER", "https://id.example"),
+            ("SAYR_OIDC_CORP2_CLIENT_ID", "sayr"),
+            ("SAYR_OIDC_CORP2_CLIENT_SECRET", "s3cret"),
+            ("SAYR_OIDC_CORP2_SCOPES", "email,groups"),
+            ("PATH", "/bin"),
+        ]))
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "corp2");
+        assert_eq!(found[0].display_name, "Corp2");
+        assert_eq!(found[0].scopes, ["openid", "email", "groups"]);
+        assert!(!format!("{:?}", found[0]).contains("s3cret"));
+    }
+
+    #[test]
+    fn an_incomplete_or_badly_named_provider_is_an_error() {
+        let missing = oidc_providers_from_env(vars(&[("SAYR_OIDC_X_ISSUER", "https://id")]));
+        assert!(missing.unwrap_err().contains("SAYR_OIDC_X_CLIENT_ID"));
+        let bad = oidc_providers_from_env(vars(&[
+            ("SAYR_OIDC_MY_CO_ISSUER", "https://id"),
+            ("SAYR_OIDC_MY_CO_CLIENT_ID", "a"),
+            ("SAYR_OIDC_MY_CO_CLIENT_SECRET", "b"),
+        ]));
+        assert!(bad.unwrap_err().contains("my_co"));
+        let typo = oidc_providers_from_env(vars(&[("SAYR_OIDC_X_ISSUR", "https://id")]));
+        assert!(typo.is_err());
+    }
 
     #[test]
     fn secrets_never_print() {

@@ -7,7 +7,9 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod realtime;
+pub mod redis;
 pub mod startup;
+pub mod storage;
 pub mod state;
 pub mod telemetry;
 

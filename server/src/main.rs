@@ -119,7 +119,14 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let cli = Cli::parse();
-    let config = cli.settings;
+    let mut config = cli.settings;
+    match config::oidc_providers_from_env(std::env::vars()) {
+        Ok(providers) => config.oidc_providers = providers,
+        Err(e) => {
+            eprintln!("sayr: {e}");
+            return ExitCode::from(2);
+        }
+    }
     telemetry::init(config.log_format, &config.log);
     let result: Result<(), Box<dyn std::error::Error + Send + Sync>> = async {
         match cli.command {

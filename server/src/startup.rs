@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::realtime::Hub;
 use crate::state::AppState;
-use crate::{db, http};
+use crate::{db, http, redis};
 use domain::service::{LocalBus, Services, Settings};
 use leptos::config::LeptosOptions;
 use std::future::Future;
@@ -24,20 +24,42 @@ impl Application {
     /// Connects and migrates the database, wires the services, the bus and the hub, and
     /// binds the listener (port 0 picks a free port).
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        install_tls_provider();
         if config.database_url.is_none() {
             std::fs::create_dir_all(&config.data_dir)?;
         }
         let database = db::connect(&config.database_url()).await?;
         db::migrate(&database).await?;
 
-        let bus = Arc::new(LocalBus::new(4096));
+        // The fan-out reads the local broadcast; with Redis, what every instance publishes
+        // arrives there through the subscription.
+        let local = Arc::new(LocalBus::new(4096));
+        let fan_out = local.subscribe();
+        let redis = match &config.redis_url {
+            Some(url) => Some(redis::Redis::start(url, local.clone()).await?),
+            None => None,
+        };
+        let login = Arc::new(crate::auth::LoginProviders::from_config(&config));
         let settings = Settings {
             signup_open: config.signup,
             secure_cookies: config.secure_cookies(),
+            login_providers: login
+                .list()
+                .into_iter()
+                .map(|p| domain::service::LoginProvider {
+                    name: p.name,
+                    display_name: p.display_name,
+                })
+                .collect(),
         };
-        let services = Services::new(database, bus.clone(), settings);
+        let mut services = Services::new(database, redis::bus(redis.as_ref(), local), settings);
+        if let Some(redis) = &redis {
+            services.login_throttle = Arc::new(redis::RedisThrottle::new(redis.clone()));
+        }
+        services = services.with_files(crate::storage::build(&config)?);
+        crate::storage::spawn_sweep(services.clone());
         let hub = Arc::new(Hub::new());
-        spawn_fan_out(bus.subscribe(), hub.clone(), services.list_cache.clone());
+        spawn_fan_out(fan_out, hub.clone(), services.list_cache.clone());
 
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
@@ -51,6 +73,8 @@ impl Application {
             leptos_options,
             services,
             hub,
+            redis,
+            login,
             config: Arc::new(config),
         };
         let router = http::router(state.clone());
@@ -92,6 +116,12 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.run_until(shutdown_signal()).await
     }
+}
+
+/// Chooses ring as the process's TLS provider (outgoing https: OpenID providers, GitHub,
+/// S3). Safe to call more than once.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Hands every event from the bus to the hub. A lagging receiver skips what it missed:

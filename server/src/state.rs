@@ -12,7 +12,11 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub hub: Arc<Hub>,
+    /// The Redis connection, when `REDIS_URL` is set (readiness asks it).
+    pub redis: Option<crate::redis::Redis>,
     pub config: Arc<Config>,
+    /// GitHub and the OpenID Connect providers people may sign in with.
+    pub login: Arc<crate::auth::LoginProviders>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -88,6 +88,14 @@ const CASES: &[Case] = &[
     case("GET", "/api/auth/session", Rule::SignedIn, 200),
     case("GET", "/api/auth/sessions", Rule::SignedIn, 200),
     case("DELETE", "/api/auth/sessions/{id}", Rule::SignedIn, 204),
+    case("GET", "/api/auth/accounts", Rule::SignedIn, 200),
+    // Unlinking is tested in external_login.rs; here: nobody unlinks an identity that is not
+    // theirs (404), and anonymous callers are 401.
+    case("DELETE", "/api/auth/accounts/{id}", Rule::SignedIn, 404),
+    // No provider is configured in the matrix: starting is 404 for everyone, and a callback
+    // without its flow cookie is sent back to the login page.
+    case("GET", "/api/auth/oauth/{provider}/start", Rule::Anyone, 404),
+    case("GET", "/api/auth/callback/{provider}", Rule::Anyone, 303),
     case("GET", "/api/v1/me", Rule::SignedIn, 200),
     case("GET", "/api/v1/me/api-keys", Rule::SessionOnly, 200),
     case("POST", "/api/v1/me/api-keys", Rule::SessionOnly, 201),
@@ -282,7 +290,38 @@ const CASES: &[Case] = &[
         Rule::PermOrOwn("tasks.editAny"),
         204,
     ),
+    case("POST", "/api/v1/orgs/{slug}/files", Rule::Member, 201),
+    case(
+        "DELETE",
+        "/api/v1/orgs/{slug}/files/{fileId}",
+        Rule::PermOrOwn("admin.manageSettings"),
+        204,
+    ),
+    case(
+        "PUT",
+        "/api/v1/orgs/{slug}/logo",
+        Rule::Perm("admin.manageSettings"),
+        200,
+    ),
+    case(
+        "PUT",
+        "/api/v1/orgs/{slug}/banner",
+        Rule::Perm("admin.manageSettings"),
+        200,
+    ),
+    case("PUT", "/api/v1/me/avatar", Rule::SignedIn, 200),
 ];
+
+/// Upload endpoints take a multipart form with an image.
+fn is_upload(case: &Case) -> bool {
+    matches!(
+        (case.method, case.path),
+        ("POST", "/api/v1/orgs/{slug}/files")
+            | ("PUT", "/api/v1/orgs/{slug}/logo")
+            | ("PUT", "/api/v1/orgs/{slug}/banner")
+            | ("PUT", "/api/v1/me/avatar")
+    )
+}
 
 fn perm_of(rule: Rule) -> Option<&'static str> {
     match rule {
@@ -554,6 +593,20 @@ async fn targets(
         join(app, &base, c, &people.victim).await;
         out.push(("{userId}", id(&people.victim.user)));
     }
+    if path.contains("{fileId}") {
+        let (status, file) = app
+            .upload(
+                Method::POST,
+                &format!("{base}/files"),
+                Some(c),
+                "target.png",
+                &common::png(256),
+                None,
+            )
+            .await;
+        assert!(status.is_success(), "set-up upload: {status} {file}");
+        out.push(("{fileId}", id(&file)));
+    }
     if path.contains("{code}") {
         let invite = ok(
             app,
@@ -702,6 +755,12 @@ on_each_backend!(
                         };
                         path = path.replace("{id}", &target);
                     }
+                    if case.path.contains("/api/auth/accounts/{id}") {
+                        path = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
+                    }
+                    if case.path.contains("{provider}") {
+                        path = path.replace("{provider}", "github");
+                    }
                     if case.path.contains("/me/api-keys/{id}") {
                         // The caller's own key, made for this call.
                         if let Some(who) = people.session(role) {
@@ -722,6 +781,11 @@ on_each_backend!(
                     let mut req = app.http.request(method, format!("{}{path}", app.base));
                     if let Some(body) = body_for(case, n, &version) {
                         req = req.json(&body);
+                    } else if is_upload(case) {
+                        let image = common::png(256);
+                        let (content_type, form) =
+                            common::multipart(&[("file", Some("matrix.png"), &image)]);
+                        req = req.header("content-type", content_type).body(form);
                     }
                     req = match (via_key, people.session(role)) {
                         (true, _) => req.bearer_auth(people.key(role).unwrap()),

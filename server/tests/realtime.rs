@@ -496,3 +496,104 @@ on_each_backend!(org_changes_reach_the_public_room_as_public_fields, |app| {
     assert_eq!(seen.description, "Now public");
     assert_eq!(seen.created_by, None, "no member ids for the public");
 });
+
+/// The next message on `ws` that is not about presence.
+async fn next_event(ws: &mut common::Socket) -> ServerEvent {
+    loop {
+        let message = ws.next().await;
+        if !matches!(
+            message.event,
+            ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)
+        ) {
+            return message.event;
+        }
+    }
+}
+
+on_each_backend!(admins_hear_members_join_change_teams_and_leave, |app| {
+    use domain::realtime::MemberAction;
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+    let carol = app.sign_up("carol@example.test").await;
+    app.add_member(&owner, "acme", &carol).await;
+    let mut admin = app.socket(Some(&owner), "").await;
+    admin.next().await;
+    admin.next().await;
+    admin
+        .send(&ClientMessage::Subscribe {
+            org_id: org_id.clone(),
+            channel: Channel::Admin,
+        })
+        .await;
+    assert!(matches!(admin.next().await.event, ServerEvent::Subscribed { channel: Channel::Admin, .. }));
+    let mut member = app.socket(Some(&carol), "").await;
+    into_tasks_room(&mut member, &org_id).await;
+
+    let bob = app.sign_up("bob@example.test").await;
+    let bob_id: domain::UserId = serde_json::from_value(bob.user["id"].clone()).unwrap();
+    app.add_member(&owner, "acme", &bob).await;
+    assert_eq!(
+        next_event(&mut admin).await,
+        ServerEvent::MemberActions { action: MemberAction::Joined, user_id: bob_id }
+    );
+
+    let (status, team) = app
+        .post("/api/v1/orgs/acme/teams", json!({"name": "Support"}), Some(&owner))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{team}");
+    let team_id = team["team"]["id"].as_str().unwrap().to_string();
+    let (status, _) = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("/api/v1/orgs/acme/teams/{team_id}/members/{}", bob.user["id"].as_str().unwrap()),
+            None,
+            Some(&owner),
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+    assert_eq!(
+        next_event(&mut admin).await,
+        ServerEvent::MemberActions { action: MemberAction::TeamChanged, user_id: bob_id }
+    );
+
+    let (status, _) = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{}", bob.user["id"].as_str().unwrap()),
+            None,
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        next_event(&mut admin).await,
+        ServerEvent::MemberActions { action: MemberAction::Left, user_id: bob_id }
+    );
+
+    let carol_id: domain::UserId = serde_json::from_value(carol.user["id"].clone()).unwrap();
+    let (status, _) = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/orgs/acme/members/{}", carol.user["id"].as_str().unwrap()),
+            None,
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        next_event(&mut admin).await,
+        ServerEvent::MemberActions { action: MemberAction::Removed, user_id: carol_id }
+    );
+    // The tasks room heard none of it (carol's socket only learns it left the room).
+    loop {
+        let message = member.next().await;
+        assert!(
+            !matches!(message.event, ServerEvent::MemberActions { .. }),
+            "members' rooms do not get MEMBER_ACTIONS"
+        );
+        if matches!(message.event, ServerEvent::WaitingRoom { .. }) {
+            break;
+        }
+    }
+});

@@ -1,4 +1,6 @@
-use domain::model::{Org, Task};
+use domain::model::{Category, Label, Org, Task, UserRef};
+use domain::permissions::PermissionSet;
+use domain::{CategoryId, LabelId, UserId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -8,49 +10,195 @@ pub struct BoardData {
     pub org: Org,
     pub tasks: Vec<Task>,
     pub signed_in: bool,
+    /// The viewer's permissions in the org; none for visitors.
+    pub permissions: Option<PermissionSet>,
+    pub labels: Vec<Label>,
+    pub categories: Vec<Category>,
+    /// The org's members (for assignee pickers and filters); empty for visitors.
+    pub members: Vec<UserRef>,
 }
 
 #[server(prefix = "/sfn", endpoint = "board")]
 pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
     use super::ssr::*;
+    use domain::service::{category, label, member, task};
     let svc = services()?;
     let actor = actor();
-    let query = domain::service::task::TaskQuery {
-        limit: Some(domain::service::task::MAX_LIMIT),
+    let query = task::TaskQuery {
+        limit: Some(task::MAX_LIMIT),
         ..Default::default()
     };
-    let list = domain::service::task::list(&svc, &actor, &slug, query)
-        .await
-        .map_err(fail)?;
+    let list = task::list(&svc, &actor, &slug, query).await.map_err(fail)?;
+    let permissions = member::permissions(&svc, &actor, &slug).await.ok();
+    let members = match permissions {
+        Some(_) => member::list(&svc, &actor, &slug)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|m| UserRef {
+                id: m.user_id,
+                name: m.name,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     Ok(BoardData {
+        labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
+        categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
         org: list.org,
         tasks: list.tasks,
         signed_in: actor.user_id().is_some(),
+        permissions,
+        members,
     })
 }
 
-/// Adds a task to the org's board.
+/// Adds a task to the org's board. The plain form (no JavaScript) sends a title and a
+/// visibility; the dialog sends the rest too.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/sfn", endpoint = "create_task")]
 pub async fn create_task(
     slug: String,
     title: String,
     visibility: Option<String>,
+    #[server(default)] description: Option<String>,
+    #[server(default)] status: Option<String>,
+    #[server(default)] priority: Option<String>,
+    #[server(default)] category: Option<CategoryId>,
+    #[server(default)] labels: Option<Vec<LabelId>>,
+    #[server(default)] assignees: Option<Vec<UserId>>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let visibility =
-        match visibility.as_deref() {
-            None | Some("") => None,
-            Some(v) => Some(v.parse().map_err(|m: String| {
-                fail(domain::parse::FieldError::new("visibility", m).into())
-            })?),
-        };
     let input = domain::model::NewTask {
         title,
-        visibility,
-        ..Default::default()
+        description,
+        visibility: parse_opt("visibility", visibility)?,
+        status: parse_opt("status", status)?,
+        priority: parse_opt("priority", priority)?,
+        category_id: category,
+        label_ids: labels,
+        assignee_ids: assignees,
+        parent_number: None,
     };
-    domain::service::task::create(&svc, &actor(), &slug, input, None)
+    domain::service::task::create(&svc, &actor(), &slug, input, ws_client_id())
         .await
         .map_err(fail)
+}
+
+/// Changes some fields of a task, as of `version` (a stale version is refused with 409).
+/// The plain form on the task page posts here and goes back; the board calls it directly.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/sfn", endpoint = "update_task")]
+pub async fn update_task(
+    slug: String,
+    number: i64,
+    version: i64,
+    #[server(default)] title: Option<String>,
+    #[server(default)] description: Option<String>,
+    #[server(default)] status: Option<String>,
+    #[server(default)] priority: Option<String>,
+    #[server(default)] visibility: Option<String>,
+    #[server(default)] labels: Option<Vec<LabelId>>,
+    #[server(default)] assignees: Option<Vec<UserId>>,
+    /// `Some(None)` clears the category: send `category=` (empty).
+    #[server(default)] category: Option<String>,
+) -> Result<Task, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    let category_id = match category.as_deref() {
+        None => None,
+        Some("") | Some("none") => Some(None),
+        Some(id) => Some(Some(id.parse().map_err(|_| {
+            fail(domain::parse::FieldError::new("category", "is not a category id").into())
+        })?)),
+    };
+    let patch = domain::model::TaskPatch {
+        version,
+        title,
+        description,
+        status: parse_opt("status", status)?,
+        priority: parse_opt("priority", priority)?,
+        visibility: parse_opt("visibility", visibility)?,
+        label_ids: labels,
+        assignee_ids: assignees,
+        category_id,
+        parent_number: None,
+    };
+    domain::service::task::update(&svc, &actor(), &slug, number, patch, ws_client_id())
+        .await
+        .map_err(fail)
+}
+
+/// One change applied to many tasks (the board's bulk bar): each task is changed as it is
+/// now, and the ones the actor may not change are reported, not fatal.
+#[server(prefix = "/sfn", endpoint = "bulk_update")]
+pub async fn bulk_update(
+    slug: String,
+    numbers: Vec<i64>,
+    #[server(default)] status: Option<String>,
+    #[server(default)] priority: Option<String>,
+    #[server(default)] add_label: Option<LabelId>,
+    #[server(default)] add_assignee: Option<UserId>,
+) -> Result<BulkResult, ServerFnError> {
+    use super::ssr::*;
+    use domain::service::task;
+    let svc = services()?;
+    let actor = actor();
+    let status = parse_opt("status", status)?;
+    let priority = parse_opt("priority", priority)?;
+    let mut result = BulkResult::default();
+    for number in numbers.into_iter().take(200) {
+        let current = match task::get(&svc, &actor, &slug, number).await {
+            Ok(t) => t,
+            Err(e) => {
+                result.refused.push((number, e.user_message()));
+                continue;
+            }
+        };
+        let mut labels: Vec<LabelId> = current.labels.iter().map(|l| l.id).collect();
+        let mut assignees: Vec<UserId> = current.assignees.iter().map(|a| a.id).collect();
+        let label_ids = add_label.filter(|l| !labels.contains(l)).map(|l| {
+            labels.push(l);
+            labels
+        });
+        let assignee_ids = add_assignee.filter(|a| !assignees.contains(a)).map(|a| {
+            assignees.push(a);
+            assignees
+        });
+        let patch = domain::model::TaskPatch {
+            version: current.version,
+            status,
+            priority,
+            label_ids,
+            assignee_ids,
+            ..Default::default()
+        };
+        match task::update(&svc, &actor, &slug, number, patch, ws_client_id()).await {
+            Ok(task) => result.updated.push(task),
+            Err(e) => result.refused.push((number, e.user_message())),
+        }
+    }
+    Ok(result)
+}
+
+/// What a bulk change did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkResult {
+    pub updated: Vec<Task>,
+    /// Task numbers and why they were not changed.
+    pub refused: Vec<(i64, String)>,
+}
+
+#[cfg(feature = "ssr")]
+fn parse_opt<T: std::str::FromStr<Err = String>>(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<T>, ServerFnError> {
+    match value.as_deref() {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|m: String| {
+            super::ssr::fail(domain::parse::FieldError::new(field, m).into())
+        }),
+    }
 }

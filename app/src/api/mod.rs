@@ -1,12 +1,34 @@
 //! Server functions: each reads its input, finds the actor and calls one domain service.
 
+mod account;
 mod auth;
 mod board;
 mod orgs;
+mod settings;
+mod task;
 
+pub use account::{
+    AccountData, CreateApiKey, DeleteApiKey, LoginOptions, ProviderButton, RevokeSession,
+    UnlinkAccount, create_api_key, delete_api_key, load_account, load_login_options,
+    revoke_session, unlink_account,
+};
 pub use auth::{Login, Logout, Signup, login, logout, signup};
-pub use board::{BoardData, CreateTask, create_task, load_board};
-pub use orgs::{CreateOrg, HomeData, create_org, load_home};
+pub use board::{
+    BoardData, BulkResult, BulkUpdate, CreateTask, UpdateTask, bulk_update, create_task,
+    load_board, update_task,
+};
+pub use task::{
+    AddComment, DeleteComment, EditComment, React, TaskPageData, add_comment, delete_comment,
+    edit_comment, load_task, react,
+};
+pub use settings::{
+    CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam,
+    InviteMember, RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
+};
+pub use orgs::{
+    AcceptInvite, CreateOrg, DeclineInvite, HomeData, accept_invite, create_org, decline_invite,
+    load_home,
+};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -25,6 +47,14 @@ pub(crate) mod ssr {
         use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<Actor>().cloned())
             .unwrap_or_else(Actor::anonymous)
+    }
+
+    /// The socket of the page that made the request (`x-ws-client-id`), skipped in fan-out.
+    pub fn ws_client_id() -> Option<String> {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get("x-ws-client-id").cloned())
+            .and_then(|v| v.to_str().ok().map(str::to_string))
+            .filter(|v| v.len() <= 64)
     }
 
     pub fn client_info() -> domain::service::ClientInfo {

@@ -1,4 +1,4 @@
-use domain::model::{Org, User};
+use domain::model::{Invite, Org, User};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 pub struct HomeData {
     pub user: Option<User>,
     pub orgs: Vec<Org>,
+    /// Pending invitations to me, with the org they are for.
+    pub invites: Vec<(Invite, Org)>,
 }
 
 #[server(prefix = "/sfn", endpoint = "home")]
@@ -19,14 +21,41 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
         return Ok(HomeData {
             user: None,
             orgs: vec![],
+            invites: vec![],
         });
     }
     let me = user::me(&svc, &actor).await.map_err(fail)?;
     let orgs = org::list_mine(&svc, &actor).await.map_err(fail)?;
+    let invites = domain::service::invite::mine(&svc, &actor).await.map_err(fail)?;
     Ok(HomeData {
         user: Some(me),
         orgs,
+        invites,
     })
+}
+
+/// Accepts an invitation and opens the org's board.
+#[server(prefix = "/sfn", endpoint = "accept_invite")]
+pub async fn accept_invite(code: String) -> Result<Org, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    let org = domain::service::invite::accept(&svc, &actor(), &code)
+        .await
+        .map_err(fail)?;
+    leptos_axum::redirect(&format!("/orgs/{}/tasks", org.slug));
+    Ok(org)
+}
+
+/// Declines an invitation.
+#[server(prefix = "/sfn", endpoint = "decline_invite")]
+pub async fn decline_invite(code: String) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::invite::decline(&svc, &actor(), &code)
+        .await
+        .map_err(fail)?;
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// Creates an org and opens its board.

@@ -1,4 +1,4 @@
-use crate::api::{CreateOrg, Logout, load_home};
+use crate::api::{AcceptInvite, CreateOrg, DeclineInvite, Logout, load_home};
 use crate::pages::error_text;
 use leptos::prelude::*;
 
@@ -7,7 +7,9 @@ use leptos::prelude::*;
 pub fn Home() -> impl IntoView {
     let create = ServerAction::<CreateOrg>::new();
     let logout = ServerAction::<Logout>::new();
-    let home = Resource::new(|| (), |_| load_home());
+    let accept = ServerAction::<AcceptInvite>::new();
+    let decline = ServerAction::<DeclineInvite>::new();
+    let home = Resource::new(move || decline.version().get(), |_| load_home());
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -35,14 +37,36 @@ pub fn Home() -> impl IntoView {
                                         <button type="submit" class="link">"Sign out"</button>
                                     </ActionForm>
                                 </div>
+                                {(!data.invites.is_empty()).then({ let invites = data.invites.clone(); move || view! {
+                                    <h2>"Invitations"</h2>
+                                    <ul class="list" data-testid="invites">
+                                        {invites.into_iter().map(|(invite, org)| { let (accept_code, decline_code) = (invite.code.clone(), invite.code.clone()); view! {
+                                            <li class="row spread">
+                                                <span>"Join "<strong>{org.name.clone()}</strong></span>
+                                                <span class="row">
+                                                    <ActionForm action=accept>
+                                                        <input type="hidden" name="code" value=accept_code/>
+                                                        <button type="submit" class="button primary">"Accept"</button>
+                                                    </ActionForm>
+                                                    <ActionForm action=decline>
+                                                        <input type="hidden" name="code" value=decline_code/>
+                                                        <button type="submit" class="button">"Decline"</button>
+                                                    </ActionForm>
+                                                </span>
+                                            </li>
+                                        }}).collect_view()}
+                                    </ul>
+                                }})}
+                                {move || accept.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
                                 <ul class="orgs" data-testid="org-list">
                                     {data.orgs.iter().map(|org| {
                                         let href = format!("/orgs/{}/tasks", org.slug);
+                                        let settings = format!("/orgs/{}/settings", org.slug);
                                         view! {
-                                            <li><a href=href>
+                                            <li class="row"><a href=href class="grow">
                                                 <span class="key">{org.short_id.clone()}</span>
                                                 {org.name.clone()}
-                                            </a></li>
+                                            </a><a href=settings class="small">"Settings"</a></li>
                                         }
                                     }).collect_view()}
                                 </ul>

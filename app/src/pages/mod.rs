@@ -1,12 +1,18 @@
 //! One module per route.
 
+mod account;
 mod auth;
 mod board;
 mod home;
+mod settings;
+mod task;
 
+pub use account::Account;
 pub use auth::{Login, Signup};
 pub use board::Board;
 pub use home::Home;
+pub use settings::Settings;
+pub use task::TaskPage;
 
 use leptos::prelude::*;
 

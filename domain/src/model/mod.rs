@@ -2,6 +2,7 @@
 
 mod api_key;
 mod comment;
+pub mod file;
 mod invite;
 mod label;
 mod org;
@@ -16,6 +17,7 @@ pub use comment::{
     Comment, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation, Reaction,
     TaskRelation,
 };
+pub use file::{FileInfo, FileType, ImageUrl};
 pub use invite::Invite;
 pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
@@ -24,4 +26,4 @@ pub use task::{
 };
 pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use timeline::TimelineEntry;
-pub use user::{SessionInfo, User};
+pub use user::{LinkedAccount, SessionInfo, User};

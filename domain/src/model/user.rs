@@ -27,3 +27,17 @@ pub struct SessionInfo {
     /// The session this request came through.
     pub current: bool,
 }
+
+/// An identity at an external provider (GitHub, an OpenID Connect provider) linked to the
+/// user, for their settings page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct LinkedAccount {
+    pub id: uuid::Uuid,
+    /// `github` or the configured name of an OpenID Connect provider.
+    pub provider: String,
+    /// The e-mail address the provider gave when the account was linked.
+    pub email: Option<String>,
+    pub created_at: DateTime<Utc>,
+}

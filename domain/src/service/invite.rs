@@ -76,6 +76,22 @@ pub async fn mine(svc: &Services, actor: &Actor) -> Result<Vec<(Invite, Org)>> {
         .collect())
 }
 
+/// Declines an invitation addressed to the actor; it cannot be accepted afterwards.
+pub async fn decline(svc: &Services, actor: &Actor, code: &str) -> Result<()> {
+    let me = super::user::me(svc, actor).await?;
+    let declined = invite::Entity::update_many()
+        .col_expr(invite::Column::Status, "declined".into())
+        .filter(invite::Column::Code.eq(code))
+        .filter(invite::Column::Email.eq(me.email))
+        .filter(invite::Column::Status.eq("pending"))
+        .exec(&svc.db)
+        .await?;
+    if declined.rows_affected == 0 {
+        return Err(DomainError::NotFound);
+    }
+    Ok(())
+}
+
 /// Accepts an invitation: only the account it was sent to; used or expired codes are Gone.
 #[tracing::instrument(skip(svc, actor, code))]
 pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
@@ -126,5 +142,13 @@ pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
         .await?;
     }
     txn.commit().await?;
+    svc.publish(crate::realtime::DomainEvent {
+        org_id: crate::OrgId(org_row.id),
+        origin: None,
+        kind: crate::realtime::EventKind::MemberChanged {
+            action: crate::realtime::MemberAction::Joined,
+            user_id,
+        },
+    });
     Ok(convert::org(&org_row))
 }

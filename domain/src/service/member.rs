@@ -72,6 +72,18 @@ pub async fn remove(svc: &Services, actor: &Actor, slug: &str, user: UserId) -> 
         user,
     };
     svc.publish_access(gone);
+    svc.publish(crate::realtime::DomainEvent {
+        org_id: access.id(),
+        origin: None,
+        kind: crate::realtime::EventKind::MemberChanged {
+            action: if leaving {
+                crate::realtime::MemberAction::Left
+            } else {
+                crate::realtime::MemberAction::Removed
+            },
+            user_id: user,
+        },
+    });
     Ok(())
 }
 

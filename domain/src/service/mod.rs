@@ -9,6 +9,8 @@ pub mod category;
 pub mod comment;
 mod convert;
 mod error;
+pub mod file;
+pub mod identity;
 pub mod invite;
 pub mod label;
 pub mod markdown;
@@ -38,10 +40,12 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub bus: Arc<dyn EventBus>,
     pub settings: Settings,
-    /// Failed sign-ins per account and address.
-    pub login_throttle: Arc<throttle::LoginThrottle>,
+    /// Failed sign-ins per account and address (in memory unless the server shares it).
+    pub login_throttle: Arc<dyn throttle::LoginThrottle>,
     /// Task list pages, emptied by the events that change them.
     pub list_cache: Arc<task::ListCache>,
+    /// Where uploaded files live (in memory until the server sets the real store).
+    pub files: Arc<file::FileStore>,
 }
 
 /// Instance settings the services and the edges share.
@@ -51,6 +55,16 @@ pub struct Settings {
     pub signup_open: bool,
     /// Cookies are marked `Secure` (the instance is reached over https).
     pub secure_cookies: bool,
+    /// The external providers people may sign in with, for the login page.
+    pub login_providers: Vec<LoginProvider>,
+}
+
+/// An external login provider as the login page shows it.
+#[derive(Clone, Debug)]
+pub struct LoginProvider {
+    /// `github` or the configured name; the path segment of its start endpoint.
+    pub name: String,
+    pub display_name: String,
 }
 
 impl Default for Settings {
@@ -58,6 +72,7 @@ impl Default for Settings {
         Self {
             signup_open: true,
             secure_cookies: false,
+            login_providers: Vec::new(),
         }
     }
 }
@@ -68,9 +83,16 @@ impl Services {
             db,
             bus,
             settings,
-            login_throttle: Arc::new(throttle::LoginThrottle::new()),
+            login_throttle: Arc::new(throttle::MemoryThrottle::new()),
             list_cache: Arc::new(task::ListCache::new()),
+            files: Arc::new(file::FileStore::in_memory()),
         }
+    }
+
+    /// Uses `files` as the file store.
+    pub fn with_files(mut self, files: file::FileStore) -> Self {
+        self.files = Arc::new(files);
+        self
     }
 }
 

@@ -285,5 +285,7 @@ pub async fn delete(svc: &Services, actor: &Actor, slug: &str) -> Result<()> {
     organization::Entity::delete_by_id(access.org.id)
         .exec(&svc.db)
         .await?;
+    // The file rows went with the org (foreign key); their objects go now.
+    super::file::remove_org_objects(svc, access.org.id).await;
     Ok(())
 }

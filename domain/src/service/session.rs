@@ -123,7 +123,7 @@ pub async fn sign_in(
     client: ClientInfo,
 ) -> Result<(String, crate::model::User)> {
     let address = client.ip.as_deref();
-    if let Err(wait) = svc.login_throttle.check(email, address) {
+    if let Err(wait) = svc.login_throttle.check(email, address).await {
         return Err(DomainError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         });
@@ -131,11 +131,11 @@ pub async fn sign_in(
     let user = match super::user::authenticate(svc, email, password).await {
         Ok(user) => user,
         Err(e) => {
-            svc.login_throttle.failed(email, address);
+            svc.login_throttle.failed(email, address).await;
             return Err(e);
         }
     };
-    svc.login_throttle.succeeded(email);
+    svc.login_throttle.succeeded(email).await;
     let (token, _) = start(svc, user.id, client).await?;
     Ok((token, user))
 }

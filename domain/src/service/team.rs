@@ -235,6 +235,7 @@ pub async fn add_member(
         .await?;
     }
     txn.commit().await?;
+    team_changed(svc, &access, user);
     Ok(to_dtos(&svc.db, vec![row]).await?.remove(0))
 }
 
@@ -256,5 +257,18 @@ pub async fn remove_member(
     member_team::Entity::delete_by_id((membership.id, row.id))
         .exec(&svc.db)
         .await?;
+    team_changed(svc, &access, user);
     Ok(to_dtos(&svc.db, vec![row]).await?.remove(0))
+}
+
+/// Tells the org's admins that a member's teams (and so permissions) changed.
+fn team_changed(svc: &Services, access: &OrgAccess, user: UserId) {
+    svc.publish(crate::realtime::DomainEvent {
+        org_id: access.id(),
+        origin: None,
+        kind: crate::realtime::EventKind::MemberChanged {
+            action: crate::realtime::MemberAction::TeamChanged,
+            user_id: user,
+        },
+    });
 }

@@ -1,8 +1,10 @@
 //! Login throttling: after too many failures for one account or from one address, further
-//! attempts are refused until the window passes. In memory on one instance; a shared store
-//! (Redis) takes its place when instances must agree.
+//! attempts are refused until the window passes. [`MemoryThrottle`] counts on one
+//! instance; the server swaps in a shared store (Redis) when instances must agree.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -13,13 +15,49 @@ pub const PER_ADDRESS: u32 = 50;
 /// How long failures are remembered.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// What a throttle's methods return: boxed, so that services can hold any throttle.
+pub type ThrottleFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Counts failed sign-ins per account and per address. A window starts at the first
+/// failure of a counter and ends [`WINDOW`] later, whatever happens in between.
+pub trait LoginThrottle: Send + Sync {
+    /// Whether an attempt may be made now; if not, how long until it may.
+    fn check<'a>(
+        &'a self,
+        account: &'a str,
+        address: Option<&'a str>,
+    ) -> ThrottleFuture<'a, Result<(), Duration>>;
+
+    /// Records a failed attempt.
+    fn failed<'a>(&'a self, account: &'a str, address: Option<&'a str>) -> ThrottleFuture<'a, ()>;
+
+    /// A successful sign-in clears the account's failures.
+    fn succeeded<'a>(&'a self, account: &'a str) -> ThrottleFuture<'a, ()>;
+}
+
+/// The counters an attempt touches, with their limits: the account's (e-mail addresses
+/// compare case-insensitively) and, when known, the client address's.
+pub fn counters(account: &str, address: Option<&str>) -> Vec<(String, u32)> {
+    let mut keys = vec![(account_counter(account), PER_ACCOUNT)];
+    if let Some(address) = address {
+        keys.push((format!("address:{address}"), PER_ADDRESS));
+    }
+    keys
+}
+
+/// The account's counter, the one a successful sign-in clears.
+pub fn account_counter(account: &str) -> String {
+    format!("account:{}", account.trim().to_lowercase())
+}
+
+/// The throttle of one instance, in memory.
 #[derive(Default)]
-pub struct LoginThrottle {
+pub struct MemoryThrottle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
     window: Option<Duration>,
 }
 
-impl LoginThrottle {
+impl MemoryThrottle {
     pub fn new() -> Self {
         Self::default()
     }
@@ -32,18 +70,9 @@ impl LoginThrottle {
         }
     }
 
-    fn window(&self) -> Duration {
+    /// How long failures are remembered.
+    pub fn window(&self) -> Duration {
         self.window.unwrap_or(WINDOW)
-    }
-
-    fn keys(account: &str, address: Option<&str>) -> [(String, u32); 2] {
-        [
-            (
-                format!("account:{}", account.trim().to_lowercase()),
-                PER_ACCOUNT,
-            ),
-            (format!("address:{}", address.unwrap_or("-")), PER_ADDRESS),
-        ]
     }
 
     /// Whether an attempt may be made now; if not, how long until it may.
@@ -51,10 +80,7 @@ impl LoginThrottle {
         let failures = self.failures.lock().unwrap();
         let now = Instant::now();
         let mut wait = None::<Duration>;
-        for (key, limit) in Self::keys(account, address) {
-            if address.is_none() && key.starts_with("address:") {
-                continue;
-            }
+        for (key, limit) in counters(account, address) {
             if let Some((count, since)) = failures.get(&key) {
                 let elapsed = now - *since;
                 if *count >= limit && elapsed < self.window() {
@@ -74,7 +100,7 @@ impl LoginThrottle {
         if failures.len() > 100_000 {
             failures.retain(|_, (_, since)| now - *since < window);
         }
-        for (key, _) in Self::keys(account, address) {
+        for (key, _) in counters(account, address) {
             let entry = failures.entry(key).or_insert((0, now));
             if now - entry.1 >= window {
                 *entry = (0, now);
@@ -85,8 +111,32 @@ impl LoginThrottle {
 
     /// A successful sign-in clears the account's failures.
     pub fn succeeded(&self, account: &str) {
-        let [(key, _), _] = Self::keys(account, None);
-        self.failures.lock().unwrap().remove(&key);
+        self.failures
+            .lock()
+            .unwrap()
+            .remove(&account_counter(account));
+    }
+}
+
+impl LoginThrottle for MemoryThrottle {
+    fn check<'a>(
+        &'a self,
+        account: &'a str,
+        address: Option<&'a str>,
+    ) -> ThrottleFuture<'a, Result<(), Duration>> {
+        Box::pin(std::future::ready(MemoryThrottle::check(
+            self, account, address,
+        )))
+    }
+
+    fn failed<'a>(&'a self, account: &'a str, address: Option<&'a str>) -> ThrottleFuture<'a, ()> {
+        MemoryThrottle::failed(self, account, address);
+        Box::pin(std::future::ready(()))
+    }
+
+    fn succeeded<'a>(&'a self, account: &'a str) -> ThrottleFuture<'a, ()> {
+        MemoryThrottle::succeeded(self, account);
+        Box::pin(std::future::ready(()))
     }
 }
 
@@ -96,7 +146,7 @@ mod tests {
 
     #[test]
     fn an_account_is_locked_after_too_many_failures_and_released_after_the_window() {
-        let t = LoginThrottle::with_window(Duration::from_millis(150));
+        let t = MemoryThrottle::with_window(Duration::from_millis(150));
         for _ in 0..PER_ACCOUNT {
             assert!(t.check("ada@example.com", Some("10.0.0.1")).is_ok());
             t.failed("Ada@Example.com", Some("10.0.0.1"));
@@ -118,7 +168,7 @@ mod tests {
 
     #[test]
     fn an_address_is_locked_after_many_failures_across_accounts() {
-        let t = LoginThrottle::new();
+        let t = MemoryThrottle::new();
         for i in 0..PER_ADDRESS {
             t.failed(&format!("user{i}@example.com"), Some("10.0.0.9"));
         }
@@ -128,11 +178,22 @@ mod tests {
 
     #[test]
     fn success_clears_the_account() {
-        let t = LoginThrottle::new();
+        let t = MemoryThrottle::new();
         for _ in 0..PER_ACCOUNT {
             t.failed("ada@example.com", None);
         }
         t.succeeded("ada@example.com");
         assert!(t.check("ada@example.com", None).is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_trait_object_counts_like_the_throttle_behind_it() {
+        let t: std::sync::Arc<dyn LoginThrottle> = std::sync::Arc::new(MemoryThrottle::new());
+        for _ in 0..PER_ACCOUNT {
+            t.failed("ada@example.com", Some("10.0.0.1")).await;
+        }
+        assert!(t.check("ada@example.com", None).await.is_err());
+        t.succeeded("ada@example.com").await;
+        assert!(t.check("ada@example.com", None).await.is_ok());
     }
 }

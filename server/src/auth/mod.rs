@@ -1,4 +1,11 @@
-//! Sign-up, login, logout and the current session (`/api/auth`).
+//! Sign-up, login, logout and the current session (`/api/auth`), and signing in through
+//! GitHub or OpenID Connect providers.
+
+mod external;
+mod http_client;
+mod return_to;
+
+pub use external::{LoginProviders, ProviderInfo, auth_check};
 
 use crate::api::v1::schema::{
     Conflict, Forbidden, InvalidInput, NotFound, RateLimited, SessionBody, SessionRef, TooLarge,
@@ -10,7 +17,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use domain::service::{Actor, session, user};
+use domain::service::{Actor, identity, session, user};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use utoipa::ToSchema;
@@ -26,6 +33,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(current))
         .routes(routes!(sessions))
         .routes(routes!(revoke))
+        .routes(routes!(external::start))
+        .routes(routes!(external::callback))
+        .routes(routes!(accounts))
+        .routes(routes!(unlink))
 }
 
 /// Input for a new account.
@@ -210,5 +221,47 @@ async fn revoke(
     Path(id): Path<domain::SessionId>,
 ) -> Result<StatusCode, ApiError> {
     session::revoke(&state.services, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The external identities (GitHub, OpenID Connect) linked to my account.
+#[utoipa::path(
+    get,
+    path = "/api/auth/accounts",
+    operation_id = "listLinkedAccounts",
+    tag = "auth",
+    responses(
+        (status = 200, description = "My linked identities", body = [domain::model::LinkedAccount]),
+        (status = 401, response = Unauthenticated),
+    )
+)]
+async fn accounts(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Json<Vec<domain::model::LinkedAccount>>, ApiError> {
+    Ok(Json(identity::list(&state.services, &actor).await?))
+}
+
+/// Disconnects one of my linked identities. The only way left to sign in cannot be
+/// removed (409).
+#[utoipa::path(
+    delete,
+    path = "/api/auth/accounts/{id}",
+    operation_id = "unlinkAccount",
+    tag = "auth",
+    params(("id" = String, Path, description = "The linked identity's id")),
+    responses(
+        (status = 204, description = "Disconnected"),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+async fn unlink(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    identity::unlink(&state.services, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,6 +16,24 @@ pub enum ApiError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// An upload over its size limit (413 `too_large`, saying the limit).
+    FileTooLarge(String),
+    /// An upload of a type Sayr does not store (415).
+    UnsupportedMediaType(String),
+    /// A dependency (the file store) did not answer (503).
+    Unavailable(String),
+}
+
+impl From<domain::service::file::FileError> for ApiError {
+    fn from(e: domain::service::file::FileError) -> Self {
+        use domain::service::file::FileError;
+        match e {
+            FileError::Domain(e) => Self::Domain(e),
+            FileError::TooLarge { .. } => Self::FileTooLarge(e.to_string()),
+            FileError::Unsupported(m) => Self::UnsupportedMediaType(m),
+            FileError::Unavailable => Self::Unavailable(e.to_string()),
+        }
+    }
 }
 
 impl From<DomainError> for ApiError {
@@ -69,6 +87,14 @@ impl IntoResponse for ApiError {
                 "the request body is too large".into(),
                 None,
             ),
+            ApiError::FileTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m, None),
+            ApiError::UnsupportedMediaType(m) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                m,
+                None,
+            ),
+            ApiError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m, None),
             ApiError::RateLimited { retry_after_secs } => {
                 let mut res = error_body(
                     StatusCode::TOO_MANY_REQUESTS,

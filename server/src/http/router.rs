@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/ws", get(realtime::upgrade))
+        .route("/files/{id}/{name}", get(api::v1::files::download))
+        .route("/login/auth-check", get(crate::auth::auth_check))
         .merge(api::routes())
         .leptos_routes_with_context(
             &state,
@@ -72,16 +74,41 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// `/readyz`: the database (and, when configured, Redis) answer within 2 s.
+/// `/readyz`: the database and, when configured, Redis answer within 2 s. The body names
+/// each dependency's state (`ok`, `unavailable`, `timed out`); any other than `ok` is a 503.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match tokio::time::timeout(Duration::from_secs(2), state.services.db.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "database not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    const LIMIT: Duration = Duration::from_secs(2);
+    let database = async {
+        match tokio::time::timeout(LIMIT, state.services.db.ping()).await {
+            Ok(Ok(())) => "ok",
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "database not ready");
+                "unavailable"
+            }
+            Err(_) => "timed out",
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database timed out").into_response(),
+    };
+    // A Redis outage is logged once by its connection task, not on every probe.
+    let redis = async {
+        let redis = state.redis.as_ref()?;
+        Some(match redis.ping(LIMIT).await {
+            Ok(()) => "ok",
+            Err(crate::redis::RedisError::TimedOut(_)) => "timed out",
+            Err(_) => "unavailable",
+        })
+    };
+    let (database, redis) = tokio::join!(database, redis);
+    let mut body = serde_json::json!({ "database": database });
+    if let Some(redis) = redis {
+        body["redis"] = redis.into();
     }
+    let ready = database == "ok" && redis.is_none_or(|r| r == "ok");
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 /// `/metrics`: the realtime hub's figures, in the Prometheus text format.

@@ -159,16 +159,17 @@ async fn fresh_postgres() -> String {
         uuid::Uuid::new_v4().simple()
     );
     let mut last_error = None;
-    for _ in 0..20 {
+    // Another test may be copying the template at this moment (PostgreSQL allows one copy
+    // at a time); on a busy machine that can take a while.
+    for attempt in 0..60u64 {
         match admin
             .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
             .await
         {
             Ok(_) => return with_database(&admin_url, &name),
-            // Another test may be copying the template at this moment.
             Err(e) => last_error = Some(e),
         }
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(Duration::from_millis(100 + 20 * attempt.min(20))).await;
     }
     panic!("could not create a test database: {last_error:?}");
 }
@@ -384,5 +385,311 @@ impl Socket {
     /// Whether any message arrives within `wait`.
     pub async fn silent_for(&mut self, wait: Duration) -> bool {
         tokio::time::timeout(wait, self.ws.next()).await.is_err()
+    }
+}
+
+/// The Redis server for tests, if configured.
+pub fn redis_url() -> Option<String> {
+    std::env::var("SAYR_TEST_REDIS_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// A fresh PostgreSQL database, for tests that run several instances on one.
+pub async fn postgres_database() -> String {
+    fresh_postgres().await
+}
+
+impl TestApp {
+    /// An instance on a given PostgreSQL database and Redis, as one of several behind a
+    /// load balancer.
+    pub async fn spawn_on(database_url: &str, redis_url: &str) -> Self {
+        Self::spawn_with(Backend::Sqlite, |config| {
+            config.database_url = Some(Secret::new(database_url));
+            config.redis_url = Some(Secret::new(redis_url));
+        })
+        .await
+    }
+}
+
+/// Two instances sharing one fresh PostgreSQL database and the given Redis.
+pub async fn spawn_pair(redis_url: &str) -> (TestApp, TestApp) {
+    let database = postgres_database().await;
+    let a = TestApp::spawn_on(&database, redis_url).await;
+    let b = TestApp::spawn_on(&database, redis_url).await;
+    (a, b)
+}
+
+/// A `redis-server` of a test's own, on a free port, without persistence. Stopped on drop.
+pub struct RedisServer {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl RedisServer {
+    /// A server not started yet: its URL already points where it will listen.
+    pub fn unstarted() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        Self { port, child: None }
+    }
+
+    pub async fn start() -> Self {
+        let mut server = Self::unstarted();
+        server.restart().await;
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts it (again, on the same port) and waits until it accepts connections.
+    pub async fn restart(&mut self) {
+        self.stop();
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is installed");
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server listens within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Kills it at once, as a crash would.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+// ---- Files: multipart bodies, the file store, an S3-compatible server (s3s-fs) ----
+
+/// A `multipart/form-data` body: (field name, file name, bytes) per part. Returns the
+/// content type (with its boundary) and the body.
+pub fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = format!("sayr-test-{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let disposition = match file_name {
+            Some(f) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n"),
+        };
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// `len` bytes that sniff as PNG.
+pub fn png(len: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend((0..len.saturating_sub(8)).map(|i| (i % 251) as u8));
+    bytes
+}
+
+impl TestApp {
+    /// Sends a multipart form with a `file` (and a `visibility` when given) to `path`.
+    pub async fn upload(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        file_name: &str,
+        bytes: &[u8],
+        visibility: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut parts: Vec<(&str, Option<&str>, &[u8])> = Vec::new();
+        if let Some(v) = visibility {
+            parts.push(("visibility", None, v.as_bytes()));
+        }
+        parts.push(("file", Some(file_name), bytes));
+        let (content_type, body) = multipart(&parts);
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(s) = session {
+            req = req.header("cookie", s.cookie());
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Every object key in the instance's file store.
+    pub async fn stored_keys(&self) -> Vec<String> {
+        use futures::TryStreamExt;
+        let mut keys: Vec<String> = self
+            .app_state
+            .services
+            .files
+            .object_store()
+            .list(None)
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .expect("the store lists");
+        keys.sort();
+        keys
+    }
+
+    /// How many file rows the database holds.
+    pub async fn file_rows(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::file::Entity::find()
+            .count(&self.app_state.services.db)
+            .await
+            .unwrap()
+    }
+
+    /// Invites `who` into the org `slug` (as `owner`) and accepts.
+    pub async fn add_member(&self, owner: &Session, slug: &str, who: &Session) {
+        let email = who.user["email"].as_str().unwrap();
+        let (status, invite) = self
+            .post(
+                &format!("/api/v1/orgs/{slug}/invites"),
+                json!({"email": email}),
+                Some(owner),
+            )
+            .await;
+        assert!(status.is_success(), "invite: {status} {invite}");
+        let code = invite["invite"]["code"].as_str().unwrap();
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/invites/{code}/accept"),
+                json!({}),
+                Some(who),
+            )
+            .await;
+        assert!(status.is_success(), "accept: {status} {body}");
+    }
+}
+
+/// The `s3s-fs` binary (`cargo install s3s-fs@0.14.1 --features binary --locked`), if
+/// installed: on PATH or in ~/.cargo/bin.
+pub fn s3s_fs_binary() -> Option<std::path::PathBuf> {
+    let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("s3s-fs"))
+            .collect::<Vec<_>>()
+    });
+    let in_cargo =
+        std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo/bin/s3s-fs"));
+    on_path.chain(in_cargo).find(|p| p.is_file())
+}
+
+/// A free port on the loopback, closed again: nothing listens there.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// An S3-compatible server of a test's own (`s3s-fs` over a temporary directory, bucket
+/// `sayr`), on a free port. Killed on drop.
+pub struct S3Server {
+    pub port: u16,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+pub const S3_BUCKET: &str = "sayr";
+
+impl S3Server {
+    /// Starts one, or None when s3s-fs is not installed. With `SAYR_TEST_S3_REQUIRED` set
+    /// (CI), a missing s3s-fs fails the test instead.
+    pub async fn start() -> Option<Self> {
+        let Some(binary) = s3s_fs_binary() else {
+            assert!(
+                std::env::var_os("SAYR_TEST_S3_REQUIRED").is_none(),
+                "s3s-fs is required (SAYR_TEST_S3_REQUIRED) but not installed"
+            );
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(S3_BUCKET)).unwrap();
+        let port = closed_port();
+        let child = std::process::Command::new(binary)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", "testkey", "--secret-key", "testsecret"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("s3s-fs starts");
+        let server = Self {
+            port,
+            child,
+            _dir: dir,
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "s3s-fs listens within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Some(server)
+    }
+
+    /// Points `config` at this server.
+    pub fn configure(&self, config: &mut Config) {
+        configure_s3(config, self.port);
+    }
+}
+
+/// Points `config` at an S3 server on 127.0.0.1:`port` (path-style, http, test keys).
+pub fn configure_s3(config: &mut Config, port: u16) {
+    config.storage_url = Some(format!("s3://{S3_BUCKET}"));
+    config.storage.s3_endpoint = Some(format!("http://127.0.0.1:{port}"));
+    config.storage.s3_region = "us-east-1".into();
+    config.storage.s3_path_style = true;
+    config.storage.s3_allow_http = true;
+    config.storage.s3_access_key_id = Some("testkey".into());
+    config.storage.s3_secret_access_key = Some(Secret::new("testsecret"));
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -6,6 +6,7 @@ use crate::CommentId;
 use crate::model::{Comment, CommentPatch, CommentVisibility, NewComment};
 use crate::parse::{FieldError, Markdown};
 use crate::realtime::{DomainEvent, EventKind};
+use crate::service::file::{self, Owner};
 use crate::service::org::{self, OrgAccess};
 use crate::service::task::find_visible;
 use crate::service::{Actor, DomainError, Result, Services, markdown, timeline};
@@ -147,6 +148,14 @@ pub async fn create(
     count_comments(&txn, task.id, 1).await?;
     let internal = visibility == CommentVisibility::Internal;
     timeline::record_comment(&txn, access.org.id, task.id, author, row.id, internal).await?;
+    file::attach_linked(
+        &txn,
+        actor,
+        access.org.id,
+        Owner::Comment(row.id),
+        &row.body,
+    )
+    .await?;
     txn.commit().await?;
 
     let comment = to_dto(&svc.db, &access, actor, task.number, row).await?;
@@ -195,6 +204,14 @@ pub async fn update(
     active.updated_at = Set(now);
     active.edited_at = Set(Some(now));
     let row = active.update(&txn).await?;
+    file::attach_linked(
+        &txn,
+        actor,
+        access.org.id,
+        Owner::Comment(row.id),
+        &row.body,
+    )
+    .await?;
     txn.commit().await?;
 
     let updated = to_dto(&svc.db, &access, actor, task.number, row).await?;
@@ -221,6 +238,7 @@ pub async fn delete(
     let gone = to_dto(&svc.db, &access, actor, task.number, comment).await?;
 
     let txn = svc.db.begin().await?;
+    let files = file::take_for_comment(&txn, id.0).await?;
     // The foreign key would take the replies along; deleting them here counts them.
     let replies = task_comment::Entity::delete_many()
         .filter(task_comment::Column::ParentId.eq(id.0))
@@ -233,6 +251,7 @@ pub async fn delete(
         .rows_affected;
     count_comments(&txn, task.id, -((deleted + replies) as i64)).await?;
     txn.commit().await?;
+    file::remove_objects(svc, files).await;
 
     if deleted > 0 {
         publish(svc, &access, &task, &gone, true, origin);

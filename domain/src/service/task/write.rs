@@ -5,6 +5,7 @@ use super::{find_visible, to_dtos};
 use crate::model::{NewTask, Task, TaskPatch, Visibility};
 use crate::parse::{FieldError, Markdown, TaskTitle};
 use crate::realtime::{DomainEvent, EventKind};
+use crate::service::file::{self, Owner};
 use crate::service::org::{self, OrgAccess};
 use crate::service::timeline::{self, Entry};
 use crate::service::{Actor, DomainError, Result, Services, error::Fields, markdown};
@@ -241,6 +242,14 @@ pub async fn create(
         )
         .await?;
     }
+    file::attach_linked(
+        &txn,
+        actor,
+        org_id,
+        Owner::Task(row.id),
+        description.as_str(),
+    )
+    .await?;
     txn.commit().await?;
 
     let task = to_dtos(&svc.db, &access, &[row]).await?.remove(0);
@@ -303,6 +312,8 @@ pub async fn update(
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut edited: Vec<&str> = Vec::new();
+    // A new description attaches the files it links.
+    let mut linking: Option<String> = None;
 
     if let Some(title) = title.filter(|t| t.as_str() != row.title) {
         if !edit {
@@ -318,6 +329,7 @@ pub async fn update(
         columns.description_html = Set(markdown::render(description.as_str()));
         columns.description = Set(description.as_str().to_string());
         edited.push("description");
+        linking = Some(description.as_str().to_string());
     }
     if let Some(status) = patch.status.filter(|s| s.as_str() != row.status) {
         if !p.change_status && !matches!(actor, Actor::System) {
@@ -512,6 +524,9 @@ pub async fn update(
         }
     }
     timeline::record(&txn, org_id, row.id, by, entries).await?;
+    if let Some(text) = &linking {
+        file::attach_linked(&txn, actor, org_id, Owner::Task(row.id), text).await?;
+    }
     txn.commit().await?;
 
     let was_public = row.visibility == Visibility::Public.as_str();
@@ -556,7 +571,11 @@ pub async fn delete(
     let task = to_dtos(&svc.db, &access, std::slice::from_ref(&row))
         .await?
         .remove(0);
-    task::Entity::delete_by_id(row.id).exec(&svc.db).await?;
+    let txn = svc.db.begin().await?;
+    let files = file::take_for_task(&txn, row.id).await?;
+    task::Entity::delete_by_id(row.id).exec(&txn).await?;
+    txn.commit().await?;
+    file::remove_objects(svc, files).await;
     svc.publish(DomainEvent {
         org_id: access.id(),
         origin,

@@ -4,6 +4,7 @@
 
 mod comments;
 mod docs;
+pub mod files;
 mod invites;
 mod labels;
 mod me;
@@ -18,8 +19,8 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use schema::{
-    Conflict, ErrorBody, Forbidden, Gone, InvalidInput, NotFound, RateLimited, TooLarge,
-    Unauthenticated,
+    Conflict, ErrorBody, FileTooLarge, Forbidden, Gone, InvalidInput, NotFound, RateLimited,
+    TooLarge, Unauthenticated, Unavailable, UnsupportedMediaType,
 };
 use utoipa::Modify;
 use utoipa::OpenApi;
@@ -54,7 +55,10 @@ use utoipa_axum::routes;
             Conflict,
             Gone,
             TooLarge,
-            RateLimited
+            RateLimited,
+            FileTooLarge,
+            UnsupportedMediaType,
+            Unavailable
         )
     ),
     tags(
@@ -70,6 +74,7 @@ use utoipa_axum::routes;
         (name = "comments", description = "Comments on tasks and their reactions"),
         (name = "votes", description = "Votes on tasks, by users and anonymous visitors"),
         (name = "relations", description = "Links between tasks of an org"),
+        (name = "files", description = "Uploads, org logos and banners, avatars"),
     )
 )]
 struct ApiDoc;
@@ -130,7 +135,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::list, tasks::create))
         .routes(routes!(tasks::get, tasks::update, tasks::delete))
         .routes(routes!(tasks::timeline))
-        .merge(comments::router());
+        .merge(comments::router())
+        .merge(files::upload_router())
+        .routes(routes!(files::delete));
     schema::use_wire_names(router.get_openapi_mut());
     router
 }

@@ -152,6 +152,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// 429, with `Retry-After`
     RateLimited,
+    /// 503: a dependency (the file store) did not answer; nothing was changed
+    Unavailable,
     /// 500; the cause is logged under the response's `x-request-id`
     Internal,
 }
@@ -193,6 +195,25 @@ pub struct Gone(pub ErrorBody);
 #[derive(ToResponse)]
 #[response(example = json!({"error": {"code": "too_large", "message": "the request body is too large"}}))]
 pub struct TooLarge(pub ErrorBody);
+
+/// `too_large`: the file is over its type's limit (images 10 MiB, other files 25 MiB by
+/// default); nothing was stored.
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "too_large", "message": "images may be at most 10 MiB"}}))]
+pub struct FileTooLarge(pub ErrorBody);
+
+/// `unsupported_media_type`: the bytes are not of a type Sayr stores (decided from the
+/// content, not the name).
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "unsupported_media_type",
+    "message": "this type of file is not accepted (accepted: png, jpeg, gif, webp, pdf, text, zip)"}}))]
+pub struct UnsupportedMediaType(pub ErrorBody);
+
+/// `unavailable`: the file store did not answer; nothing was stored or recorded.
+#[derive(ToResponse)]
+#[response(example = json!({"error": {"code": "unavailable",
+    "message": "file storage is unavailable; try again later"}}))]
+pub struct Unavailable(pub ErrorBody);
 
 /// The domain's string enums derive their schemas from the Rust variant names
 /// (`InProgress`), not from the names they are sent with (`in-progress`): this puts the
@@ -270,6 +291,15 @@ mod tests {
             (DomainError::conflict("taken").into(), ErrorCode::Conflict),
             (DomainError::Gone("used".into()).into(), ErrorCode::Gone),
             (ApiError::TooLarge, ErrorCode::TooLarge),
+            (
+                ApiError::FileTooLarge("images may be at most 10 MiB".into()),
+                ErrorCode::TooLarge,
+            ),
+            (
+                ApiError::UnsupportedMediaType("no".into()),
+                ErrorCode::UnsupportedMediaType,
+            ),
+            (ApiError::Unavailable("down".into()), ErrorCode::Unavailable),
             (
                 ApiError::RateLimited {
                     retry_after_secs: 3,

@@ -1,0 +1,191 @@
+//! Org settings: general, members and invites, teams and their permissions, labels and
+//! categories. Each function is one domain call; the services check the permissions.
+
+use domain::model::{Category, Invite, Label, Member, Org, Team};
+use domain::permissions::PermissionSet;
+use domain::{CategoryId, LabelId, TeamId, UserId};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsData {
+    pub org: Org,
+    pub permissions: PermissionSet,
+    pub members: Vec<Member>,
+    pub teams: Vec<Team>,
+    pub labels: Vec<Label>,
+    pub categories: Vec<Category>,
+    pub me: Option<UserId>,
+}
+
+#[server(prefix = "/sfn", endpoint = "settings")]
+pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> {
+    use super::ssr::*;
+    use domain::service::{category, label, member, org, team};
+    let svc = services()?;
+    let actor = actor();
+    // Members only: everyone else gets the same 404 as for an unknown org.
+    let permissions = member::permissions(&svc, &actor, &slug).await.map_err(fail)?;
+    Ok(SettingsData {
+        org: org::get(&svc, &actor, &slug).await.map_err(fail)?,
+        members: member::list(&svc, &actor, &slug).await.map_err(fail)?,
+        teams: team::list(&svc, &actor, &slug).await.map_err(fail)?,
+        labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
+        categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
+        permissions,
+        me: actor.user_id(),
+    })
+}
+
+/// Name, description and the public switches.
+#[server(prefix = "/sfn", endpoint = "update_org")]
+pub async fn update_org(
+    slug: String,
+    name: String,
+    description: String,
+    #[server(default)] public_page: Option<String>,
+    #[server(default)] public_actions: Option<String>,
+) -> Result<Org, ServerFnError> {
+    use super::ssr::*;
+    use domain::service::org;
+    let svc = services()?;
+    let actor = actor();
+    let current = org::get(&svc, &actor, &slug).await.map_err(fail)?;
+    let patch = domain::model::OrgPatch {
+        name: Some(name),
+        description: Some(description),
+        settings: Some(domain::model::OrgSettings {
+            public_page: public_page.is_some(),
+            public_actions: public_actions.is_some(),
+            ..current.settings
+        }),
+    };
+    org::update(&svc, &actor, &slug, patch).await.map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "invite")]
+pub async fn invite_member(slug: String, email: String) -> Result<Invite, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::invite::create(&svc, &actor(), &slug, &email)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "remove_member")]
+pub async fn remove_member(slug: String, user: UserId) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::member::remove(&svc, &actor(), &slug, user)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "create_team")]
+pub async fn create_team(slug: String, name: String) -> Result<Team, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    let input = domain::model::NewTeam {
+        name,
+        permissions: PermissionSet::member_defaults(),
+    };
+    domain::service::team::create(&svc, &actor(), &slug, input)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "set_team_permissions")]
+pub async fn set_team_permissions(
+    slug: String,
+    team: TeamId,
+    permissions: PermissionSet,
+) -> Result<Team, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    let patch = domain::model::TeamPatch {
+        name: None,
+        permissions: Some(permissions),
+    };
+    domain::service::team::update(&svc, &actor(), &slug, team, patch)
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "delete_team")]
+pub async fn delete_team(slug: String, team: TeamId) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::team::delete(&svc, &actor(), &slug, team)
+        .await
+        .map_err(fail)
+}
+
+/// Puts a member into a team (`add`) or takes them out.
+#[server(prefix = "/sfn", endpoint = "team_member")]
+pub async fn team_member(slug: String, team: TeamId, user: UserId, add: bool) -> Result<Team, ServerFnError> {
+    use super::ssr::*;
+    use domain::service::team as teams;
+    let svc = services()?;
+    let result = if add {
+        teams::add_member(&svc, &actor(), &slug, team, user).await
+    } else {
+        teams::remove_member(&svc, &actor(), &slug, team, user).await
+    };
+    result.map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "create_label")]
+pub async fn create_label(
+    slug: String,
+    name: String,
+    color: String,
+    #[server(default)] public: Option<String>,
+) -> Result<Label, ServerFnError> {
+    use super::ssr::*;
+    use domain::model::Visibility;
+    let svc = services()?;
+    let input = domain::model::NewLabel {
+        name,
+        color,
+        visibility: Some(if public.is_some() {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        }),
+    };
+    domain::service::label::create(&svc, &actor(), &slug, input, ws_client_id())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "delete_label")]
+pub async fn delete_label(slug: String, id: LabelId) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::label::delete(&svc, &actor(), &slug, id, ws_client_id())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "create_category")]
+pub async fn create_category(slug: String, name: String, color: String) -> Result<Category, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    let input = domain::model::NewCategory {
+        name,
+        color,
+        icon: None,
+    };
+    domain::service::category::create(&svc, &actor(), &slug, input, ws_client_id())
+        .await
+        .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "delete_category")]
+pub async fn delete_category(slug: String, id: CategoryId) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::category::delete(&svc, &actor(), &slug, id, ws_client_id())
+        .await
+        .map_err(fail)
+}

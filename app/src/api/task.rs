@@ -1,0 +1,141 @@
+//! The task page: the task, its activity (timeline and comments), subtasks and relations.
+
+use domain::model::{
+    Category, Comment, Label, Org, Task, TaskRelation, TimelineEntry, UserRef,
+};
+use domain::permissions::PermissionSet;
+use domain::{CommentId, UserId};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskPageData {
+    pub org: Org,
+    pub task: Task,
+    pub comments: Vec<Comment>,
+    pub timeline: Vec<TimelineEntry>,
+    pub relations: Vec<TaskRelation>,
+    pub subtasks: Vec<Task>,
+    pub labels: Vec<Label>,
+    pub categories: Vec<Category>,
+    pub members: Vec<UserRef>,
+    /// The viewer's permissions; none for visitors.
+    pub permissions: Option<PermissionSet>,
+    pub me: Option<UserId>,
+}
+
+#[server(prefix = "/sfn", endpoint = "task_page")]
+pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, ServerFnError> {
+    use super::ssr::*;
+    use domain::service::{category, comment, label, member, relation, task, timeline};
+    let svc = services()?;
+    let actor = actor();
+    let found = task::get(&svc, &actor, &slug, number).await.map_err(fail)?;
+    let org = domain::service::org::get(&svc, &actor, &slug).await.map_err(fail)?;
+    let permissions = member::permissions(&svc, &actor, &slug).await.ok();
+    let members = match permissions {
+        Some(_) => member::list(&svc, &actor, &slug)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|m| UserRef {
+                id: m.user_id,
+                name: m.name,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let subtasks = if found.subtask_count > 0 {
+        let query = task::TaskQuery {
+            limit: Some(task::MAX_LIMIT),
+            ..Default::default()
+        };
+        task::list(&svc, &actor, &slug, query)
+            .await
+            .map_err(fail)?
+            .tasks
+            .into_iter()
+            .filter(|t| t.parent_number == Some(number))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(TaskPageData {
+        comments: comment::list(&svc, &actor, &slug, number).await.map_err(fail)?,
+        timeline: timeline::list(&svc, &actor, &slug, number).await.map_err(fail)?,
+        relations: relation::list(&svc, &actor, &slug, number).await.map_err(fail)?,
+        labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
+        categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
+        org,
+        task: found,
+        subtasks,
+        members,
+        permissions,
+        me: actor.user_id(),
+    })
+}
+
+/// Writes a comment (or a reply, with `parent_id`).
+#[server(prefix = "/sfn", endpoint = "comment")]
+pub async fn add_comment(
+    slug: String,
+    number: i64,
+    body: String,
+    #[server(default)] visibility: Option<String>,
+    #[server(default)] parent_id: Option<CommentId>,
+) -> Result<Comment, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    let visibility = match visibility.as_deref() {
+        None | Some("") => None,
+        Some(v) => Some(v.parse().map_err(|m: String| {
+            fail(domain::parse::FieldError::new("visibility", m).into())
+        })?),
+    };
+    let input = domain::model::NewComment {
+        body,
+        visibility,
+        parent_id,
+    };
+    domain::service::comment::create(&svc, &actor(), &slug, number, input, ws_client_id())
+        .await
+        .map_err(fail)
+}
+
+/// Changes a comment's text (its author only; the old text goes to the edit history).
+#[server(prefix = "/sfn", endpoint = "edit_comment")]
+pub async fn edit_comment(slug: String, id: CommentId, body: String) -> Result<Comment, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::comment::update(
+        &svc,
+        &actor(),
+        &slug,
+        id,
+        domain::model::CommentPatch { body },
+        ws_client_id(),
+    )
+    .await
+    .map_err(fail)
+}
+
+/// Deletes a comment (its author, or a moderator).
+#[server(prefix = "/sfn", endpoint = "delete_comment")]
+pub async fn delete_comment(slug: String, id: CommentId) -> Result<CommentId, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::comment::delete(&svc, &actor(), &slug, id, ws_client_id())
+        .await
+        .map_err(fail)?;
+    Ok(id)
+}
+
+/// Toggles my reaction on a comment.
+#[server(prefix = "/sfn", endpoint = "react")]
+pub async fn react(slug: String, id: CommentId, emoji: String) -> Result<Comment, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::comment::react(&svc, &actor(), &slug, id, &emoji, ws_client_id())
+        .await
+        .map_err(fail)
+}

@@ -1,0 +1,167 @@
+use crate::api::{
+    AccountData, CreateApiKey, DeleteApiKey, Logout, RevokeSession, UnlinkAccount, load_account,
+};
+use crate::pages::error_text;
+use leptos::prelude::*;
+
+fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Account settings: sessions, connected accounts and API keys. Every control is a form,
+/// so all of it works without JavaScript.
+#[component]
+pub fn Account() -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let unlink = ServerAction::<UnlinkAccount>::new();
+    let create_key = ServerAction::<CreateApiKey>::new();
+    let delete_key = ServerAction::<DeleteApiKey>::new();
+    let logout = ServerAction::<Logout>::new();
+    let account = Resource::new(
+        move || {
+            (
+                revoke.version().get(),
+                unlink.version().get(),
+                create_key.version().get(),
+                delete_key.version().get(),
+            )
+        },
+        |_| load_account(),
+    );
+    let failure = move || {
+        [
+            revoke.value().get(),
+            unlink.value().get(),
+            create_key.value().get(),
+            delete_key.value().get(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|r| r.err())
+        .map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })
+    };
+
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Err(_) => view! {
+                        <section class="empty">
+                            <h1>"Sign in to see your account"</h1>
+                            <a class="button primary" href="/login?returnTo=/settings/account">"Sign in"</a>
+                        </section>
+                    }.into_any(),
+                    Ok(data) => view! { <AccountView data revoke unlink create_key delete_key logout/> }.into_any(),
+                }
+            })}
+        </Transition>
+        {failure}
+    }
+    .into_any()
+}
+
+#[component]
+fn AccountView(
+    data: AccountData,
+    revoke: ServerAction<RevokeSession>,
+    unlink: ServerAction<UnlinkAccount>,
+    create_key: ServerAction<CreateApiKey>,
+    delete_key: ServerAction<DeleteApiKey>,
+    logout: ServerAction<Logout>,
+) -> impl IntoView {
+    let linked_names: Vec<String> = data.linked.iter().map(|a| a.provider.clone()).collect();
+    let connectable: Vec<_> = data
+        .providers
+        .iter()
+        .filter(|p| !linked_names.contains(&p.name))
+        .cloned()
+        .collect();
+    let provider_name = {
+        let providers = data.providers.clone();
+        move |name: &str| {
+            providers
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.display_name.clone())
+                .unwrap_or_else(|| name.to_string())
+        }
+    };
+    view! {
+        <section class="settings" data-testid="account">
+            <div class="row spread">
+                <h1>"Your account"</h1>
+                <ActionForm action=logout>
+                    <button type="submit" class="link">"Sign out"</button>
+                </ActionForm>
+            </div>
+            <p><strong>{data.user.name.clone()}</strong>" · "<span class="muted">{data.user.email.clone()}</span></p>
+
+            <h2 id="sessions">"Sessions"</h2>
+            <p class="muted">"Where you are signed in. Signing a session out takes effect at once, open tabs included."</p>
+            <ul class="list" aria-labelledby="sessions" data-testid="sessions">
+                {data.sessions.into_iter().map(|s| view! {
+                    <li class="row spread">
+                        <span>
+                            {s.user_agent.clone().unwrap_or_else(|| "Unknown client".into())}
+                            <span class="muted">" · "{s.ip.clone().unwrap_or_default()}" · last used "{when(&s.last_seen_at)}</span>
+                            {s.current.then(|| view! { <span class="badge">"this session"</span> })}
+                        </span>
+                        <ActionForm action=revoke>
+                            <input type="hidden" name="id" value=s.id.to_string()/>
+                            <button type="submit" class="link">{if s.current { "Sign out" } else { "Revoke" }}</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+
+            <h2 id="connected">"Connected accounts"</h2>
+            <ul class="list" aria-labelledby="connected" data-testid="linked-accounts">
+                {data.linked.into_iter().map(|a| view! {
+                    <li class="row spread">
+                        <span>{provider_name(&a.provider)}<span class="muted">" · "{a.email.clone().unwrap_or_default()}" · since "{when(&a.created_at)}</span></span>
+                        <ActionForm action=unlink>
+                            <input type="hidden" name="id" value=a.id.to_string()/>
+                            <button type="submit" class="link">"Disconnect"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="actions">
+                {connectable.into_iter().map(|p| {
+                    let href = format!("/api/auth/oauth/{}/start?returnTo=/settings/account", p.name);
+                    view! { <a class="button" href=href rel="external">"Connect "{p.display_name}</a> }
+                }).collect_view()}
+            </p>
+
+            <h2 id="keys">"API keys"</h2>
+            <p class="muted">"A key acts as you in the REST API (" <code>"Authorization: Bearer …"</code> "). It is shown once."</p>
+            {data.new_key.map(|key| view! {
+                <div class="card notice" role="status" data-testid="new-key">
+                    <p>"Your new key — copy it now, it will not be shown again:"</p>
+                    <code class="secret">{key}</code>
+                </div>
+            })}
+            <ul class="list" aria-labelledby="keys" data-testid="api-keys">
+                {data.keys.into_iter().map(|k| view! {
+                    <li class="row spread">
+                        <span>{k.name.clone()}" "<code class="muted">{k.prefix.clone()}"…"</code>
+                            <span class="muted">" · created "{when(&k.created_at)}" · "
+                                {k.last_used_at.as_ref().map(|t| format!("last used {}", when(t))).unwrap_or_else(|| "never used".into())}
+                            </span>
+                        </span>
+                        <ActionForm action=delete_key>
+                            <input type="hidden" name="id" value=k.id.to_string()/>
+                            <button type="submit" class="link">"Delete"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=create_key attr:class="row" attr:data-testid="new-key-form">
+                <label class="sr-only" for="key-name">"Key name"</label>
+                <input id="key-name" name="name" required maxlength="80" placeholder="Key name, e.g. CI"/>
+                <button type="submit" class="button">"Create key"</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,439 @@
+//! What the board shows, as the URL says it: view, grouping, filters. Parsing and writing
+//! the query are inverse, so a filtered board is a link that can be shared; matching and
+//! grouping are plain functions, the same on the server and in the browser.
+
+use domain::model::{Task, TaskPriority, TaskStatus};
+use domain::{CategoryId, LabelId, UserId};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Board,
+    List,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GroupBy {
+    #[default]
+    Status,
+    Priority,
+    Assignee,
+    Category,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 4] = [
+        GroupBy::Status,
+        GroupBy::Priority,
+        GroupBy::Assignee,
+        GroupBy::Category,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Status => "status",
+            GroupBy::Priority => "priority",
+            GroupBy::Assignee => "assignee",
+            GroupBy::Category => "category",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Status => "Status",
+            GroupBy::Priority => "Priority",
+            GroupBy::Assignee => "Assignee",
+            GroupBy::Category => "Category",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+/// The board's state in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BoardFilter {
+    pub view: View,
+    pub group: GroupBy,
+    /// Show done and canceled tasks.
+    pub show_closed: bool,
+    pub statuses: Vec<TaskStatus>,
+    pub priorities: Vec<TaskPriority>,
+    pub labels: Vec<LabelId>,
+    pub assignees: Vec<UserId>,
+    pub categories: Vec<CategoryId>,
+    pub text: String,
+}
+
+fn ids<T: std::str::FromStr>(value: &str) -> impl Iterator<Item = T> + '_ {
+    value.split(',').filter_map(|v| v.trim().parse().ok())
+}
+
+impl BoardFilter {
+    /// Reads the query's pairs; unknown keys and bad values are ignored.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut filter = Self::default();
+        for (key, value) in pairs {
+            match key {
+                "view" if value == "list" => filter.view = View::List,
+                "group" => filter.group = GroupBy::parse(value).unwrap_or_default(),
+                "closed" => filter.show_closed = value == "1",
+                "status" => filter.statuses.extend(ids::<TaskStatus>(value)),
+                "priority" => filter.priorities.extend(ids::<TaskPriority>(value)),
+                "label" => filter.labels.extend(ids::<LabelId>(value)),
+                "assignee" => filter.assignees.extend(ids::<UserId>(value)),
+                "category" => filter.categories.extend(ids::<CategoryId>(value)),
+                "q" => filter.text = value.chars().take(200).collect(),
+                _ => {}
+            }
+        }
+        filter
+    }
+
+    /// The query string (without `?`) that reads back as this filter; defaults are left out.
+    pub fn to_query(&self) -> String {
+        fn join<T: ToString>(items: &[T]) -> String {
+            items
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if self.view == View::List {
+            pairs.push(("view", "list".into()));
+        }
+        if self.group != GroupBy::Status {
+            pairs.push(("group", self.group.as_str().into()));
+        }
+        if self.show_closed {
+            pairs.push(("closed", "1".into()));
+        }
+        for (key, value) in [
+            ("status", join(&self.statuses)),
+            ("priority", join(&self.priorities)),
+            ("label", join(&self.labels)),
+            ("assignee", join(&self.assignees)),
+            ("category", join(&self.categories)),
+            ("q", self.text.clone()),
+        ] {
+            if !value.is_empty() {
+                pairs.push((key, value));
+            }
+        }
+        pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Any filter beyond view, grouping and closed tasks is on.
+    pub fn is_filtering(&self) -> bool {
+        !(self.statuses.is_empty()
+            && self.priorities.is_empty()
+            && self.labels.is_empty()
+            && self.assignees.is_empty()
+            && self.categories.is_empty()
+            && self.text.trim().is_empty())
+    }
+
+    pub fn matches(&self, task: &Task) -> bool {
+        let closed = matches!(task.status, TaskStatus::Done | TaskStatus::Canceled);
+        if closed && !self.show_closed && !self.statuses.contains(&task.status) {
+            return false;
+        }
+        let any = |wanted: bool, empty: bool| empty || wanted;
+        any(self.statuses.contains(&task.status), self.statuses.is_empty())
+            && any(
+                self.priorities.contains(&task.priority),
+                self.priorities.is_empty(),
+            )
+            && any(
+                task.labels.iter().any(|l| self.labels.contains(&l.id)),
+                self.labels.is_empty(),
+            )
+            && any(
+                task.assignees.iter().any(|a| self.assignees.contains(&a.id)),
+                self.assignees.is_empty(),
+            )
+            && any(
+                task.category
+                    .as_ref()
+                    .is_some_and(|c| self.categories.contains(&c.id)),
+                self.categories.is_empty(),
+            )
+            && self.matches_text(task)
+    }
+
+    fn matches_text(&self, task: &Task) -> bool {
+        let text = self.text.trim().to_lowercase();
+        text.is_empty()
+            || task.title.to_lowercase().contains(&text)
+            || task.key.to_lowercase() == text
+            || task.number.to_string() == text.trim_start_matches('#')
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-_.~,` stay).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// One group of the board: a column of the kanban, a section of the list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Stable key for the group (`status:done`, `assignee:<id>`, `assignee:none`).
+    pub key: String,
+    pub title: String,
+    /// The status a task dropped here takes (status grouping only).
+    pub status: Option<TaskStatus>,
+    pub tasks: Vec<Task>,
+    /// Tasks that belong here but are hidden (done and canceled, unless asked for).
+    pub hidden: usize,
+}
+
+/// Groups the matching tasks. Status and priority groups are always all there (empty
+/// columns, and the done and canceled ones whose cards are hidden, are drop targets);
+/// assignee and category groups are those in use, plus "none".
+/// A task with several assignees appears under each.
+pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
+    let shown: Vec<&Task> = all.iter().filter(|t| filter.matches(t)).collect();
+    let mut groups: Vec<Group> = match filter.group {
+        GroupBy::Status => {
+            let open_filter = BoardFilter {
+                show_closed: true,
+                ..filter.clone()
+            };
+            TaskStatus::ALL
+                .iter()
+                .filter(|s| filter.statuses.is_empty() || filter.statuses.contains(s))
+                .map(|s| {
+                    let tasks: Vec<Task> =
+                        shown.iter().filter(|t| t.status == *s).map(|t| (*t).clone()).collect();
+                    let matching = tasks
+                        .len()
+                        .max(all.iter().filter(|t| t.status == *s && open_filter.matches(t)).count());
+                    Group {
+                        key: format!("status:{s}"),
+                        title: s.label().into(),
+                        status: Some(*s),
+                        hidden: matching - tasks.len(),
+                        tasks,
+                    }
+                })
+                .collect()
+        }
+        GroupBy::Priority => TaskPriority::ALL
+            .iter()
+            .rev()
+            .map(|p| Group {
+                key: format!("priority:{p}"),
+                title: priority_label(*p).into(),
+                status: None,
+                hidden: 0,
+                tasks: shown.iter().filter(|t| t.priority == *p).map(|t| (*t).clone()).collect(),
+            })
+            .collect(),
+        GroupBy::Assignee => {
+            let mut by: BTreeMap<(String, String), Vec<Task>> = BTreeMap::new();
+            let mut none = Vec::new();
+            for task in &shown {
+                if task.assignees.is_empty() {
+                    none.push((*task).clone());
+                }
+                for a in &task.assignees {
+                    by.entry((a.name.clone(), a.id.to_string()))
+                        .or_default()
+                        .push((*task).clone());
+                }
+            }
+            by.into_iter()
+                .map(|((name, id), tasks)| Group {
+                    key: format!("assignee:{id}"),
+                    title: name,
+                    status: None,
+                    hidden: 0,
+                    tasks,
+                })
+                .chain(std::iter::once(Group {
+                    key: "assignee:none".into(),
+                    title: "No assignee".into(),
+                    status: None,
+                    hidden: 0,
+                    tasks: none,
+                }))
+                .collect()
+        }
+        GroupBy::Category => {
+            let mut by: BTreeMap<(String, String), Vec<Task>> = BTreeMap::new();
+            let mut none = Vec::new();
+            for task in &shown {
+                match &task.category {
+                    Some(c) => by
+                        .entry((c.name.clone(), c.id.to_string()))
+                        .or_default()
+                        .push((*task).clone()),
+                    None => none.push((*task).clone()),
+                }
+            }
+            by.into_iter()
+                .map(|((name, id), tasks)| Group {
+                    key: format!("category:{id}"),
+                    title: name,
+                    status: None,
+                    hidden: 0,
+                    tasks,
+                })
+                .chain(std::iter::once(Group {
+                    key: "category:none".into(),
+                    title: "No category".into(),
+                    status: None,
+                    hidden: 0,
+                    tasks: none,
+                }))
+                .collect()
+        }
+    };
+    for g in &mut groups {
+        // Most urgent first, then newest.
+        g.tasks
+            .sort_by(|a, b| b.priority.cmp(&a.priority).then(b.number.cmp(&a.number)));
+    }
+    groups
+}
+
+pub fn priority_label(p: TaskPriority) -> &'static str {
+    match p {
+        TaskPriority::None => "No priority",
+        TaskPriority::Low => "Low",
+        TaskPriority::Medium => "Medium",
+        TaskPriority::High => "High",
+        TaskPriority::Urgent => "Urgent",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::model::UserRef;
+    use domain::{OrgId, TaskId};
+
+    fn task(n: i64, status: TaskStatus, title: &str) -> Task {
+        Task {
+            id: TaskId(uuid::Uuid::from_u128(n as u128)),
+            org_id: OrgId(uuid::Uuid::nil()),
+            number: n,
+            key: format!("A-{n}"),
+            title: title.into(),
+            description: String::new(),
+            description_html: String::new(),
+            status,
+            priority: Default::default(),
+            visibility: Default::default(),
+            category: None,
+            labels: vec![],
+            assignees: vec![],
+            parent_number: None,
+            subtask_count: 0,
+            vote_count: 0,
+            comment_count: 0,
+            created_by: None,
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            version: 1,
+        }
+    }
+
+    fn parse(query: &str) -> BoardFilter {
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.replace("%20", " ")))
+            .collect();
+        BoardFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    #[test]
+    fn the_query_reads_back_as_the_same_filter() {
+        let filter = BoardFilter {
+            view: View::List,
+            group: GroupBy::Assignee,
+            show_closed: true,
+            statuses: vec![TaskStatus::Todo, TaskStatus::InProgress],
+            priorities: vec![TaskPriority::High],
+            assignees: vec![UserId(uuid::Uuid::from_u128(7))],
+            text: "login bug".into(),
+            ..Default::default()
+        };
+        let query = filter.to_query();
+        assert!(query.contains("status=todo,in-progress"), "{query}");
+        assert_eq!(parse(&query), filter);
+        assert_eq!(BoardFilter::default().to_query(), "");
+    }
+
+    #[test]
+    fn closed_tasks_are_hidden_unless_asked_for() {
+        let done = task(1, TaskStatus::Done, "shipped");
+        let open = task(2, TaskStatus::Todo, "to do");
+        let filter = BoardFilter::default();
+        assert!(!filter.matches(&done) && filter.matches(&open));
+        assert!(parse("closed=1").matches(&done));
+        assert!(parse("status=done").matches(&done), "asking for done shows done");
+        let columns: Vec<_> = group(&[done, open], &filter)
+            .into_iter()
+            .map(|g| (g.key, g.tasks.len(), g.hidden))
+            .collect();
+        let columns: Vec<_> = columns.iter().map(|(k, n, h)| (k.as_str(), *n, *h)).collect();
+        assert_eq!(
+            columns,
+            [
+                ("status:backlog", 0, 0),
+                ("status:todo", 1, 0),
+                ("status:in-progress", 0, 0),
+                ("status:done", 0, 1),
+                ("status:canceled", 0, 0)
+            ],
+            "closed columns stay as drop targets, their cards counted but hidden"
+        );
+    }
+
+    #[test]
+    fn filters_combine_and_text_finds_titles_and_keys() {
+        let mut a = task(1, TaskStatus::Todo, "Fix the login bug");
+        a.assignees = vec![UserRef {
+            id: UserId(uuid::Uuid::from_u128(7)),
+            name: "Ada".into(),
+        }];
+        let b = task(2, TaskStatus::Todo, "Write docs");
+        assert!(parse("q=LOGIN").matches(&a) && !parse("q=LOGIN").matches(&b));
+        assert!(parse("q=a-2").matches(&b) && parse("q=#2").matches(&b));
+        let ada = format!("assignee={}", uuid::Uuid::from_u128(7));
+        assert!(parse(&ada).matches(&a) && !parse(&ada).matches(&b));
+        assert!(!parse(&format!("{ada}&status=backlog")).matches(&a));
+    }
+
+    #[test]
+    fn assignee_groups_list_each_person_and_the_unassigned() {
+        let mut a = task(1, TaskStatus::Todo, "a");
+        a.assignees = vec![
+            UserRef { id: UserId(uuid::Uuid::from_u128(1)), name: "Bo".into() },
+            UserRef { id: UserId(uuid::Uuid::from_u128(2)), name: "Al".into() },
+        ];
+        let b = task(2, TaskStatus::Todo, "b");
+        let groups = group(&[a, b], &parse("group=assignee"));
+        let titles: Vec<_> = groups.iter().map(|g| (g.title.as_str(), g.tasks.len())).collect();
+        assert_eq!(titles, [("Al", 1), ("Bo", 1), ("No assignee", 1)]);
+    }
+}

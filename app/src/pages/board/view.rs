@@ -1,0 +1,595 @@
+//! The board's parts: toolbar and filters, kanban columns, the grouped list, the bulk bar
+//! and the new-task dialog.
+
+use super::filter::{self, BoardFilter, Group, GroupBy, View, priority_label};
+use super::BoardState;
+use crate::api::{BulkUpdate, CreateTask, UpdateTask};
+use crate::components::{Command, CommandAction, Palette};
+use crate::pages::error_text;
+use crate::realtime::{LinkState, Live};
+use domain::model::{Task, TaskPriority, TaskStatus, Visibility};
+use leptos::html;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys;
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+fn update_call(state: &BoardState, task: &Task) -> UpdateTask {
+    UpdateTask {
+        slug: state.slug.get_untracked(),
+        number: task.number,
+        version: task.version,
+        title: None,
+        description: None,
+        status: None,
+        priority: None,
+        visibility: None,
+        labels: None,
+        assignees: None,
+        category: None,
+    }
+}
+
+/// Moves a task to a status (a drop on a column, a pick in a list row).
+pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
+    let Some(task) = state.tasks.with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
+    else {
+        return;
+    };
+    if task.status == status {
+        return;
+    }
+    let call = UpdateTask {
+        status: Some(status.as_str().into()),
+        ..update_call(state, &task)
+    };
+    state.change(Task { status, ..task }, call);
+}
+
+fn set_priority(state: &BoardState, number: i64, priority: TaskPriority) {
+    let Some(task) = state.tasks.with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
+    else {
+        return;
+    };
+    if task.priority == priority {
+        return;
+    }
+    let call = UpdateTask {
+        priority: Some(priority.as_str().into()),
+        ..update_call(state, &task)
+    };
+    state.change(Task { priority, ..task }, call);
+}
+
+#[component]
+pub(crate) fn BoardView(state: BoardState, live: Live, create: ServerAction<CreateTask>) -> impl IntoView {
+    let data = state.data.get_value();
+    let org = data.org.clone();
+    let may_create = data.permissions.is_some_and(|p| p.tasks.create);
+    let dialog = NodeRef::<html::Dialog>::new();
+    let search = NodeRef::<html::Input>::new();
+    let groups = Memo::new(move |_| {
+        let f = state.filter.get();
+        state.tasks.with(|t| filter::group(t, &f))
+    });
+    let shown_count = Memo::new(move |_| groups.with(|g| g.iter().map(|g| g.tasks.len()).sum::<usize>()));
+
+    if may_create {
+        Palette::register(vec![Command {
+            label: "Create task".into(),
+            action: CommandAction::NewTask,
+        }]);
+        Palette::on_request(move |action| {
+            if action == CommandAction::NewTask
+                && let Some(d) = dialog.get_untracked()
+            {
+                let _ = d.show_modal();
+            }
+        });
+    }
+    // Keyboard: `c` new task, `/` search, Escape clears the selection.
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable());
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            "c" if may_create => {
+                if let Some(d) = dialog.get() {
+                    ev.prevent_default();
+                    let _ = d.show_modal();
+                }
+            }
+            "/" => {
+                if let Some(input) = search.get() {
+                    ev.prevent_default();
+                    let _ = input.focus();
+                }
+            }
+            "Escape" => state.selected.set(Vec::new()),
+            _ => {}
+        }
+    });
+
+    view! {
+        <section class="board" data-testid="board">
+            <div class="row spread board-head">
+                <h1>{org.name.clone()}</h1>
+                <div class="row">
+                    <span class="live" data-testid="live-status" data-state=move || live.state.get().as_str()
+                        role="status"
+                        title=move || match live.state.get() {
+                            LinkState::Live => "Live: changes appear as they happen",
+                            LinkState::Connecting => "Connecting…",
+                            LinkState::Offline => "Offline: changes appear after a reload",
+                        }>
+                        {move || live.state.get().as_str()}
+                    </span>
+                    {may_create.then(|| view! {
+                        <button type="button" class="button primary" data-testid="new-task"
+                            aria-keyshortcuts="c"
+                            on:click=move |_| { if let Some(d) = dialog.get() { let _ = d.show_modal(); } }>
+                            "New task"
+                        </button>
+                    })}
+                </div>
+            </div>
+            <Toolbar state search/>
+            {may_create.then(|| view! { <QuickAdd state create/> })}
+            {move || create.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            {move || state.notice.get().map(|m| view! {
+                <p class="notice-bar" role="alert" data-testid="notice">{m}
+                    <button type="button" class="link" on:click=move |_| state.notice.set(None)>"Dismiss"</button>
+                </p>
+            })}
+            <BulkBar state/>
+            {move || match state.filter.with(|f| f.view) {
+                View::Board => view! { <Kanban state groups/> }.into_any(),
+                View::List => view! { <GroupedList state groups/> }.into_any(),
+            }}
+            <Show when=move || shown_count.get() == 0>
+                <p class="muted" data-testid="empty">
+                    {move || if state.filter.with(BoardFilter::is_filtering) { "No task matches these filters." } else { "No tasks yet." }}
+                </p>
+            </Show>
+            {may_create.then(|| view! { <NewTaskDialog state create dialog/> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// View, grouping, closed tasks and the filters: a GET form, so every state is a URL and
+/// it works without JavaScript; with it, any change applies at once.
+#[component]
+fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl IntoView {
+    let data = state.data.get_value();
+    let base = move || format!("/orgs/{}/tasks", state.slug.get());
+    let with_view = move |view: View| {
+        let mut f = state.filter.get();
+        f.view = view;
+        state.href(&f)
+    };
+    let submit = move |ev: leptos::ev::Event| {
+        if let Some(form) = ev
+            .target()
+            .and_then(|t| JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest("form").ok().flatten())
+            .and_then(|f| JsCast::dyn_into::<web_sys::HtmlFormElement>(f).ok())
+        {
+            let _ = form.request_submit();
+        }
+    };
+    let checked = move |key: &'static str, value: String| {
+        move || {
+            state.filter.with(|f| match key {
+                "status" => f.statuses.iter().any(|s| s.as_str() == value),
+                "priority" => f.priorities.iter().any(|p| p.as_str() == value),
+                "label" => f.labels.iter().any(|l| l.to_string() == value),
+                "assignee" => f.assignees.iter().any(|a| a.to_string() == value),
+                "category" => f.categories.iter().any(|c| c.to_string() == value),
+                _ => false,
+            })
+        }
+    };
+    let choice = move |key: &'static str, value: String, label: String| {
+        view! {
+            <label class="check">
+                <input type="checkbox" name=key value=value.clone() prop:checked=checked(key, value) on:change=submit/>
+                {label}
+            </label>
+        }
+    };
+    let statuses: Vec<_> = TaskStatus::ALL
+        .iter()
+        .map(|s| choice("status", s.as_str().into(), s.label().into()))
+        .collect();
+    let priorities: Vec<_> = TaskPriority::ALL
+        .iter()
+        .rev()
+        .map(|p| choice("priority", p.as_str().into(), priority_label(*p).into()))
+        .collect();
+    let labels: Vec<_> = data
+        .labels
+        .iter()
+        .map(|l| choice("label", l.id.to_string(), l.name.clone()))
+        .collect();
+    let assignees: Vec<_> = data
+        .members
+        .iter()
+        .map(|m| choice("assignee", m.id.to_string(), m.name.clone()))
+        .collect();
+    let categories: Vec<_> = data
+        .categories
+        .iter()
+        .map(|c| choice("category", c.id.to_string(), c.name.clone()))
+        .collect();
+    let menu = |title: &'static str, items: Vec<AnyView>, testid: &'static str| {
+        (!items.is_empty()).then(|| view! {
+            <details class="menu" data-testid=testid>
+                <summary>{title}</summary>
+                <div class="menu-items">{items}</div>
+            </details>
+        })
+    };
+    let any = |v: Vec<_>| v.into_iter().map(IntoAny::into_any).collect::<Vec<AnyView>>();
+    view! {
+        <div class="toolbar">
+            <nav class="segmented" aria-label="View">
+                <a href=move || with_view(View::Board) aria-current=move || (state.filter.with(|f| f.view) == View::Board).then_some("page") data-testid="view-board">"Board"</a>
+                <a href=move || with_view(View::List) aria-current=move || (state.filter.with(|f| f.view) == View::List).then_some("page") data-testid="view-list">"List"</a>
+            </nav>
+            <Form method="GET" action=base attr:class="filters" attr:role="search" attr:data-testid="filters">
+                {move || (state.filter.with(|f| f.view) == View::List).then(|| view! { <input type="hidden" name="view" value="list"/> })}
+                <label class="sr-only" for="board-search">"Search tasks"</label>
+                <input id="board-search" node_ref=search type="search" name="q" placeholder="Search  /" aria-keyshortcuts="/"
+                    prop:value=move || state.filter.with(|f| f.text.clone()) data-testid="search"/>
+                <label class="inline">"Group by "
+                    <select name="group" on:change=submit data-testid="group-by">
+                        {GroupBy::ALL.iter().map(|g| view! {
+                            <option value=g.as_str() selected=move || state.filter.with(|f| f.group) == *g>{g.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {menu("Status", any(statuses), "filter-status")}
+                {menu("Priority", any(priorities), "filter-priority")}
+                {menu("Label", any(labels), "filter-label")}
+                {menu("Assignee", any(assignees), "filter-assignee")}
+                {menu("Category", any(categories), "filter-category")}
+                <label class="check">
+                    <input type="checkbox" name="closed" value="1" prop:checked=move || state.filter.with(|f| f.show_closed) on:change=submit data-testid="show-closed"/>
+                    "Done & canceled"
+                </label>
+                <button type="submit" class="button">"Apply"</button>
+                {move || state.filter.with(BoardFilter::is_filtering).then(|| view! {
+                    <a href=move || { let f = state.filter.get(); state.href(&BoardFilter { view: f.view, group: f.group, show_closed: f.show_closed, ..Default::default() }) } data-testid="clear-filters">"Clear"</a>
+                })}
+            </Form>
+        </div>
+    }
+    .into_any()
+}
+
+/// One-line task entry: a plain form, so it works without JavaScript.
+#[component]
+fn QuickAdd(state: BoardState, create: ServerAction<CreateTask>) -> impl IntoView {
+    let form = NodeRef::<html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get()
+            && let Some(form) = form.get()
+        {
+            form.reset();
+        }
+    });
+    view! {
+        <ActionForm action=create node_ref=form attr:class="new-task" attr:data-testid="new-task-form">
+            <input type="hidden" name="slug" value=move || state.slug.get()/>
+            <label class="grow">
+                <span class="sr-only">"Title"</span>
+                <input name="title" required maxlength="200" placeholder="Add a task…" autocomplete="off"/>
+            </label>
+            <label>
+                <span class="sr-only">"Visibility"</span>
+                <select name="visibility">
+                    <option value="private" selected>"Private"</option>
+                    <option value="public">"Public"</option>
+                </select>
+            </label>
+            <button type="submit" class="button">"Add"</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+fn card_meta(task: &Task) -> impl IntoView + use<> {
+    let priority = (task.priority != TaskPriority::None).then(|| {
+        view! { <span class=format!("prio prio-{}", task.priority.as_str()) title="Priority">{priority_label(task.priority)}</span> }
+    });
+    let labels = task
+        .labels
+        .iter()
+        .map(|l| view! { <span class="chip" style=format!("--chip:{}", l.color)>{l.name.clone()}</span> })
+        .collect_view();
+    let people = task
+        .assignees
+        .iter()
+        .map(|a| {
+            let initials: String = a.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+            view! { <span class="avatar" title=a.name.clone()>{initials}</span> }
+        })
+        .collect_view();
+    view! {
+        {priority}
+        {labels}
+        {(task.visibility == Visibility::Public).then(|| view! { <span class="badge">"public"</span> })}
+        {(task.comment_count > 0).then(|| view! { <span class="muted small" title="Comments">"💬 "{task.comment_count}</span> })}
+        <span class="people">{people}</span>
+    }
+}
+
+fn task_href(state: &BoardState, task: &Task) -> String {
+    format!("/orgs/{}/tasks/{}", state.slug.get_untracked(), task.number)
+}
+
+/// Columns of the current grouping; a card dropped on a status or priority column takes
+/// that status or priority.
+#[component]
+fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
+    let dragging = RwSignal::new(None::<i64>);
+    let over = RwSignal::new(None::<String>);
+    let movable = move || state.filter.with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority));
+    view! {
+        <div class="kanban" data-testid="kanban">
+            <For each=move || groups.get() key=|g| (g.key.clone(), g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
+                {
+                    let key = group.key.clone();
+                    let key_over = key.clone();
+                    let key_leave = key.clone();
+                    let status = group.status;
+                    let priority: Option<TaskPriority> = key.strip_prefix("priority:").and_then(|p| p.parse().ok());
+                    let count = group.tasks.len();
+                    let hidden = group.hidden;
+                    let show_closed = {
+                        let mut f = state.filter.get_untracked();
+                        f.show_closed = true;
+                        state.href(&f)
+                    };
+                    view! {
+                        <section class="column" data-testid="column" data-group=key.clone()
+                            class:drop=move || over.get().as_deref() == Some(key.as_str())
+                            aria-label=format!("{} ({count})", group.title)
+                            on:dragover=move |ev| { if movable() && dragging.get_untracked().is_some() { ev.prevent_default(); over.set(Some(key_over.clone())); } }
+                            on:dragleave=move |_| { if over.get_untracked().as_deref() == Some(key_leave.as_str()) { over.set(None); } }
+                            on:drop=move |ev| {
+                                ev.prevent_default();
+                                over.set(None);
+                                let number = dragging.get_untracked().or_else(|| {
+                                    ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).and_then(|n| n.parse().ok())
+                                });
+                                dragging.set(None);
+                                if let Some(number) = number {
+                                    if let Some(s) = status { set_status(&state, number, s); }
+                                    if let Some(p) = priority { set_priority(&state, number, p); }
+                                }
+                            }>
+                            <h2 class="column-head">{group.title.clone()}<span class="count">{count}</span></h2>
+                            <ul class="cards" role="list">
+                                {group.tasks.into_iter().map(|task| {
+                                    let number = task.number;
+                                    let href = task_href(&state, &task);
+                                    view! {
+                                        <li class="card-task" draggable=move || if movable() { "true" } else { "false" }
+                                            data-testid="task-card" data-number=number
+                                            class:pending=move || state.pending.with(|p| p.contains_key(&task.id))
+                                            on:dragstart=move |ev| {
+                                                dragging.set(Some(number));
+                                                if let Some(d) = ev.data_transfer() { let _ = d.set_data("text/plain", &number.to_string()); }
+                                            }
+                                            on:dragend=move |_| dragging.set(None)>
+                                            <a href=href class="card-title"><span class="key">{task.key.clone()}</span>" "{task.title.clone()}</a>
+                                            <div class="card-meta">{card_meta(&task)}</div>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            {(hidden > 0).then(|| view! { <a class="small muted hidden-note" href=show_closed>{format!("{hidden} hidden")}</a> })}
+                        </section>
+                    }
+                }
+            </For>
+        </div>
+    }
+    .into_any()
+}
+
+/// Sections of the current grouping with selectable rows and an inline status picker.
+#[component]
+fn GroupedList(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
+    let selectable = state.data.with_value(|d| d.permissions.is_some());
+    view! {
+        <div class="grouped" data-testid="list">
+            <For each=move || groups.get() key=|g| (g.key.clone(), g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
+                <section class="group" aria-label=group.title.clone()>
+                    <h2 class="column-head">{group.title.clone()}<span class="count">{group.tasks.len()}</span></h2>
+                    <ul class="tasks" role="list">
+                        {group.tasks.into_iter().map(|task| {
+                            let number = task.number;
+                            let href = task_href(&state, &task);
+                            let current = task.status;
+                            view! {
+                                <li class="task" data-testid="task-item" data-number=number>
+                                    {selectable.then(|| view! {
+                                        <input type="checkbox" aria-label=format!("Select {}", task.key)
+                                            prop:checked=move || state.selected.with(|s| s.contains(&number))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                state.selected.update(|s| { s.retain(|n| *n != number); if on { s.push(number); } });
+                                            }/>
+                                    })}
+                                    <span class="key">{task.key.clone()}</span>
+                                    <a class="title" href=href>{task.title.clone()}</a>
+                                    <span class="card-meta">{card_meta(&task)}</span>
+                                    {selectable.then(|| view! {
+                                        <select class="status-pick" aria-label=format!("Status of {}", task.key)
+                                            on:change=move |ev| { if let Ok(s) = event_target_value(&ev).parse() { set_status(&state, number, s); } }>
+                                            {TaskStatus::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == current>{s.label()}</option> }).collect_view()}
+                                        </select>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </For>
+        </div>
+    }
+    .into_any()
+}
+
+/// Shown while tasks are selected: one change for all of them.
+#[component]
+fn BulkBar(state: BoardState) -> impl IntoView {
+    let data = state.data.get_value();
+    let apply = move |status: Option<String>, priority: Option<String>, label: Option<String>, assignee: Option<String>| {
+        let numbers = state.selected.get_untracked();
+        if numbers.is_empty() {
+            return;
+        }
+        state.notice.set(None);
+        state.bulk.dispatch(BulkUpdate {
+            slug: state.slug.get_untracked(),
+            numbers,
+            status,
+            priority,
+            add_label: label.and_then(|l| l.parse().ok()),
+            add_assignee: assignee.and_then(|a| a.parse().ok()),
+        });
+    };
+    let labels = data.labels.clone();
+    let members = data.members.clone();
+    view! {
+        <Show when=move || state.selected.with(|s| !s.is_empty())>
+            <div class="bulk-bar" role="toolbar" aria-label="Change selected tasks" data-testid="bulk-bar">
+                <span>{move || format!("{} selected", state.selected.with(Vec::len))}</span>
+                <select aria-label="Set status" data-testid="bulk-status" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(Some(v), None, None, None); } }>
+                    <option value="">"Status…"</option>
+                    {TaskStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+                <select aria-label="Set priority" data-testid="bulk-priority" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, Some(v), None, None); } }>
+                    <option value="">"Priority…"</option>
+                    {TaskPriority::ALL.iter().rev().map(|p| view! { <option value=p.as_str()>{priority_label(*p)}</option> }).collect_view()}
+                </select>
+                <select aria-label="Add label" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, None, Some(v), None); } }>
+                    <option value="">"Add label…"</option>
+                    {labels.iter().map(|l| view! { <option value=l.id.to_string()>{l.name.clone()}</option> }).collect_view()}
+                </select>
+                <select aria-label="Add assignee" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, None, None, Some(v)); } }>
+                    <option value="">"Assign…"</option>
+                    {members.iter().map(|m| view! { <option value=m.id.to_string()>{m.name.clone()}</option> }).collect_view()}
+                </select>
+                <button type="button" class="link" on:click=move |_| state.selected.set(Vec::new())>"Clear selection"</button>
+            </div>
+        </Show>
+    }
+    .into_any()
+}
+
+/// The full new-task form in a dialog (`c`).
+#[component]
+fn NewTaskDialog(state: BoardState, create: ServerAction<CreateTask>, dialog: NodeRef<html::Dialog>) -> impl IntoView {
+    let data = state.data.get_value();
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let status = RwSignal::new(String::from("todo"));
+    let priority = RwSignal::new(String::from("none"));
+    let visibility = RwSignal::new(String::from("private"));
+    let category = RwSignal::new(String::new());
+    let labels = RwSignal::new(Vec::<String>::new());
+    let assignees = RwSignal::new(Vec::<String>::new());
+    let close = move || {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            title.set(String::new());
+            description.set(String::new());
+            labels.set(Vec::new());
+            assignees.set(Vec::new());
+            close();
+        }
+    });
+    let toggle = |list: RwSignal<Vec<String>>, id: String| {
+        move |ev: leptos::ev::Event| {
+            let on = event_target_checked(&ev);
+            list.update(|l| {
+                l.retain(|x| *x != id);
+                if on {
+                    l.push(id.clone());
+                }
+            });
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        fn parse<T: std::str::FromStr>(l: Vec<String>) -> Option<Vec<T>> {
+            Some(l.iter().filter_map(|s| s.parse().ok()).collect())
+        }
+        create.dispatch(CreateTask {
+            slug: state.slug.get_untracked(),
+            title: title.get_untracked(),
+            visibility: Some(visibility.get_untracked()),
+            description: Some(description.get_untracked()).filter(|d| !d.trim().is_empty()),
+            status: Some(status.get_untracked()),
+            priority: Some(priority.get_untracked()),
+            category: category.get_untracked().parse().ok(),
+            labels: parse(labels.get_untracked()),
+            assignees: parse(assignees.get_untracked()),
+        });
+    };
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="new-task-title" data-testid="new-task-dialog">
+            <form class="stack wide" on:submit=submit>
+                <h2 id="new-task-title">"New task"</h2>
+                <label>"Title" <input required maxlength="200" bind:value=title autofocus data-testid="dialog-title"/></label>
+                <label>"Description (Markdown)" <textarea rows="5" bind:value=description></textarea></label>
+                <div class="row wrap">
+                    <label>"Status" <select bind:value=status>
+                        {TaskStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    </select></label>
+                    <label>"Priority" <select bind:value=priority>
+                        {TaskPriority::ALL.iter().map(|p| view! { <option value=p.as_str()>{priority_label(*p)}</option> }).collect_view()}
+                    </select></label>
+                    <label>"Visibility" <select bind:value=visibility>
+                        <option value="private">"Private"</option>
+                        <option value="public">"Public"</option>
+                    </select></label>
+                    {(!data.categories.is_empty()).then(|| view! {
+                        <label>"Category" <select bind:value=category>
+                            <option value="">"None"</option>
+                            {data.categories.iter().map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> }).collect_view()}
+                        </select></label>
+                    })}
+                </div>
+                {(!data.labels.is_empty()).then(|| view! {
+                    <fieldset><legend>"Labels"</legend>
+                        {data.labels.iter().map(|l| view! { <label class="check"><input type="checkbox" on:change=toggle(labels, l.id.to_string())/>{l.name.clone()}</label> }).collect_view()}
+                    </fieldset>
+                })}
+                {(!data.members.is_empty()).then(|| view! {
+                    <fieldset><legend>"Assignees"</legend>
+                        {data.members.iter().map(|m| view! { <label class="check"><input type="checkbox" on:change=toggle(assignees, m.id.to_string())/>{m.name.clone()}</label> }).collect_view()}
+                    </fieldset>
+                })}
+                <div class="row">
+                    <button type="submit" class="button primary" data-testid="dialog-create">"Create task"</button>
+                    <button type="button" class="button" on:click=move |_| close()>"Cancel"</button>
+                </div>
+            </form>
+        </dialog>
+    }
+    .into_any()
+}

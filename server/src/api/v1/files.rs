@@ -1,0 +1,394 @@
+//! Files: uploads (multipart, streamed to the store), org logos and banners, avatars,
+//! deletion, and `GET /files/{id}/{name}`, which serves them.
+
+use super::params::OrgPath;
+use super::schema::{
+    FileTooLarge, Forbidden, InvalidInput, NotFound, Unauthenticated, Unavailable,
+    UnsupportedMediaType,
+};
+use crate::http::ApiError;
+use crate::state::AppState;
+use axum::Extension;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::model::{FileInfo, ImageUrl, Visibility};
+use domain::service::file::{self, Upload, UploadPermit, UploadTarget};
+use domain::service::{Actor, DomainError};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// The upload routes take bodies past the API's 1 MiB limit: they enforce their own, per
+/// type, while streaming.
+pub fn upload_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(set_logo))
+        .routes(routes!(set_banner))
+        .routes(routes!(set_avatar))
+        .layer(DefaultBodyLimit::disable())
+}
+
+/// A file upload (documentation only; the handler streams the form).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file; its type is decided from its bytes.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `private` (members only, the default) or `public` (anyone with the link). A
+    /// visitor's uploads are always public.
+    visibility: Option<Visibility>,
+}
+
+/// An image upload (documentation only).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImageForm {
+    /// A png, jpeg, gif or webp image.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// `{slug}/files/{id}`
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FilePath {
+    /// The org's slug.
+    pub slug: String,
+    /// The file's id.
+    pub id: Uuid,
+}
+
+fn bad_form(e: impl std::fmt::Display) -> ApiError {
+    invalid("file", format!("the form could not be read: {e}"))
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    DomainError::Invalid(BTreeMap::from([(field.to_string(), message.into())])).into()
+}
+
+/// A short text field (`visibility`), refused past 64 bytes.
+async fn small_text(mut field: axum::extract::multipart::Field<'_>) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > 64 {
+            return Err(invalid("visibility", "must be public or private"));
+        }
+    }
+    Ok(String::from_utf8_lossy(&bytes).trim().to_string())
+}
+
+/// Reads the form: the `file` part streams into the store, `visibility` may come before or
+/// after it, anything else is skipped.
+async fn read_form(
+    state: &AppState,
+    permit: &UploadPermit,
+    form: &mut Multipart,
+    upload: &mut Option<Upload>,
+    visibility: &mut Option<Visibility>,
+) -> Result<(), ApiError> {
+    while let Some(field) = form.next_field().await.map_err(bad_form)? {
+        match field.name() {
+            Some("file") if upload.is_none() => {
+                let name = field.file_name().unwrap_or("file").to_string();
+                *upload = Some(permit.receive(&state.services, &name, field).await?);
+            }
+            Some("visibility") => {
+                let text = small_text(field).await?;
+                *visibility = Some(text.parse().map_err(|m: String| invalid("visibility", m))?);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Reads what a refused upload still sends (up to a bound), so that the client reads our
+/// answer rather than a reset connection.
+async fn drain(form: &mut Multipart) {
+    const BUDGET: usize = 64 * 1024 * 1024;
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut read = 0;
+        while let Ok(Some(mut field)) = form.next_field().await {
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        read += chunk.len();
+                        if read > BUDGET {
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err::<_, MultipartError>(_) => return,
+                }
+            }
+        }
+    })
+    .await;
+}
+
+/// Checks, streams and records one upload.
+async fn receive(
+    state: &AppState,
+    actor: &Actor,
+    target: UploadTarget<'_>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<FileInfo, ApiError> {
+    // Who may upload is settled before a byte of the body is read.
+    let permit = file::permit(&state.services, actor, target).await?;
+    let mut form = form.map_err(bad_form)?;
+    let (mut upload, mut visibility) = (None, None);
+    if let Err(e) = read_form(state, &permit, &mut form, &mut upload, &mut visibility).await {
+        drain(&mut form).await;
+        return Err(e);
+    }
+    let upload = upload.ok_or_else(|| invalid("file", "is required"))?;
+    Ok(file::record(&state.services, permit, upload, visibility).await?)
+}
+
+/// Uploads a file for the org's task descriptions and comments: members, and signed-in
+/// visitors when the org takes public actions.
+///
+/// A `multipart/form-data` body with the `file` and, optionally, its `visibility`. The
+/// file is unattached until a task description or comment of the org links its `url`;
+/// files never linked are removed after a day.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/files",
+    operation_id = "uploadFile",
+    tag = "files",
+    params(OrgPath),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The stored file", body = FileInfo),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = FileTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(slug): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<FileInfo>), ApiError> {
+    let target = UploadTarget::Attachment { slug: &slug };
+    let stored = receive(&state, &actor, target, form).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Sets the org's logo (admin.manageSettings); the previous one is removed.
+#[utoipa::path(
+    put,
+    path = "/api/v1/orgs/{slug}/logo",
+    operation_id = "setOrgLogo",
+    tag = "files",
+    params(OrgPath),
+    request_body(content = ImageForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Where the logo is served", body = ImageUrl),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = FileTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub async fn set_logo(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(slug): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Json<ImageUrl>, ApiError> {
+    let stored = receive(&state, &actor, UploadTarget::OrgLogo { slug: &slug }, form).await?;
+    Ok(Json(ImageUrl { url: stored.url }))
+}
+
+/// Sets the org's banner (admin.manageSettings); the previous one is removed.
+#[utoipa::path(
+    put,
+    path = "/api/v1/orgs/{slug}/banner",
+    operation_id = "setOrgBanner",
+    tag = "files",
+    params(OrgPath),
+    request_body(content = ImageForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Where the banner is served", body = ImageUrl),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = FileTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub async fn set_banner(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(slug): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Json<ImageUrl>, ApiError> {
+    let stored = receive(
+        &state,
+        &actor,
+        UploadTarget::OrgBanner { slug: &slug },
+        form,
+    )
+    .await?;
+    Ok(Json(ImageUrl { url: stored.url }))
+}
+
+/// Sets the signed-in user's avatar; the previous one is removed.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/avatar",
+    operation_id = "setAvatar",
+    tag = "files",
+    request_body(content = ImageForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Where the avatar is served", body = ImageUrl),
+        (status = 400, response = InvalidInput),
+        (status = 401, response = Unauthenticated),
+        (status = 413, response = FileTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 503, response = Unavailable),
+    )
+)]
+pub async fn set_avatar(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Json<ImageUrl>, ApiError> {
+    let stored = receive(&state, &actor, UploadTarget::Avatar, form).await?;
+    Ok(Json(ImageUrl { url: stored.url }))
+}
+
+/// Deletes a file: its uploader, or admin.manageSettings.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/orgs/{slug}/files/{id}",
+    operation_id = "deleteFile",
+    tag = "files",
+    params(FilePath),
+    responses(
+        (status = 204, description = "Deleted, bytes and all"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path((slug, id)): Path<(String, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    file::delete(&state.services, &actor, &slug, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`).
+fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
+}
+
+fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// `GET /files/{id}/{name}`: a public file for anyone, a private one for the members of its
+/// org (404 for everyone else). Streamed from the store, never with the type the client
+/// guesses: `nosniff`, a sandboxing CSP, and `attachment` for anything not an image. With
+/// `SAYR_FILES_PUBLIC_URL`, public files redirect to the CDN.
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path((id, _name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| DomainError::NotFound)?;
+    let found = file::find_readable(&state.services, &actor, id).await?;
+    let cache = if found.public {
+        "public, max-age=31536000, immutable"
+    } else {
+        // Revalidated each time, so that a member who leaves stops reading it.
+        "private, no-cache"
+    };
+    let etag = header_value(&found.etag);
+    if let Some(url) = &found.redirect {
+        return Ok((
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, header_value(url)),
+                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+            ],
+        )
+            .into_response());
+    }
+    let mut res = if not_modified(&headers, &found.etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let bytes = file::open(&state.services, &found).await?;
+        let mut res = Response::new(Body::from_stream(bytes));
+        let h = res.headers_mut();
+        h.insert(header::CONTENT_TYPE, header_value(&found.content_type));
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(found.size));
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            header_value(&found.disposition),
+        );
+        res
+    };
+    let h = res.headers_mut();
+    h.insert(header::ETAG, etag);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_reads_lists_weak_tags_and_stars() {
+        let mut headers = HeaderMap::new();
+        assert!(!not_modified(&headers, "\"a\""));
+        headers.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"b\", W/\"a\""),
+        );
+        assert!(not_modified(&headers, "\"a\""));
+        assert!(!not_modified(&headers, "\"c\""));
+        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+        assert!(not_modified(&headers, "\"c\""));
+    }
+}

@@ -1,0 +1,690 @@
+//! Signing in through another site: OpenID Connect providers (any number, from config) and
+//! GitHub (OAuth2 plus its user API).
+//!
+//! The flow keeps no server-side state, so any instance can finish what another started:
+//! the start endpoint puts the state, the nonce and the PKCE verifier in a short-lived
+//! HttpOnly cookie scoped to the callback path, and records where the user came from in
+//! `login_origin`. The callback checks the returned state against the cookie, exchanges the
+//! code with the verifier, verifies the ID token (signature, issuer, audience, expiry,
+//! nonce) and hands the identity to the domain, which links or creates the account. It
+//! then sends the browser to `/login/auth-check`, which returns it to where it came from —
+//! on this instance only.
+
+use super::http_client::HttpClient;
+use super::return_to::{OwnHosts, safe_target};
+use crate::config::{Config, OidcProviderConfig};
+use crate::http::client_info;
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::service::identity::{self, ExternalIdentity, Outcome};
+use domain::service::{Actor, DomainError, session};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
+};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EmptyAdditionalClaims, IssuerUrl,
+    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse, UserInfoClaims,
+};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+/// The cookie that carries one flow from start to callback.
+const FLOW_COOKIE: &str = "sayr_oauth";
+/// Where the user came from, read by `/login/auth-check`.
+const ORIGIN_COOKIE: &str = "login_origin";
+/// How long a started flow may take.
+const FLOW_LIFETIME: Duration = Duration::from_secs(10 * 60);
+/// How long a provider's discovery document is trusted before it is fetched again.
+const DISCOVERY_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+/// A login provider as the login page lists it.
+#[derive(Clone, Debug)]
+pub struct ProviderInfo {
+    pub name: String,
+    pub display_name: String,
+}
+
+struct Oidc {
+    config: OidcProviderConfig,
+    /// Discovered lazily (the instance starts while a provider is down) and refreshed hourly.
+    metadata: Mutex<Option<(CoreProviderMetadata, Instant)>>,
+}
+
+struct GitHub {
+    client_id: String,
+    client_secret: String,
+    oauth_url: String,
+    api_url: String,
+}
+
+/// The configured providers and the client that talks to them.
+pub struct LoginProviders {
+    oidc: Vec<Oidc>,
+    github: Option<GitHub>,
+    http: HttpClient,
+}
+
+/// Why an external sign-in did not complete; the code goes to `/login?error=` and the
+/// login page explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// The state did not match the flow this browser started (or the flow expired).
+    State,
+    /// The provider refused, the code was bad or expired, or the ID token did not verify.
+    Provider,
+    /// The provider could not be reached.
+    Unavailable,
+    /// The identity is linked elsewhere, or the e-mail belongs to an account that must
+    /// link it itself.
+    Conflict,
+    /// Sign-up is closed and the identity belongs to no account.
+    SignupClosed,
+    /// The provider shared no e-mail address for a new account.
+    NoEmail,
+}
+
+impl Failure {
+    fn code(self) -> &'static str {
+        match self {
+            Failure::State => "oauth_state",
+            Failure::Provider => "oauth_failed",
+            Failure::Unavailable => "provider_unavailable",
+            Failure::Conflict => "account_conflict",
+            Failure::SignupClosed => "signup_closed",
+            Failure::NoEmail => "no_email",
+        }
+    }
+}
+
+impl LoginProviders {
+    pub fn from_config(config: &Config) -> Self {
+        let github = match (&config.github_client_id, &config.github_client_secret) {
+            (Some(id), Some(secret)) => Some(GitHub {
+                client_id: id.clone(),
+                client_secret: secret.expose().to_string(),
+                oauth_url: config.github_oauth_url.trim_end_matches('/').to_string(),
+                api_url: config.github_api_url.trim_end_matches('/').to_string(),
+            }),
+            _ => None,
+        };
+        Self {
+            oidc: config
+                .oidc_providers
+                .iter()
+                .map(|c| Oidc {
+                    config: c.clone(),
+                    metadata: Mutex::new(None),
+                })
+                .collect(),
+            github,
+            http: HttpClient::new(),
+        }
+    }
+
+    /// The providers for the login page, GitHub first.
+    pub fn list(&self) -> Vec<ProviderInfo> {
+        let github = self.github.as_ref().map(|_| ProviderInfo {
+            name: "github".into(),
+            display_name: "GitHub".into(),
+        });
+        github
+            .into_iter()
+            .chain(self.oidc.iter().map(|p| ProviderInfo {
+                name: p.config.name.clone(),
+                display_name: p.config.display_name.clone(),
+            }))
+            .collect()
+    }
+
+    fn oidc(&self, name: &str) -> Option<&Oidc> {
+        self.oidc.iter().find(|p| p.config.name == name)
+    }
+}
+
+impl Oidc {
+    async fn metadata(&self, http: &HttpClient) -> Result<CoreProviderMetadata, Failure> {
+        let mut cached = self.metadata.lock().await;
+        if let Some((metadata, at)) = cached.as_ref()
+            && at.elapsed() < DISCOVERY_LIFETIME
+        {
+            return Ok(metadata.clone());
+        }
+        let issuer = IssuerUrl::new(self.config.issuer.clone()).map_err(|e| {
+            tracing::error!(provider = %self.config.name, error = %e, "bad issuer URL");
+            Failure::Unavailable
+        })?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, http)
+            .await
+            .map_err(|e| {
+                tracing::warn!(provider = %self.config.name, error = %e, "OpenID discovery failed");
+                Failure::Unavailable
+            })?;
+        *cached = Some((metadata.clone(), Instant::now()));
+        Ok(metadata)
+    }
+
+    async fn client(
+        &self,
+        http: &HttpClient,
+        redirect: &str,
+    ) -> Result<
+        CoreClient<
+            openidconnect::EndpointSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointMaybeSet,
+            openidconnect::EndpointMaybeSet,
+        >,
+        Failure,
+    > {
+        let metadata = self.metadata(http).await?;
+        let redirect = RedirectUrl::new(redirect.to_string()).map_err(|_| Failure::Unavailable)?;
+        Ok(CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.config.client_id.clone()),
+            Some(ClientSecret::new(
+                self.config.client_secret.expose().to_string(),
+            )),
+        )
+        .set_redirect_uri(redirect))
+    }
+}
+
+/// What the start endpoint leaves in the browser for the callback.
+struct Flow {
+    provider: String,
+    state: String,
+    nonce: String,
+    verifier: String,
+}
+
+impl Flow {
+    fn cookie(&self, secure: bool) -> String {
+        // Every part is base64url or a provider name: none contains '.', ';' or spaces.
+        format!(
+            "{FLOW_COOKIE}={}.{}.{}.{}; Path=/api/auth/callback; HttpOnly; SameSite=Lax; Max-Age={}{}",
+            self.provider,
+            self.state,
+            self.nonce,
+            self.verifier,
+            FLOW_LIFETIME.as_secs(),
+            if secure { "; Secure" } else { "" }
+        )
+    }
+
+    fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let value = cookie(headers, FLOW_COOKIE)?;
+        let mut parts = value.split('.');
+        let flow = Flow {
+            provider: parts.next()?.to_string(),
+            state: parts.next()?.to_string(),
+            nonce: parts.next()?.to_string(),
+            verifier: parts.next()?.to_string(),
+        };
+        parts.next().is_none().then_some(flow)
+    }
+}
+
+fn clear_cookie(name: &str, path: &str, secure: bool) -> String {
+    format!(
+        "{name}=; Path={path}; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+/// The origin people reach this instance at: the configured public URL, else the request's
+/// own host. (A forged Host only breaks the forger's own flow: the provider accepts only
+/// registered redirect addresses.)
+fn own_origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(public) = &state.config.public_url {
+        return public.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+fn own_hosts(state: &AppState, headers: &HeaderMap) -> OwnHosts {
+    let origin = own_origin(state, headers);
+    let host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(&origin)
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    OwnHosts {
+        host,
+        root_domain: state.config.root_domain.clone(),
+    }
+}
+
+fn redirect_uri(state: &AppState, headers: &HeaderMap, provider: &str) -> String {
+    format!(
+        "{}/api/auth/callback/{provider}",
+        own_origin(state, headers)
+    )
+}
+
+fn random_token() -> String {
+    // 32 random bytes, base64url: what CsrfToken::new_random makes.
+    CsrfToken::new_random().secret().clone()
+}
+
+fn to_login(failure: Failure, secure: bool) -> Response {
+    tracing::info!(reason = failure.code(), "external sign-in did not complete");
+    let mut response = Redirect::to(&format!("/login?error={}", failure.code())).into_response();
+    append_cookie(
+        &mut response,
+        clear_cookie(FLOW_COOKIE, "/api/auth/callback", secure),
+    );
+    response
+}
+
+fn append_cookie(response: &mut Response, cookie: String) {
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Query of the start endpoint.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartQuery {
+    /// Where to go after signing in: a path of this instance (anything else becomes `/`).
+    #[serde(rename = "returnTo")]
+    return_to: Option<String>,
+}
+
+/// Starts signing in with a provider: redirects to it with state, nonce and PKCE.
+///
+/// Signed-in users connect the provider to their account this way. `returnTo` (or, without
+/// it, the `Referer`) is remembered in the `login_origin` cookie for `/login/auth-check`.
+#[utoipa::path(
+    get,
+    path = "/api/auth/oauth/{provider}/start",
+    operation_id = "startExternalLogin",
+    tag = "auth",
+    security((), ("cookie" = [])),
+    params(("provider" = String, Path, description = "`github` or a configured OpenID Connect provider"), StartQuery),
+    responses(
+        (status = 303, description = "To the provider's authorization page; sets the flow and `login_origin` cookies"),
+        (status = 404, response = crate::api::v1::schema::NotFound),
+    )
+)]
+pub async fn start(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    Query(query): Query<StartQuery>,
+    headers: HeaderMap,
+) -> Result<Response, crate::http::ApiError> {
+    let providers = &state.login;
+    let secure = state.services.settings.secure_cookies;
+    let redirect = redirect_uri(&state, &headers, &provider);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (location, flow) = if provider == "github" && providers.github.is_some() {
+        let github = providers.github.as_ref().expect("checked");
+        let flow_state = random_token();
+        let mut url = openidconnect::url::Url::parse(&format!(
+            "{}/login/oauth/authorize",
+            github.oauth_url
+        ))
+        .map_err(|_| DomainError::Internal("bad GitHub OAuth URL".into()))?;
+        url.query_pairs_mut()
+            .append_pair("client_id", &github.client_id)
+            .append_pair("redirect_uri", &redirect)
+            .append_pair("scope", "read:user user:email")
+            .append_pair("state", &flow_state)
+            .append_pair("code_challenge", challenge.as_str())
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("allow_signup", "true");
+        let flow = Flow {
+            provider: provider.clone(),
+            state: flow_state,
+            nonce: random_token(),
+            verifier: verifier.secret().clone(),
+        };
+        (url.to_string(), flow)
+    } else if let Some(oidc) = providers.oidc(&provider) {
+        let client = match oidc.client(&providers.http, &redirect).await {
+            Ok(client) => client,
+            Err(failure) => return Ok(to_login(failure, secure)),
+        };
+        let mut request = client.authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        );
+        for scope in oidc.config.scopes.iter().filter(|s| *s != "openid") {
+            request = request.add_scope(Scope::new(scope.clone()));
+        }
+        let (url, flow_state, nonce) = request.set_pkce_challenge(challenge).url();
+        let flow = Flow {
+            provider: provider.clone(),
+            state: flow_state.secret().clone(),
+            nonce: nonce.secret().clone(),
+            verifier: verifier.secret().clone(),
+        };
+        (url.to_string(), flow)
+    } else {
+        return Err(DomainError::NotFound.into());
+    };
+
+    let came_from = query.return_to.or_else(|| {
+        headers
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    });
+    let mut response = Redirect::to(&location).into_response();
+    append_cookie(&mut response, flow.cookie(secure));
+    if let Some(came_from) = came_from {
+        // Checked again when read; kept only when it is ours.
+        let target = safe_target(&came_from, &own_hosts(&state, &headers));
+        let encoded: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
+        append_cookie(
+            &mut response,
+            format!(
+                "{ORIGIN_COOKIE}={encoded}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                FLOW_LIFETIME.as_secs(),
+                if secure { "; Secure" } else { "" }
+            ),
+        );
+    }
+    Ok(response)
+}
+
+/// What the provider sends back.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    /// Set when the user or the provider refused.
+    error: Option<String>,
+}
+
+/// Finishes signing in with a provider.
+///
+/// Checks the state against the flow cookie, exchanges the code (with the PKCE verifier),
+/// verifies the ID token and its nonce, then links or creates the account and sets the
+/// session cookie. Ends with a redirect to `/login/auth-check`, or to
+/// `/login?error=<code>` when anything is wrong.
+#[utoipa::path(
+    get,
+    path = "/api/auth/callback/{provider}",
+    operation_id = "finishExternalLogin",
+    tag = "auth",
+    security((), ("cookie" = [])),
+    params(("provider" = String, Path, description = "`github` or a configured OpenID Connect provider"), CallbackQuery),
+    responses(
+        (status = 303, description = "Signed in (the session cookie is set): to `/login/auth-check`; \
+            otherwise to `/login?error=…`"),
+    )
+)]
+pub async fn callback(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    Query(query): Query<CallbackQuery>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    headers: HeaderMap,
+) -> Response {
+    let secure = state.services.settings.secure_cookies;
+    let Some(flow) = Flow::from_headers(&headers) else {
+        return to_login(Failure::State, secure);
+    };
+    let returned_state = query.state.as_deref().unwrap_or("");
+    if flow.provider != provider
+        || !constant_time_eq(flow.state.as_bytes(), returned_state.as_bytes())
+    {
+        return to_login(Failure::State, secure);
+    }
+    if let Some(error) = &query.error {
+        tracing::info!(provider, error, "the provider refused the sign-in");
+        return to_login(Failure::Provider, secure);
+    }
+    let Some(code) = query.code.filter(|c| !c.is_empty() && c.len() <= 2048) else {
+        return to_login(Failure::Provider, secure);
+    };
+    let redirect = redirect_uri(&state, &headers, &provider);
+    let identity = if provider == "github" {
+        match &state.login.github {
+            Some(github) => github_identity(github, &state.login.http, &code, &redirect, &flow).await,
+            None => Err(Failure::State),
+        }
+    } else {
+        match state.login.oidc(&provider) {
+            Some(oidc) => oidc_identity(oidc, &state.login.http, &code, &redirect, &flow).await,
+            None => Err(Failure::State),
+        }
+    };
+    let identity = match identity {
+        Ok(identity) => identity,
+        Err(failure) => return to_login(failure, secure),
+    };
+
+    let outcome = identity::sign_in(
+        &state.services,
+        &actor,
+        identity,
+        client_info(&headers, Some(peer)),
+    )
+    .await;
+    let mut response = match outcome {
+        Ok(Outcome::SignedIn { token, .. }) => {
+            let mut response = Redirect::to("/login/auth-check").into_response();
+            append_cookie(&mut response, session::cookie(Some(&token), secure));
+            response
+        }
+        Ok(Outcome::Linked { .. }) => Redirect::to("/login/auth-check").into_response(),
+        Err(DomainError::Conflict { .. }) => return to_login(Failure::Conflict, secure),
+        Err(DomainError::Forbidden(_)) => return to_login(Failure::SignupClosed, secure),
+        Err(DomainError::Invalid(_)) => return to_login(Failure::NoEmail, secure),
+        Err(e) => {
+            tracing::error!(error = %e, "external sign-in failed");
+            return to_login(Failure::Unavailable, secure);
+        }
+    };
+    append_cookie(
+        &mut response,
+        clear_cookie(FLOW_COOKIE, "/api/auth/callback", secure),
+    );
+    response
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn oidc_identity(
+    oidc: &Oidc,
+    http: &HttpClient,
+    code: &str,
+    redirect: &str,
+    flow: &Flow,
+) -> Result<ExternalIdentity, Failure> {
+    let client = oidc.client(http, redirect).await?;
+    let token = client
+        .exchange_code(AuthorizationCode::new(code.to_string()))
+        .map_err(|_| Failure::Unavailable)?
+        .set_pkce_verifier(PkceCodeVerifier::new(flow.verifier.clone()))
+        .request_async(http)
+        .await
+        .map_err(|e| {
+            tracing::info!(provider = %oidc.config.name, error = %e, "code exchange refused");
+            Failure::Provider
+        })?;
+    let id_token = token.id_token().ok_or(Failure::Provider)?;
+    let verifier = client.id_token_verifier();
+    let claims = id_token
+        .claims(&verifier, &Nonce::new(flow.nonce.clone()))
+        .map_err(|e| {
+            tracing::warn!(provider = %oidc.config.name, error = %e, "ID token refused");
+            Failure::Provider
+        })?;
+    let subject = claims.subject().as_str().to_string();
+    let mut email = claims.email().map(|e| e.as_str().to_string());
+    let mut email_verified = claims.email_verified().unwrap_or(false);
+    let mut name = claims
+        .name()
+        .and_then(|n| n.get(None))
+        .map(|n| n.as_str().to_string());
+    if email.is_none() {
+        // Some providers keep the address for the userinfo endpoint.
+        if let Ok(request) = client.user_info(
+            token.access_token().clone(),
+            Some(claims.subject().clone()),
+        ) {
+            let info: Result<UserInfoClaims<EmptyAdditionalClaims, CoreGenderClaim>, _> =
+                request.request_async(http).await;
+            if let Ok(info) = info {
+                email = info.email().map(|e| e.as_str().to_string());
+                email_verified = info.email_verified().unwrap_or(false);
+                name = name.or_else(|| {
+                    info.name()
+                        .and_then(|n| n.get(None))
+                        .map(|n| n.as_str().to_string())
+                });
+            }
+        }
+    }
+    Ok(ExternalIdentity {
+        provider: oidc.config.name.clone(),
+        subject,
+        email,
+        email_verified,
+        name,
+    })
+}
+
+#[derive(Deserialize)]
+struct GitHubToken {
+    access_token: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GitHubUser {
+    id: i64,
+    login: String,
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GitHubEmail {
+    email: String,
+    primary: bool,
+    verified: bool,
+}
+
+async fn github_identity(
+    github: &GitHub,
+    http: &HttpClient,
+    code: &str,
+    redirect: &str,
+    flow: &Flow,
+) -> Result<ExternalIdentity, Failure> {
+    let unavailable = |e: super::http_client::HttpClientError| {
+        tracing::warn!(error = %e, "GitHub could not be reached");
+        Failure::Unavailable
+    };
+    let response = http
+        .0
+        .post(format!("{}/login/oauth/access_token", github.oauth_url))
+        .header(header::ACCEPT, "application/json")
+        .form(&[
+            ("client_id", github.client_id.as_str()),
+            ("client_secret", github.client_secret.as_str()),
+            ("code", code),
+            ("redirect_uri", redirect),
+            ("code_verifier", flow.verifier.as_str()),
+        ])
+        .send()
+        .await
+        .map_err(|e| unavailable(e.into()))?;
+    let body = HttpClient::read_limited(response)
+        .await
+        .map_err(unavailable)?;
+    let token: GitHubToken = serde_json::from_slice(&body).map_err(|_| Failure::Provider)?;
+    let Some(access_token) = token.access_token else {
+        tracing::info!(error = ?token.error, "GitHub refused the code");
+        return Err(Failure::Provider);
+    };
+    let get = |path: &'static str| {
+        http.0
+            .get(format!("{}{path}", github.api_url))
+            .bearer_auth(&access_token)
+            .header(header::ACCEPT, "application/vnd.github+json")
+            .send()
+    };
+    let user = get("/user").await.map_err(|e| unavailable(e.into()))?;
+    if !user.status().is_success() {
+        return Err(Failure::Provider);
+    }
+    let user: GitHubUser = serde_json::from_slice(
+        &HttpClient::read_limited(user).await.map_err(unavailable)?,
+    )
+    .map_err(|_| Failure::Provider)?;
+    // The address comes from the e-mail list, where GitHub says which are verified.
+    let emails = get("/user/emails").await.map_err(|e| unavailable(e.into()))?;
+    let emails: Vec<GitHubEmail> = if emails.status().is_success() {
+        serde_json::from_slice(&HttpClient::read_limited(emails).await.map_err(unavailable)?)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let chosen = emails
+        .iter()
+        .find(|e| e.primary && e.verified)
+        .or_else(|| emails.iter().find(|e| e.verified))
+        .or_else(|| emails.iter().find(|e| e.primary));
+    Ok(ExternalIdentity {
+        provider: "github".into(),
+        subject: user.id.to_string(),
+        email: chosen.map(|e| e.email.clone()),
+        email_verified: chosen.is_some_and(|e| e.verified),
+        name: user.name.filter(|n| !n.trim().is_empty()).or(Some(user.login)),
+    })
+}
+
+/// `/login/auth-check`: back to where the sign-in started, on this instance only.
+pub async fn auth_check(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let secure = state.services.settings.secure_cookies;
+    let target = cookie(&headers, ORIGIN_COOKIE)
+        .map(|raw| {
+            let decoded: String = form_urlencoded::parse(format!("t={raw}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            safe_target(&decoded, &own_hosts(&state, &headers))
+        })
+        .unwrap_or_else(|| "/".to_string());
+    let mut response = Redirect::to(&target).into_response();
+    append_cookie(&mut response, clear_cookie(ORIGIN_COOKIE, "/", secure));
+    response
+}
+

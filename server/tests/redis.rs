@@ -1,0 +1,243 @@
+//! Scaling out over Redis: events and sign-in failures reach every instance, and an
+//! instance keeps serving (its own sockets, an in-memory throttle) while Redis is away.
+//! Needs PostgreSQL and Redis (`SAYR_TEST_DATABASE_URL`, `SAYR_TEST_REDIS_URL`); the tests
+//! that stop Redis start a `redis-server` of their own.
+
+mod common;
+
+use common::{RedisServer, Session, Socket, TestApp};
+use domain::realtime::{Channel, ClientMessage, ServerEvent};
+use domain::service::throttle::PER_ACCOUNT;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+/// Redis's URL when both services are configured; otherwise says so in one line.
+fn configured() -> Option<String> {
+    match (common::postgres_url(), common::redis_url()) {
+        (Some(_), Some(redis)) => Some(redis),
+        _ => {
+            println!("SKIPPED (SAYR_TEST_DATABASE_URL or SAYR_TEST_REDIS_URL unset)");
+            None
+        }
+    }
+}
+
+/// A socket of `session` on `app`, in the org's `tasks` room.
+async fn in_tasks_room(app: &TestApp, session: &Session, org_id: &str) -> Socket {
+    let mut ws = app.socket(Some(session), "").await;
+    ws.next().await; // CONNECTION_STATUS
+    ws.next().await; // WAITING_ROOM
+    ws.send(&ClientMessage::Subscribe {
+        org_id: org_id.to_string(),
+        channel: Channel::Tasks,
+    })
+    .await;
+    let answer = ws.next().await;
+    assert!(
+        matches!(answer.event, ServerEvent::Subscribed { .. }),
+        "{answer:?}"
+    );
+    ws
+}
+
+async fn create_task(app: &TestApp, session: &Session, title: &str) {
+    let (status, body) = app
+        .post(
+            "/api/v1/orgs/acme/tasks",
+            json!({ "title": title }),
+            Some(session),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// The title of the next CREATE_TASK on the socket (failing after 5 s of silence).
+async fn next_created(ws: &mut Socket) -> String {
+    loop {
+        if let ServerEvent::CreateTask(task) = ws.next().await.event {
+            return task.title;
+        }
+    }
+}
+
+/// Polls `/readyz` until it answers `want` (failing after 15 s); returns its body.
+async fn readyz_until(app: &TestApp, want: StatusCode) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let (status, body) = app.get("/readyz", None).await;
+        if status == want {
+            return body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "/readyz answers {want} within 15 s; last {status} {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A client that connects from a loopback address of its own, so that the per-address
+/// counters it fills in a shared Redis are nobody else's.
+fn client_from_own_address() -> reqwest::Client {
+    let [a, b, c, ..] = uuid::Uuid::new_v4().into_bytes();
+    let address = std::net::Ipv4Addr::new(127, a.max(2), b, c.max(1));
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::V4(address))
+        .build()
+        .unwrap()
+}
+
+async fn login(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> StatusCode {
+    client
+        .post(format!("{}/api/auth/login", app.base))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// An address no other run of the suite signs up with: the counters outlive a run.
+fn unique_email(name: &str) -> String {
+    format!("{name}-{}@example.test", uuid::Uuid::new_v4().simple())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_reports_redis_ok_while_it_answers() {
+    let Some(redis) = configured() else { return };
+    let app = TestApp::spawn_on(&common::postgres_database().await, &redis).await;
+    let (status, body) = app.get("/readyz", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({ "database": "ok", "redis": "ok" }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_created_on_one_instance_reaches_every_instance_once() {
+    let Some(redis) = configured() else { return };
+    let (a, b) = common::spawn_pair(&redis).await;
+    let owner = a.sign_up("owner@example.test").await;
+    let org = a.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap();
+    let mut on_a = in_tasks_room(&a, &owner, org_id).await;
+    let mut on_b = in_tasks_room(&b, &owner, org_id).await;
+
+    create_task(&a, &owner, "Made on A").await;
+    assert_eq!(next_created(&mut on_b).await, "Made on A");
+    assert_eq!(next_created(&mut on_a).await, "Made on A");
+    for ws in [&mut on_a, &mut on_b] {
+        assert!(
+            ws.silent_for(Duration::from_millis(300)).await,
+            "each instance delivers the event once"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_on_one_instance_count_on_another() {
+    let Some(redis) = configured() else { return };
+    let (a, b) = common::spawn_pair(&redis).await;
+    let email = unique_email("ada");
+    a.sign_up(&email).await;
+    let client = client_from_own_address();
+
+    for attempt in 0..PER_ACCOUNT {
+        let app = if attempt % 2 == 0 { &a } else { &b };
+        let status = login(&client, app, &email, "not the password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    for app in [&a, &b] {
+        let status = login(&client, app, &email, "correct horse battery").await;
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "both instances count both instances' failures"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_keep_serving_while_redis_is_down_and_rejoin_when_it_returns() {
+    if configured().is_none() {
+        return;
+    }
+    let mut redis = RedisServer::start().await;
+    let (a, b) = common::spawn_pair(&redis.url()).await;
+    let owner = a.sign_up("owner@example.test").await;
+    let org = a.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap();
+    let mut on_a = in_tasks_room(&a, &owner, org_id).await;
+    let mut on_b = in_tasks_room(&b, &owner, org_id).await;
+    create_task(&a, &owner, "Before").await;
+    assert_eq!(next_created(&mut on_b).await, "Before");
+    assert_eq!(next_created(&mut on_a).await, "Before");
+
+    redis.stop();
+    let body = readyz_until(&a, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert_eq!(body["database"], "ok", "{body}");
+    assert_ne!(body["redis"], "ok", "{body}");
+    create_task(&a, &owner, "During").await;
+    assert_eq!(
+        next_created(&mut on_a).await,
+        "During",
+        "the instance's own sockets still hear its events"
+    );
+
+    redis.restart().await;
+    for app in [&a, &b] {
+        readyz_until(app, StatusCode::OK).await;
+    }
+    create_task(&a, &owner, "After").await;
+    assert_eq!(
+        next_created(&mut on_b).await,
+        "After",
+        "the other instance hears events again"
+    );
+    assert_eq!(next_created(&mut on_a).await, "After");
+    assert!(
+        on_a.silent_for(Duration::from_millis(300)).await,
+        "once, not also through the fallback"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_starts_without_redis_throttles_in_memory_and_joins_when_it_comes_up() {
+    if configured().is_none() {
+        return;
+    }
+    let mut redis = RedisServer::unstarted();
+    let database = common::postgres_database().await;
+    let a = tokio::time::timeout(
+        Duration::from_secs(10),
+        TestApp::spawn_on(&database, &redis.url()),
+    )
+    .await
+    .expect("the instance builds without waiting for Redis");
+    let (status, body) = a.get("/readyz", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["database"], "ok", "{body}");
+    assert_eq!(body["redis"], "unavailable", "{body}");
+
+    let email = unique_email("ada");
+    a.sign_up(&email).await;
+    let client = client_from_own_address();
+    for _ in 0..PER_ACCOUNT {
+        let status = login(&client, &a, &email, "not the password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = login(&client, &a, &email, "correct horse battery").await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "without Redis the instance throttles on its own counts"
+    );
+
+    redis.restart().await;
+    readyz_until(&a, StatusCode::OK).await;
+    let b = TestApp::spawn_on(&database, &redis.url()).await;
+    let owner = a.sign_up("owner@example.test").await;
+    let org = a.create_org(&owner, "acme").await;
+    let mut on_b = in_tasks_room(&b, &owner, org["id"].as_str().unwrap()).await;
+    create_task(&a, &owner, "Joined").await;
+    assert_eq!(next_created(&mut on_b).await, "Joined");
+}
