@@ -7,7 +7,7 @@
 //! files than Linux lets one process have here (`fs.nr_open` is 20,000), and a process of
 //! its own also gives the server's memory apart from the clients'.
 
-use crate::client::{self, TITLE_PREFIX, Target, title};
+use crate::client::{self, Target, title};
 use crate::driver::{self, Lanes, LoadArgs, Subject};
 use crate::stats::Shared;
 use clap::Args;
@@ -16,7 +16,6 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -28,9 +27,9 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 #[derive(Args, Debug)]
 pub struct BareArgs {
-    /// Size of each broadcast frame in bytes (a real UPDATE_TASK is about this size; the
-    /// sayr run prints its `update_frame_bytes`).
-    #[arg(long, default_value_t = 1100)]
+    /// Size of each broadcast frame in bytes (the default is what sayr sent for the tool's
+    /// task; a sayr run prints its `update_frame_bytes`).
+    #[arg(long, default_value_t = 1360)]
     payload_bytes: usize,
     /// Run the server on a runtime of its own in this process instead of a child process
     /// (its memory is then this whole process's, clients included).
@@ -247,16 +246,16 @@ async fn publisher(
     shared: Arc<Shared>,
 ) {
     let url = format!("ws://{addr}/publish");
-    let Ok(mut ws) = client::open(addr, &url, None).await else {
-        shared.trigger_errors.fetch_add(1, Relaxed);
-        return;
+    let mut ws = match client::open(addr, &url, None).await {
+        Ok(ws) => ws,
+        Err(why) => return shared.trigger_failed(format!("publisher: {why}")),
     };
     while let Some(i) = updates.recv().await {
         let frame = payload.frame(i);
         shared.mark_sent(i);
         let start = Instant::now();
-        if ws.send(Message::text(frame)).await.is_err() {
-            shared.trigger_errors.fetch_add(1, Relaxed);
+        if let Err(why) = ws.send(Message::text(frame)).await {
+            shared.trigger_failed(format!("publish update {i}: {why}"));
         }
         let took = start.elapsed().as_micros() as u64;
         shared.phase_of(i).trigger.record(took);
@@ -265,7 +264,7 @@ async fn publisher(
 
 pub async fn run(args: BareArgs) -> Result<(), String> {
     let sockets = args.load.sockets;
-    args.load.check_file_limit(if args.in_process {
+    args.load.check(if args.in_process {
         2 * sockets
     } else {
         sockets
@@ -283,7 +282,6 @@ pub async fn run(args: BareArgs) -> Result<(), String> {
         let pid = child.0.id();
         (Some(child), addr, pid, "")
     };
-    debug_assert!(Payload::new(0).frame(0).contains(TITLE_PREFIX));
 
     let shared = Arc::new(Shared::new(args.load.updates, args.load.burst()));
     let (tx, rx) = mpsc::unbounded_channel();
@@ -309,9 +307,9 @@ mod tests {
 
     #[test]
     fn payloads_have_the_asked_size_and_parse_as_json() {
-        let payload = Payload::new(1100);
+        let payload = Payload::new(1360);
         let frame = payload.frame(42);
-        assert_eq!(frame.len(), 1100);
+        assert_eq!(frame.len(), 1360);
         let json: serde_json::Value = serde_json::from_str(&frame).unwrap();
         assert_eq!(json["type"], "UPDATE_TASK");
         assert_eq!(json["data"]["title"], title(42));

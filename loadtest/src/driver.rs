@@ -20,17 +20,17 @@ pub struct LoadArgs {
     #[arg(long, default_value_t = 1000)]
     pub sockets: u32,
     /// Updates of the steady phase, triggered at `--rate`.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 60)]
     pub updates: u32,
     /// Updates per second in the steady phase.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 2.0)]
     pub rate: f64,
     /// Updates of the throughput phase (default: `--updates`; 0 skips it), triggered as fast
     /// as they are delivered with at most `--window` not yet delivered to every socket.
     #[arg(long)]
     pub burst: Option<u32>,
     /// Updates in flight in the throughput phase; also the number of tasks (REST lanes).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 32)]
     pub window: u32,
     /// Sockets connecting and subscribing at once.
     #[arg(long, default_value_t = 64)]
@@ -45,8 +45,12 @@ impl LoadArgs {
         self.burst.unwrap_or(self.updates)
     }
 
-    /// Fails early when this process may not open as many files as it will need.
-    pub fn check_file_limit(&self, sockets_here: u32) -> Result<(), String> {
+    /// Fails early on a rate that is not positive, or when this process may not open as many
+    /// files as the sockets it will hold need.
+    pub fn check(&self, sockets_here: u32) -> Result<(), String> {
+        if !(self.rate > 0.0 && self.rate.is_finite()) {
+            return Err(format!("--rate must be above 0, not {}", self.rate));
+        }
         let need = u64::from(sockets_here) + 64;
         match procfs::open_files_limit() {
             Some(limit) if limit < need => Err(format!(

@@ -176,9 +176,12 @@ pub fn print(o: &Observed) {
     );
     println!(
         "   trigger errors: {}, version conflicts retried: {}",
-        shared.trigger_errors.load(Relaxed),
+        shared.trigger_errors(),
         shared.conflicts.load(Relaxed)
     );
+    for why in shared.trigger_failures() {
+        println!("   trigger failure: {why}");
+    }
     let mut delivered = 0;
     for run in &o.phases {
         let range = shared.phase_range(run.index);

@@ -163,6 +163,44 @@ async fn set_up(http: &reqwest::Client, base: &str, args: &SayrArgs) -> Result<S
     })
 }
 
+/// What one PATCH came back with.
+enum Patched {
+    Done(i64),
+    /// A stale `version`: the current one.
+    Conflict(i64),
+}
+
+async fn patch(
+    http: &reqwest::Client,
+    url: &str,
+    auth: &str,
+    body: &Value,
+) -> Result<Patched, String> {
+    let response = http
+        .patch(url)
+        .header("authorization", auth)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    let answer: Value = serde_json::from_str(&text).unwrap_or_default();
+    let version = |pointer| answer.pointer(pointer).and_then(Value::as_i64);
+    match (
+        status,
+        version("/task/version"),
+        version("/error/current/version"),
+    ) {
+        (StatusCode::OK, Some(v), _) => Ok(Patched::Done(v)),
+        (StatusCode::CONFLICT, _, Some(v)) => Ok(Patched::Conflict(v)),
+        _ => Err(format!(
+            "{status}: {}",
+            text.chars().take(200).collect::<String>()
+        )),
+    }
+}
+
 /// One lane: PATCHes its task's title to each update's title in turn. A stale `version`
 /// (someone else changed the task) is retried with the current one.
 async fn lane(
@@ -174,41 +212,32 @@ async fn lane(
     shared: Arc<Shared>,
 ) {
     while let Some(i) = updates.recv().await {
-        let mut done = false;
+        let mut outcome = Err("3 version conflicts in a row".to_string());
         for _attempt in 0..3 {
             let body = json!({"title": title(i), "version": version});
             shared.mark_sent(i);
             let start = Instant::now();
-            let sent = http
-                .patch(&url)
-                .header("authorization", &auth)
-                .json(&body)
-                .send()
-                .await;
-            let Ok(response) = sent else { break };
-            let status = response.status();
-            let answer = response.json::<Value>().await.unwrap_or_default();
-            shared
-                .phase_of(i)
-                .trigger
-                .record(start.elapsed().as_micros() as u64);
-            let current = match status {
-                StatusCode::OK => answer.pointer("/task/version"),
-                StatusCode::CONFLICT => answer.pointer("/error/current/version"),
-                _ => None,
-            };
-            let Some(current) = current.and_then(Value::as_i64) else {
-                break;
-            };
-            version = current;
-            if status == StatusCode::OK {
-                done = true;
-                break;
+            let patched = patch(&http, &url, &auth, &body).await;
+            let took = start.elapsed().as_micros() as u64;
+            shared.phase_of(i).trigger.record(took);
+            match patched {
+                Ok(Patched::Done(v)) => {
+                    version = v;
+                    outcome = Ok(());
+                    break;
+                }
+                Ok(Patched::Conflict(v)) => {
+                    version = v;
+                    shared.conflicts.fetch_add(1, Relaxed);
+                }
+                Err(why) => {
+                    outcome = Err(why);
+                    break;
+                }
             }
-            shared.conflicts.fetch_add(1, Relaxed);
         }
-        if !done {
-            shared.trigger_errors.fetch_add(1, Relaxed);
+        if let Err(why) = outcome {
+            shared.trigger_failed(format!("PATCH of update {i}: {why}"));
         }
     }
 }
@@ -224,7 +253,7 @@ fn socket_addr(url: &reqwest::Url) -> Result<SocketAddr, String> {
 }
 
 pub async fn run(args: SayrArgs) -> Result<(), String> {
-    args.load.check_file_limit(args.load.sockets)?;
+    args.load.check(args.load.sockets)?;
     let base = args.url.trim_end_matches('/').to_string();
     let url = reqwest::Url::parse(&base).map_err(|e| format!("--url: {e}"))?;
     if url.scheme() != "http" {

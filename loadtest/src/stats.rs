@@ -3,7 +3,8 @@
 
 use std::ops::Range;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicU32, AtomicU64};
 use std::time::Instant;
 use tokio::sync::Notify;
 
@@ -120,7 +121,8 @@ pub struct Shared {
     /// Updates below this index belong to the first phase.
     split: u32,
     pub phases: [Phase; 2],
-    pub trigger_errors: AtomicU32,
+    trigger_errors: AtomicU32,
+    trigger_failures: Mutex<Vec<String>>,
     pub conflicts: AtomicU32,
     /// Sockets subscribed and still open.
     pub alive: AtomicU32,
@@ -143,6 +145,7 @@ impl Shared {
             split: first_phase,
             phases: Default::default(),
             trigger_errors: AtomicU32::new(0),
+            trigger_failures: Mutex::new(Vec::new()),
             conflicts: AtomicU32::new(0),
             alive: AtomicU32::new(0),
             ready: AtomicU32::new(0),
@@ -167,11 +170,12 @@ impl Shared {
 
     /// Called by a trigger just before it sends update `i` on its way.
     pub fn mark_sent(&self, i: u32) {
-        self.sent_at[i as usize].store(self.now_us() + 1, std::sync::atomic::Ordering::Release);
+        self.sent_at[i as usize].store(self.now_us() + 1, Release);
     }
 
+    /// When update `i` was triggered; `None` if it was not (yet), or is not one of ours.
     pub fn sent_at(&self, i: u32) -> Option<u64> {
-        match self.sent_at[i as usize].load(std::sync::atomic::Ordering::Acquire) {
+        match self.sent_at.get(i as usize)?.load(Acquire) {
             0 => None,
             t => Some(t - 1),
         }
@@ -184,7 +188,7 @@ impl Shared {
     /// A socket received update `i`.
     pub fn deliver(&self, i: u32, bytes: usize) {
         let now = self.now_us();
-        let Some(sent) = self.sent_at.get(i as usize).and_then(|_| self.sent_at(i)) else {
+        let Some(sent) = self.sent_at(i) else {
             self.frames.unmatched.fetch_add(1, Relaxed);
             return;
         };
@@ -219,6 +223,24 @@ impl Shared {
 
     pub fn failures(&self) -> Vec<String> {
         self.failures.lock().unwrap().clone()
+    }
+
+    /// An update could not be triggered; the first few reasons are kept.
+    pub fn trigger_failed(&self, why: String) {
+        self.trigger_errors.fetch_add(1, Relaxed);
+        let at = self.now_us() as f64 / 1e6;
+        let mut failures = self.trigger_failures.lock().unwrap();
+        if failures.len() < 5 {
+            failures.push(format!("{why} (at {at:.1} s)"));
+        }
+    }
+
+    pub fn trigger_errors(&self) -> u32 {
+        self.trigger_errors.load(Relaxed)
+    }
+
+    pub fn trigger_failures(&self) -> Vec<String> {
+        self.trigger_failures.lock().unwrap().clone()
     }
 }
 
