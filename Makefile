@@ -57,9 +57,9 @@ s3-tools:
 	  || env -u CARGO_TARGET_DIR cargo install s3s-fs --version $(S3S_FS_VERSION) --features binary --locked
 
 browser:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: apt-get install chromium (needed by the browser tests)"; fi; }
+	@{ command -v chromium && command -v brotli; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium brotli >/dev/null; \
+	  else echo "chromium or brotli is missing: apt-get install chromium brotli"; fi; }
 
 ## site: the hydrating WASM bundle, stylesheet and assets in target/site
 site: rust-tools node-tools

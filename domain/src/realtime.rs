@@ -66,6 +66,9 @@ pub mod codes {
     pub const SLOW_DOWN: &str = "slow_down";
     pub const RATE_LIMITED: &str = "rate_limited";
     pub const BAD_MESSAGE: &str = "bad_message";
+    /// The server could not decide (its database did not answer): try again later. Not in
+    /// the contract, which names no code for it; better than a false `forbidden`.
+    pub const UNAVAILABLE: &str = "unavailable";
 }
 
 /// Who joined or left a room.

@@ -132,6 +132,10 @@ test('a member without the permission is refused, and the board says so', async 
   await carol.waitForSelector('[data-testid=settings]');
   assert.equal(await carol.locator('[data-testid=general-form]').count(), 0);
   assert.equal(await carol.locator('[data-testid=invite-form]').count(), 0);
+  // The refused call is the one expected error in the console.
+  const refused = chrome.errors.filter((e) => e.includes('status of 403'));
+  assert.equal(refused.length, chrome.errors.length, `only the refusal: ${chrome.errors}`);
+  chrome.errors.length = 0;
 });
 
 test('screenshots, light and dark', async () => {

@@ -83,11 +83,14 @@ pub fn CommandPalette() -> impl IntoView {
     let active = RwSignal::new(0usize);
     let opened = RwSignal::new(0u32);
     // The orgs are fetched when the palette first opens, not on every page.
-    let orgs = Resource::new(move || opened.get(), |n| async move {
-        if n == 0 {
-            return Vec::new();
+    let orgs = LocalResource::new(move || {
+        let n = opened.get();
+        async move {
+            if n == 0 {
+                return Vec::new();
+            }
+            load_home().await.map(|h| h.orgs).unwrap_or_default()
         }
-        load_home().await.map(|h| h.orgs).unwrap_or_default()
     });
     let commands = Memo::new(move |_| {
         let mut all = palette.page_commands.get();

@@ -256,7 +256,7 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
         <article class="task-page" data-testid="task-page">
             <nav class="crumbs" aria-label="Breadcrumb">
                 <a href=board_href>{org_name}</a>" / "<span class="key">{move || task.with(|t| t.key.clone())}</span>
-                <span class="live" data-state=move || live.state.get().as_str() title=move || match live.state.get() {
+                <span class="live" data-testid="live-status" data-state=move || live.state.get().as_str() title=move || match live.state.get() {
                     LinkState::Live => "Live", LinkState::Connecting => "Connecting…", LinkState::Offline => "Offline" }>
                     {move || live.state.get().as_str()}
                 </span>

@@ -127,6 +127,11 @@ impl Socket {
                 self.leave();
                 self.join(room);
             }
+            Err(e @ domain::service::DomainError::Internal(_)) => {
+                tracing::warn!(error = %e, "could not authorize a SUBSCRIBE");
+                self.leave();
+                self.error(codes::UNAVAILABLE, "the server is busy: try again");
+            }
             Err(_) => {
                 self.leave();
                 self.error(codes::FORBIDDEN, "you may not join this room");

@@ -342,7 +342,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
     let movable = move || state.filter.with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority));
     view! {
         <div class="kanban" data-testid="kanban">
-            <For each=move || groups.get() key=|g| (g.key.clone(), g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
+            <For each=move || groups.get() key=|g| (g.key.clone(), g.hidden, g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
                 {
                     let key = group.key.clone();
                     let key_over = key.clone();

@@ -11,14 +11,18 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::Bytes;
+use axum::extract::multipart::{Multipart, MultipartError};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::model::{FileInfo, ImageUrl, Visibility};
 use domain::service::file::{self, Upload, UploadPermit, UploadTarget};
 use domain::service::{Actor, DomainError};
+use futures::Stream;
 use std::collections::BTreeMap;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -112,6 +116,44 @@ async fn read_form(
     Ok(())
 }
 
+/// Hands the body to the form parser at most 256 KiB at a time. multer reads whatever
+/// the connection has ready before it hands out a chunk, so on a fast link with large
+/// socket buffers it would hold megabytes per upload, more the longer the upload runs.
+struct Paced<S> {
+    inner: S,
+    run: usize,
+}
+
+impl<S> Paced<S> {
+    fn new(inner: S) -> Self {
+        Self { inner, run: 0 }
+    }
+}
+
+impl<S, E> Stream for Paced<S>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    type Item = Result<Bytes, E>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        const RUN: usize = 256 * 1024;
+        if self.run >= RUN {
+            // Let the parser hand out what it has; we are polled again at once.
+            self.run = 0;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        let next = Pin::new(&mut self.inner).poll_next(cx);
+        match &next {
+            Poll::Ready(Some(Ok(chunk))) => self.run += chunk.len(),
+            Poll::Pending => self.run = 0,
+            _ => {}
+        }
+        next
+    }
+}
+
 /// Reads what a refused upload still sends (up to a bound), so that the client reads our
 /// answer rather than a reset connection.
 async fn drain(form: &mut Multipart) {
@@ -141,11 +183,15 @@ async fn receive(
     state: &AppState,
     actor: &Actor,
     target: UploadTarget<'_>,
-    form: Result<Multipart, MultipartRejection>,
+    req: Request,
 ) -> Result<FileInfo, ApiError> {
     // Who may upload is settled before a byte of the body is read.
     let permit = file::permit(&state.services, actor, target).await?;
-    let mut form = form.map_err(bad_form)?;
+    let (parts, body) = req.into_parts();
+    let body = Body::from_stream(Paced::new(body.into_data_stream()));
+    let mut form = Multipart::from_request(Request::from_parts(parts, body), &())
+        .await
+        .map_err(bad_form)?;
     let (mut upload, mut visibility) = (None, None);
     if let Err(e) = read_form(state, &permit, &mut form, &mut upload, &mut visibility).await {
         drain(&mut form).await;
@@ -183,10 +229,10 @@ pub async fn upload(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-    form: Result<Multipart, MultipartRejection>,
+    req: Request,
 ) -> Result<(StatusCode, Json<FileInfo>), ApiError> {
     let target = UploadTarget::Attachment { slug: &slug };
-    let stored = receive(&state, &actor, target, form).await?;
+    let stored = receive(&state, &actor, target, req).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -213,9 +259,9 @@ pub async fn set_logo(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-    form: Result<Multipart, MultipartRejection>,
+    req: Request,
 ) -> Result<Json<ImageUrl>, ApiError> {
-    let stored = receive(&state, &actor, UploadTarget::OrgLogo { slug: &slug }, form).await?;
+    let stored = receive(&state, &actor, UploadTarget::OrgLogo { slug: &slug }, req).await?;
     Ok(Json(ImageUrl { url: stored.url }))
 }
 
@@ -242,15 +288,9 @@ pub async fn set_banner(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
-    form: Result<Multipart, MultipartRejection>,
+    req: Request,
 ) -> Result<Json<ImageUrl>, ApiError> {
-    let stored = receive(
-        &state,
-        &actor,
-        UploadTarget::OrgBanner { slug: &slug },
-        form,
-    )
-    .await?;
+    let stored = receive(&state, &actor, UploadTarget::OrgBanner { slug: &slug }, req).await?;
     Ok(Json(ImageUrl { url: stored.url }))
 }
 
@@ -273,9 +313,9 @@ pub async fn set_banner(
 pub async fn set_avatar(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    form: Result<Multipart, MultipartRejection>,
+    req: Request,
 ) -> Result<Json<ImageUrl>, ApiError> {
-    let stored = receive(&state, &actor, UploadTarget::Avatar, form).await?;
+    let stored = receive(&state, &actor, UploadTarget::Avatar, req).await?;
     Ok(Json(ImageUrl { url: stored.url }))
 }
 
