@@ -100,6 +100,7 @@ bench: tools site server
 	bash end2end/bench.sh
 	bash end2end/bench-rest.sh
 	bash bench-ws.sh
+	bash end2end/bench-board.sh
 
 clean:
 	rm -rf target/site data
