@@ -76,6 +76,13 @@ test('tasks created in one browser appear live in another', async () => {
   await card(bob, 'Fix the login bug').waitFor({ timeout: 5000 });
   await card(bob, 'Write the docs').waitFor({ timeout: 5000 });
   assert.equal(await bob.evaluate(() => window.__noReload), true, 'no reload');
+
+  // Arrow keys move between the cards.
+  await ann.focus('[data-testid=task-card] a.card-title >> nth=0');
+  const first = await ann.evaluate(() => document.activeElement.textContent);
+  await ann.keyboard.press('ArrowDown');
+  const second = await ann.evaluate(() => document.activeElement.className === 'card-title' && document.activeElement.textContent);
+  assert.ok(second && second !== first, `the next card has the focus (${first} → ${second})`);
 });
 
 test('a card dragged to Done moves there for everyone', async () => {

@@ -345,8 +345,8 @@ pub async fn start(
     let secure = state.services.settings.secure_cookies;
     let redirect = redirect_uri(&state, &headers, &provider);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (location, flow) = if provider == "github" && providers.github.is_some() {
-        let github = providers.github.as_ref().expect("checked");
+    let github = providers.github.as_ref().filter(|_| provider == "github");
+    let (location, flow) = if let Some(github) = github {
         let flow_state = random_token();
         let mut url = openidconnect::url::Url::parse(&format!(
             "{}/login/oauth/authorize",

@@ -35,7 +35,7 @@ pub(crate) fn apply(mut list: Vec<Task>, changes: &[Change]) -> Vec<Task> {
             Change::Delete(id) => list.retain(|t| t.id != *id),
         }
     }
-    list.sort_by(|a, b| b.number.cmp(&a.number));
+    list.sort_by_key(|t| std::cmp::Reverse(t.number));
     list
 }
 

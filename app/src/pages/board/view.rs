@@ -329,6 +329,43 @@ fn card_meta(task: &Task) -> impl IntoView + use<> {
     }
 }
 
+/// Arrow keys move between the tasks of a board or list (their links), in reading order.
+fn arrow_keys(ev: leptos::ev::KeyboardEvent) {
+    let step: i32 = match ev.key().as_str() {
+        "ArrowDown" | "ArrowRight" => 1,
+        "ArrowUp" | "ArrowLeft" => -1,
+        _ => return,
+    };
+    let Some(container) = ev
+        .current_target()
+        .and_then(|t| JsCast::dyn_into::<web_sys::Element>(t).ok())
+    else {
+        return;
+    };
+    let Ok(links) = container.query_selector_all("a.card-title, a.title") else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let count = links.length() as i32;
+    let current = (0..count).find(|i| {
+        links.item(*i as u32).and_then(|n| JsCast::dyn_into::<web_sys::Element>(n).ok()) == active
+    });
+    let next = match current {
+        Some(i) => (i + step).clamp(0, count - 1),
+        None if count > 0 => 0,
+        None => return,
+    };
+    if let Some(el) = links
+        .item(next as u32)
+        .and_then(|n| JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
+    {
+        ev.prevent_default();
+        let _ = el.focus();
+    }
+}
+
 fn task_href(state: &BoardState, task: &Task) -> String {
     format!("/orgs/{}/tasks/{}", state.slug.get_untracked(), task.number)
 }
@@ -341,7 +378,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
     let over = RwSignal::new(None::<String>);
     let movable = move || state.filter.with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority));
     view! {
-        <div class="kanban" data-testid="kanban">
+        <div class="kanban" data-testid="kanban" on:keydown=arrow_keys>
             <For each=move || groups.get() key=|g| (g.key.clone(), g.hidden, g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
                 {
                     let key = group.key.clone();
@@ -409,7 +446,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
 fn GroupedList(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
     let selectable = state.data.with_value(|d| d.permissions.is_some());
     view! {
-        <div class="grouped" data-testid="list">
+        <div class="grouped" data-testid="list" on:keydown=arrow_keys>
             <For each=move || groups.get() key=|g| (g.key.clone(), g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
                 <section class="group" aria-label=group.title.clone()>
                     <h2 class="column-head">{group.title.clone()}<span class="count">{group.tasks.len()}</span></h2>
