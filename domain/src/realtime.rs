@@ -246,7 +246,10 @@ pub enum EventKind {
         vote_count: i64,
     },
     /// Someone joined, left or was removed, or their teams changed.
-    MemberChanged { action: MemberAction, user_id: UserId },
+    MemberChanged {
+        action: MemberAction,
+        user_id: UserId,
+    },
 }
 
 impl DomainEvent {

@@ -137,7 +137,12 @@ pub struct Config {
     pub github_client_id: Option<String>,
 
     /// GitHub OAuth app client secret.
-    #[arg(long, global = true, env = "SAYR_GITHUB_CLIENT_SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_GITHUB_CLIENT_SECRET",
+        hide_env_values = true
+    )]
     pub github_client_secret: Option<Secret>,
 
     /// Base URL of GitHub's web (authorize and token endpoints); a stand-in in tests.
@@ -226,14 +231,23 @@ pub fn oidc_providers_from_env(
     vars: impl IntoIterator<Item = (String, String)>,
 ) -> Result<Vec<OidcProviderConfig>, String> {
     use std::collections::BTreeMap;
-    const PARTS: [&str; 5] = ["ISSUER", "CLIENT_ID", "CLIENT_SECRET", "SCOPES", "DISPLAY_NAME"];
+    const PARTS: [&str; 5] = [
+        "ISSUER",
+        "CLIENT_ID",
+        "CLIENT_SECRET",
+        "SCOPES",
+        "DISPLAY_NAME",
+    ];
     let mut found: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
     for (key, value) in vars {
         let Some(rest) = key.strip_prefix("SAYR_OIDC_") else {
             continue;
         };
         let Some(part) = PARTS.iter().find(|p| rest.ends_with(&format!("_{p}"))) else {
-            return Err(format!("{key}: unknown setting (expected SAYR_OIDC_<NAME>_{{{}}})", PARTS.join(",")));
+            return Err(format!(
+                "{key}: unknown setting (expected SAYR_OIDC_<NAME>_{{{}}})",
+                PARTS.join(",")
+            ));
         };
         let name = rest[..rest.len() - part.len() - 1].to_lowercase();
         found.entry(name).or_default().insert(part, value);
@@ -241,7 +255,9 @@ pub fn oidc_providers_from_env(
     let mut providers = Vec::new();
     for (name, mut parts) in found {
         if name.is_empty()
-            || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             || name == "github"
         {
             return Err(format!(

@@ -9,8 +9,8 @@ pub mod http;
 pub mod realtime;
 pub mod redis;
 pub mod startup;
-pub mod storage;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 
 pub use config::Config;

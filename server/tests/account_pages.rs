@@ -7,7 +7,11 @@ use common::{Backend, TestApp};
 use reqwest::StatusCode;
 use server::config::Secret;
 
-async fn page(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, String, Vec<String>) {
+async fn page(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, String, Vec<String>) {
     let mut req = app.http.get(format!("{}{path}", app.base));
     if let Some(cookie) = cookie {
         req = req.header("cookie", cookie);
@@ -33,7 +37,12 @@ async fn with_key(app: &TestApp, path: &str, key: &str) -> StatusCode {
         .status()
 }
 
-async fn form(app: &TestApp, cookie: &str, function: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+async fn form(
+    app: &TestApp,
+    cookie: &str,
+    function: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     app.http
         .post(format!("{}/sfn/{function}", app.base))
         .header("cookie", cookie)
@@ -63,7 +72,10 @@ async fn the_login_page_offers_each_configured_provider() {
     .await;
     let (status, html, _) = page(&app, "/login?returnTo=/orgs/acme/tasks", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(r#"href="/api/auth/oauth/github/start?returnTo=/orgs/acme/tasks""#), "{html}");
+    assert!(
+        html.contains(r#"href="/api/auth/oauth/github/start?returnTo=/orgs/acme/tasks""#),
+        "{html}"
+    );
     assert!(html.contains("GitHub</a>"), "{html}");
     assert!(html.contains(r#"href="/api/auth/oauth/corp/start?returnTo=/orgs/acme/tasks""#));
     assert!(html.contains("Corp SSO"));
@@ -99,12 +111,20 @@ async fn sessions_and_keys_are_managed_without_javascript() {
         .find(|c| c.starts_with("sayr_new_key="))
         .expect("the new key travels to the next page");
     assert!(flash.contains("HttpOnly") && flash.contains("SameSite=Strict"));
-    let key = flash.split(';').next().unwrap().trim_start_matches("sayr_new_key=").to_string();
+    let key = flash
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("sayr_new_key=")
+        .to_string();
     assert!(key.starts_with("sayr_"));
     let with_flash = format!("{cookie}; sayr_new_key={key}");
     let (_, html, cleared) = page(&app, "/settings/account", Some(&with_flash)).await;
     assert!(html.contains(&key), "shown once");
-    assert!(cleared.iter().any(|c| c.starts_with("sayr_new_key=;")), "then forgotten");
+    assert!(
+        cleared.iter().any(|c| c.starts_with("sayr_new_key=;")),
+        "then forgotten"
+    );
     let (_, html, _) = page(&app, "/settings/account", Some(&cookie)).await;
     assert!(!html.contains(&key), "never again");
     assert!(html.contains("CI"));
@@ -115,7 +135,10 @@ async fn sessions_and_keys_are_managed_without_javascript() {
     let id = keys[0]["id"].as_str().unwrap().to_string();
     let res = form(&app, &cookie, "delete_api_key", &[("id", &id)]).await;
     assert!(res.status().is_redirection());
-    assert_eq!(with_key(&app, "/api/v1/me", &key).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        with_key(&app, "/api/v1/me", &key).await,
+        StatusCode::UNAUTHORIZED
+    );
 
     // Another session is revoked from the page.
     let (_, other) = {
@@ -142,7 +165,11 @@ async fn sessions_and_keys_are_managed_without_javascript() {
     let res = form(&app, &cookie, "revoke_session", &[("id", &other_id)]).await;
     assert!(res.status().is_redirection());
     let (status, _, _) = page(&app, "/settings/account", Some(&other)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the revoked session sees no account");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the revoked session sees no account"
+    );
 
     // Someone else's session is not mine to revoke.
     let current_id = sessions
@@ -155,7 +182,13 @@ async fn sessions_and_keys_are_managed_without_javascript() {
         .unwrap()
         .to_string();
     let eve = app.sign_up("eve@example.test").await;
-    let res = form(&app, &eve.cookie(), "revoke_session", &[("id", &current_id)]).await;
+    let res = form(
+        &app,
+        &eve.cookie(),
+        "revoke_session",
+        &[("id", &current_id)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (status, _, _) = page(&app, "/settings/account", Some(&cookie)).await;
     assert_eq!(status, StatusCode::OK, "ada is still signed in");

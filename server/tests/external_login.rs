@@ -263,15 +263,28 @@ async fn an_openid_code_flow_with_pkce_signs_in_and_returns_where_it_started() {
         return;
     };
     let mut browser = Browser::new();
-    let callback = through_provider(&mut browser, &app, &provider, "alice", "/orgs/acme/tasks?x=1").await;
+    let callback = through_provider(
+        &mut browser,
+        &app,
+        &provider,
+        "alice",
+        "/orgs/acme/tasks?x=1",
+    )
+    .await;
     let finished = browser.get(&callback).await;
     assert_eq!(finished.status, StatusCode::SEE_OTHER);
     assert_eq!(finished.location.as_deref(), Some("/login/auth-check"));
     let me = session_of(&app, &browser).await.expect("signed in");
     assert_eq!(me["user"]["email"], "alice@example.test");
     assert_eq!(me["user"]["name"], "Alice Tester");
-    assert_eq!(me["user"]["siteAdmin"], true, "the first account is site admin");
-    assert!(browser.cookie(&app.base, "sayr_oauth").is_none(), "the flow cookie is cleared");
+    assert_eq!(
+        me["user"]["siteAdmin"], true,
+        "the first account is site admin"
+    );
+    assert!(
+        browser.cookie(&app.base, "sayr_oauth").is_none(),
+        "the flow cookie is cleared"
+    );
 
     let back = browser.get(&format!("{}/login/auth-check", app.base)).await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
@@ -328,7 +341,10 @@ async fn a_tampered_state_a_wrong_nonce_and_a_used_or_made_up_code_are_refused()
     let mut browser = Browser::new();
     let callback = through_provider(&mut browser, &app, &provider, "mallory", "/").await;
     let flow = browser.cookie(&app.base, "sayr_oauth").unwrap();
-    assert_eq!(browser.get(&callback).await.location.as_deref(), Some("/login/auth-check"));
+    assert_eq!(
+        browser.get(&callback).await.location.as_deref(),
+        Some("/login/auth-check")
+    );
     let mut replay = Browser::new();
     replay.set_cookie(&app.base, "sayr_oauth", &flow);
     refused(&replay.get(&callback).await, "oauth_failed");
@@ -339,7 +355,10 @@ async fn a_tampered_state_a_wrong_nonce_and_a_used_or_made_up_code_are_refused()
     let callback = through_provider(&mut browser, &app, &provider, "mallory", "/").await;
     let (before, _) = callback.split_once("code=").unwrap();
     let rest = callback.split_once("code=").unwrap().1;
-    let after = rest.split_once('&').map(|(_, a)| format!("&{a}")).unwrap_or_default();
+    let after = rest
+        .split_once('&')
+        .map(|(_, a)| format!("&{a}"))
+        .unwrap_or_default();
     let made_up = format!("{before}code=not-a-code{after}");
     refused(&browser.get(&made_up).await, "oauth_failed");
     assert!(session_of(&app, &browser).await.is_none());
@@ -356,7 +375,10 @@ async fn an_expired_code_is_refused() {
     let callback = through_provider(&mut browser, &app, &provider, "slowpoke", "/").await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let answer = browser.get(&callback).await;
-    assert_eq!(answer.location.as_deref(), Some("/login?error=oauth_failed"));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=oauth_failed")
+    );
     assert!(session_of(&app, &browser).await.is_none());
 }
 
@@ -373,7 +395,10 @@ async fn a_verified_address_links_and_an_unverified_one_does_not() {
     let callback = through_provider(&mut browser, &app, &provider, "bob", "/").await;
     browser.get(&callback).await;
     let me = session_of(&app, &browser).await.expect("signed in");
-    assert_eq!(me["user"]["id"], bob.user["id"], "linked to the existing account");
+    assert_eq!(
+        me["user"]["id"], bob.user["id"],
+        "linked to the existing account"
+    );
     let (_, linked) = app.get("/api/auth/accounts", Some(&bob)).await;
     assert_eq!(linked[0]["provider"], "test");
 
@@ -382,7 +407,10 @@ async fn a_verified_address_links_and_an_unverified_one_does_not() {
     let mut browser = Browser::new();
     let callback = through_provider(&mut browser, &app, &provider, "unverified1", "/").await;
     let answer = browser.get(&callback).await;
-    assert_eq!(answer.location.as_deref(), Some("/login?error=account_conflict"));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=account_conflict")
+    );
     assert!(session_of(&app, &browser).await.is_none());
     let (_, linked) = app.get("/api/auth/accounts", Some(&owner)).await;
     assert_eq!(linked, json!([]));
@@ -411,9 +439,14 @@ async fn github_stand_in() -> (String, Arc<Mutex<GitHubLog>>) {
         if form.client_id != "gh-client" || form.client_secret != "gh-secret" {
             return axum::Json(json!({"error": "incorrect_client_credentials"}));
         }
-        log.lock().unwrap().verifiers.push(form.code_verifier.unwrap_or_default());
+        log.lock()
+            .unwrap()
+            .verifiers
+            .push(form.code_verifier.unwrap_or_default());
         match form.code.strip_prefix("good-") {
-            Some(user) => axum::Json(json!({"access_token": format!("tok-{user}"), "token_type": "bearer"})),
+            Some(user) => {
+                axum::Json(json!({"access_token": format!("tok-{user}"), "token_type": "bearer"}))
+            }
             None => axum::Json(json!({"error": "bad_verification_code"})),
         }
     };
@@ -427,10 +460,22 @@ async fn github_stand_in() -> (String, Arc<Mutex<GitHubLog>>) {
     }
     let user = |headers: HeaderMap| async move {
         match user_of(&headers).as_deref() {
-            Some("octo") => (StatusCode::OK, axum::Json(json!({"id": 1, "login": "octo", "name": "Octo Cat", "email": null}))),
-            Some("octo2") => (StatusCode::OK, axum::Json(json!({"id": 2, "login": "octo2", "name": null, "email": null}))),
-            Some("hidden") => (StatusCode::OK, axum::Json(json!({"id": 3, "login": "hidden", "name": "", "email": null}))),
-            _ => (StatusCode::UNAUTHORIZED, axum::Json(json!({"message": "Bad credentials"}))),
+            Some("octo") => (
+                StatusCode::OK,
+                axum::Json(json!({"id": 1, "login": "octo", "name": "Octo Cat", "email": null})),
+            ),
+            Some("octo2") => (
+                StatusCode::OK,
+                axum::Json(json!({"id": 2, "login": "octo2", "name": null, "email": null})),
+            ),
+            Some("hidden") => (
+                StatusCode::OK,
+                axum::Json(json!({"id": 3, "login": "hidden", "name": "", "email": null})),
+            ),
+            _ => (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"message": "Bad credentials"})),
+            ),
         }
     };
     let emails = |headers: HeaderMap| async move {
@@ -439,8 +484,12 @@ async fn github_stand_in() -> (String, Arc<Mutex<GitHubLog>>) {
                 {"email": "old@example.test", "primary": false, "verified": false},
                 {"email": "octo@example.test", "primary": true, "verified": true}
             ]),
-            Some("octo2") => json!([{"email": "octo2@example.test", "primary": true, "verified": true}]),
-            Some("hidden") => json!([{"email": "carol@example.test", "primary": true, "verified": false}]),
+            Some("octo2") => {
+                json!([{"email": "octo2@example.test", "primary": true, "verified": true}])
+            }
+            Some("hidden") => {
+                json!([{"email": "carol@example.test", "primary": true, "verified": false}])
+            }
             _ => return (StatusCode::UNAUTHORIZED, axum::Json(json!({}))),
         };
         (StatusCode::OK, axum::Json(list))
@@ -468,17 +517,18 @@ async fn app_with_github(backend: Backend, base: &str) -> TestApp {
 }
 
 /// Starts a GitHub flow (as `session`, if given) and comes back with `code`.
-async fn github_flow(
-    app: &TestApp,
-    browser: &mut Browser,
-    stand_in: &str,
-    code: &str,
-) -> Answer {
+async fn github_flow(app: &TestApp, browser: &mut Browser, stand_in: &str, code: &str) -> Answer {
     let start = browser
-        .get(&format!("{}/api/auth/oauth/github/start?returnTo=/settings/account", app.base))
+        .get(&format!(
+            "{}/api/auth/oauth/github/start?returnTo=/settings/account",
+            app.base
+        ))
         .await;
     let to = start.location.expect("to GitHub");
-    assert!(to.starts_with(&format!("{stand_in}/login/oauth/authorize?")), "{to}");
+    assert!(
+        to.starts_with(&format!("{stand_in}/login/oauth/authorize?")),
+        "{to}"
+    );
     assert!(to.contains("client_id=gh-client") && to.contains("code_challenge="));
     let state = reqwest::Url::parse(&to)
         .unwrap()
@@ -502,7 +552,10 @@ async fn github_sign_in_creates_then_reuses_the_account(backend: Backend) {
     let answer = github_flow(&app, &mut browser, &stand_in, "good-octo").await;
     assert_eq!(answer.location.as_deref(), Some("/login/auth-check"));
     let me = session_of(&app, &browser).await.expect("signed in");
-    assert_eq!(me["user"]["email"], "octo@example.test", "the primary verified address");
+    assert_eq!(
+        me["user"]["email"], "octo@example.test",
+        "the primary verified address"
+    );
     assert_eq!(me["user"]["name"], "Octo Cat");
     assert!(
         log.lock().unwrap().verifiers.iter().all(|v| v.len() >= 43),
@@ -519,9 +572,15 @@ async fn github_sign_in_creates_then_reuses_the_account(backend: Backend) {
     // Refused codes and refused users sign nobody in.
     let mut browser = Browser::new();
     let answer = github_flow(&app, &mut browser, &stand_in, "bad").await;
-    assert_eq!(answer.location.as_deref(), Some("/login?error=oauth_failed"));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=oauth_failed")
+    );
     let answer = github_flow(&app, &mut browser, &stand_in, "good-nobody").await;
-    assert_eq!(answer.location.as_deref(), Some("/login?error=oauth_failed"));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=oauth_failed")
+    );
     assert!(session_of(&app, &browser).await.is_none());
 
     // The only way into a password-less account cannot be disconnected.
@@ -532,7 +591,12 @@ async fn github_sign_in_creates_then_reuses_the_account(backend: Backend) {
     let (_, linked) = app.get("/api/auth/accounts", Some(&session)).await;
     let id = linked[0]["id"].as_str().unwrap().to_string();
     let (status, _) = app
-        .request(reqwest::Method::DELETE, &format!("/api/auth/accounts/{id}"), None, Some(&session))
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/auth/accounts/{id}"),
+            None,
+            Some(&session),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
@@ -577,18 +641,29 @@ async fn github_connects_to_the_signed_in_account(backend: Backend) {
     let mut browser = Browser::new();
     browser.set_cookie(&app.base, "sayr_session", &dave.token);
     let answer = github_flow(&app, &mut browser, &stand_in, "good-octo2").await;
-    assert_eq!(answer.location.as_deref(), Some("/login?error=account_conflict"));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=account_conflict")
+    );
 
     // An unverified GitHub address that matches carol's account does not open it.
     let mut stranger = Browser::new();
     let answer = github_flow(&app, &mut stranger, &stand_in, "good-hidden").await;
-    assert_eq!(answer.location.as_deref(), Some("/login?error=account_conflict"));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=account_conflict")
+    );
     assert!(session_of(&app, &stranger).await.is_none());
 
     // carol has a password, so she may disconnect GitHub.
     let id = linked[0]["id"].as_str().unwrap().to_string();
     let (status, _) = app
-        .request(reqwest::Method::DELETE, &format!("/api/auth/accounts/{id}"), None, Some(&carol))
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/auth/accounts/{id}"),
+            None,
+            Some(&carol),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, linked) = app.get("/api/auth/accounts", Some(&carol)).await;
@@ -622,7 +697,10 @@ async fn closed_sign_up_admits_no_new_account_through_a_provider() {
     app.sign_up("first@example.test").await; // the first account is always allowed
     let mut browser = Browser::new();
     let answer = github_flow(&app, &mut browser, &stand_in, "good-octo").await;
-    assert_eq!(answer.location.as_deref(), Some("/login?error=signup_closed"));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=signup_closed")
+    );
     assert!(session_of(&app, &browser).await.is_none());
 }
 
@@ -633,7 +711,11 @@ async fn an_unknown_provider_is_not_found() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
     let (status, _) = app.get("/api/auth/oauth/github/start", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "GitHub is off until configured");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "GitHub is off until configured"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -679,7 +761,11 @@ async fn the_return_address_never_leaves_the_instance() {
         let mut browser = Browser::new();
         browser.set_cookie(&app.base, "login_origin", attempt);
         let back = browser.get(&format!("{}/login/auth-check", app.base)).await;
-        assert_eq!(back.location.as_deref(), Some("/"), "raw cookie {attempt:?}");
+        assert_eq!(
+            back.location.as_deref(),
+            Some("/"),
+            "raw cookie {attempt:?}"
+        );
     }
     // A path, or a full URL of this very instance, is kept.
     let mut browser = Browser::new();

@@ -526,7 +526,13 @@ on_each_backend!(admins_hear_members_join_change_teams_and_leave, |app| {
             channel: Channel::Admin,
         })
         .await;
-    assert!(matches!(admin.next().await.event, ServerEvent::Subscribed { channel: Channel::Admin, .. }));
+    assert!(matches!(
+        admin.next().await.event,
+        ServerEvent::Subscribed {
+            channel: Channel::Admin,
+            ..
+        }
+    ));
     let mut member = app.socket(Some(&carol), "").await;
     into_tasks_room(&mut member, &org_id).await;
 
@@ -535,18 +541,28 @@ on_each_backend!(admins_hear_members_join_change_teams_and_leave, |app| {
     app.add_member(&owner, "acme", &bob).await;
     assert_eq!(
         next_event(&mut admin).await,
-        ServerEvent::MemberActions { action: MemberAction::Joined, user_id: bob_id }
+        ServerEvent::MemberActions {
+            action: MemberAction::Joined,
+            user_id: bob_id
+        }
     );
 
     let (status, team) = app
-        .post("/api/v1/orgs/acme/teams", json!({"name": "Support"}), Some(&owner))
+        .post(
+            "/api/v1/orgs/acme/teams",
+            json!({"name": "Support"}),
+            Some(&owner),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{team}");
     let team_id = team["team"]["id"].as_str().unwrap().to_string();
     let (status, _) = app
         .request(
             reqwest::Method::PUT,
-            &format!("/api/v1/orgs/acme/teams/{team_id}/members/{}", bob.user["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/orgs/acme/teams/{team_id}/members/{}",
+                bob.user["id"].as_str().unwrap()
+            ),
             None,
             Some(&owner),
         )
@@ -554,13 +570,19 @@ on_each_backend!(admins_hear_members_join_change_teams_and_leave, |app| {
     assert!(status.is_success(), "{status}");
     assert_eq!(
         next_event(&mut admin).await,
-        ServerEvent::MemberActions { action: MemberAction::TeamChanged, user_id: bob_id }
+        ServerEvent::MemberActions {
+            action: MemberAction::TeamChanged,
+            user_id: bob_id
+        }
     );
 
     let (status, _) = app
         .request(
             reqwest::Method::DELETE,
-            &format!("/api/v1/orgs/acme/members/{}", bob.user["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/orgs/acme/members/{}",
+                bob.user["id"].as_str().unwrap()
+            ),
             None,
             Some(&bob),
         )
@@ -568,14 +590,20 @@ on_each_backend!(admins_hear_members_join_change_teams_and_leave, |app| {
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(
         next_event(&mut admin).await,
-        ServerEvent::MemberActions { action: MemberAction::Left, user_id: bob_id }
+        ServerEvent::MemberActions {
+            action: MemberAction::Left,
+            user_id: bob_id
+        }
     );
 
     let carol_id: domain::UserId = serde_json::from_value(carol.user["id"].clone()).unwrap();
     let (status, _) = app
         .request(
             reqwest::Method::DELETE,
-            &format!("/api/v1/orgs/acme/members/{}", carol.user["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/orgs/acme/members/{}",
+                carol.user["id"].as_str().unwrap()
+            ),
             None,
             Some(&owner),
         )
@@ -583,7 +611,10 @@ on_each_backend!(admins_hear_members_join_change_teams_and_leave, |app| {
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(
         next_event(&mut admin).await,
-        ServerEvent::MemberActions { action: MemberAction::Removed, user_id: carol_id }
+        ServerEvent::MemberActions {
+            action: MemberAction::Removed,
+            user_id: carol_id
+        }
     );
     // The tasks room heard none of it (carol's socket only learns it left the room).
     loop {

@@ -7,7 +7,11 @@ mod common;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-async fn html(app: &common::TestApp, path: &str, session: Option<&common::Session>) -> (StatusCode, String) {
+async fn html(
+    app: &common::TestApp,
+    path: &str,
+    session: Option<&common::Session>,
+) -> (StatusCode, String) {
     let mut req = app.http.get(format!("{}{path}", app.base));
     if let Some(s) = session {
         req = req.header("cookie", s.cookie());
@@ -53,25 +57,55 @@ fn shown(page: &str, testid: &str) -> Vec<i64> {
 on_each_backend!(the_board_shows_what_its_url_asks_for, |app| {
     let owner = app.sign_up("owner@example.test").await;
     app.create_org(&owner, "acme").await;
-    task(&app, &owner, json!({"title": "Open and urgent", "status": "todo", "priority": "urgent"})).await;
-    task(&app, &owner, json!({"title": "Shipped already", "status": "done"})).await;
-    task(&app, &owner, json!({"title": "Someday maybe", "status": "backlog"})).await;
+    task(
+        &app,
+        &owner,
+        json!({"title": "Open and urgent", "status": "todo", "priority": "urgent"}),
+    )
+    .await;
+    task(
+        &app,
+        &owner,
+        json!({"title": "Shipped already", "status": "done"}),
+    )
+    .await;
+    task(
+        &app,
+        &owner,
+        json!({"title": "Someday maybe", "status": "backlog"}),
+    )
+    .await;
 
     let (status, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(status, StatusCode::OK);
     let mut cards = shown(&page, "task-card");
     cards.sort();
     assert_eq!(cards, [1, 3], "done tasks are hidden by default");
-    assert!(page.contains(r#"data-group="status:todo""#), "kanban columns by status");
-    assert!(page.contains(r#"data-group="status:done""#), "Done stays a drop target");
+    assert!(
+        page.contains(r#"data-group="status:todo""#),
+        "kanban columns by status"
+    );
+    assert!(
+        page.contains(r#"data-group="status:done""#),
+        "Done stays a drop target"
+    );
     assert!(page.contains("1 hidden"), "and says what it hides");
 
     let (_, page) = html(&app, "/orgs/acme/tasks?closed=1", Some(&owner)).await;
     assert!(shown(&page, "task-card").contains(&2));
     assert!(page.contains(r#"data-group="status:done""#));
 
-    let (_, page) = html(&app, "/orgs/acme/tasks?priority=urgent&view=list", Some(&owner)).await;
-    assert_eq!(shown(&page, "task-item"), [1], "filtered by priority, as a list");
+    let (_, page) = html(
+        &app,
+        "/orgs/acme/tasks?priority=urgent&view=list",
+        Some(&owner),
+    )
+    .await;
+    assert_eq!(
+        shown(&page, "task-item"),
+        [1],
+        "filtered by priority, as a list"
+    );
 
     let (_, page) = html(&app, "/orgs/acme/tasks?q=someday", Some(&owner)).await;
     assert_eq!(shown(&page, "task-card"), [3]);
@@ -84,63 +118,147 @@ on_each_backend!(the_board_shows_what_its_url_asks_for, |app| {
 on_each_backend!(the_task_page_works_without_javascript, |app| {
     let owner = app.sign_up("owner@example.test").await;
     app.create_org(&owner, "acme").await;
-    let t = task(&app, &owner, json!({"title": "Fix the **login**", "description": "Steps:\n\n1. open"})).await;
+    let t = task(
+        &app,
+        &owner,
+        json!({"title": "Fix the **login**", "description": "Steps:\n\n1. open"}),
+    )
+    .await;
     assert_eq!(t["number"], 1);
 
     let (status, page) = html(&app, "/orgs/acme/tasks/1", Some(&owner)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Fix the **login**"), "the title as written");
     assert!(page.contains("<ol>"), "the description rendered");
-    assert!(page.contains(r#"data-testid="status-form""#) && page.contains(r#"data-testid="comment-form""#));
+    assert!(
+        page.contains(r#"data-testid="status-form""#)
+            && page.contains(r#"data-testid="comment-form""#)
+    );
 
     // Status through the plain form.
-    let res = form(&app, &owner, "update_task", "/orgs/acme/tasks/1", &[
-        ("slug", "acme"), ("number", "1"), ("version", &t["version"].to_string()), ("status", "done"),
-    ]).await;
+    let res = form(
+        &app,
+        &owner,
+        "update_task",
+        "/orgs/acme/tasks/1",
+        &[
+            ("slug", "acme"),
+            ("number", "1"),
+            ("version", &t["version"].to_string()),
+            ("status", "done"),
+        ],
+    )
+    .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let (_, now) = app.get("/api/v1/orgs/acme/tasks/1", Some(&owner)).await;
     assert_eq!(now["task"]["status"], "done");
 
     // A stale version changes nothing.
-    let res = form(&app, &owner, "update_task", "/orgs/acme/tasks/1", &[
-        ("slug", "acme"), ("number", "1"), ("version", &t["version"].to_string()), ("status", "todo"),
-    ]).await;
-    assert!(res.status() == StatusCode::CONFLICT || res.headers().get("location").is_some_and(|l| l.to_str().unwrap().contains("error")),
-        "a stale change is refused: {}", res.status());
+    let res = form(
+        &app,
+        &owner,
+        "update_task",
+        "/orgs/acme/tasks/1",
+        &[
+            ("slug", "acme"),
+            ("number", "1"),
+            ("version", &t["version"].to_string()),
+            ("status", "todo"),
+        ],
+    )
+    .await;
+    assert!(
+        res.status() == StatusCode::CONFLICT
+            || res
+                .headers()
+                .get("location")
+                .is_some_and(|l| l.to_str().unwrap().contains("error")),
+        "a stale change is refused: {}",
+        res.status()
+    );
     let (_, now) = app.get("/api/v1/orgs/acme/tasks/1", Some(&owner)).await;
     assert_eq!(now["task"]["status"], "done");
 
     // A comment through the plain form, internal by default.
-    let res = form(&app, &owner, "comment", "/orgs/acme/tasks/1", &[
-        ("slug", "acme"), ("number", "1"), ("body", "Looked into it"), ("visibility", "internal"),
-    ]).await;
+    let res = form(
+        &app,
+        &owner,
+        "comment",
+        "/orgs/acme/tasks/1",
+        &[
+            ("slug", "acme"),
+            ("number", "1"),
+            ("body", "Looked into it"),
+            ("visibility", "internal"),
+        ],
+    )
+    .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let (_, page) = html(&app, "/orgs/acme/tasks/1", Some(&owner)).await;
     assert!(page.contains("Looked into it"));
     assert!(page.contains(r#"data-visibility="internal""#));
-    assert!(page.contains("changed status from todo to done") || page.contains("changed status from backlog to done"),
-        "the history is in the stream");
+    assert!(
+        page.contains("changed status from todo to done")
+            || page.contains("changed status from backlog to done"),
+        "the history is in the stream"
+    );
 });
 
-on_each_backend!(visitors_see_public_tasks_only_and_no_internal_comments, |app| {
-    let owner = app.sign_up("owner@example.test").await;
-    app.create_org(&owner, "acme").await;
-    app.request(Method::PATCH, "/api/v1/orgs/acme", Some(json!({"settings": {"publicPage": true}})), Some(&owner)).await;
-    task(&app, &owner, json!({"title": "Public roadmap item", "visibility": "public"})).await;
-    task(&app, &owner, json!({"title": "Secret plan", "visibility": "private"})).await;
-    let (status, _) = app.post("/api/v1/orgs/acme/tasks/1/comments", json!({"body": "Team-only note", "visibility": "internal"}), Some(&owner)).await;
-    assert_eq!(status, StatusCode::CREATED);
-    app.post("/api/v1/orgs/acme/tasks/1/comments", json!({"body": "Thanks all", "visibility": "public"}), Some(&owner)).await;
+on_each_backend!(
+    visitors_see_public_tasks_only_and_no_internal_comments,
+    |app| {
+        let owner = app.sign_up("owner@example.test").await;
+        app.create_org(&owner, "acme").await;
+        app.request(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            Some(json!({"settings": {"publicPage": true}})),
+            Some(&owner),
+        )
+        .await;
+        task(
+            &app,
+            &owner,
+            json!({"title": "Public roadmap item", "visibility": "public"}),
+        )
+        .await;
+        task(
+            &app,
+            &owner,
+            json!({"title": "Secret plan", "visibility": "private"}),
+        )
+        .await;
+        let (status, _) = app
+            .post(
+                "/api/v1/orgs/acme/tasks/1/comments",
+                json!({"body": "Team-only note", "visibility": "internal"}),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        app.post(
+            "/api/v1/orgs/acme/tasks/1/comments",
+            json!({"body": "Thanks all", "visibility": "public"}),
+            Some(&owner),
+        )
+        .await;
 
-    let (status, page) = html(&app, "/orgs/acme/tasks/1", None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Public roadmap item") && page.contains("Thanks all"));
-    assert!(!page.contains("Team-only note"), "internal comments never reach visitors, not even in hydration data");
-    assert!(!page.contains("owner@example.test"));
-    let (status, page) = html(&app, "/orgs/acme/tasks/2", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(!page.contains("Secret plan"));
-    let (_, page) = html(&app, "/orgs/acme/tasks", None).await;
-    assert!(page.contains("Public roadmap item"));
-    assert!(!page.contains("Secret plan"), "not on the page, not in the hydration data");
-});
+        let (status, page) = html(&app, "/orgs/acme/tasks/1", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Public roadmap item") && page.contains("Thanks all"));
+        assert!(
+            !page.contains("Team-only note"),
+            "internal comments never reach visitors, not even in hydration data"
+        );
+        assert!(!page.contains("owner@example.test"));
+        let (status, page) = html(&app, "/orgs/acme/tasks/2", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!page.contains("Secret plan"));
+        let (_, page) = html(&app, "/orgs/acme/tasks", None).await;
+        assert!(page.contains("Public roadmap item"));
+        assert!(
+            !page.contains("Secret plan"),
+            "not on the page, not in the hydration data"
+        );
+    }
+);

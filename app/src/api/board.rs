@@ -102,7 +102,8 @@ pub async fn update_task(
     #[server(default)] labels: Option<Vec<LabelId>>,
     #[server(default)] assignees: Option<Vec<UserId>>,
     /// `Some(None)` clears the category: send `category=` (empty).
-    #[server(default)] category: Option<String>,
+    #[server(default)]
+    category: Option<String>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
@@ -197,8 +198,9 @@ fn parse_opt<T: std::str::FromStr<Err = String>>(
 ) -> Result<Option<T>, ServerFnError> {
     match value.as_deref() {
         None | Some("") => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|m: String| {
-            super::ssr::fail(domain::parse::FieldError::new(field, m).into())
-        }),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|m: String| super::ssr::fail(domain::parse::FieldError::new(field, m).into())),
     }
 }

@@ -17,17 +17,17 @@ pub use board::{
     BoardData, BulkResult, BulkUpdate, CreateTask, UpdateTask, bulk_update, create_task,
     load_board, update_task,
 };
-pub use task::{
-    AddComment, DeleteComment, EditComment, React, TaskPageData, add_comment, delete_comment,
-    edit_comment, load_task, react,
-};
-pub use settings::{
-    CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam,
-    InviteMember, RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
-};
 pub use orgs::{
     AcceptInvite, CreateOrg, DeclineInvite, HomeData, accept_invite, create_org, decline_invite,
     load_home,
+};
+pub use settings::{
+    CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
+    RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
+};
+pub use task::{
+    AddComment, DeleteComment, EditComment, React, TaskPageData, add_comment, delete_comment,
+    edit_comment, load_task, react,
 };
 
 #[cfg(feature = "ssr")]

@@ -26,7 +26,9 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
     }
     let me = user::me(&svc, &actor).await.map_err(fail)?;
     let orgs = org::list_mine(&svc, &actor).await.map_err(fail)?;
-    let invites = domain::service::invite::mine(&svc, &actor).await.map_err(fail)?;
+    let invites = domain::service::invite::mine(&svc, &actor)
+        .await
+        .map_err(fail)?;
     Ok(HomeData {
         user: Some(me),
         orgs,

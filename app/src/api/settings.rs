@@ -25,7 +25,9 @@ pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> 
     let svc = services()?;
     let actor = actor();
     // Members only: everyone else gets the same 404 as for an unknown org.
-    let permissions = member::permissions(&svc, &actor, &slug).await.map_err(fail)?;
+    let permissions = member::permissions(&svc, &actor, &slug)
+        .await
+        .map_err(fail)?;
     Ok(SettingsData {
         org: org::get(&svc, &actor, &slug).await.map_err(fail)?,
         members: member::list(&svc, &actor, &slug).await.map_err(fail)?,
@@ -122,7 +124,12 @@ pub async fn delete_team(slug: String, team: TeamId) -> Result<(), ServerFnError
 
 /// Puts a member into a team (`add`) or takes them out.
 #[server(prefix = "/sfn", endpoint = "team_member")]
-pub async fn team_member(slug: String, team: TeamId, user: UserId, add: bool) -> Result<Team, ServerFnError> {
+pub async fn team_member(
+    slug: String,
+    team: TeamId,
+    user: UserId,
+    add: bool,
+) -> Result<Team, ServerFnError> {
     use super::ssr::*;
     use domain::service::team as teams;
     let svc = services()?;
@@ -168,7 +175,11 @@ pub async fn delete_label(slug: String, id: LabelId) -> Result<(), ServerFnError
 }
 
 #[server(prefix = "/sfn", endpoint = "create_category")]
-pub async fn create_category(slug: String, name: String, color: String) -> Result<Category, ServerFnError> {
+pub async fn create_category(
+    slug: String,
+    name: String,
+    color: String,
+) -> Result<Category, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
     let input = domain::model::NewCategory {

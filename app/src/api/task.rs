@@ -1,8 +1,6 @@
 //! The task page: the task, its activity (timeline and comments), subtasks and relations.
 
-use domain::model::{
-    Category, Comment, Label, Org, Task, TaskRelation, TimelineEntry, UserRef,
-};
+use domain::model::{Category, Comment, Label, Org, Task, TaskRelation, TimelineEntry, UserRef};
 use domain::permissions::PermissionSet;
 use domain::{CommentId, UserId};
 use leptos::prelude::*;
@@ -31,7 +29,9 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
     let svc = services()?;
     let actor = actor();
     let found = task::get(&svc, &actor, &slug, number).await.map_err(fail)?;
-    let org = domain::service::org::get(&svc, &actor, &slug).await.map_err(fail)?;
+    let org = domain::service::org::get(&svc, &actor, &slug)
+        .await
+        .map_err(fail)?;
     let permissions = member::permissions(&svc, &actor, &slug).await.ok();
     let members = match permissions {
         Some(_) => member::list(&svc, &actor, &slug)
@@ -61,9 +61,15 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
         Vec::new()
     };
     Ok(TaskPageData {
-        comments: comment::list(&svc, &actor, &slug, number).await.map_err(fail)?,
-        timeline: timeline::list(&svc, &actor, &slug, number).await.map_err(fail)?,
-        relations: relation::list(&svc, &actor, &slug, number).await.map_err(fail)?,
+        comments: comment::list(&svc, &actor, &slug, number)
+            .await
+            .map_err(fail)?,
+        timeline: timeline::list(&svc, &actor, &slug, number)
+            .await
+            .map_err(fail)?,
+        relations: relation::list(&svc, &actor, &slug, number)
+            .await
+            .map_err(fail)?,
         labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
         categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
         org,
@@ -86,12 +92,13 @@ pub async fn add_comment(
 ) -> Result<Comment, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let visibility = match visibility.as_deref() {
-        None | Some("") => None,
-        Some(v) => Some(v.parse().map_err(|m: String| {
-            fail(domain::parse::FieldError::new("visibility", m).into())
-        })?),
-    };
+    let visibility =
+        match visibility.as_deref() {
+            None | Some("") => None,
+            Some(v) => Some(v.parse().map_err(|m: String| {
+                fail(domain::parse::FieldError::new("visibility", m).into())
+            })?),
+        };
     let input = domain::model::NewComment {
         body,
         visibility,
@@ -104,7 +111,11 @@ pub async fn add_comment(
 
 /// Changes a comment's text (its author only; the old text goes to the edit history).
 #[server(prefix = "/sfn", endpoint = "edit_comment")]
-pub async fn edit_comment(slug: String, id: CommentId, body: String) -> Result<Comment, ServerFnError> {
+pub async fn edit_comment(
+    slug: String,
+    id: CommentId,
+    body: String,
+) -> Result<Comment, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
     domain::service::comment::update(

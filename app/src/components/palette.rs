@@ -113,7 +113,9 @@ pub fn CommandPalette() -> impl IntoView {
             action: CommandAction::Navigate("/settings/account".into()),
         });
         let q = query.get();
-        all.into_iter().filter(|c| matches(&c.label, &q)).collect::<Vec<_>>()
+        all.into_iter()
+            .filter(|c| matches(&c.label, &q))
+            .collect::<Vec<_>>()
     });
     let open = move || {
         query.set(String::new());

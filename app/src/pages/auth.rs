@@ -14,7 +14,9 @@ fn external_error(code: &str) -> &'static str {
              account. Sign in with your password, then connect the provider in your account \
              settings."
         }
-        "signup_closed" => "Sign-up is closed on this instance: ask an administrator for an account.",
+        "signup_closed" => {
+            "Sign-up is closed on this instance: ask an administrator for an account."
+        }
         "no_email" => "The provider did not share an e-mail address, which a new account needs.",
         _ => "Signing in did not work. Please try again.",
     }
@@ -57,7 +59,11 @@ pub fn Login() -> impl IntoView {
     let login = ServerAction::<LoginFn>::new();
     let options = Resource::new(|| (), |_| load_login_options());
     let query = use_query_map();
-    let failure = move || query.with(|q| q.get("error")).map(|code| external_error(&code));
+    let failure = move || {
+        query
+            .with(|q| q.get("error"))
+            .map(|code| external_error(&code))
+    };
     let return_to = move || query.with(|q| q.get("returnTo"));
     view! {
         <section class="card narrow">

@@ -144,7 +144,11 @@ fn General(data: SettingsData, update_org: ServerAction<UpdateOrg>) -> impl Into
 }
 
 #[component]
-fn Members(data: SettingsData, invite: ServerAction<InviteMember>, remove: ServerAction<RemoveMember>) -> impl IntoView {
+fn Members(
+    data: SettingsData,
+    invite: ServerAction<InviteMember>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
     let may = data.permissions.admin.manage_members;
     let slug = data.org.slug.clone();
     let team_names = |ids: &[domain::TeamId]| {

@@ -2,11 +2,9 @@
 //! changes, its activity (history and comments in one stream), subtasks and relations; live.
 //! Status changes and comments are plain forms, so they work without JavaScript.
 
-use crate::api::{
-    AddComment, DeleteComment, React, TaskPageData, UpdateTask, load_task,
-};
-use crate::pages::board::filter::priority_label;
+use crate::api::{AddComment, DeleteComment, React, TaskPageData, UpdateTask, load_task};
 use crate::components::{Command, CommandAction, Palette};
+use crate::pages::board::filter::priority_label;
 use crate::pages::error_text;
 use crate::realtime::{LinkState, use_realtime};
 use domain::model::{Comment, CommentVisibility, Task, TaskPriority, TaskStatus, TimelineEntry};
@@ -34,8 +32,18 @@ impl Activity {
                 "{}:{}:{:?}:{}",
                 c.id,
                 c.updated_at.timestamp_millis(),
-                c.reactions.iter().map(|r| (r.count, r.reacted)).collect::<Vec<_>>(),
-                replies.iter().map(|r| format!("{}{:?}", r.id, r.reactions.iter().map(|x| x.count).collect::<Vec<_>>())).collect::<String>()
+                c.reactions
+                    .iter()
+                    .map(|r| (r.count, r.reacted))
+                    .collect::<Vec<_>>(),
+                replies
+                    .iter()
+                    .map(|r| format!(
+                        "{}{:?}",
+                        r.id,
+                        r.reactions.iter().map(|x| x.count).collect::<Vec<_>>()
+                    ))
+                    .collect::<String>()
             ),
         }
     }
@@ -77,8 +85,16 @@ fn describe(entry: &TimelineEntry) -> String {
     };
     match entry.kind.as_str() {
         "created" => "created the task".into(),
-        "status_change" => format!("changed status from {} to {}", value(&entry.from), value(&entry.to)),
-        "priority_change" => format!("changed priority from {} to {}", value(&entry.from), value(&entry.to)),
+        "status_change" => format!(
+            "changed status from {} to {}",
+            value(&entry.from),
+            value(&entry.to)
+        ),
+        "priority_change" => format!(
+            "changed priority from {} to {}",
+            value(&entry.from),
+            value(&entry.to)
+        ),
         "visibility_change" => format!("made it {}", value(&entry.to)),
         kind => kind.replace('_', " "),
     }
@@ -137,14 +153,17 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
                 }
             }),
             ServerEvent::DeleteTask { number: n, .. } if n == number => deleted.set(true),
-            ServerEvent::UpdateTaskComments { number: n, comment, deleted: gone, .. } if n == number => {
-                comments.update(|list| {
-                    list.retain(|c| c.id != comment.id);
-                    if !gone {
-                        list.push(comment);
-                    }
-                })
-            }
+            ServerEvent::UpdateTaskComments {
+                number: n,
+                comment,
+                deleted: gone,
+                ..
+            } if n == number => comments.update(|list| {
+                list.retain(|c| c.id != comment.id);
+                if !gone {
+                    list.push(comment);
+                }
+            }),
             _ => {}
         },
     );
@@ -215,24 +234,30 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
         Palette::register(commands);
         let people = data.members.clone();
         Palette::on_request(move |action| match action {
-            CommandAction::SetStatus(s) => change.with_value(|c| c(&|t, call| {
-                t.status = s;
-                call.status = Some(s.as_str().into());
-            })),
-            CommandAction::SetPriority(p) => change.with_value(|c| c(&|t, call| {
-                t.priority = p;
-                call.priority = Some(p.as_str().into());
-            })),
+            CommandAction::SetStatus(s) => change.with_value(|c| {
+                c(&|t, call| {
+                    t.status = s;
+                    call.status = Some(s.as_str().into());
+                })
+            }),
+            CommandAction::SetPriority(p) => change.with_value(|c| {
+                c(&|t, call| {
+                    t.priority = p;
+                    call.priority = Some(p.as_str().into());
+                })
+            }),
             CommandAction::ToggleAssignee(id) => {
                 let person = people.iter().find(|m| m.id == id).cloned();
-                change.with_value(|c| c(&|t, call| {
-                    if t.assignees.iter().any(|a| a.id == id) {
-                        t.assignees.retain(|a| a.id != id);
-                    } else if let Some(p) = &person {
-                        t.assignees.push(p.clone());
-                    }
-                    call.assignees = Some(t.assignees.iter().map(|a| a.id).collect());
-                }))
+                change.with_value(|c| {
+                    c(&|t, call| {
+                        if t.assignees.iter().any(|a| a.id == id) {
+                            t.assignees.retain(|a| a.id != id);
+                        } else if let Some(p) = &person {
+                            t.assignees.push(p.clone());
+                        }
+                        call.assignees = Some(t.assignees.iter().map(|a| a.id).collect());
+                    })
+                })
             }
             _ => {}
         });

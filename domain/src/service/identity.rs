@@ -9,9 +9,9 @@
 
 use super::session::{self, ClientInfo};
 use super::{Actor, DomainError, Result, Services, convert};
+use crate::UserId;
 use crate::model::{LinkedAccount, User};
 use crate::parse::{Email, PersonName};
-use crate::UserId;
 use chrono::Utc;
 use entity::{account, user};
 use sea_orm::{

@@ -25,9 +25,9 @@ use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
 };
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EmptyAdditionalClaims, IssuerUrl,
-    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse, UserInfoClaims,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EmptyAdditionalClaims, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    UserInfoClaims,
 };
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -348,11 +348,9 @@ pub async fn start(
     let github = providers.github.as_ref().filter(|_| provider == "github");
     let (location, flow) = if let Some(github) = github {
         let flow_state = random_token();
-        let mut url = openidconnect::url::Url::parse(&format!(
-            "{}/login/oauth/authorize",
-            github.oauth_url
-        ))
-        .map_err(|_| DomainError::Internal("bad GitHub OAuth URL".into()))?;
+        let mut url =
+            openidconnect::url::Url::parse(&format!("{}/login/oauth/authorize", github.oauth_url))
+                .map_err(|_| DomainError::Internal("bad GitHub OAuth URL".into()))?;
         url.query_pairs_mut()
             .append_pair("client_id", &github.client_id)
             .append_pair("redirect_uri", &redirect)
@@ -473,7 +471,9 @@ pub async fn callback(
     let redirect = redirect_uri(&state, &headers, &provider);
     let identity = if provider == "github" {
         match &state.login.github {
-            Some(github) => github_identity(github, &state.login.http, &code, &redirect, &flow).await,
+            Some(github) => {
+                github_identity(github, &state.login.http, &code, &redirect, &flow).await
+            }
             None => Err(Failure::State),
         }
     } else {
@@ -555,10 +555,9 @@ async fn oidc_identity(
         .map(|n| n.as_str().to_string());
     if email.is_none() {
         // Some providers keep the address for the userinfo endpoint.
-        if let Ok(request) = client.user_info(
-            token.access_token().clone(),
-            Some(claims.subject().clone()),
-        ) {
+        if let Ok(request) =
+            client.user_info(token.access_token().clone(), Some(claims.subject().clone()))
+        {
             let info: Result<UserInfoClaims<EmptyAdditionalClaims, CoreGenderClaim>, _> =
                 request.request_async(http).await;
             if let Ok(info) = info {
@@ -645,15 +644,20 @@ async fn github_identity(
     if !user.status().is_success() {
         return Err(Failure::Provider);
     }
-    let user: GitHubUser = serde_json::from_slice(
-        &HttpClient::read_limited(user).await.map_err(unavailable)?,
-    )
-    .map_err(|_| Failure::Provider)?;
+    let user: GitHubUser =
+        serde_json::from_slice(&HttpClient::read_limited(user).await.map_err(unavailable)?)
+            .map_err(|_| Failure::Provider)?;
     // The address comes from the e-mail list, where GitHub says which are verified.
-    let emails = get("/user/emails").await.map_err(|e| unavailable(e.into()))?;
+    let emails = get("/user/emails")
+        .await
+        .map_err(|e| unavailable(e.into()))?;
     let emails: Vec<GitHubEmail> = if emails.status().is_success() {
-        serde_json::from_slice(&HttpClient::read_limited(emails).await.map_err(unavailable)?)
-            .unwrap_or_default()
+        serde_json::from_slice(
+            &HttpClient::read_limited(emails)
+                .await
+                .map_err(unavailable)?,
+        )
+        .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -667,7 +671,10 @@ async fn github_identity(
         subject: user.id.to_string(),
         email: chosen.map(|e| e.email.clone()),
         email_verified: chosen.is_some_and(|e| e.verified),
-        name: user.name.filter(|n| !n.trim().is_empty()).or(Some(user.login)),
+        name: user
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .or(Some(user.login)),
     })
 }
 
@@ -687,4 +694,3 @@ pub async fn auth_check(State(state): State<AppState>, headers: HeaderMap) -> Re
     append_cookie(&mut response, clear_cookie(ORIGIN_COOKIE, "/", secure));
     response
 }
-

@@ -270,3 +270,70 @@ impl Hub {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::realtime::Presence;
+
+    fn presence(org: OrgId) -> ServerEvent {
+        ServerEvent::UserSubscribed(Presence {
+            ws_client_id: "new".into(),
+            client_id: "ANONYMOUS".into(),
+            org_id: org,
+            channel: Channel::Public,
+        })
+    }
+
+    /// Fills a room with `n` sockets and returns their receiving ends.
+    fn room_of(hub: &Hub, room: Room, n: u64) -> Vec<mpsc::Receiver<Utf8Bytes>> {
+        (0..n)
+            .map(|id| {
+                let (tx, rx) = mpsc::channel(4);
+                hub.join(
+                    room,
+                    id,
+                    Member {
+                        ws_client_id: format!("ws-{id}"),
+                        tx,
+                        kill: Default::default(),
+                    },
+                );
+                rx
+            })
+            .collect()
+    }
+
+    #[test]
+    fn presence_reaches_a_room_up_to_the_limit_and_no_further() {
+        let hub = Hub::default();
+        let org = OrgId(uuid::Uuid::from_u128(1));
+        let small = Room {
+            org,
+            channel: Channel::Public,
+        };
+        let mut sockets = room_of(&hub, small, PRESENCE_LIMIT as u64);
+        hub.announce(small, 0, presence(org));
+        let heard = sockets
+            .iter_mut()
+            .map(|rx| rx.try_recv().is_ok())
+            .filter(|got| *got)
+            .count();
+        assert_eq!(
+            heard,
+            PRESENCE_LIMIT - 1,
+            "everyone but the socket it is about"
+        );
+
+        let big = Room {
+            org,
+            channel: Channel::Tasks,
+        };
+        let mut crowd = room_of(&hub, big, PRESENCE_LIMIT as u64 + 1);
+        hub.announce(big, 0, presence(org));
+        assert!(
+            crowd.iter_mut().all(|rx| rx.try_recv().is_err()),
+            "a room beyond the limit hears no presence"
+        );
+    }
+}

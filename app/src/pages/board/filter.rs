@@ -147,26 +147,26 @@ impl BoardFilter {
             return false;
         }
         let any = |wanted: bool, empty: bool| empty || wanted;
-        any(self.statuses.contains(&task.status), self.statuses.is_empty())
-            && any(
-                self.priorities.contains(&task.priority),
-                self.priorities.is_empty(),
-            )
-            && any(
-                task.labels.iter().any(|l| self.labels.contains(&l.id)),
-                self.labels.is_empty(),
-            )
-            && any(
-                task.assignees.iter().any(|a| self.assignees.contains(&a.id)),
-                self.assignees.is_empty(),
-            )
-            && any(
-                task.category
-                    .as_ref()
-                    .is_some_and(|c| self.categories.contains(&c.id)),
-                self.categories.is_empty(),
-            )
-            && self.matches_text(task)
+        any(
+            self.statuses.contains(&task.status),
+            self.statuses.is_empty(),
+        ) && any(
+            self.priorities.contains(&task.priority),
+            self.priorities.is_empty(),
+        ) && any(
+            task.labels.iter().any(|l| self.labels.contains(&l.id)),
+            self.labels.is_empty(),
+        ) && any(
+            task.assignees
+                .iter()
+                .any(|a| self.assignees.contains(&a.id)),
+            self.assignees.is_empty(),
+        ) && any(
+            task.category
+                .as_ref()
+                .is_some_and(|c| self.categories.contains(&c.id)),
+            self.categories.is_empty(),
+        ) && self.matches_text(task)
     }
 
     fn matches_text(&self, task: &Task) -> bool {
@@ -220,11 +220,16 @@ pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
                 .iter()
                 .filter(|s| filter.statuses.is_empty() || filter.statuses.contains(s))
                 .map(|s| {
-                    let tasks: Vec<Task> =
-                        shown.iter().filter(|t| t.status == *s).map(|t| (*t).clone()).collect();
-                    let matching = tasks
-                        .len()
-                        .max(all.iter().filter(|t| t.status == *s && open_filter.matches(t)).count());
+                    let tasks: Vec<Task> = shown
+                        .iter()
+                        .filter(|t| t.status == *s)
+                        .map(|t| (*t).clone())
+                        .collect();
+                    let matching = tasks.len().max(
+                        all.iter()
+                            .filter(|t| t.status == *s && open_filter.matches(t))
+                            .count(),
+                    );
                     Group {
                         key: format!("status:{s}"),
                         title: s.label().into(),
@@ -243,7 +248,11 @@ pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
                 title: priority_label(*p).into(),
                 status: None,
                 hidden: 0,
-                tasks: shown.iter().filter(|t| t.priority == *p).map(|t| (*t).clone()).collect(),
+                tasks: shown
+                    .iter()
+                    .filter(|t| t.priority == *p)
+                    .map(|t| (*t).clone())
+                    .collect(),
             })
             .collect(),
         GroupBy::Assignee => {
@@ -390,12 +399,18 @@ mod tests {
         let filter = BoardFilter::default();
         assert!(!filter.matches(&done) && filter.matches(&open));
         assert!(parse("closed=1").matches(&done));
-        assert!(parse("status=done").matches(&done), "asking for done shows done");
+        assert!(
+            parse("status=done").matches(&done),
+            "asking for done shows done"
+        );
         let columns: Vec<_> = group(&[done, open], &filter)
             .into_iter()
             .map(|g| (g.key, g.tasks.len(), g.hidden))
             .collect();
-        let columns: Vec<_> = columns.iter().map(|(k, n, h)| (k.as_str(), *n, *h)).collect();
+        let columns: Vec<_> = columns
+            .iter()
+            .map(|(k, n, h)| (k.as_str(), *n, *h))
+            .collect();
         assert_eq!(
             columns,
             [
@@ -428,12 +443,21 @@ mod tests {
     fn assignee_groups_list_each_person_and_the_unassigned() {
         let mut a = task(1, TaskStatus::Todo, "a");
         a.assignees = vec![
-            UserRef { id: UserId(uuid::Uuid::from_u128(1)), name: "Bo".into() },
-            UserRef { id: UserId(uuid::Uuid::from_u128(2)), name: "Al".into() },
+            UserRef {
+                id: UserId(uuid::Uuid::from_u128(1)),
+                name: "Bo".into(),
+            },
+            UserRef {
+                id: UserId(uuid::Uuid::from_u128(2)),
+                name: "Al".into(),
+            },
         ];
         let b = task(2, TaskStatus::Todo, "b");
         let groups = group(&[a, b], &parse("group=assignee"));
-        let titles: Vec<_> = groups.iter().map(|g| (g.title.as_str(), g.tasks.len())).collect();
+        let titles: Vec<_> = groups
+            .iter()
+            .map(|g| (g.title.as_str(), g.tasks.len()))
+            .collect();
         assert_eq!(titles, [("Al", 1), ("Bo", 1), ("No assignee", 1)]);
     }
 }

@@ -75,7 +75,11 @@ impl BoardState {
     pub fn href(&self, filter: &BoardFilter) -> String {
         let query = filter.to_query();
         let base = format!("/orgs/{}/tasks", self.slug.get_untracked());
-        if query.is_empty() { base } else { format!("{base}?{query}") }
+        if query.is_empty() {
+            base
+        } else {
+            format!("{base}?{query}")
+        }
     }
 }
 
@@ -89,7 +93,12 @@ pub fn Board() -> impl IntoView {
         query.with(|q| {
             let pairs: Vec<(&str, String)> = KEYS
                 .iter()
-                .flat_map(|k| q.get_all(k).unwrap_or_default().into_iter().map(move |v| (*k, v)))
+                .flat_map(|k| {
+                    q.get_all(k)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(move |v| (*k, v))
+                })
                 .collect();
             BoardFilter::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
         })

@@ -1,17 +1,17 @@
 //! The board's parts: toolbar and filters, kanban columns, the grouped list, the bulk bar
 //! and the new-task dialog.
 
-use super::filter::{self, BoardFilter, Group, GroupBy, View, priority_label};
 use super::BoardState;
+use super::filter::{self, BoardFilter, Group, GroupBy, View, priority_label};
 use crate::api::{BulkUpdate, CreateTask, UpdateTask};
 use crate::components::{Command, CommandAction, Palette};
 use crate::pages::error_text;
 use crate::realtime::{LinkState, Live};
 use domain::model::{Task, TaskPriority, TaskStatus, Visibility};
 use leptos::html;
+use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
-use leptos::prelude::*;
 use leptos_router::components::Form;
 
 fn update_call(state: &BoardState, task: &Task) -> UpdateTask {
@@ -32,7 +32,9 @@ fn update_call(state: &BoardState, task: &Task) -> UpdateTask {
 
 /// Moves a task to a status (a drop on a column, a pick in a list row).
 pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
-    let Some(task) = state.tasks.with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
+    let Some(task) = state
+        .tasks
+        .with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
     else {
         return;
     };
@@ -47,7 +49,9 @@ pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
 }
 
 fn set_priority(state: &BoardState, number: i64, priority: TaskPriority) {
-    let Some(task) = state.tasks.with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
+    let Some(task) = state
+        .tasks
+        .with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
     else {
         return;
     };
@@ -62,7 +66,11 @@ fn set_priority(state: &BoardState, number: i64, priority: TaskPriority) {
 }
 
 #[component]
-pub(crate) fn BoardView(state: BoardState, live: Live, create: ServerAction<CreateTask>) -> impl IntoView {
+pub(crate) fn BoardView(
+    state: BoardState,
+    live: Live,
+    create: ServerAction<CreateTask>,
+) -> impl IntoView {
     let data = state.data.get_value();
     let org = data.org.clone();
     let may_create = data.permissions.is_some_and(|p| p.tasks.create);
@@ -72,7 +80,8 @@ pub(crate) fn BoardView(state: BoardState, live: Live, create: ServerAction<Crea
         let f = state.filter.get();
         state.tasks.with(|t| filter::group(t, &f))
     });
-    let shown_count = Memo::new(move |_| groups.with(|g| g.iter().map(|g| g.tasks.len()).sum::<usize>()));
+    let shown_count =
+        Memo::new(move |_| groups.with(|g| g.iter().map(|g| g.tasks.len()).sum::<usize>()));
 
     if may_create {
         Palette::register(vec![Command {
@@ -92,7 +101,10 @@ pub(crate) fn BoardView(state: BoardState, live: Live, create: ServerAction<Crea
         let typing = ev
             .target()
             .and_then(|t| JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable());
+            .is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || el.is_content_editable()
+            });
         if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
@@ -227,14 +239,20 @@ fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl IntoView {
         .map(|c| choice("category", c.id.to_string(), c.name.clone()))
         .collect();
     let menu = |title: &'static str, items: Vec<AnyView>, testid: &'static str| {
-        (!items.is_empty()).then(|| view! {
-            <details class="menu" data-testid=testid>
-                <summary>{title}</summary>
-                <div class="menu-items">{items}</div>
-            </details>
+        (!items.is_empty()).then(|| {
+            view! {
+                <details class="menu" data-testid=testid>
+                    <summary>{title}</summary>
+                    <div class="menu-items">{items}</div>
+                </details>
+            }
         })
     };
-    let any = |v: Vec<_>| v.into_iter().map(IntoAny::into_any).collect::<Vec<AnyView>>();
+    let any = |v: Vec<_>| {
+        v.into_iter()
+            .map(IntoAny::into_any)
+            .collect::<Vec<AnyView>>()
+    };
     view! {
         <div class="toolbar">
             <nav class="segmented" aria-label="View">
@@ -316,7 +334,12 @@ fn card_meta(task: &Task) -> impl IntoView + use<> {
         .assignees
         .iter()
         .map(|a| {
-            let initials: String = a.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+            let initials: String = a
+                .name
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .take(2)
+                .collect();
             view! { <span class="avatar" title=a.name.clone()>{initials}</span> }
         })
         .collect_view();
@@ -350,7 +373,10 @@ fn arrow_keys(ev: leptos::ev::KeyboardEvent) {
         .and_then(|d| d.active_element());
     let count = links.length() as i32;
     let current = (0..count).find(|i| {
-        links.item(*i as u32).and_then(|n| JsCast::dyn_into::<web_sys::Element>(n).ok()) == active
+        links
+            .item(*i as u32)
+            .and_then(|n| JsCast::dyn_into::<web_sys::Element>(n).ok())
+            == active
     });
     let next = match current {
         Some(i) => (i + step).clamp(0, count - 1),
@@ -376,7 +402,11 @@ fn task_href(state: &BoardState, task: &Task) -> String {
 fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
     let dragging = RwSignal::new(None::<i64>);
     let over = RwSignal::new(None::<String>);
-    let movable = move || state.filter.with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority));
+    let movable = move || {
+        state
+            .filter
+            .with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority))
+    };
     view! {
         <div class="kanban" data-testid="kanban" on:keydown=arrow_keys>
             <For each=move || groups.get() key=|g| (g.key.clone(), g.hidden, g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
@@ -489,7 +519,10 @@ fn GroupedList(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
 #[component]
 fn BulkBar(state: BoardState) -> impl IntoView {
     let data = state.data.get_value();
-    let apply = move |status: Option<String>, priority: Option<String>, label: Option<String>, assignee: Option<String>| {
+    let apply = move |status: Option<String>,
+                      priority: Option<String>,
+                      label: Option<String>,
+                      assignee: Option<String>| {
         let numbers = state.selected.get_untracked();
         if numbers.is_empty() {
             return;
@@ -535,7 +568,11 @@ fn BulkBar(state: BoardState) -> impl IntoView {
 
 /// The full new-task form in a dialog (`c`).
 #[component]
-fn NewTaskDialog(state: BoardState, create: ServerAction<CreateTask>, dialog: NodeRef<html::Dialog>) -> impl IntoView {
+fn NewTaskDialog(
+    state: BoardState,
+    create: ServerAction<CreateTask>,
+    dialog: NodeRef<html::Dialog>,
+) -> impl IntoView {
     let data = state.data.get_value();
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
