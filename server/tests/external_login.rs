@@ -777,6 +777,16 @@ async fn the_return_address_never_leaves_the_instance() {
     browser.set_cookie(&app.base, "login_origin", &urlencode(&own));
     let back = browser.get(&format!("{}/login/auth-check", app.base)).await;
     assert_eq!(back.location.as_deref(), Some(own.as_str()));
+    // Started from the login page (its Referer): home, not back to the login page.
+    let mut browser = Browser::new();
+    let start = format!("{}/api/auth/oauth/github/start", app.base);
+    let request = browser
+        .http
+        .get(&start)
+        .header("referer", format!("{}/login", app.base));
+    browser.send(request, &start).await;
+    let back = browser.get(&format!("{}/login/auth-check", app.base)).await;
+    assert_eq!(back.location.as_deref(), Some("/"));
     // Nothing remembered: home.
     let mut browser = Browser::new();
     let back = browser.get(&format!("{}/login/auth-check", app.base)).await;

@@ -400,8 +400,16 @@ pub async fn start(
     let mut response = Redirect::to(&location).into_response();
     append_cookie(&mut response, flow.cookie(secure));
     if let Some(came_from) = came_from {
-        // Checked again when read; kept only when it is ours.
-        let target = safe_target(&came_from, &own_hosts(&state, &headers));
+        // Checked again when read; kept only when it is ours. Coming back to the login or
+        // sign-up page itself (the usual Referer) would be pointless: home instead.
+        let mut target = safe_target(&came_from, &own_hosts(&state, &headers));
+        let path = target
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_else(|| target.clone());
+        if path.starts_with("/login") || path.starts_with("/signup") {
+            target = "/".into();
+        }
         let encoded: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
         append_cookie(
             &mut response,
