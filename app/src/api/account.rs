@@ -89,10 +89,8 @@ fn take_cookie(name: &str, secure: bool) -> Option<String> {
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(n, v)| *n == name && !v.is_empty())
-            .map(|(_, v)| v.to_string())
+            .find_map(|v| domain::service::session::cookie_value(v, name))
+            .map(str::to_string)
     })?;
     set_cookie(&format!(
         "{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",

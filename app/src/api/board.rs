@@ -31,15 +31,7 @@ pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
     let list = task::list(&svc, &actor, &slug, query).await.map_err(fail)?;
     let permissions = member::permissions(&svc, &actor, &slug).await.ok();
     let members = match permissions {
-        Some(_) => member::list(&svc, &actor, &slug)
-            .await
-            .map_err(fail)?
-            .into_iter()
-            .map(|m| UserRef {
-                id: m.user_id,
-                name: m.name,
-            })
-            .collect(),
+        Some(_) => member_refs(&svc, &actor, &slug).await?,
         None => Vec::new(),
     };
     Ok(BoardData {

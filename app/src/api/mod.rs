@@ -49,6 +49,23 @@ pub(crate) mod ssr {
             .unwrap_or_else(Actor::anonymous)
     }
 
+    /// The org's members as pickers and filters name them.
+    pub async fn member_refs(
+        svc: &Services,
+        actor: &Actor,
+        slug: &str,
+    ) -> Result<Vec<domain::model::UserRef>, ServerFnError> {
+        Ok(domain::service::member::list(svc, actor, slug)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|m| domain::model::UserRef {
+                id: m.user_id,
+                name: m.name,
+            })
+            .collect())
+    }
+
     /// The socket of the page that made the request (`x-ws-client-id`), skipped in fan-out.
     pub fn ws_client_id() -> Option<String> {
         use_context::<http::request::Parts>()

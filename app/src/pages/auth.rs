@@ -1,4 +1,5 @@
 use crate::api::{Login as LoginFn, LoginOptions, Signup as SignupFn, load_login_options};
+use crate::pages::board::filter::encode;
 use crate::pages::error_text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -27,7 +28,7 @@ fn external_error(code: &str) -> &'static str {
 #[component]
 fn ProviderButtons(options: LoginOptions, return_to: Option<String>) -> impl IntoView {
     let query = return_to
-        .map(|r| format!("?returnTo={}", urlencode(&r)))
+        .map(|r| format!("?returnTo={}", encode(&r)))
         .unwrap_or_default();
     (!options.providers.is_empty()).then(|| {
         view! {
@@ -40,17 +41,6 @@ fn ProviderButtons(options: LoginOptions, return_to: Option<String>) -> impl Int
             </div>
         }
     })
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Sign in with e-mail and password, or a provider.

@@ -30,10 +30,15 @@ pub fn cookie(token: Option<&str>, secure: bool) -> String {
 
 /// The session token in a `Cookie` header, if any.
 pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    cookie_value(header, COOKIE)
+}
+
+/// A non-empty cookie's value in a `Cookie` header.
+pub fn cookie_value<'h>(header: &'h str, name: &str) -> Option<&'h str> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value)
         .filter(|value| !value.is_empty())
 }

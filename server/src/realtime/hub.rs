@@ -184,18 +184,23 @@ impl Hub {
         }
     }
 
-    /// Sends a pre-encoded message to every socket of a room except `skip`.
+    /// Sends a pre-encoded message to every socket of a room except `skip`; not at all
+    /// when the room holds more than `limit` sockets.
     fn send_to_room(
         &self,
         room: Room,
         frame: &Utf8Bytes,
         skip: Option<&str>,
         skip_socket: Option<u64>,
+        limit: Option<usize>,
     ) {
         let mut rooms = self.rooms.lock().unwrap();
         let Some(members) = rooms.get_mut(&room) else {
             return;
         };
+        if limit.is_some_and(|limit| members.len() > limit) {
+            return;
+        }
         let mut slow = Vec::new();
         for (id, member) in members.iter() {
             if Some(*id) == skip_socket || skip == Some(member.ws_client_id.as_str()) {
@@ -219,15 +224,6 @@ impl Hub {
     /// sockets stop announcing: each join would reach every socket, so filling a room of n
     /// costs n² frames (50 million for 10,000 sockets) and nobody reads a list that long.
     pub(super) fn announce(&self, room: Room, socket: u64, event: ServerEvent) {
-        let size = self
-            .rooms
-            .lock()
-            .unwrap()
-            .get(&room)
-            .map_or(0, |members| members.len());
-        if size > PRESENCE_LIMIT {
-            return;
-        }
         let meta = Meta {
             ts: now_ms(),
             org_id: Some(room.org),
@@ -239,7 +235,13 @@ impl Hub {
         } else {
             Scope::Channel
         };
-        self.send_to_room(room, &encode(event, scope, meta), None, Some(socket));
+        self.send_to_room(
+            room,
+            &encode(event, scope, meta),
+            None,
+            Some(socket),
+            Some(PRESENCE_LIMIT),
+        );
     }
 
     /// Fans a committed domain event out to the org's rooms, each getting what it may see.
@@ -265,6 +267,7 @@ impl Hub {
                 room,
                 &encode(payload, scope, meta),
                 event.origin.as_deref(),
+                None,
                 None,
             );
         }

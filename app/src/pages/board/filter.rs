@@ -178,12 +178,12 @@ impl BoardFilter {
     }
 }
 
-/// Percent-encodes a query value (letters, digits and `-_.~,` stay).
+/// Percent-encodes a query value (letters, digits and `-_.~,/` stay).
 pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b'/' => {
                 (b as char).to_string()
             }
             _ => format!("%{b:02X}"),
