@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod blocked_user;
 pub mod category;
 pub mod file;
+pub mod instance_setting;
 pub mod invite;
 pub mod label;
 pub mod member;

@@ -3,6 +3,7 @@ pub use super::api_key::Entity as ApiKey;
 pub use super::blocked_user::Entity as BlockedUser;
 pub use super::category::Entity as Category;
 pub use super::file::Entity as File;
+pub use super::instance_setting::Entity as InstanceSetting;
 pub use super::invite::Entity as Invite;
 pub use super::label::Entity as Label;
 pub use super::member::Entity as Member;

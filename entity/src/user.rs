@@ -14,6 +14,10 @@ pub struct Model {
     pub role: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Banned while this lies in the future; 9999-12-31 for a ban without an end.
+    pub banned_until: Option<DateTimeUtc>,
+    /// Why, as the user is told when they try to sign in.
+    pub ban_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_schema;
 mod m0002_foreign_key_indexes;
 mod m0003_files;
+mod m0004_admin;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_schema::Migration),
             Box::new(m0002_foreign_key_indexes::Migration),
             Box::new(m0003_files::Migration),
+            Box::new(m0004_admin::Migration),
         ]
     }
 }

@@ -68,6 +68,8 @@ async fn insert_user(db: &DatabaseConnection, email: &str) -> Uuid {
         role: Set("user".to_string()),
         created_at: Set(now),
         updated_at: Set(now),
+        banned_until: Set(None),
+        ban_reason: Set(None),
     }
     .insert(db)
     .await

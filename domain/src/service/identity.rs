@@ -182,6 +182,8 @@ async fn create_user(
         role: Set(if first { "admin" } else { "user" }.to_string()),
         created_at: Set(now),
         updated_at: Set(now),
+        banned_until: Set(None),
+        ban_reason: Set(None),
     }
     .insert(db)
     .await?)

@@ -103,6 +103,8 @@ pub async fn create(
         role: Set(if site_admin || first { "admin" } else { "user" }.to_string()),
         created_at: Set(now),
         updated_at: Set(now),
+        banned_until: Set(None),
+        ban_reason: Set(None),
     }
     .insert(&svc.db)
     .await
