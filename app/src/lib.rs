@@ -52,6 +52,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::Login/>
                     <Route path=path!("/signup") view=pages::Signup/>
                     <Route path=path!("/settings/account") view=pages::Account ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::Admin ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orgs") view=pages::AdminOrgs ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orgs/:slug") view=pages::AdminOrg ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/connections") view=pages::AdminConnections ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks") view=pages::Board ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks/:number") view=pages::TaskPage ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/settings") view=pages::Settings ssr=SsrMode::Async/>

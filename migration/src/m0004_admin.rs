@@ -76,7 +76,12 @@ impl MigrationTrait for Migration {
             .await?;
         for column in [User::BanReason, User::BannedUntil] {
             manager
-                .alter_table(Table::alter().table(User::Table).drop_column(column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(User::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

@@ -57,8 +57,9 @@ impl Application {
             services.login_throttle = Arc::new(redis::RedisThrottle::new(redis.clone()));
         }
         services = services.with_files(crate::storage::build(&config)?);
-        crate::storage::spawn_sweep(services.clone());
         let hub = Arc::new(Hub::new());
+        services.connections = hub.clone();
+        crate::storage::spawn_sweep(services.clone());
         spawn_fan_out(fan_out, hub.clone(), services.list_cache.clone());
 
         let listener = TcpListener::bind(config.addr).await?;

@@ -1,6 +1,7 @@
 //! Server functions: each reads its input, finds the actor and calls one domain service.
 
 mod account;
+mod admin;
 mod auth;
 mod board;
 mod orgs;
@@ -11,6 +12,12 @@ pub use account::{
     AccountData, CreateApiKey, DeleteApiKey, LoginOptions, ProviderButton, RevokeSession,
     UnlinkAccount, create_api_key, delete_api_key, load_account, load_login_options,
     revoke_session, unlink_account,
+};
+pub use admin::{
+    BanUser, DeleteOrg, RevokeUserSessions, SetSignups, SetUserRole, UnbanUser, ban_user,
+    delete_org, load_admin_link, load_admin_org, load_admin_orgs, load_admin_overview,
+    load_admin_users, load_connections, revoke_user_sessions, set_signups, set_user_role,
+    unban_user,
 };
 pub use auth::{Login, Logout, Signup, login, logout, signup};
 pub use board::{

@@ -19,6 +19,7 @@ fn external_error(code: &str) -> &'static str {
             "Sign-up is closed on this instance: ask an administrator for an account."
         }
         "no_email" => "The provider did not share an e-mail address, which a new account needs.",
+        "banned" => "This account is banned on this instance.",
         _ => "Signing in did not work. Please try again.",
     }
 }

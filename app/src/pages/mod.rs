@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod account;
+mod admin;
 mod auth;
 mod board;
 mod home;
@@ -8,6 +9,7 @@ mod settings;
 mod task;
 
 pub use account::Account;
+pub use admin::{Admin, AdminConnections, AdminOrg, AdminOrgs, AdminUsers};
 pub use auth::{Login, Signup};
 pub use board::Board;
 pub use home::Home;

@@ -1,5 +1,6 @@
 //! DTOs shared by the REST API, the web app and the realtime protocol.
 
+mod admin;
 mod api_key;
 mod comment;
 pub mod file;
@@ -12,6 +13,11 @@ mod team;
 mod timeline;
 mod user;
 
+pub use admin::{
+    ADMIN_PAGE_SIZE, AdminMember, AdminOrg, AdminOverview, AdminPage, AdminUser, Ban,
+    ConnectionSnapshot, Connections, InstanceSettings, OrgInspection, RoomConnections,
+    RoomSockets,
+};
 pub use api_key::{ApiKey, CreatedApiKey};
 pub use comment::{
     Comment, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation, Reaction,

@@ -98,7 +98,8 @@ pub async fn delete(svc: &Services, actor: &Actor, id: ApiKeyId) -> Result<()> {
     Ok(())
 }
 
-/// The user behind a key, or Unauthenticated for a key that does not exist.
+/// The user behind a key, or Unauthenticated for a key that does not exist or whose user
+/// is banned.
 pub async fn resolve(svc: &Services, key: &str) -> Result<Actor> {
     if !key.starts_with(PREFIX) {
         return Err(DomainError::Unauthenticated);
@@ -111,6 +112,10 @@ pub async fn resolve(svc: &Services, key: &str) -> Result<Actor> {
         .and_then(|(k, u)| Some((k, u?)))
         .ok_or(DomainError::Unauthenticated)?;
     let now = Utc::now();
+    // Keys of a banned user are refused like unknown ones, and work again when it ends.
+    if super::admin::ban_of(&account, now).is_some() {
+        return Err(DomainError::Unauthenticated);
+    }
     if row.last_used_at.is_none_or(|t| now - t > RECORD_USE_AFTER) {
         let mut active: api_key::ActiveModel = row.clone().into();
         active.last_used_at = Set(Some(now));

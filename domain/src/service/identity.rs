@@ -102,6 +102,8 @@ pub async fn sign_in(
             (row, false)
         }
     };
+    // A banned user neither signs in nor links (the transaction is dropped, not committed).
+    super::admin::refuse_banned(&user_row)?;
     txn.commit().await?;
 
     let user = convert::user(&user_row);
@@ -155,10 +157,10 @@ async fn create_user(
     identity: &ExternalIdentity,
     email: Option<&str>,
 ) -> Result<user::Model> {
-    let first = user::Entity::find().count(db).await? == 0;
-    if !svc.settings.signup_open && !first {
-        return Err(DomainError::forbidden("sign-up is closed on this instance"));
+    if !super::instance::signup_allowed(svc, db).await? {
+        return Err(DomainError::forbidden(super::instance::SIGNUP_CLOSED));
     }
+    let first = user::Entity::find().count(db).await? == 0;
     let Some(email) = email else {
         return Err(crate::parse::FieldError::new(
             "email",

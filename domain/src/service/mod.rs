@@ -3,6 +3,7 @@
 //! call these and never touch the database themselves.
 
 mod actor;
+pub mod admin;
 pub mod api_key;
 mod bus;
 pub mod category;
@@ -11,6 +12,7 @@ mod convert;
 mod error;
 pub mod file;
 pub mod identity;
+pub mod instance;
 pub mod invite;
 pub mod label;
 pub mod markdown;
@@ -46,12 +48,15 @@ pub struct Services {
     pub list_cache: Arc<task::ListCache>,
     /// Where uploaded files live (in memory until the server sets the real store).
     pub files: Arc<file::FileStore>,
+    /// This instance's open sockets, for the site admin (none until the server sets its hub).
+    pub connections: Arc<dyn admin::ConnectionStats>,
 }
 
 /// Instance settings the services and the edges share.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Anyone may sign up (the first account always may).
+    /// Anyone may sign up (the first account always may): the configured default, which
+    /// site admins override at run time (read it through `instance::signups_open`).
     pub signup_open: bool,
     /// Cookies are marked `Secure` (the instance is reached over https).
     pub secure_cookies: bool,
@@ -86,6 +91,7 @@ impl Services {
             login_throttle: Arc::new(throttle::MemoryThrottle::new()),
             list_cache: Arc::new(task::ListCache::new()),
             files: Arc::new(file::FileStore::in_memory()),
+            connections: Arc::new(admin::NoConnections),
         }
     }
 

@@ -105,6 +105,10 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Actor> {
         });
         return Ok(Actor::anonymous());
     }
+    // Banning deletes the user's sessions; this covers one started in the same moment.
+    if super::admin::ban_of(&account, now).is_some() {
+        return Ok(Actor::anonymous());
+    }
     if now - row.last_seen_at > RENEW_AFTER {
         let mut active: session::ActiveModel = row.clone().into();
         active.last_seen_at = Set(now);
@@ -141,6 +145,8 @@ pub async fn sign_in(
         }
     };
     svc.login_throttle.succeeded(email).await;
+    // Told only to whoever knows the password.
+    super::admin::refuse_if_banned(svc, user.id).await?;
     let (token, _) = start(svc, user.id, client).await?;
     Ok((token, user))
 }
@@ -151,8 +157,8 @@ pub async fn sign_up(
     input: super::user::NewUser,
     client: ClientInfo,
 ) -> Result<(String, crate::model::User)> {
-    if !svc.settings.signup_open && super::user::any_exists(svc).await? {
-        return Err(DomainError::forbidden("sign-up is closed on this instance"));
+    if !super::instance::signup_allowed(svc, &svc.db).await? {
+        return Err(DomainError::forbidden(super::instance::SIGNUP_CLOSED));
     }
     let user = super::user::create(svc, &Actor::anonymous(), input, false).await?;
     let (token, _) = start(svc, user.id, client).await?;

@@ -87,6 +87,8 @@ enum Failure {
     SignupClosed,
     /// The provider shared no e-mail address for a new account.
     NoEmail,
+    /// The account is banned.
+    Banned,
 }
 
 impl Failure {
@@ -98,6 +100,7 @@ impl Failure {
             Failure::Conflict => "account_conflict",
             Failure::SignupClosed => "signup_closed",
             Failure::NoEmail => "no_email",
+            Failure::Banned => "banned",
         }
     }
 }
@@ -506,7 +509,10 @@ pub async fn callback(
         }
         Ok(Outcome::Linked { .. }) => Redirect::to("/login/auth-check").into_response(),
         Err(DomainError::Conflict { .. }) => return to_login(Failure::Conflict, secure),
-        Err(DomainError::Forbidden(_)) => return to_login(Failure::SignupClosed, secure),
+        Err(DomainError::Forbidden(m)) if m == domain::service::instance::SIGNUP_CLOSED => {
+            return to_login(Failure::SignupClosed, secure);
+        }
+        Err(DomainError::Forbidden(_)) => return to_login(Failure::Banned, secure),
         Err(DomainError::Invalid(_)) => return to_login(Failure::NoEmail, secure),
         Err(e) => {
             tracing::error!(error = %e, "external sign-in failed");

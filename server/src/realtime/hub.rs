@@ -61,6 +61,12 @@ pub struct Hub {
     pub messages_out: AtomicU64,
 }
 
+impl domain::service::admin::ConnectionStats for Hub {
+    fn snapshot(&self) -> domain::model::ConnectionSnapshot {
+        Hub::snapshot(self)
+    }
+}
+
 pub(super) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -143,6 +149,26 @@ impl Hub {
     /// Open sockets on this instance.
     pub fn socket_count(&self) -> usize {
         self.sockets.lock().unwrap().len()
+    }
+
+    /// Open sockets and, per room, how many are in it (for the site admin).
+    pub fn snapshot(&self) -> domain::model::ConnectionSnapshot {
+        let open_sockets = self.socket_count() as u64;
+        let rooms = self
+            .rooms
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(room, members)| domain::model::RoomSockets {
+                org_id: room.org,
+                channel: room.channel,
+                sockets: members.len() as u64,
+            })
+            .collect();
+        domain::model::ConnectionSnapshot {
+            open_sockets,
+            rooms,
+        }
     }
 
     /// Tells the sockets that relied on what was lost; they leave private rooms themselves.

@@ -1,0 +1,151 @@
+//! The site admin (`/admin`). Each function is one domain call; the domain answers
+//! NotFound (404) to anyone but a site admin.
+
+use domain::UserId;
+use domain::model::{
+    AdminOrg, AdminOverview, AdminPage, AdminUser, Connections, InstanceSettings, OrgInspection,
+};
+use leptos::prelude::*;
+
+/// Whether to show the way to the site admin (the header's link).
+#[server(prefix = "/sfn", endpoint = "admin_link")]
+pub async fn load_admin_link() -> Result<bool, ServerFnError> {
+    use super::ssr::*;
+    Ok(domain::service::admin::may_administer(&actor()))
+}
+
+#[server(prefix = "/sfn", endpoint = "admin_overview")]
+pub async fn load_admin_overview() -> Result<AdminOverview, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::overview(&svc, &actor())
+        .await
+        .map_err(fail)
+}
+
+/// Opens sign-up when the checkbox is on, closes it otherwise.
+#[server(prefix = "/sfn", endpoint = "admin_set_signups")]
+pub async fn set_signups(
+    #[server(default)] open: Option<String>,
+) -> Result<InstanceSettings, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::set_signups_open(&svc, &actor(), open.is_some())
+        .await
+        .map_err(fail)
+}
+
+/// Users whose name or e-mail contains `q`; `page` counts from 0.
+#[server(prefix = "/sfn", endpoint = "admin_users")]
+pub async fn load_admin_users(
+    #[server(default)] q: Option<String>,
+    #[server(default)] page: Option<u64>,
+) -> Result<AdminPage<AdminUser>, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::users(
+        &svc,
+        &actor(),
+        q.as_deref().unwrap_or(""),
+        page.unwrap_or(0),
+    )
+    .await
+    .map_err(fail)
+}
+
+/// Sets a user's site role: `admin` or `user`.
+#[server(prefix = "/sfn", endpoint = "admin_set_role")]
+pub async fn set_user_role(user: UserId, role: String) -> Result<AdminUser, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::set_role(&svc, &actor(), user, &role)
+        .await
+        .map_err(fail)
+}
+
+/// Bans a user; `until` is a date (empty: until lifted).
+#[server(prefix = "/sfn", endpoint = "admin_ban")]
+pub async fn ban_user(
+    user: UserId,
+    reason: String,
+    #[server(default)] until: Option<String>,
+) -> Result<AdminUser, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::ban(
+        &svc,
+        &actor(),
+        user,
+        &reason,
+        until.as_deref().unwrap_or(""),
+    )
+    .await
+    .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "admin_unban")]
+pub async fn unban_user(user: UserId) -> Result<AdminUser, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::unban(&svc, &actor(), user)
+        .await
+        .map_err(fail)
+}
+
+/// Signs a user out everywhere; returns how many sessions ended.
+#[server(prefix = "/sfn", endpoint = "admin_revoke_sessions")]
+pub async fn revoke_user_sessions(user: UserId) -> Result<u64, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::revoke_sessions(&svc, &actor(), user)
+        .await
+        .map_err(fail)
+}
+
+/// Orgs whose name or slug contains `q`; `page` counts from 0.
+#[server(prefix = "/sfn", endpoint = "admin_orgs")]
+pub async fn load_admin_orgs(
+    #[server(default)] q: Option<String>,
+    #[server(default)] page: Option<u64>,
+) -> Result<AdminPage<AdminOrg>, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::orgs(
+        &svc,
+        &actor(),
+        q.as_deref().unwrap_or(""),
+        page.unwrap_or(0),
+    )
+    .await
+    .map_err(fail)
+}
+
+#[server(prefix = "/sfn", endpoint = "admin_org")]
+pub async fn load_admin_org(slug: String) -> Result<OrgInspection, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::inspect_org(&svc, &actor(), &slug)
+        .await
+        .map_err(fail)
+}
+
+/// Deletes an org; `confirm` must repeat its slug. Goes back to the list.
+#[server(prefix = "/sfn", endpoint = "admin_delete_org")]
+pub async fn delete_org(slug: String, confirm: String) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::delete_org(&svc, &actor(), &slug, &confirm)
+        .await
+        .map_err(fail)?;
+    leptos_axum::redirect("/admin/orgs");
+    Ok(())
+}
+
+#[server(prefix = "/sfn", endpoint = "admin_connections")]
+pub async fn load_connections() -> Result<Connections, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    domain::service::admin::connections(&svc, &actor())
+        .await
+        .map_err(fail)
+}
