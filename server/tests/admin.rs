@@ -512,11 +512,15 @@ on_each_backend!(closing_sign_up_at_run_time_refuses_new_accounts, |app| {
     assert_eq!(refused["error"]["code"], "forbidden");
     let (_, page) = html(&app, "/admin", Some(&admin)).await;
     assert!(page.contains("Open sign-up"));
+    let (_, page) = html(&app, "/signup", None).await;
+    assert!(page.contains("signup-closed"), "the sign-up page says so");
 
     let (status, _) = call(&app, Some(&admin), "admin_set_signups", &[("open", "on")]).await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = signup("carol@example.test").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, page) = html(&app, "/signup", None).await;
+    assert!(!page.contains("signup-closed"));
 });
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

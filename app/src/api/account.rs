@@ -24,10 +24,9 @@ pub struct LoginOptions {
 pub async fn load_login_options() -> Result<LoginOptions, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let signup_open = svc.settings.signup_open
-        || !domain::service::user::any_exists(&svc)
-            .await
-            .map_err(fail)?;
+    let signup_open = domain::service::instance::signup_allowed(&svc, &svc.db)
+        .await
+        .map_err(fail)?;
     Ok(LoginOptions {
         providers: providers(&svc),
         signup_open,
