@@ -59,6 +59,15 @@ enum UserCommand {
     Create(CreateUser),
     /// Make an account a site admin, or not.
     SetRole(SetRole),
+    /// Delete an account with its avatar and the uploads nothing links (refused while it
+    /// created an org that still exists).
+    Delete(DeleteUser),
+}
+
+#[derive(clap::Args)]
+struct DeleteUser {
+    /// The account's e-mail address.
+    email: String,
 }
 
 #[derive(clap::Args)]
@@ -112,6 +121,35 @@ async fn services_for_cli(
     Ok(Services::new(database, bus, Settings::default()))
 }
 
+/// `sayr user delete`: with the real file store, and with Redis when configured so that
+/// running instances close the account's sockets (without Redis, a running instance only
+/// finds its sessions gone).
+async fn delete_user(
+    config: &Config,
+    email: &str,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut svc = services_for_cli(config)
+        .await?
+        .with_files(server::storage::build(config)?);
+    if let Some(url) = &config.redis_url {
+        let local = Arc::new(domain::service::LocalBus::new(16));
+        let redis = server::redis::Redis::start(url, local.clone()).await?;
+        svc.bus = server::redis::bus(Some(&redis), local);
+    }
+    let found = user::find_by_email(&svc, &Actor::System, email)
+        .await
+        .map_err(|e| e.user_message())?;
+    user::delete(&svc, &Actor::System, found.id)
+        .await
+        .map_err(|e| e.user_message())?;
+    if config.redis_url.is_some() {
+        // The bus publishes from a background task: give it a moment before exiting.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    println!("deleted {} ({})", found.email, found.id);
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(e) = preload_config_file() {
@@ -146,6 +184,9 @@ async fn main() -> ExitCode {
                     .await
                     .map_err(|e| e.user_message())?;
                 println!("created {} ({})", created.email, created.id);
+            }
+            Command::User(UserCommand::Delete(DeleteUser { email })) => {
+                delete_user(&config, &email).await?;
             }
             Command::User(UserCommand::SetRole(SetRole { email, role }))
             | Command::Admin(AdminCommand::SetRole(SetRole { email, role })) => {

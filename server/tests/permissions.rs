@@ -97,6 +97,8 @@ const CASES: &[Case] = &[
     case("GET", "/api/auth/oauth/{provider}/start", Rule::Anyone, 404),
     case("GET", "/api/auth/callback/{provider}", Rule::Anyone, 303),
     case("GET", "/api/v1/me", Rule::SignedIn, 200),
+    // Each allowed call deletes a fresh account of its own (see the runner).
+    case("DELETE", "/api/v1/me", Rule::SessionOnly, 204),
     case("GET", "/api/v1/me/api-keys", Rule::SessionOnly, 200),
     case("POST", "/api/v1/me/api-keys", Rule::SessionOnly, 201),
     case("DELETE", "/api/v1/me/api-keys/{id}", Rule::SessionOnly, 204),
@@ -310,6 +312,14 @@ const CASES: &[Case] = &[
         200,
     ),
     case("PUT", "/api/v1/me/avatar", Rule::SignedIn, 200),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/tasks/{number}/files",
+        Rule::Member,
+        200,
+    ),
+    // A private file of the org.
+    case("GET", "/files/{fileId}/{name}", Rule::Member, 200),
 ];
 
 /// Upload endpoints take a multipart form with an image.
@@ -758,6 +768,9 @@ on_each_backend!(
                     if case.path.contains("/api/auth/accounts/{id}") {
                         path = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
                     }
+                    if case.path.contains("{name}") {
+                        path = path.replace("{name}", "target.png");
+                    }
                     if case.path.contains("{provider}") {
                         path = path.replace("{provider}", "github");
                     }
@@ -807,6 +820,13 @@ on_each_backend!(
                                 .unwrap()
                                 .to_string();
                             req.header("cookie", cookie)
+                        }
+                        // Deleting the account: a fresh one, not the matrix's people.
+                        (false, Some(_))
+                            if case.path == "/api/v1/me" && case.method == "DELETE" =>
+                        {
+                            let doomed = app.sign_up(&format!("doomed{n}@example.test")).await;
+                            req.header("cookie", doomed.cookie())
                         }
                         (false, Some(who)) => req.header("cookie", who.cookie()),
                         (false, None) => req,

@@ -207,6 +207,29 @@ pub struct ImageUrl {
     pub url: String,
 }
 
+/// A file attached to a task's description or to one of its comments, as the task page
+/// lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    pub id: Uuid,
+    /// Where it is served (`/files/<id>/<name>`).
+    pub url: String,
+    pub name: String,
+    pub content_type: String,
+    /// In bytes.
+    pub size: i64,
+    pub visibility: Visibility,
+    /// The comment that links it; none when the task's description does.
+    pub comment_id: Option<Uuid>,
+    /// None once the uploader's account is gone.
+    pub uploaded_by: Option<crate::UserId>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Whether the caller may delete it (its uploader, or `admin.manageSettings`).
+    pub may_delete: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,10 @@ pub struct Org {
     pub settings: OrgSettings,
     pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    /// Where the org's logo is served (`/files/<id>/<name>`, public); none until one is set.
+    pub logo_url: Option<String>,
+    /// Where the org's banner is served; none until one is set.
+    pub banner_url: Option<String>,
 }
 
 impl Org {

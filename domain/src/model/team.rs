@@ -46,6 +46,7 @@ pub struct TeamPatch {
 pub struct Member {
     pub user_id: UserId,
     pub name: String,
+    /// Where their avatar is served (public); none until they set one.
     pub avatar_url: Option<String>,
     pub teams: Vec<TeamId>,
     pub joined_at: DateTime<Utc>,

@@ -12,6 +12,8 @@ pub struct User {
     pub name: String,
     pub site_admin: bool,
     pub created_at: DateTime<Utc>,
+    /// Where the user's avatar is served (public); none until one is set.
+    pub avatar_url: Option<String>,
 }
 
 /// One of a user's sessions, for their session list.

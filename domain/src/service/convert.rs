@@ -4,6 +4,7 @@ use crate::model::{Org, OrgSettings, PublicTaskFields, Task, User};
 use crate::service::DomainError;
 use entity::{organization, task, user};
 
+/// The org without its images; `org::dtos` adds them.
 pub(crate) fn org(m: &organization::Model) -> Org {
     Org {
         id: m.id.into(),
@@ -22,9 +23,12 @@ pub(crate) fn org(m: &organization::Model) -> Org {
         },
         created_by: m.created_by.map(Into::into),
         created_at: m.created_at,
+        logo_url: None,
+        banner_url: None,
     }
 }
 
+/// The user without their avatar; `user::dto` adds it.
 pub(crate) fn user(m: &user::Model) -> User {
     User {
         id: m.id.into(),
@@ -32,6 +36,7 @@ pub(crate) fn user(m: &user::Model) -> User {
         name: m.name.clone(),
         site_admin: m.role == "admin",
         created_at: m.created_at,
+        avatar_url: None,
     }
 }
 

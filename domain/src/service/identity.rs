@@ -8,7 +8,7 @@
 //! over an account by claiming its e-mail at a provider.
 
 use super::session::{self, ClientInfo};
-use super::{Actor, DomainError, Result, Services, convert};
+use super::{Actor, DomainError, Result, Services};
 use crate::UserId;
 use crate::model::{LinkedAccount, User};
 use crate::parse::{Email, PersonName};
@@ -106,7 +106,7 @@ pub async fn sign_in(
     super::admin::refuse_banned(&user_row)?;
     txn.commit().await?;
 
-    let user = convert::user(&user_row);
+    let user = super::user::dto(&svc.db, &user_row).await?;
     if signed_in.is_some() {
         if linked_now {
             tracing::info!(user = %user.id, "external identity linked");

@@ -70,10 +70,12 @@ pub async fn mine(svc: &Services, actor: &Actor) -> Result<Vec<(Invite, Org)>> {
         .order_by_desc(invite::Column::CreatedAt)
         .all(&svc.db)
         .await?;
-    Ok(rows
+    let (invites, orgs): (Vec<Invite>, Vec<Org>) = rows
         .into_iter()
         .filter_map(|(i, o)| Some((dto(&i), convert::org(&o?))))
-        .collect())
+        .unzip();
+    let orgs = super::org::dtos(&svc.db, orgs).await?;
+    Ok(invites.into_iter().zip(orgs).collect())
 }
 
 /// Declines an invitation addressed to the actor; it cannot be accepted afterwards.
@@ -150,5 +152,5 @@ pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
             user_id,
         },
     });
-    Ok(convert::org(&org_row))
+    super::org::with_images(svc, convert::org(&org_row)).await
 }

@@ -31,6 +31,8 @@ pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Membe
             .or_default()
             .push(link.team_id.into());
     }
+    let users: Vec<Uuid> = rows.iter().map(|(m, _)| m.user_id).collect();
+    let mut avatars = super::file::avatar_urls(&svc.db, &users).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(m, u)| {
@@ -38,7 +40,7 @@ pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Membe
             Some(Member {
                 user_id: u.id.into(),
                 name: u.name,
-                avatar_url: None,
+                avatar_url: avatars.remove(&u.id),
                 teams: teams.remove(&m.id).unwrap_or_default(),
                 joined_at: m.created_at,
             })

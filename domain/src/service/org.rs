@@ -33,7 +33,7 @@ impl OrgAccess {
         self.member || self.org.public_page
     }
 
-    /// The org as this actor may see it.
+    /// The org as this actor may see it, without its images ([`with_images`] adds them).
     pub fn dto(&self) -> Org {
         let org = convert::org(&self.org);
         if self.member { org } else { org.public_view() }
@@ -116,7 +116,23 @@ pub async fn load(svc: &Services, actor: &Actor, slug: &str) -> Result<OrgAccess
 
 /// The org as the actor may see it.
 pub async fn get(svc: &Services, actor: &Actor, slug: &str) -> Result<Org> {
-    Ok(load(svc, actor, slug).await?.dto())
+    with_images(svc, load(svc, actor, slug).await?.dto()).await
+}
+
+/// Fills in where the org's logo and banner are served (both are public).
+pub async fn with_images(svc: &Services, org: Org) -> Result<Org> {
+    Ok(dtos(&svc.db, vec![org]).await?.remove(0))
+}
+
+/// Fills in the logos and banners of several orgs in one query.
+pub(crate) async fn dtos(db: &impl ConnectionTrait, mut orgs: Vec<Org>) -> Result<Vec<Org>> {
+    let ids: Vec<Uuid> = orgs.iter().map(|o| o.id.0).collect();
+    let mut images = super::file::org_images(db, &ids).await?;
+    for org in &mut orgs {
+        let found = images.remove(&org.id.0).unwrap_or_default();
+        (org.logo_url, org.banner_url) = (found.logo, found.banner);
+    }
+    Ok(orgs)
 }
 
 /// Creates an org; its creator becomes its first member, in its "Administrators" team.
@@ -196,7 +212,7 @@ pub async fn list_mine(svc: &Services, actor: &Actor) -> Result<Vec<Org>> {
         .limit(500)
         .all(&svc.db)
         .await?;
-    Ok(rows.iter().map(convert::org).collect())
+    dtos(&svc.db, rows.iter().map(convert::org).collect()).await
 }
 
 /// May `actor` join the realtime room `channel` of the org `org_id`? An unknown or
@@ -261,7 +277,7 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
     }
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;
-    let org = convert::org(&row);
+    let org = with_images(svc, convert::org(&row)).await?;
     svc.publish(crate::realtime::DomainEvent {
         org_id: org.id,
         origin: None,

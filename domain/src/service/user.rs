@@ -1,14 +1,20 @@
-//! Accounts: creation, password checks.
+//! Accounts: creation, password checks, deletion.
 
 use super::{Actor, DomainError, Result, Services, convert, error::Fields};
 use crate::UserId;
 use crate::model::User;
 use crate::parse::{Email, FieldError, PersonName};
+use crate::realtime::{AccessEvent, DomainEvent, EventKind, MemberAction};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Utc;
-use entity::user;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use entity::{api_key, member, organization, session, task, task_vote, user};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
 
 /// What sign-up and the operator command take.
 #[derive(Clone, Debug, Default)]
@@ -141,9 +147,18 @@ pub async fn authenticate(svc: &Services, email: &str, password: &str) -> Result
     };
     let ok = verify_password(password.to_string(), hash).await;
     match found {
-        Some(row) if ok => Ok(convert::user(&row)),
+        Some(row) if ok => dto(&svc.db, &row).await,
         _ => Err(DomainError::Unauthenticated),
     }
+}
+
+/// The user with their avatar.
+pub(crate) async fn dto(db: &impl ConnectionTrait, row: &user::Model) -> Result<User> {
+    let mut user = convert::user(row);
+    user.avatar_url = super::file::avatar_urls(db, &[row.id])
+        .await?
+        .remove(&row.id);
+    Ok(user)
 }
 
 /// Whether the instance has any account yet.
@@ -158,7 +173,7 @@ pub async fn me(svc: &Services, actor: &Actor) -> Result<User> {
         .one(&svc.db)
         .await?
         .ok_or(DomainError::Unauthenticated)?;
-    Ok(convert::user(&row))
+    dto(&svc.db, &row).await
 }
 
 /// Sets a user's site role: operators (the CLI) and site admins only.
@@ -180,5 +195,156 @@ pub async fn set_site_admin(
     let mut active: user::ActiveModel = row.into();
     active.role = Set(if admin { "admin" } else { "user" }.to_string());
     active.updated_at = Set(Utc::now());
-    Ok(convert::user(&active.update(&svc.db).await?))
+    dto(&svc.db, &active.update(&svc.db).await?).await
+}
+
+/// The account with this e-mail address, for the operator (`sayr user delete`).
+pub async fn find_by_email(svc: &Services, actor: &Actor, email: &str) -> Result<User> {
+    if !actor.is_superuser() {
+        return Err(DomainError::NotFound);
+    }
+    let email = Email::parse(email)?;
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    dto(&svc.db, &row).await
+}
+
+/// Deletes an account: the user themself, or the system (the CLI). Refused while the user
+/// created an org that still exists. Their avatar and the uploads nothing links go with
+/// them (files in task descriptions and comments stay there); their sessions and API keys
+/// stop working at once, and their sockets are told as for a revoked session.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn delete(svc: &Services, actor: &Actor, id: UserId) -> Result<()> {
+    match actor {
+        Actor::System => {}
+        Actor::User(me) if me.id == id && me.api_key.is_some() => {
+            return Err(DomainError::forbidden(
+                "an account is deleted from a signed-in session, not with an API key",
+            ));
+        }
+        Actor::User(me) if me.id == id => {}
+        Actor::User(_) => {
+            return Err(DomainError::forbidden(
+                "you may delete only your own account",
+            ));
+        }
+        Actor::Anonymous { .. } => return Err(DomainError::Unauthenticated),
+    }
+    user::Entity::find_by_id(id.0)
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let created = organization::Entity::find()
+        .filter(organization::Column::CreatedBy.eq(id.0))
+        .order_by_asc(organization::Column::Name)
+        .all(&svc.db)
+        .await?;
+    if !created.is_empty() {
+        let names: Vec<String> = created
+            .iter()
+            .map(|o| format!("{} ({})", o.name, o.slug))
+            .collect();
+        return Err(DomainError::conflict(format!(
+            "this account created {}, which still exist{}: delete {} first",
+            names.join(", "),
+            if names.len() == 1 { "s" } else { "" },
+            if names.len() == 1 { "it" } else { "them" },
+        )));
+    }
+
+    let txn = svc.db.begin().await?;
+    let sessions: Vec<Uuid> = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::UserId.eq(id.0))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let keys: Vec<Uuid> = api_key::Entity::find()
+        .select_only()
+        .column(api_key::Column::Id)
+        .filter(api_key::Column::UserId.eq(id.0))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let orgs: Vec<Uuid> = member::Entity::find()
+        .select_only()
+        .column(member::Column::OrgId)
+        .filter(member::Column::UserId.eq(id.0))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    // Their votes go with them (foreign key): the counts must follow.
+    let voted = Query::select()
+        .column(task_vote::Column::TaskId)
+        .from(task_vote::Entity)
+        .and_where(Expr::col(task_vote::Column::UserId).eq(id.0))
+        .to_owned();
+    let voted_orgs: Vec<Uuid> = task::Entity::find()
+        .select_only()
+        .column(task::Column::OrgId)
+        .distinct()
+        .filter(Expr::col(task::Column::Id).in_subquery(voted.clone()))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    task::Entity::update_many()
+        .col_expr(
+            task::Column::VoteCount,
+            Expr::col(task::Column::VoteCount).sub(1),
+        )
+        .filter(Expr::col(task::Column::Id).in_subquery(voted))
+        .exec(&txn)
+        .await?;
+    let objects = super::file::take_for_user(&txn, id.0).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(id.0))
+        .exec(&txn)
+        .await?;
+    api_key::Entity::delete_many()
+        .filter(api_key::Column::UserId.eq(id.0))
+        .exec(&txn)
+        .await?;
+    member::Entity::delete_many()
+        .filter(member::Column::UserId.eq(id.0))
+        .exec(&txn)
+        .await?;
+    // Linked accounts, assignments, reactions and votes go by their foreign keys; what
+    // they wrote stays, without an author.
+    user::Entity::delete_by_id(id.0).exec(&txn).await?;
+    txn.commit().await?;
+
+    for session in sessions {
+        svc.publish_access(AccessEvent::SessionEnded {
+            session: session.into(),
+        });
+    }
+    for key in keys {
+        svc.publish_access(AccessEvent::ApiKeyDeleted {
+            api_key: key.into(),
+        });
+    }
+    for org in &orgs {
+        svc.publish_access(AccessEvent::MemberRemoved {
+            org_id: (*org).into(),
+            user: id,
+        });
+        svc.publish(DomainEvent {
+            org_id: (*org).into(),
+            origin: None,
+            kind: EventKind::MemberChanged {
+                action: MemberAction::Left,
+                user_id: id,
+            },
+        });
+    }
+    for org in voted_orgs {
+        svc.list_cache.invalidate(org);
+    }
+    super::file::remove_user_objects(svc, id.0, objects).await;
+    tracing::info!(user = %id, "account deleted");
+    Ok(())
 }

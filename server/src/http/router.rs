@@ -46,7 +46,6 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/ws", get(realtime::upgrade))
-        .route("/files/{id}/{name}", get(api::v1::files::download))
         .route("/login/auth-check", get(crate::auth::auth_check))
         .merge(api::routes())
         .leptos_routes_with_context(

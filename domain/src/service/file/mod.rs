@@ -14,7 +14,7 @@ pub use store::{FileLimits, FileStore};
 
 use super::org::{self, OrgAccess};
 use super::{Actor, DomainError, Services, convert};
-use crate::model::file::{FileType, clean_name, file_url, linked_file_ids};
+use crate::model::file::{Attachment, FileType, clean_name, file_url, linked_file_ids};
 use crate::model::{FileInfo, Visibility};
 use crate::realtime::{DomainEvent, EventKind};
 use bytes::Bytes;
@@ -26,7 +26,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// Why a file operation did not succeed: the domain's errors, and three of its own.
@@ -277,11 +277,7 @@ pub async fn record(
         .remove(replaced.into_iter().map(|r| r.object_key).collect())
         .await;
     if let (Some(access), Purpose::Logo | Purpose::Banner) = (&permit.access, permit.purpose) {
-        svc.publish(DomainEvent {
-            org_id: access.id(),
-            origin: None,
-            kind: EventKind::OrgUpdated(convert::org(&access.org)),
-        });
+        publish_org_images(svc, access).await;
     }
     Ok(info(&row)?)
 }
@@ -404,13 +400,145 @@ pub async fn delete(svc: &Services, actor: &Actor, slug: &str, id: Uuid) -> Resu
         row.attached_kind.as_deref(),
         Some(kind::ORG_LOGO | kind::ORG_BANNER)
     ) {
-        svc.publish(DomainEvent {
-            org_id: access.id(),
-            origin: None,
-            kind: EventKind::OrgUpdated(convert::org(&access.org)),
-        });
+        publish_org_images(svc, &access).await;
     }
     Ok(())
+}
+
+/// Tells the org's rooms that its logo or banner changed.
+async fn publish_org_images(svc: &Services, access: &OrgAccess) {
+    let mut org = convert::org(&access.org);
+    match org_images(&svc.db, &[access.org.id]).await {
+        Ok(mut images) => {
+            let found = images.remove(&access.org.id).unwrap_or_default();
+            (org.logo_url, org.banner_url) = (found.logo, found.banner);
+        }
+        // The change is committed; the rooms hear of it with the next org update.
+        Err(e) => tracing::warn!(error = %e, "could not read the org's images"),
+    }
+    svc.publish(DomainEvent {
+        org_id: access.id(),
+        origin: None,
+        kind: EventKind::OrgUpdated(org),
+    });
+}
+
+/// Where an org's logo and banner are served.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OrgImages {
+    pub logo: Option<String>,
+    pub banner: Option<String>,
+}
+
+/// The logos and banners of `orgs`, by org id (orgs without either are left out).
+pub(crate) async fn org_images(
+    db: &impl ConnectionTrait,
+    orgs: &[Uuid],
+) -> Result<HashMap<Uuid, OrgImages>, DomainError> {
+    let mut images: HashMap<Uuid, OrgImages> = HashMap::new();
+    if orgs.is_empty() {
+        return Ok(images);
+    }
+    let rows = file::Entity::find()
+        .filter(file::Column::AttachedKind.is_in([kind::ORG_LOGO, kind::ORG_BANNER]))
+        .filter(file::Column::AttachedId.is_in(orgs.iter().copied()))
+        .all(db)
+        .await?;
+    for row in rows {
+        let Some(org) = row.attached_id else { continue };
+        let url = Some(file_url(row.id, &row.name));
+        let entry = images.entry(org).or_default();
+        if row.attached_kind.as_deref() == Some(kind::ORG_LOGO) {
+            entry.logo = url;
+        } else {
+            entry.banner = url;
+        }
+    }
+    Ok(images)
+}
+
+/// The avatars of `users`, by user id (users without one are left out).
+pub(crate) async fn avatar_urls(
+    db: &impl ConnectionTrait,
+    users: &[Uuid],
+) -> Result<HashMap<Uuid, String>, DomainError> {
+    if users.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(file::Entity::find()
+        .filter(file::Column::AttachedKind.eq(kind::AVATAR))
+        .filter(file::Column::AttachedId.is_in(users.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| Some((row.attached_id?, file_url(row.id, &row.name))))
+        .collect())
+}
+
+/// The files attached to task `number`'s description and to its comments, oldest first.
+/// Members see them all; everyone else (who may see the task at all, so it is public)
+/// sees the public files of the description and of public comments.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn list_for_task(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    number: i64,
+) -> Result<Vec<Attachment>, DomainError> {
+    let access = org::load(svc, actor, slug).await?;
+    let task = super::task::find_visible(&svc.db, &access, number).await?;
+    let mut comments = task_comment::Entity::find()
+        .select_only()
+        .column(task_comment::Column::Id)
+        .filter(task_comment::Column::TaskId.eq(task.id));
+    if !access.member {
+        comments = comments.filter(
+            task_comment::Column::Visibility.eq(crate::model::CommentVisibility::Public.as_str()),
+        );
+    }
+    let comment_ids: Vec<Uuid> = comments.into_tuple().all(&svc.db).await?;
+    let mut rows = file::Entity::find()
+        .filter(file::Column::OrgId.eq(access.org.id))
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(file::Column::AttachedKind.eq(kind::TASK))
+                        .add(file::Column::AttachedId.eq(task.id)),
+                )
+                .add(
+                    Condition::all()
+                        .add(file::Column::AttachedKind.eq(kind::COMMENT))
+                        .add(file::Column::AttachedId.is_in(comment_ids)),
+                ),
+        )
+        .order_by_asc(file::Column::CreatedAt)
+        .order_by_asc(file::Column::Id);
+    if !access.member {
+        rows = rows.filter(file::Column::Visibility.eq(Visibility::Public.as_str()));
+    }
+    let me = actor.user_id().map(|u| u.0);
+    let manager = access.member && access.permissions.admin.manage_settings;
+    rows.all(&svc.db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(Attachment {
+                id: row.id,
+                url: file_url(row.id, &row.name),
+                visibility: row.visibility.parse().map_err(DomainError::Internal)?,
+                comment_id: (row.attached_kind.as_deref() == Some(kind::COMMENT))
+                    .then_some(row.attached_id)
+                    .flatten(),
+                uploaded_by: row.uploaded_by.map(Into::into),
+                may_delete: manager || (me.is_some() && row.uploaded_by == me),
+                name: row.name,
+                content_type: row.content_type,
+                size: row.size,
+                created_at: row.created_at,
+            })
+        })
+        .collect()
 }
 
 /// What a linking text belongs to.
@@ -531,16 +659,35 @@ pub(crate) async fn remove_org_objects(svc: &Services, org_id: Uuid) {
     remove_prefix(svc, &format!("orgs/{org_id}")).await;
 }
 
-/// Removes a deleted user's avatar: its row and everything under `users/<user>/`. For the
-/// account deletion to call after its commit (their uploads into orgs stay with the orgs).
-pub async fn remove_user_files(svc: &Services, user_id: Uuid) -> Result<(), DomainError> {
-    file::Entity::delete_many()
-        .filter(file::Column::AttachedKind.eq(kind::AVATAR))
-        .filter(file::Column::AttachedId.eq(user_id))
-        .exec(&svc.db)
-        .await?;
+/// Deletes, in the caller's transaction, the rows of a user's avatar and of their uploads
+/// that nothing links yet; returns the object keys for [`remove_user_objects`] after the
+/// commit. Files attached to tasks, comments, logos and banners stay with those.
+pub(crate) async fn take_for_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<String>, DomainError> {
+    take(
+        db,
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(file::Column::AttachedKind.eq(kind::AVATAR))
+                    .add(file::Column::AttachedId.eq(user_id)),
+            )
+            .add(
+                Condition::all()
+                    .add(file::Column::UploadedBy.eq(user_id))
+                    .add(file::Column::AttachedKind.is_null()),
+            ),
+    )
+    .await
+}
+
+/// Removes a deleted user's objects: the keys [`take_for_user`] returned, and anything
+/// else under `users/<user>/` (an avatar upload that finished meanwhile).
+pub(crate) async fn remove_user_objects(svc: &Services, user_id: Uuid, keys: Vec<String>) {
+    remove_objects(svc, keys).await;
     remove_prefix(svc, &format!("users/{user_id}")).await;
-    Ok(())
 }
 
 async fn remove_prefix(svc: &Services, prefix: &str) {

@@ -1,7 +1,7 @@
 //! Files: uploads (multipart, streamed to the store), org logos and banners, avatars,
-//! deletion, and `GET /files/{id}/{name}`, which serves them.
+//! a task's attachments, deletion, and `GET /files/{id}/{name}`, which serves them.
 
-use super::params::OrgPath;
+use super::params::{OrgPath, TaskPath};
 use super::schema::{
     FileTooLarge, Forbidden, InvalidInput, NotFound, Unauthenticated, Unavailable,
     UnsupportedMediaType,
@@ -16,6 +16,7 @@ use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::model::file::Attachment;
 use domain::model::{FileInfo, ImageUrl, Visibility};
 use domain::service::file::{self, Upload, UploadPermit, UploadTarget};
 use domain::service::{Actor, DomainError};
@@ -342,6 +343,43 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The files attached to a task's description and its comments (an extension to the
+/// contract).
+///
+/// Members see them all; visitors of a public task see the public files of its
+/// description and of its public comments. `mayDelete` says whether the caller may delete
+/// each one (its uploader, or admin.manageSettings).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{slug}/tasks/{number}/files",
+    operation_id = "listTaskFiles",
+    tag = "files",
+    params(TaskPath),
+    responses(
+        (status = 200, description = "The task's files, oldest first", body = Vec<Attachment>),
+        (status = 404, response = NotFound),
+    )
+)]
+pub async fn task_files(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path((slug, number)): Path<(String, i64)>,
+) -> Result<Json<Vec<Attachment>>, ApiError> {
+    Ok(Json(
+        file::list_for_task(&state.services, &actor, &slug, number).await?,
+    ))
+}
+
+/// `/files/{id}/{name}`
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct DownloadPath {
+    /// The file's id.
+    pub id: Uuid,
+    /// Its name, as in its `url` (any name serves the file; it is for the reader).
+    pub name: String,
+}
+
 /// Whether `If-None-Match` names `etag` (or `*`).
 fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
     headers
@@ -357,10 +395,25 @@ fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
-/// `GET /files/{id}/{name}`: a public file for anyone, a private one for the members of its
-/// org (404 for everyone else). Streamed from the store, never with the type the client
-/// guesses: `nosniff`, a sandboxing CSP, and `attachment` for anything not an image. With
-/// `SAYR_FILES_PUBLIC_URL`, public files redirect to the CDN.
+/// Serves a file: a public one to anyone, a private one to the members of its org.
+///
+/// Anyone else gets 404. The bytes stream from the store, never with the type the client
+/// guesses: `X-Content-Type-Options: nosniff`, a sandboxing CSP, and
+/// `Content-Disposition: attachment` for anything not an image; an `ETag`, and long cache
+/// headers for public files. With `SAYR_FILES_PUBLIC_URL`, public files redirect there.
+#[utoipa::path(
+    get,
+    path = "/files/{id}/{name}",
+    operation_id = "downloadFile",
+    tag = "files",
+    params(DownloadPath),
+    responses(
+        (status = 200, description = "The bytes, with the `Content-Type` decided from them at upload"),
+        (status = 302, description = "A public file, served from `SAYR_FILES_PUBLIC_URL`"),
+        (status = 304, description = "Not modified (`If-None-Match`)"),
+        (status = 404, response = NotFound),
+    )
+)]
 pub async fn download(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,

@@ -115,7 +115,7 @@ impl Modify for SecuritySchemes {
 pub fn router() -> OpenApiRouter<AppState> {
     let mut router = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::auth::router())
-        .routes(routes!(me::me))
+        .routes(routes!(me::me, me::delete_me))
         .routes(routes!(me::keys, me::create_key))
         .routes(routes!(me::delete_key))
         .routes(routes!(orgs::list, orgs::create))
@@ -137,7 +137,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::timeline))
         .merge(comments::router())
         .merge(files::upload_router())
-        .routes(routes!(files::delete));
+        .routes(routes!(files::delete))
+        .routes(routes!(files::task_files))
+        .routes(routes!(files::download));
     schema::use_wire_names(router.get_openapi_mut());
     router
 }
