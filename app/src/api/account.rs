@@ -167,3 +167,27 @@ pub async fn delete_api_key(id: ApiKeyId) -> Result<(), ServerFnError> {
     leptos_axum::redirect(ACCOUNT_PAGE);
     Ok(())
 }
+
+/// Deletes my account; `confirm` must be its e-mail address. Signs out and goes home.
+#[server(prefix = "/sfn", endpoint = "delete_account")]
+pub async fn delete_account(confirm: String) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    let actor = actor();
+    let me = domain::service::user::me(&svc, &actor)
+        .await
+        .map_err(fail)?;
+    if !confirm.trim().eq_ignore_ascii_case(&me.email) {
+        let wrong = domain::parse::FieldError::new(
+            "confirm",
+            "type your e-mail address to confirm the deletion",
+        );
+        return Err(fail(wrong.into()));
+    }
+    domain::service::user::delete(&svc, &actor, me.id)
+        .await
+        .map_err(fail)?;
+    set_session_cookie(None, svc.settings.secure_cookies);
+    leptos_axum::redirect("/");
+    Ok(())
+}

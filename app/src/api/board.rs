@@ -37,7 +37,9 @@ pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
     Ok(BoardData {
         labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
         categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
-        org: list.org,
+        org: domain::service::org::with_images(&svc, list.org)
+            .await
+            .map_err(fail)?,
         tasks: list.tasks,
         signed_in: actor.user_id().is_some(),
         permissions,

@@ -4,14 +4,15 @@ mod account;
 mod admin;
 mod auth;
 mod board;
+mod files;
 mod orgs;
 mod settings;
 mod task;
 
 pub use account::{
-    AccountData, CreateApiKey, DeleteApiKey, LoginOptions, ProviderButton, RevokeSession,
-    UnlinkAccount, create_api_key, delete_api_key, load_account, load_login_options,
-    revoke_session, unlink_account,
+    AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, LoginOptions, ProviderButton,
+    RevokeSession, UnlinkAccount, create_api_key, delete_account, delete_api_key, load_account,
+    load_login_options, revoke_session, unlink_account,
 };
 pub use admin::{
     BanUser, DeleteOrg, RevokeUserSessions, SetSignups, SetUserRole, UnbanUser, ban_user,
@@ -25,6 +26,7 @@ pub use board::{
     load_board, update_task,
 };
 pub use orgs::{
+pub use files::{DeleteAttachment, delete_attachment, load_attachments};
     AcceptInvite, CreateOrg, DeclineInvite, HomeData, accept_invite, create_org, decline_invite,
     load_home,
 };

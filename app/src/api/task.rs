@@ -17,6 +17,9 @@ pub struct TaskPageData {
     pub labels: Vec<Label>,
     pub categories: Vec<Category>,
     pub members: Vec<UserRef>,
+    /// Where members' avatars are served (those who have one); empty for visitors.
+    #[serde(default)]
+    pub avatars: Vec<(UserId, String)>,
     /// The viewer's permissions; none for visitors.
     pub permissions: Option<PermissionSet>,
     pub me: Option<UserId>,
@@ -33,10 +36,21 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
         .await
         .map_err(fail)?;
     let permissions = member::permissions(&svc, &actor, &slug).await.ok();
-    let members = match permissions {
-        Some(_) => member_refs(&svc, &actor, &slug).await?,
+    let people = match permissions {
+        Some(_) => member::list(&svc, &actor, &slug).await.map_err(fail)?,
         None => Vec::new(),
     };
+    let members = people
+        .iter()
+        .map(|m| UserRef {
+            id: m.user_id,
+            name: m.name.clone(),
+        })
+        .collect();
+    let avatars = people
+        .into_iter()
+        .filter_map(|m| Some((m.user_id, m.avatar_url?)))
+        .collect();
     let subtasks = if found.subtask_count > 0 {
         let query = task::TaskQuery {
             limit: Some(task::MAX_LIMIT),
@@ -68,6 +82,7 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
         task: found,
         subtasks,
         members,
+        avatars,
         permissions,
         me: actor.user_id(),
     })

@@ -1,6 +1,8 @@
 use crate::api::{
-    AccountData, CreateApiKey, DeleteApiKey, Logout, RevokeSession, UnlinkAccount, load_account,
+    AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, Logout, RevokeSession, UnlinkAccount,
+    load_account,
 };
+use crate::components::upload::ImagePicker;
 use crate::pages::error_text;
 use leptos::prelude::*;
 
@@ -8,8 +10,8 @@ fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// Account settings: sessions, connected accounts and API keys. Every control is a form,
-/// so all of it works without JavaScript.
+/// Account settings: avatar, sessions, connected accounts, API keys, deleting the account.
+/// Every control but the avatar's is a form, so it works without JavaScript.
 #[component]
 pub fn Account() -> impl IntoView {
     let revoke = ServerAction::<RevokeSession>::new();
@@ -17,6 +19,7 @@ pub fn Account() -> impl IntoView {
     let create_key = ServerAction::<CreateApiKey>::new();
     let delete_key = ServerAction::<DeleteApiKey>::new();
     let logout = ServerAction::<Logout>::new();
+    let delete_account = ServerAction::<DeleteAccount>::new();
     let account = Resource::new(
         move || {
             (
@@ -34,6 +37,7 @@ pub fn Account() -> impl IntoView {
             unlink.value().get(),
             create_key.value().get(),
             delete_key.value().get(),
+            delete_account.value().get(),
         ]
         .into_iter()
         .flatten()
@@ -51,7 +55,7 @@ pub fn Account() -> impl IntoView {
                             <a class="button primary" href="/login?returnTo=/settings/account">"Sign in"</a>
                         </section>
                     }.into_any(),
-                    Ok(data) => view! { <AccountView data revoke unlink create_key delete_key logout/> }.into_any(),
+                    Ok(data) => view! { <AccountView data revoke unlink create_key delete_key logout delete_account/> }.into_any(),
                 }
             })}
         </Transition>
@@ -68,6 +72,7 @@ fn AccountView(
     create_key: ServerAction<CreateApiKey>,
     delete_key: ServerAction<DeleteApiKey>,
     logout: ServerAction<Logout>,
+    delete_account: ServerAction<DeleteAccount>,
 ) -> impl IntoView {
     let linked_names: Vec<String> = data.linked.iter().map(|a| a.provider.clone()).collect();
     let connectable: Vec<_> = data
@@ -95,6 +100,7 @@ fn AccountView(
                 </ActionForm>
             </div>
             <p><strong>{data.user.name.clone()}</strong>" · "<span class="muted">{data.user.email.clone()}</span></p>
+            <ImagePicker label="Avatar" kind="avatar" testid="avatar-picker" endpoint="/api/v1/me/avatar" current=data.user.avatar_url.clone()/>
 
             <h2 id="sessions">"Sessions"</h2>
             <p class="muted">"Where you are signed in. Signing a session out takes effect at once, open tabs included."</p>
@@ -160,6 +166,14 @@ fn AccountView(
                 <label class="sr-only" for="key-name">"Key name"</label>
                 <input id="key-name" name="name" required maxlength="80" placeholder="Key name, e.g. CI"/>
                 <button type="submit" class="button">"Create key"</button>
+            </ActionForm>
+
+            <h2 id="delete-account">"Delete account"</h2>
+            <p class="muted">"Your sessions, keys, memberships and avatar go at once, and files you uploaded that nothing links. What you wrote stays, without your name. Delete the organizations you created first."</p>
+            <ActionForm action=delete_account attr:class="row" attr:data-testid="delete-account-form">
+                <label class="sr-only" for="delete-confirm">"Type your e-mail address to confirm"</label>
+                <input id="delete-confirm" name="confirm" type="email" required autocomplete="off" placeholder=data.user.email.clone()/>
+                <button type="submit" class="button danger">"Delete account"</button>
             </ActionForm>
         </section>
     }

@@ -65,6 +65,7 @@ pub fn Home() -> impl IntoView {
                                         view! {
                                             <li class="row"><a href=href class="grow">
                                                 <span class="key">{org.short_id.clone()}</span>
+                                                {org.logo_url.clone().map(|src| view! { <img class="org-logo" src=src alt=""/> })}
                                                 {org.name.clone()}
                                             </a><a href=settings class="small">"Settings"</a></li>
                                         }

@@ -2,8 +2,10 @@
 
 mod account;
 mod admin;
+mod attachments;
 mod auth;
 mod board;
+mod branding;
 mod home;
 mod settings;
 mod task;

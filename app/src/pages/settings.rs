@@ -6,6 +6,8 @@ use crate::api::{
     CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
     RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
 };
+use crate::components::Avatar;
+use crate::pages::branding::Branding;
 use crate::pages::error_text;
 use domain::permissions::PermissionSet;
 use leptos::prelude::*;
@@ -113,6 +115,7 @@ pub fn Settings() -> impl IntoView {
                                 <h1>"Settings"</h1>
                                 {failure}
                                 <General data=data.clone() update_org/>
+                                <Branding data=data.clone()/>
                                 <Members data=data.clone() invite remove/>
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
@@ -168,7 +171,7 @@ fn Members(
                 let creator = data.org.created_by == Some(user);
                 view! {
                     <li class="row spread">
-                        <span>{m.name.clone()}<span class="muted small">" · "{team_names(&m.teams)}</span></span>
+                        <span class="row"><Avatar name=m.name.clone() url=m.avatar_url.clone()/>{m.name.clone()}<span class="muted small">" · "{team_names(&m.teams)}</span></span>
                         {(may && !creator && Some(user) != data.me).then(|| view! {
                             <button type="button" class="link" on:click=move |_| { remove.dispatch(RemoveMember { slug: slug.clone(), user }); }>"Remove"</button>
                         })}

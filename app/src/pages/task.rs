@@ -3,7 +3,8 @@
 //! Status changes and comments are plain forms, so they work without JavaScript.
 
 use crate::api::{AddComment, DeleteComment, React, TaskPageData, UpdateTask, load_task};
-use crate::components::{Command, CommandAction, Palette};
+use crate::components::{Avatar, Command, CommandAction, MarkdownEditor, Palette};
+use crate::pages::attachments::Attachments;
 use crate::pages::board::filter::priority_label;
 use crate::pages::error_text;
 use crate::realtime::{LinkState, use_realtime};
@@ -276,11 +277,12 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
     let subtasks = data.subtasks.clone();
     let relations = data.relations.clone();
     let slug_c = slug.clone();
+    let editor_slug = StoredValue::new(slug.clone());
 
     view! {
         <article class="task-page" data-testid="task-page">
             <nav class="crumbs" aria-label="Breadcrumb">
-                <a href=board_href>{org_name}</a>" / "<span class="key">{move || task.with(|t| t.key.clone())}</span>
+                <a href=board_href>{data.org.logo_url.clone().map(|src| view! { <img class="org-logo" src=src alt=""/> })}{org_name}</a>" / "<span class="key">{move || task.with(|t| t.key.clone())}</span>
                 <span class="live" data-testid="live-status" data-state=move || live.state.get().as_str() title=move || match live.state.get() {
                     LinkState::Live => "Live", LinkState::Connecting => "Connecting…", LinkState::Offline => "Offline" }>
                     {move || live.state.get().as_str()}
@@ -324,8 +326,8 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
                                 editing_description.set(false);
                                 change.with_value(|c| c(&|t, call| { t.description = text.clone(); call.description = Some(text.clone()); }));
                             }>
-                                <label for="description-edit">"Description (Markdown)"</label>
-                                <textarea id="description-edit" rows="10" bind:value=draft></textarea>
+                                <MarkdownEditor id="description-edit" label="Description (Markdown)" slug=editor_slug.get_value() rows=10 value=draft
+                                    public=Signal::derive(move || task.with(|t| t.visibility.as_str() == "public"))/>
                                 <div class="row">
                                     <button type="submit" class="button primary">"Save"</button>
                                     <button type="button" class="button" on:click=move |_| editing_description.set(false)>"Cancel"</button>
@@ -348,6 +350,7 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
                             </section>
                         }
                     })}
+                    <Attachments slug=slug.clone() number task comments/>
                     <Activity slug=slug.clone() number timeline comments member me/>
                 </div>
                 <aside class="task-props" aria-label="Properties">
@@ -439,7 +442,7 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
                                                 if on { t.assignees.push(person.clone()); }
                                                 call.assignees = Some(t.assignees.iter().map(|x| x.id).collect());
                                             }));
-                                        }/>{m.name.clone()}</label>
+                                        }/><Avatar name=m.name.clone() url=data.avatars.iter().find(|(id, _)| *id == m.id).map(|(_, u)| u.clone())/>{m.name.clone()}</label>
                                 }
                             }).collect_view()}
                         </fieldset>
@@ -580,6 +583,8 @@ fn CommentForm(
     parent: Option<domain::CommentId>,
 ) -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
+    // Files go public with a public comment; visitors' comments are public.
+    let public = RwSignal::new(!member);
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get()
             && let Some(f) = form_ref.get()
@@ -589,16 +594,16 @@ fn CommentForm(
     });
     view! {
         <ActionForm action=add node_ref=form_ref attr:class="stack wide comment-form" attr:data-testid=if parent.is_some() { "reply-form" } else { "comment-form" }>
-            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name="slug" value=slug.clone()/>
             <input type="hidden" name="number" value=number/>
             {parent.map(|p| view! { <input type="hidden" name="parent_id" value=p.to_string()/> })}
-            <label class="sr-only" for=format!("comment-body-{}", parent.map(|p| p.to_string()).unwrap_or_default())>"Comment"</label>
-            <textarea id=format!("comment-body-{}", parent.map(|p| p.to_string()).unwrap_or_default()) name="body" rows="3" required
-                placeholder=if parent.is_some() { "Reply…" } else { "Write a comment… (Markdown)" }></textarea>
+            <MarkdownEditor id=format!("comment-body-{}", parent.map(|p| p.to_string()).unwrap_or_default()) label="Comment" hide_label=true
+                slug name="body" rows=3 required=true public testid="comment-body"
+                placeholder=if parent.is_some() { "Reply…" } else { "Write a comment… (Markdown)" }/>
             <div class="row">
                 {(member && parent.is_none()).then(|| view! {
                     <label class="inline">"Visible to "
-                        <select name="visibility" data-testid="comment-visibility">
+                        <select name="visibility" data-testid="comment-visibility" on:change=move |ev| public.set(event_target_value(&ev) == "public")>
                             <option value="internal" selected>"the team only"</option>
                             <option value="public">"everyone"</option>
                         </select>

@@ -4,7 +4,7 @@
 use super::BoardState;
 use super::filter::{self, BoardFilter, Group, GroupBy, View, priority_label};
 use crate::api::{BulkUpdate, CreateTask, UpdateTask};
-use crate::components::{Command, CommandAction, Palette};
+use crate::components::{Command, CommandAction, MarkdownEditor, Palette};
 use crate::pages::error_text;
 use crate::realtime::{LinkState, Live};
 use domain::model::{Task, TaskPriority, TaskStatus, Visibility};
@@ -129,7 +129,7 @@ pub(crate) fn BoardView(
     view! {
         <section class="board" data-testid="board">
             <div class="row spread board-head">
-                <h1>{org.name.clone()}</h1>
+                <h1 class="org-title">{org.logo_url.clone().map(|src| view! { <img class="org-logo" src=src alt="" data-testid="org-logo"/> })}{org.name.clone()}</h1>
                 <div class="row">
                     <span class="live" data-testid="live-status" data-state=move || live.state.get().as_str()
                         role="status"
@@ -629,7 +629,8 @@ fn NewTaskDialog(
             <form class="stack wide" on:submit=submit>
                 <h2 id="new-task-title">"New task"</h2>
                 <label>"Title" <input required maxlength="200" bind:value=title autofocus data-testid="dialog-title"/></label>
-                <label>"Description (Markdown)" <textarea rows="5" bind:value=description></textarea></label>
+                <MarkdownEditor id="dialog-description" label="Description (Markdown)" slug=state.slug.get_untracked() value=description
+                    public=Signal::derive(move || visibility.get() == "public") testid="dialog-description"/>
                 <div class="row wrap">
                     <label>"Status" <select bind:value=status>
                         {TaskStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
