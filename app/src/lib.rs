@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orgs") view=pages::AdminOrgs ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orgs/:slug") view=pages::AdminOrg ssr=SsrMode::Async/>
                     <Route path=path!("/admin/connections") view=pages::AdminConnections ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug") view=pages::Portal ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks") view=pages::Board ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks/:number") view=pages::TaskPage ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/settings") view=pages::Settings ssr=SsrMode::Async/>

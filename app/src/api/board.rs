@@ -184,17 +184,3 @@ pub struct BulkResult {
     /// Task numbers and why they were not changed.
     pub refused: Vec<(i64, String)>,
 }
-
-#[cfg(feature = "ssr")]
-fn parse_opt<T: std::str::FromStr<Err = String>>(
-    field: &str,
-    value: Option<String>,
-) -> Result<Option<T>, ServerFnError> {
-    match value.as_deref() {
-        None | Some("") => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|m: String| super::ssr::fail(domain::parse::FieldError::new(field, m).into())),
-    }
-}

@@ -6,6 +6,7 @@ mod auth;
 mod board;
 mod files;
 mod orgs;
+mod portal;
 mod settings;
 mod task;
 
@@ -25,10 +26,14 @@ pub use board::{
     BoardData, BulkResult, BulkUpdate, CreateTask, UpdateTask, bulk_update, create_task,
     load_board, update_task,
 };
-pub use orgs::{
 pub use files::{DeleteAttachment, delete_attachment, load_attachments};
+pub use orgs::{
     AcceptInvite, CreateOrg, DeclineInvite, HomeData, accept_invite, create_org, decline_invite,
     load_home,
+};
+pub use portal::{
+    BlockUser, CastVote, TaskVoter, UnblockUser, VoteResult, block_user, cast_vote, load_blocked,
+    load_portal, load_task_voter, unblock_user,
 };
 pub use settings::{
     CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
@@ -98,6 +103,56 @@ pub(crate) mod ssr {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
         }
+    }
+
+    /// An optional form value parsed by its `FromStr`; empty counts as absent.
+    pub fn parse_opt<T: std::str::FromStr<Err = String>>(
+        field: &str,
+        value: Option<String>,
+    ) -> Result<Option<T>, ServerFnError> {
+        match value.as_deref() {
+            None | Some("") => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|m: String| invalid(field, &m)),
+        }
+    }
+
+    /// Bad input in one field, as the domain would say it.
+    pub fn invalid(field: &str, message: &str) -> ServerFnError {
+        fail(domain::parse::FieldError::new(field, message.to_string()).into())
+    }
+
+    /// The actor, known by its vote fingerprint in org `slug` when anonymous. With
+    /// `create`, a visitor without the cookie gets one (on the response).
+    pub fn visitor_actor(slug: &str, create: bool) -> Actor {
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return actor();
+        };
+        let secure = services().is_ok_and(|s| s.settings.secure_cookies);
+        let cookies = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let user_agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let (actor, set_cookie) = domain::service::vote::with_fingerprint(
+            actor(),
+            slug,
+            cookies,
+            user_agent,
+            secure,
+            create,
+        );
+        if let (Some(res), Some(Ok(value))) = (
+            use_context::<ResponseOptions>(),
+            set_cookie.map(|c| http::HeaderValue::from_str(&c)),
+        ) {
+            res.append_header(http::header::SET_COOKIE, value);
+        }
+        actor
     }
 
     /// Sets the response status that matches the error and turns it into a message.

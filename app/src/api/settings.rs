@@ -39,7 +39,7 @@ pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> 
     })
 }
 
-/// Name, description and the public switches.
+/// Name, description, the public switches and which task fields visitors may set.
 #[server(prefix = "/sfn", endpoint = "update_org")]
 pub async fn update_org(
     slug: String,
@@ -47,19 +47,25 @@ pub async fn update_org(
     description: String,
     #[server(default)] public_page: Option<String>,
     #[server(default)] public_actions: Option<String>,
+    #[server(default)] field_priority: Option<String>,
+    #[server(default)] field_category: Option<String>,
+    #[server(default)] field_labels: Option<String>,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     use domain::service::org;
     let svc = services()?;
     let actor = actor();
-    let current = org::get(&svc, &actor, &slug).await.map_err(fail)?;
     let patch = domain::model::OrgPatch {
         name: Some(name),
         description: Some(description),
         settings: Some(domain::model::OrgSettings {
             public_page: public_page.is_some(),
             public_actions: public_actions.is_some(),
-            ..current.settings
+            public_task_fields: domain::model::PublicTaskFields {
+                priority: field_priority.is_some(),
+                category: field_category.is_some(),
+                labels: field_labels.is_some(),
+            },
         }),
     };
     org::update(&svc, &actor, &slug, patch).await.map_err(fail)

@@ -7,6 +7,7 @@ mod auth;
 mod board;
 mod branding;
 mod home;
+pub(crate) mod portal;
 mod settings;
 mod task;
 
@@ -15,6 +16,7 @@ pub use admin::{Admin, AdminConnections, AdminOrg, AdminOrgs, AdminUsers};
 pub use auth::{Login, Signup};
 pub use board::Board;
 pub use home::Home;
+pub use portal::Portal;
 pub use settings::Settings;
 pub use task::TaskPage;
 

@@ -119,6 +119,7 @@ pub fn Settings() -> impl IntoView {
                                 <Members data=data.clone() invite remove/>
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
+                                <crate::pages::portal::PublicSettings slug=slug.clone() may_moderate=data.permissions.admin.manage_members || data.permissions.moderation.manage_comments/>
                             </section>
                         }.into_any()
                     }
@@ -140,7 +141,12 @@ fn General(data: SettingsData, update_org: ServerAction<UpdateOrg>) -> impl Into
             <label>"Name" <input name="name" required maxlength="80" value=org.name.clone()/></label>
             <label>"Description" <textarea name="description" rows="3">{org.description.clone()}</textarea></label>
             <label class="check"><input type="checkbox" name="public_page" value="on" checked=org.settings.public_page/>"Public page: anyone can see public tasks"</label>
-            <label class="check"><input type="checkbox" name="public_actions" value="on" checked=org.settings.public_actions/>"Public actions: visitors can vote without an account"</label>
+            <label class="check"><input type="checkbox" name="public_actions" value="on" checked=org.settings.public_actions/>"Public actions: visitors can vote without an account, and signed-in visitors can comment and suggest tasks"</label>
+            <fieldset data-testid="public-fields"><legend>"Visitors suggesting a task may set"</legend>
+                <label class="check"><input type="checkbox" name="field_priority" value="on" checked=org.settings.public_task_fields.priority/>"Priority"</label>
+                <label class="check"><input type="checkbox" name="field_category" value="on" checked=org.settings.public_task_fields.category/>"Category"</label>
+                <label class="check"><input type="checkbox" name="field_labels" value="on" checked=org.settings.public_task_fields.labels/>"Public labels"</label>
+            </fieldset>
             <button type="submit" class="button primary">"Save"</button>
         </ActionForm>
     }.into_any())

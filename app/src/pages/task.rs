@@ -2,7 +2,9 @@
 //! changes, its activity (history and comments in one stream), subtasks and relations; live.
 //! Status changes and comments are plain forms, so they work without JavaScript.
 
-use crate::api::{AddComment, DeleteComment, React, TaskPageData, UpdateTask, load_task};
+use crate::api::{
+    AddComment, BlockUser, DeleteComment, React, TaskPageData, UpdateTask, load_task,
+};
 use crate::components::{Avatar, Command, CommandAction, MarkdownEditor, Palette};
 use crate::pages::attachments::Attachments;
 use crate::pages::board::filter::priority_label;
@@ -145,7 +147,9 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
     let live = use_realtime(
         Signal::derive({
             let org = data.org.id;
-            move || Some((org, Channel::Tasks))
+            // Visitors follow the public room: public fields, public comments, votes.
+            let channel = if member { Channel::Tasks } else { Channel::Public };
+            move || Some((org, channel))
         }),
         move |event| match event {
             ServerEvent::UpdateTask(t) if t.number == number => task.update(|cur| {
@@ -154,6 +158,11 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
                 }
             }),
             ServerEvent::DeleteTask { number: n, .. } if n == number => deleted.set(true),
+            ServerEvent::UpdateTaskVote {
+                number: n,
+                vote_count,
+                ..
+            } if n == number => task.update(|t| t.vote_count = vote_count),
             ServerEvent::UpdateTaskComments {
                 number: n,
                 comment,
@@ -270,7 +279,15 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
     let draft = RwSignal::new(String::new());
 
     let org_name = data.org.name.clone();
-    let board_href = format!("/orgs/{}/tasks", data.org.slug);
+    // Visitors go back to the public page, members to the board.
+    let board_href = if member {
+        format!("/orgs/{}/tasks", data.org.slug)
+    } else {
+        format!("/orgs/{}", data.org.slug)
+    };
+    let may_block = data
+        .permissions
+        .is_some_and(|p| p.admin.manage_members || p.moderation.manage_comments);
     let labels = data.labels.clone();
     let members = data.members.clone();
     let categories = data.categories.clone();
@@ -351,7 +368,7 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
                         }
                     })}
                     <Attachments slug=slug.clone() number task comments/>
-                    <Activity slug=slug.clone() number timeline comments member me/>
+                    <Activity slug=slug.clone() number timeline comments member me may_block/>
                 </div>
                 <aside class="task-props" aria-label="Properties">
                     // A plain form: changes status without JavaScript too.
@@ -463,7 +480,8 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
                             </ul>
                         </div>
                     })}
-                    <p class="muted small">{move || task.with(|t| format!("👍 {} · created {}", t.vote_count, when(&t.created_at)))}</p>
+                    <crate::pages::portal::VoteBox slug=slug_c.clone() task/>
+                    <p class="muted small">{move || task.with(|t| format!("Created {}", when(&t.created_at)))}</p>
                 </aside>
             </div>
         </article>
@@ -480,8 +498,11 @@ fn Activity(
     comments: RwSignal<Vec<Comment>>,
     member: bool,
     me: Option<domain::UserId>,
+    /// The reader may block visitors (shown beside visitors' comments).
+    may_block: bool,
 ) -> impl IntoView {
     let add = ServerAction::<AddComment>::new();
+    let block = ServerAction::<BlockUser>::new();
     let remove = ServerAction::<DeleteComment>::new();
     let react = ServerAction::<React>::new();
     let reply_to = RwSignal::new(None::<domain::CommentId>);
@@ -536,6 +557,17 @@ fn Activity(
                     })}
                     {(!reply && me.is_some()).then(|| view! { <button type="button" class="link" on:click=move |_| reply_to.set(Some(id))>"Reply"</button> })}
                     {mine.then(|| view! { <button type="button" class="link" on:click=move |_| { remove.dispatch(DeleteComment { slug: slug.get_value(), id }); }>"Delete"</button> })}
+                    {(may_block && !c.team).then(|| c.author.as_ref().map(|a| {
+                        let who = a.id;
+                        view! {
+                            <ActionForm action=block attr:class="inline">
+                                <input type="hidden" name="slug" value=slug.get_value()/>
+                                <input type="hidden" name="user_id" value=who.to_string()/>
+                                <input type="hidden" name="reason" value="Blocked from a comment"/>
+                                <button type="submit" class="link" data-testid="block-author">"Block author"</button>
+                            </ActionForm>
+                        }
+                    })).flatten()}
                 </div>
             </div>
         }
@@ -568,6 +600,10 @@ fn Activity(
             </ol>
             {me.is_some().then(|| view! { <CommentForm add slug=slug.get_value() number member parent=None/> })}
             {move || add.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            {move || block.value().get().map(|r| match r {
+                Ok(()) => view! { <p class="notice-bar" role="status" data-testid="blocked-notice">"Blocked: they can no longer vote, comment or suggest tasks here."</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
         </section>
     }
     .into_any()

@@ -8,6 +8,7 @@ mod invite;
 mod label;
 mod org;
 pub(crate) mod patch;
+mod portal;
 mod task;
 mod team;
 mod timeline;
@@ -27,6 +28,7 @@ pub use file::{FileInfo, FileType, ImageUrl};
 pub use invite::Invite;
 pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
+pub use portal::{BlockedUser, PortalPage, Viewer};
 pub use task::{
     NewTask, RelationKind, Task, TaskPatch, TaskPriority, TaskStatus, UserRef, Visibility,
 };

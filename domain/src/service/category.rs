@@ -32,7 +32,7 @@ fn name_taken(e: sea_orm::DbErr) -> DomainError {
     }
 }
 
-async fn all(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<Category>> {
+pub(crate) async fn all(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<Category>> {
     let rows = category::Entity::find()
         .filter(category::Column::OrgId.eq(org))
         .order_by_asc(category::Column::Name)

@@ -8,7 +8,9 @@ use crate::parse::{Color, LabelName};
 use crate::realtime::{DomainEvent, EventKind};
 use chrono::Utc;
 use entity::label;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use uuid::Uuid;
 
 fn must_manage(access: &OrgAccess) -> Result<()> {
@@ -41,13 +43,18 @@ async fn find(svc: &Services, access: &OrgAccess, id: LabelId) -> Result<label::
 /// The org's labels: all for members, public ones for everyone else.
 pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Label>> {
     let access = org::load(svc, actor, slug).await?;
+    visible(&svc.db, &access).await
+}
+
+/// The org's labels as `access` may see them: the public ones only for outsiders.
+pub(crate) async fn visible(db: &impl ConnectionTrait, access: &OrgAccess) -> Result<Vec<Label>> {
     let mut query = label::Entity::find().filter(label::Column::OrgId.eq(access.org.id));
     if !access.member {
         query = query.filter(label::Column::Visibility.eq(Visibility::Public.as_str()));
     }
     query
         .order_by_asc(label::Column::Name)
-        .all(&svc.db)
+        .all(db)
         .await?
         .iter()
         .map(convert::label)

@@ -18,6 +18,7 @@ pub mod label;
 pub mod markdown;
 pub mod member;
 pub mod org;
+pub mod portal;
 pub mod relation;
 pub mod session;
 pub mod task;

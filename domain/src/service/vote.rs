@@ -50,6 +50,42 @@ pub fn fingerprint(org_slug: &str, visitor: &str, user_agent: &str) -> String {
     )))
 }
 
+/// An anonymous actor becomes one known by its vote fingerprint in org `slug`, from the
+/// visitor cookie among `cookie_headers`. When there is none and `create` is set, a new
+/// visitor is made and its `Set-Cookie` value returned. Other actors pass unchanged.
+pub fn with_fingerprint<'h>(
+    actor: Actor,
+    slug: &str,
+    cookie_headers: impl IntoIterator<Item = &'h str>,
+    user_agent: &str,
+    secure: bool,
+    create: bool,
+) -> (Actor, Option<String>) {
+    let Actor::Anonymous { .. } = actor else {
+        return (actor, None);
+    };
+    let known = cookie_headers
+        .into_iter()
+        .find_map(visitor_from_cookie_header)
+        .map(str::to_string);
+    let (visitor, set_cookie) = match known {
+        Some(visitor) => (visitor, None),
+        None if create => {
+            let visitor = new_visitor();
+            let cookie = visitor_cookie(&visitor, secure);
+            (visitor, Some(cookie))
+        }
+        None => return (actor, None),
+    };
+    let fingerprint = fingerprint(slug, &visitor, user_agent);
+    (
+        Actor::Anonymous {
+            fingerprint: Some(fingerprint),
+        },
+        set_cookie,
+    )
+}
+
 enum Voter {
     User(Uuid),
     Anonymous(String),

@@ -187,6 +187,15 @@ pub(crate) async fn find_visible(
 #[tracing::instrument(skip(svc, actor))]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str, query: TaskQuery) -> Result<TaskList> {
     let access = org::load(svc, actor, slug).await?;
+    list_for(svc, &access, query).await
+}
+
+/// A page of the org's tasks as `access` may see them (through the list cache).
+pub(crate) async fn list_for(
+    svc: &Services,
+    access: &OrgAccess,
+    query: TaskQuery,
+) -> Result<TaskList> {
     let org = access.org.id;
     let key = (access.member, format!("{query:?}"));
     let page = match svc.list_cache.get(org, &key) {

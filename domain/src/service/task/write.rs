@@ -118,6 +118,60 @@ async fn parent_for(
     Ok(parent)
 }
 
+/// May a visitor submit this task: signed in, the org takes public actions and has not
+/// blocked them, and only the fields the org lets the public set. A submission is always a
+/// public task.
+async fn public_submission(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    access: &OrgAccess,
+    input: &mut NewTask,
+) -> Result<()> {
+    let user = match actor {
+        Actor::User(u) => u.id,
+        Actor::Anonymous { .. } => return Err(DomainError::Unauthenticated),
+        Actor::System => return Ok(()),
+    };
+    if !access.org.public_actions {
+        return Err(DomainError::forbidden(
+            "this organization does not take submissions from visitors",
+        ));
+    }
+    crate::service::comment::ensure_not_blocked(db, access.org.id, user).await?;
+    let org = &access.org;
+    let refused = [
+        ("the status", input.status.is_some()),
+        (
+            "assignees",
+            input.assignee_ids.as_ref().is_some_and(|a| !a.is_empty()),
+        ),
+        ("a parent task", input.parent_number.is_some()),
+        (
+            "a private visibility",
+            input.visibility == Some(Visibility::Private),
+        ),
+        (
+            "the priority",
+            input.priority.is_some() && !org.public_field_priority,
+        ),
+        (
+            "a category",
+            input.category_id.is_some() && !org.public_field_category,
+        ),
+        (
+            "labels",
+            input.label_ids.as_ref().is_some_and(|l| !l.is_empty()) && !org.public_field_labels,
+        ),
+    ];
+    if let Some((what, _)) = refused.iter().find(|(_, set)| *set) {
+        return Err(DomainError::forbidden(format!(
+            "visitors may not set {what} on a submitted task"
+        )));
+    }
+    input.visibility = Some(Visibility::Public);
+    Ok(())
+}
+
 /// Creates a task with the org's next number. The number comes from bumping the org's
 /// counter inside the same transaction, so concurrent creates never share or skip one.
 #[tracing::instrument(skip(svc, actor, input, origin))]
@@ -129,13 +183,18 @@ pub async fn create(
     origin: Option<String>,
 ) -> Result<Task> {
     let access = org::load(svc, actor, slug).await?;
-    writer(actor, &access)?;
-    let p = access.permissions.tasks;
-    if !p.create {
-        return Err(DomainError::forbidden(
-            "you may not create tasks in this organization",
-        ));
+    let mut input = input;
+    if access.member {
+        writer(actor, &access)?;
+        if !access.permissions.tasks.create {
+            return Err(DomainError::forbidden(
+                "you may not create tasks in this organization",
+            ));
+        }
+    } else {
+        public_submission(&svc.db, actor, &access, &mut input).await?;
     }
+    let p = access.permissions.tasks;
     let mut fields = Fields::default();
     let title = fields.check(TaskTitle::parse(&input.title));
     let description = fields.check(Markdown::parse(
@@ -161,6 +220,12 @@ pub async fn create(
         return Err(DomainError::forbidden(
             "you may not assign tasks in this organization",
         ));
+    }
+    if !access.member && label_ids.values().any(|private| *private) {
+        // A private label is not revealed to the public, not even by refusing it as such.
+        return Err(
+            FieldError::new("labelIds", "holds a label this organization does not have").into(),
+        );
     }
     let category_id = match input.category_id {
         Some(id) => Some(category_in_org(&svc.db, org_id, id).await?),

@@ -186,42 +186,23 @@ pub async fn react(
     Ok(Json(CommentBody { comment }))
 }
 
-/// An anonymous actor becomes one known by its vote fingerprint, from the visitor cookie
-/// (made now, and returned as a `Set-Cookie` value, when the request has none).
+/// An anonymous actor becomes one known by its vote fingerprint (see
+/// [`vote::with_fingerprint`]).
 fn with_fingerprint(
     actor: Actor,
     slug: &str,
     headers: &HeaderMap,
     secure: bool,
 ) -> (Actor, Option<String>) {
-    let Actor::Anonymous { .. } = actor else {
-        return (actor, None);
-    };
-    let known = headers
+    let cookies = headers
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(vote::visitor_from_cookie_header)
-        .map(str::to_string);
-    let (visitor, set_cookie) = match known {
-        Some(visitor) => (visitor, None),
-        None => {
-            let visitor = vote::new_visitor();
-            let cookie = vote::visitor_cookie(&visitor, secure);
-            (visitor, Some(cookie))
-        }
-    };
+        .filter_map(|v| v.to_str().ok());
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let fingerprint = vote::fingerprint(slug, &visitor, user_agent);
-    (
-        Actor::Anonymous {
-            fingerprint: Some(fingerprint),
-        },
-        set_cookie,
-    )
+    vote::with_fingerprint(actor, slug, cookies, user_agent, secure, true)
 }
 
 async fn vote_response(
