@@ -7,7 +7,7 @@ use crate::parse::FieldError;
 use crate::realtime::AccessEvent;
 use crate::service::error::Fields;
 use crate::service::{Actor, DomainError, Result, Services};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use entity::{api_key, member, session, user};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
@@ -81,7 +81,7 @@ pub fn parse_ban_until(
     if until <= now {
         return Err(FieldError::new("until", "must be in the future"));
     }
-    if until >= forever() {
+    if until.year() >= forever().year() {
         return Err(FieldError::new("until", "must be before the year 9999"));
     }
     Ok(Some(until))
