@@ -294,6 +294,15 @@ on_each_backend!(
         .await;
         assert_eq!(status, StatusCode::CREATED);
         let owners_own = upload(&app, &owner, "owner.png", &png(800), "private").await;
+        let (status, vote) = app
+            .request(
+                Method::PUT,
+                "/api/v1/orgs/acme/tasks/1/vote",
+                None,
+                Some(&alice),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{vote}");
         assert_eq!(app.stored_keys().await.len(), 4);
         assert_eq!(app.file_rows().await, 4);
 
@@ -347,6 +356,7 @@ on_each_backend!(
         assert_eq!(members.as_array().unwrap().len(), 1, "{members}");
         let (_, task) = app.get("/api/v1/orgs/acme/tasks/1", Some(&owner)).await;
         assert_eq!(task["task"]["createdBy"], Value::Null, "{task}");
+        assert_eq!(task["task"]["voteCount"], 0, "their vote went with them");
     }
 );
 

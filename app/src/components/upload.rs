@@ -170,7 +170,7 @@ pub fn ImagePicker(
             <span class="picker-label">{label.clone()}</span>
             {move || match url.get() {
                 Some(src) => view! { <img class=format!("preview {kind}") src=src alt=alt.clone() data-testid="preview"/> }.into_any(),
-                None => view! { <span class=format!("preview {kind} empty") data-testid="preview-empty">"None yet"</span> }.into_any(),
+                None => view! { <span class=format!("preview {kind} empty") data-testid="preview-empty">"None"</span> }.into_any(),
             }}
             <label class="button" for=input_id.clone()>"Choose an image…"</label>
             <input id=input_id class="sr-only" type="file" accept="image/png,image/jpeg,image/gif,image/webp" on:change=choose/>

@@ -12,7 +12,7 @@ pub fn Branding(data: SettingsData) -> impl IntoView {
         view! {
             <h2 id="branding">"Logo and banner"</h2>
             <p class="muted small">"PNG, JPEG, GIF or WebP, up to 10 MiB. Both are public."</p>
-            <div class="stack branding">
+            <div class="branding">
                 <ImagePicker label="Logo" kind="logo" testid="logo-picker"
                     endpoint=format!("/api/v1/orgs/{}/logo", org.slug) current=org.logo_url.clone()/>
                 <ImagePicker label="Banner" kind="banner" testid="banner-picker"
