@@ -140,6 +140,9 @@ pub(crate) fn BoardView(
                         }>
                         {move || live.state.get().as_str()}
                     </span>
+                    {org.settings.public_page.then(|| view! {
+                        <a class="button" href=format!("/orgs/{}", org.slug) data-testid="public-page-link">"Public page"</a>
+                    })}
                     {may_create.then(|| view! {
                         <button type="button" class="button primary" data-testid="new-task"
                             aria-keyshortcuts="c"

@@ -243,8 +243,12 @@ fn PortalView(page: PortalPage, ask: Ask, refetch: RwSignal<u32>) -> impl IntoVi
     view! {
         <section class="portal" data-testid="portal">
             <header class="portal-head">
+                {org.banner_url.clone().map(|src| view! { <img class="portal-banner" src=src alt="" data-testid="portal-banner"/> })}
                 <div class="row spread">
-                    <h1 data-testid="portal-name">{org.name.clone()}</h1>
+                    <h1 class="org-title" data-testid="portal-name">
+                        {org.logo_url.clone().map(|src| view! { <img class="org-logo big" src=src alt="" data-testid="portal-logo"/> })}
+                        {org.name.clone()}
+                    </h1>
                     <div class="row">
                         <span class="live" data-testid="live-status" data-state=move || live.state.get().as_str() role="status"
                             title=move || match live.state.get() { LinkState::Live => "Live", LinkState::Connecting => "Connecting…", LinkState::Offline => "Offline" }>
@@ -319,7 +323,7 @@ fn PortalView(page: PortalPage, ask: Ask, refetch: RwSignal<u32>) -> impl IntoVi
                                         <span class="status" data-status=t.status.as_str()>{t.status.label()}</span>
                                         {category.map(|c| view! { <span class="badge">{c}</span> })}
                                         {t.labels.iter().map(|l| view! { <span class="label" style=format!("--label: {}", l.color)>{l.name.clone()}</span> }).collect_view()}
-                                        <span title="Comments">{format!("💬 {}", t.comment_count)}</span>
+                                        <span>{match t.comment_count { 1 => "1 comment".to_string(), n => format!("{n} comments") }}</span>
                                     </div>
                                 </div>
                             </li>
