@@ -125,3 +125,38 @@ test('a logo chosen in settings shows there, on the board and at home', async ()
   await page.waitForSelector(`[data-testid=org-list] img[src="${org.body.org.logoUrl}"]`);
   assert.deepEqual(chrome.errors, []);
 });
+
+test('an avatar chosen on the account page shows there and by the member in settings', async () => {
+  await page.goto(`${sayr.base}/settings/account`);
+  await page.waitForSelector('[data-testid=avatar-picker][data-ready=true]');
+  await page.setInputFiles('[data-testid=avatar-picker] input[type=file]', {
+    name: 'me.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1PX, 'base64'),
+  });
+  await page.waitForFunction(() => {
+    const i = document.querySelector('[data-testid=avatar-picker] img[data-testid=preview]');
+    return i && i.complete && i.naturalWidth === 1;
+  }, null, { timeout: 10000 });
+  const me = await sayr.api('GET', '/api/v1/me', token);
+  assert.match(me.body.user.avatarUrl, /^\/files\/[0-9a-f-]{36}\/me\.png$/);
+  await page.goto(`${sayr.base}/orgs/acme/settings`);
+  await page.waitForSelector(`[data-testid=members] img.avatar[src="${me.body.user.avatarUrl}"]`);
+  assert.deepEqual(chrome.errors, []);
+});
+
+test('an account is deleted from its page once its e-mail is typed', async () => {
+  const doomed = await sayr.signUp('dan@example.test', 'Dan');
+  const dan = await chrome.page(sayr.base, doomed);
+  await dan.goto(`${sayr.base}/settings/account`);
+  await dan.waitForSelector('[data-testid=avatar-picker][data-ready=true]');
+  await dan.fill('[data-testid=delete-account-form] input[name=confirm]', 'someone@example.test');
+  await dan.click('[data-testid=delete-account-form] button[type=submit]');
+  await dan.locator('[role=alert]:has-text("type your e-mail address")').waitFor({ timeout: 5000 });
+  assert.equal((await sayr.api('GET', '/api/v1/me', doomed)).status, 200, 'a wrong confirmation deletes nothing');
+
+  await dan.fill('[data-testid=delete-account-form] input[name=confirm]', 'dan@example.test');
+  await Promise.all([dan.waitForURL(`${sayr.base}/`), dan.click('[data-testid=delete-account-form] button[type=submit]')]);
+  assert.equal((await sayr.api('GET', '/api/v1/me', doomed)).status, 401, 'the session is gone');
+  const refused = chrome.errors.filter((e) => e.includes('status of 400') || e.includes('status of 401'));
+  assert.equal(refused.length, chrome.errors.length, `only the refusals: ${chrome.errors}`);
+  chrome.errors.length = 0;
+});
