@@ -585,12 +585,13 @@ fn Activity(
                         }.into_any(),
                         Activity::Comment(c, replies) => {
                             let id = c.id;
+                            let public = c.visibility == CommentVisibility::Public;
                             view! {
                                 <li>
                                     {comment_view(c, false)}
                                     {replies.into_iter().map(|r| comment_view(r, true)).collect_view()}
                                     <Show when=move || reply_to.get() == Some(id)>
-                                        <CommentForm add slug=slug.get_value() number member parent=Some(id)/>
+                                        <CommentForm add slug=slug.get_value() number member parent=Some(id) public/>
                                     </Show>
                                 </li>
                             }.into_any()
@@ -598,7 +599,7 @@ fn Activity(
                     }}
                 </For>
             </ol>
-            {me.is_some().then(|| view! { <CommentForm add slug=slug.get_value() number member parent=None/> })}
+            {me.is_some().then(|| view! { <CommentForm add slug=slug.get_value() number member parent=None public=!member/> })}
             {move || add.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
             {move || block.value().get().map(|r| match r {
                 Ok(()) => view! { <p class="notice-bar" role="status" data-testid="blocked-notice">"Blocked: they can no longer vote, comment or suggest tasks here."</p> }.into_any(),
@@ -617,10 +618,12 @@ fn CommentForm(
     number: i64,
     member: bool,
     parent: Option<domain::CommentId>,
+    /// Whether the comment starts public (a reply is as public as its thread).
+    public: bool,
 ) -> impl IntoView {
     let form_ref = NodeRef::<leptos::html::Form>::new();
-    // Files go public with a public comment; visitors' comments are public.
-    let public = RwSignal::new(!member);
+    // Files go public with a public comment.
+    let public = RwSignal::new(public);
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get()
             && let Some(f) = form_ref.get()
