@@ -5,8 +5,11 @@
 
 pub mod api;
 mod components;
+mod org_host;
 mod pages;
 pub mod realtime;
+
+pub use org_host::OrgHost;
 
 use leptos::prelude::*;
 use leptos_router::SsrMode;
@@ -29,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
             </head>
-            <body>
+            <body data-org-host=OrgHost::current().map(|h| h.0)>
                 <App/>
             </body>
         </html>
@@ -40,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     components::Palette::provide();
+    provide_context(OrgHost::current());
     view! {
         <Router>
             <components::Header/>
@@ -48,7 +52,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     // Pages with data render whole before the first byte: the status code
                     // is right (404 for what you may not see) and the page works without JS.
-                    <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=pages::Root ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::Login/>
                     <Route path=path!("/signup") view=pages::Signup/>
                     <Route path=path!("/settings/account") view=pages::Account ssr=SsrMode::Async/>
@@ -61,6 +65,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:slug/tasks") view=pages::Board ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks/:number") view=pages::TaskPage ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/settings") view=pages::Settings ssr=SsrMode::Async/>
+                    // On an org's subdomain (`SAYR_ROOT_DOMAIN`), the same pages without the prefix.
+                    <Route path=path!("/tasks") view=pages::Board ssr=SsrMode::Async/>
+                    <Route path=path!("/tasks/:number") view=pages::TaskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=pages::Settings ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

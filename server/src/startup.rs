@@ -43,6 +43,10 @@ impl Application {
         let settings = Settings {
             signup_open: config.signup,
             secure_cookies: config.secure_cookies(),
+            cookie_domain: config
+                .root_domain
+                .as_deref()
+                .map(|d| d.trim_matches('.').to_ascii_lowercase()),
             login_providers: login
                 .list()
                 .into_iter()

@@ -528,3 +528,90 @@ on_each_backend!(blocked_visitors_read_but_cannot_take_part, |app| {
     .await;
     assert_eq!(status, StatusCode::OK);
 });
+
+/// A request to this instance as if it came for `host`.
+async fn html_on(
+    app: &common::TestApp,
+    host: &str,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, String) {
+    let mut req = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .header("host", host);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_subdomain_serves_its_public_page_board_and_tasks() {
+    let app = common::TestApp::spawn_with(common::Backend::Sqlite, |c| {
+        c.root_domain = Some("sayr.test".into());
+    })
+    .await;
+    let owner = seeded(&app).await;
+
+    // The session cookie holds on every subdomain.
+    let res = app
+        .http
+        .post(format!("{}/api/auth/login", app.base))
+        .json(&json!({"email": "owner@example.test", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set_cookie.contains("; Domain=sayr.test"), "{set_cookie}");
+
+    let (status, page) = html_on(&app, "acme.sayr.test", "/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"data-org-host="acme""#),
+        "the browser learns its org"
+    );
+    assert!(page.contains(r#"data-testid="portal""#));
+    assert!(page.contains("Dark mode for the dashboard"));
+    assert_nothing_private(&page);
+
+    let (status, page) =
+        html_on(&app, "acme.sayr.test:8080", "/tasks", Some(&owner.cookie())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"data-testid="board""#));
+    assert!(
+        page.contains("Acquire competitor quietly"),
+        "members see the whole board"
+    );
+    let (status, page) = html_on(&app, "acme.sayr.test", "/tasks/1", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Thanks, we are on it"));
+    let (_, page) = html_on(&app, "acme.sayr.test", "/tasks", None).await;
+    assert_nothing_private(&page);
+
+    // The root and reserved names are not orgs; nor is an org that does not exist.
+    let (_, page) = html_on(&app, "sayr.test", "/", None).await;
+    assert!(!page.contains(r#"data-testid="portal""#));
+    let (_, page) = html_on(&app, "www.sayr.test", "/", None).await;
+    assert!(!page.contains(r#"data-testid="portal""#));
+    let (status, _) = html_on(&app, "nope.sayr.test", "/", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A form posted from an org's subdomain is not cross-site.
+    let (status, body, _) = {
+        let res = app
+            .http
+            .post(format!("{}/sfn/vote", app.base))
+            .header("host", "sayr.test")
+            .header("origin", "http://acme.sayr.test")
+            .header("cookie", owner.cookie())
+            .header("accept", "application/json")
+            .form(&[("slug", "acme"), ("number", "1"), ("up", "true")])
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.text().await.unwrap(), ())
+    };
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -187,7 +187,7 @@ pub async fn delete_account(confirm: String) -> Result<(), ServerFnError> {
     domain::service::user::delete(&svc, &actor, me.id)
         .await
         .map_err(fail)?;
-    set_session_cookie(None, svc.settings.secure_cookies);
+    set_session_cookie(None, &svc.settings);
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -9,7 +9,7 @@ pub async fn login(email: String, password: String) -> Result<User, ServerFnErro
     let (token, user) = domain::service::session::sign_in(&svc, &email, &password, client_info())
         .await
         .map_err(fail)?;
-    set_session_cookie(Some(&token), svc.settings.secure_cookies);
+    set_session_cookie(Some(&token), &svc.settings);
     leptos_axum::redirect("/");
     Ok(user)
 }
@@ -27,7 +27,7 @@ pub async fn signup(name: String, email: String, password: String) -> Result<Use
     let (token, user) = domain::service::session::sign_up(&svc, input, client_info())
         .await
         .map_err(fail)?;
-    set_session_cookie(Some(&token), svc.settings.secure_cookies);
+    set_session_cookie(Some(&token), &svc.settings);
     leptos_axum::redirect("/");
     Ok(user)
 }
@@ -50,7 +50,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
             .await
             .map_err(fail)?;
     }
-    set_session_cookie(None, svc.settings.secure_cookies);
+    set_session_cookie(None, &svc.settings);
     leptos_axum::redirect("/login");
     Ok(())
 }

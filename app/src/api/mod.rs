@@ -174,8 +174,8 @@ pub(crate) mod ssr {
     }
 
     /// Sets (or clears) the session cookie on the response.
-    pub fn set_session_cookie(token: Option<&str>, secure: bool) {
-        let cookie = domain::service::session::cookie(token, secure);
+    pub fn set_session_cookie(token: Option<&str>, settings: &domain::service::Settings) {
+        let cookie = domain::service::session::cookie(token, settings);
         if let (Some(res), Ok(value)) = (
             use_context::<ResponseOptions>(),
             http::HeaderValue::from_str(&cookie),

@@ -22,6 +22,15 @@ pub use task::TaskPage;
 
 use leptos::prelude::*;
 
+/// `/`: the org's public page on an org's subdomain, the home page everywhere else.
+#[component]
+pub fn Root() -> impl IntoView {
+    match use_context::<Option<crate::OrgHost>>().flatten() {
+        Some(_) => view! { <Portal/> }.into_any(),
+        None => view! { <Home/> }.into_any(),
+    }
+}
+
 /// Any route we do not have.
 #[component]
 pub fn NotFound() -> impl IntoView {

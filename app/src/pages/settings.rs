@@ -11,7 +11,6 @@ use crate::pages::branding::Branding;
 use crate::pages::error_text;
 use domain::permissions::PermissionSet;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// Every permission as (group, field, label), in the wire names.
 const PERMISSIONS: [(&str, &str, &str); 17] = [
@@ -51,8 +50,7 @@ fn with(set: &PermissionSet, group: &str, field: &str, on: bool) -> PermissionSe
 
 #[component]
 pub fn Settings() -> impl IntoView {
-    let params = use_params_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let slug = crate::org_host::use_slug();
     let update_org = ServerAction::<UpdateOrg>::new();
     let invite = ServerAction::<InviteMember>::new();
     let remove = ServerAction::<RemoveMember>::new();

@@ -106,7 +106,7 @@ fn describe(entry: &TimelineEntry) -> String {
 #[component]
 pub fn TaskPage() -> impl IntoView {
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let slug = crate::org_host::use_slug();
     let number = Memo::new(move |_| {
         params
             .read()
@@ -148,7 +148,11 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
         Signal::derive({
             let org = data.org.id;
             // Visitors follow the public room: public fields, public comments, votes.
-            let channel = if member { Channel::Tasks } else { Channel::Public };
+            let channel = if member {
+                Channel::Tasks
+            } else {
+                Channel::Public
+            };
             move || Some((org, channel))
         }),
         move |event| match event {

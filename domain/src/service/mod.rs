@@ -61,6 +61,8 @@ pub struct Settings {
     pub signup_open: bool,
     /// Cookies are marked `Secure` (the instance is reached over https).
     pub secure_cookies: bool,
+    /// The session cookie's `Domain` (the root domain, so that org subdomains share it).
+    pub cookie_domain: Option<String>,
     /// The external providers people may sign in with, for the login page.
     pub login_providers: Vec<LoginProvider>,
 }
@@ -78,6 +80,7 @@ impl Default for Settings {
         Self {
             signup_open: true,
             secure_cookies: false,
+            cookie_domain: None,
             login_providers: Vec::new(),
         }
     }

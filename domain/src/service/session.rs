@@ -17,14 +17,24 @@ const RENEW_AFTER: Duration = Duration::minutes(5);
 pub const COOKIE: &str = "sayr_session";
 
 /// A `Set-Cookie` value carrying `token`, or clearing the cookie when `token` is none.
-pub fn cookie(token: Option<&str>, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
+/// With a cookie domain (the root domain), the session holds on org subdomains too.
+pub fn cookie(token: Option<&str>, settings: &super::Settings) -> String {
+    let secure = if settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let domain = settings
+        .cookie_domain
+        .as_deref()
+        .map(|d| format!("; Domain={d}"))
+        .unwrap_or_default();
     match token {
         Some(token) => format!(
-            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{domain}{secure}",
             IDLE_LIFETIME.num_seconds()
         ),
-        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{domain}{secure}"),
     }
 }
 

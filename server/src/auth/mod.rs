@@ -93,7 +93,7 @@ async fn signup(
     };
     let (token, user) =
         session::sign_up(&state.services, input, client_info(&headers, Some(peer))).await?;
-    let cookie = session::cookie(Some(&token), state.services.settings.secure_cookies);
+    let cookie = session::cookie(Some(&token), &state.services.settings);
     Ok(with_cookie(StatusCode::CREATED, cookie, UserBody { user }))
 }
 
@@ -131,7 +131,7 @@ async fn login(
         client_info(&headers, Some(peer)),
     )
     .await?;
-    let cookie = session::cookie(Some(&token), state.services.settings.secure_cookies);
+    let cookie = session::cookie(Some(&token), &state.services.settings);
     Ok(with_cookie(StatusCode::OK, cookie, UserBody { user }))
 }
 
@@ -154,7 +154,7 @@ async fn logout(
     if let Some(Extension(token)) = token {
         session::end(&state.services, &token.0).await?;
     }
-    let cookie = session::cookie(None, state.services.settings.secure_cookies);
+    let cookie = session::cookie(None, &state.services.settings);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 

@@ -14,7 +14,11 @@ use domain::service::{Actor, ClientInfo, DomainError, api_key, session};
 #[derive(Clone, Debug)]
 pub struct SessionToken(pub String);
 
-fn is_cross_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+fn is_cross_origin(
+    headers: &HeaderMap,
+    public_url: Option<&str>,
+    root_domain: Option<&str>,
+) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return !matches!(site, "same-origin" | "none");
     }
@@ -22,6 +26,13 @@ fn is_cross_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
         // Not a browser request (browsers send Origin on every state-changing request).
         return false;
     };
+    let origin_authority = origin.split_once("://").map(|(_, rest)| rest);
+    // An org's subdomain is this instance too.
+    if let (Some(root), Some(authority)) = (root_domain, origin_authority)
+        && app::OrgHost::of(authority, root).is_some()
+    {
+        return false;
+    }
     if let Some(public) = public_url {
         return origin.trim_end_matches('/') != public.trim_end_matches('/');
     }
@@ -78,13 +89,27 @@ pub async fn resolve_actor(
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe
         && token.is_some()
-        && is_cross_origin(req.headers(), state.config.public_url.as_deref())
+        && is_cross_origin(
+            req.headers(),
+            state.config.public_url.as_deref(),
+            state.config.root_domain.as_deref(),
+        )
     {
         return ApiError::from(DomainError::forbidden("cross-site request refused"))
             .into_response();
     }
     if let Some(token) = token {
         req.extensions_mut().insert(SessionToken(token));
+    }
+    if let Some(root) = state.config.root_domain.as_deref() {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|h| app::OrgHost::of(h, root));
+        if let Some(host) = host {
+            req.extensions_mut().insert(host);
+        }
     }
     req.extensions_mut().insert(actor);
     next.run(req).await
@@ -127,27 +152,44 @@ mod tests {
     fn same_origin_passes_and_other_sites_do_not() {
         assert!(!is_cross_origin(
             &headers(&[("host", "a.test"), ("origin", "http://a.test")]),
+            None,
             None
         ));
         assert!(is_cross_origin(
             &headers(&[("host", "a.test"), ("origin", "http://evil.test")]),
+            None,
             None
         ));
         assert!(is_cross_origin(
             &headers(&[("sec-fetch-site", "cross-site")]),
+            None,
             None
         ));
         assert!(!is_cross_origin(
             &headers(&[("sec-fetch-site", "same-origin")]),
+            None,
             None
         ));
         assert!(is_cross_origin(
             &headers(&[("origin", "https://a.test")]),
-            Some("https://b.test")
+            Some("https://b.test"),
+            None
         ));
         assert!(
-            !is_cross_origin(&headers(&[]), None),
+            !is_cross_origin(&headers(&[]), None, None),
             "non-browser clients send no Origin"
         );
+        let root = Some("sayr.example");
+        let from = |origin: &'static str| {
+            is_cross_origin(
+                &headers(&[("host", "sayr.example"), ("origin", origin)]),
+                Some("https://sayr.example"),
+                root,
+            )
+        };
+        assert!(!from("https://acme.sayr.example"), "an org's subdomain");
+        assert!(!from("https://sayr.example"));
+        assert!(from("https://acme.sayr.example.evil.test"));
+        assert!(from("https://evil.test"));
     }
 }

@@ -12,7 +12,7 @@ use domain::model::Task;
 use domain::realtime::{Channel, ServerEvent};
 pub use filter::BoardFilter;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
 
 /// A change to the board heard after it was loaded.
@@ -86,9 +86,8 @@ impl BoardState {
 /// `/orgs/<slug>/tasks`.
 #[component]
 pub fn Board() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let slug = crate::org_host::use_slug();
     let filter = Memo::new(move |_| {
         query.with(|q| {
             let pairs: Vec<(&str, String)> = KEYS

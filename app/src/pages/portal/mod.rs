@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use std::collections::BTreeSet;
 
 /// The sorts the public board offers: (query value, label).
@@ -70,9 +70,8 @@ impl Ask {
 
 #[component]
 pub fn Portal() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let slug = crate::org_host::use_slug();
     let ask = Memo::new(move |_| {
         query.with(|q| Ask {
             sort: q.get("sort").unwrap_or_else(|| "votes".into()),

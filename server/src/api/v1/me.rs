@@ -65,7 +65,7 @@ pub async fn delete_me(
         domain::service::DomainError::Unauthenticated,
     ))?;
     user::delete(&state.services, &actor, id).await?;
-    let cookie = domain::service::session::cookie(None, state.services.settings.secure_cookies);
+    let cookie = domain::service::session::cookie(None, &state.services.settings);
     let mut res = StatusCode::NO_CONTENT.into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, value);
