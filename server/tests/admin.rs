@@ -241,6 +241,8 @@ on_each_backend!(
             page.contains("spamming the board"),
             "the list shows the ban"
         );
+        let (_, overview) = call(&app, Some(&admin), "admin_overview", &[]).await;
+        assert_eq!(overview["banned"], 1, "{overview}");
 
         // Admins cannot lock themselves out.
         let (status, _) = call(

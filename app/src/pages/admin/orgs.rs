@@ -90,7 +90,10 @@ pub fn AdminOrg() -> impl IntoView {
                                 <dl class="figures">
                                     <div><dt>"Slug"</dt><dd><a href=format!("/orgs/{}/tasks", org.slug)>{org.slug.clone()}</a></dd></div>
                                     <div><dt>"Created"</dt><dd>{day(&org.created_at)}</dd></div>
-                                    <div><dt>"Creator"</dt><dd>{d.creator.clone().map(|(name, email)| format!("{name} <{email}>")).unwrap_or_else(|| "(deleted)".into())}</dd></div>
+                                    <div><dt>"Creator"</dt><dd>{match d.creator.clone() {
+                                        Some((name, email)) => view! { {name}<br/><span class="muted small">{email}</span> }.into_any(),
+                                        None => view! { <span class="muted">"(account deleted)"</span> }.into_any(),
+                                    }}</dd></div>
                                     <div><dt>"Members"</dt><dd>{d.members.len()}</dd></div>
                                     <div><dt>"Tasks"</dt><dd>{d.tasks}</dd></div>
                                     <div><dt>"Labels"</dt><dd>{d.labels}</dd></div>
