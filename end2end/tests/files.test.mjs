@@ -64,6 +64,10 @@ test('an image pasted into a comment uploads, shows its progress and renders onc
   await giveFile('drop', 'big.png', 'image/png', { size: 600 * 1024 });
   await page.waitForFunction((s) => /Uploading big\.png… \d+%/.test(document.querySelector(s).textContent), STATUS, { timeout: 10000 });
   assert.match(await page.inputValue(AREA), /Uploading big\.png/, 'a stand-in marks where the link goes');
+  // The form is not sent before the link is in the text.
+  await page.click('[data-testid=comment-form] button[type=submit]');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('[data-testid=comment]').count(), 0, 'nothing was posted mid-upload');
   await page.waitForFunction((s) => document.querySelector(s).textContent.includes('Uploaded big.png'), STATUS, { timeout: 30000 });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 

@@ -102,6 +102,17 @@ pub fn MarkdownEditor(
     let next_key = StoredValue::new(0u32);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    // While a file uploads its link is not in the text yet: the form may not be sent.
+    Effect::new(move |_| {
+        let busy = !pending.with(Vec::is_empty);
+        if let Some(el) = area.get() {
+            el.set_custom_validity(if busy {
+                "Wait until the upload has finished."
+            } else {
+                ""
+            });
+        }
+    });
     let endpoint = StoredValue::new(format!("/api/v1/orgs/{slug}/files"));
     let file_input_id = format!("{id}-attach");
 
