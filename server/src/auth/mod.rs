@@ -100,7 +100,8 @@ async fn signup(
 /// Signs in with e-mail and password.
 ///
 /// Any mismatch is 401 with the same message, whether or not the e-mail exists. Repeated
-/// failures are throttled per account and per address (429).
+/// failures are throttled per account and per address (429). A banned account gets 403
+/// with the ban's reason and end, once the password matched.
 #[utoipa::path(
     post,
     path = "/api/auth/login",
@@ -113,6 +114,7 @@ async fn signup(
             headers(("set-cookie" = String, description = "`sayr_session`"))),
         (status = 400, response = InvalidInput),
         (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
         (status = 413, response = TooLarge),
         (status = 429, response = RateLimited),
     )
