@@ -214,6 +214,19 @@ on_each_backend!(
             );
         }
 
+        // A task without files or comments has an empty list.
+        let (status, _) = app
+            .post(
+                "/api/v1/orgs/acme/tasks",
+                json!({"title": "Bare"}),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, files) = app.get("/api/v1/orgs/acme/tasks/2/files", Some(&bob)).await;
+        assert_eq!(status, StatusCode::OK, "{files}");
+        assert_eq!(files, json!([]));
+
         // A private task shows outsiders nothing, not even that it exists.
         let (_, task) = app.get("/api/v1/orgs/acme/tasks/1", Some(&owner)).await;
         let (status, body) = app
