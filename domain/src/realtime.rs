@@ -369,6 +369,9 @@ pub enum AccessEvent {
     ApiKeyDeleted { api_key: ApiKeyId },
     /// A member left or was removed from an org.
     MemberRemoved { org_id: OrgId, user: UserId },
+    /// Who may see what in an org changed (team permissions or members, the public page):
+    /// its sockets are authorized again for the rooms they are in.
+    AccessChanged { org_id: OrgId },
 }
 
 /// What travels on the bus.

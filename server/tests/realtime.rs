@@ -628,3 +628,107 @@ on_each_backend!(admins_hear_members_join_change_teams_and_leave, |app| {
         }
     }
 });
+
+/// Subscribes a fresh socket of `session` (or an anonymous one) to a room; true when it got in.
+async fn joined(
+    app: &common::TestApp,
+    session: Option<&common::Session>,
+    org_id: &str,
+    channel: Channel,
+) -> common::Socket {
+    let mut ws = app.socket(session, "").await;
+    ws.next().await;
+    ws.next().await;
+    ws.send(&ClientMessage::Subscribe {
+        org_id: org_id.into(),
+        channel,
+    })
+    .await;
+    let answer = next_event(&mut ws).await;
+    assert!(
+        matches!(answer, ServerEvent::Subscribed { .. }),
+        "{answer:?}"
+    );
+    ws
+}
+
+on_each_backend!(
+    losing_a_permission_or_the_public_page_empties_the_room_at_once,
+    |app| {
+        let owner = app.sign_up("owner@example.test").await;
+        let org = app.create_org(&owner, "acme").await;
+        let org_id = org["id"].as_str().unwrap().to_string();
+        let dana = app.sign_up("dana@example.test").await;
+        app.add_member(&owner, "acme", &dana).await;
+        let (status, team) = app
+            .post(
+                "/api/v1/orgs/acme/teams",
+                json!({"name": "Moderators", "permissions": {"admin": {"manageMembers": true}}}),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{team}");
+        let team_id = team["team"]["id"].as_str().unwrap().to_string();
+        let dana_id = dana.user["id"].as_str().unwrap().to_string();
+        let (status, _) = app
+            .request(
+                reqwest::Method::PUT,
+                &format!("/api/v1/orgs/acme/teams/{team_id}/members/{dana_id}"),
+                None,
+                Some(&owner),
+            )
+            .await;
+        assert!(status.is_success());
+        let mut admin_room = joined(&app, Some(&dana), &org_id, Channel::Admin).await;
+        let mut tasks_room = joined(&app, Some(&dana), &org_id, Channel::Tasks).await;
+
+        // The team loses its admin permission: Dana's admin socket leaves, her tasks socket stays.
+        let (status, body) = app
+            .request(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/orgs/acme/teams/{team_id}"),
+                Some(json!({"permissions": {"tasks": {"create": true}}})),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let moved = next_event(&mut admin_room).await;
+        assert!(
+            matches!(moved, ServerEvent::WaitingRoom { .. }),
+            "{moved:?}"
+        );
+        app.post(
+            "/api/v1/orgs/acme/tasks",
+            json!({"title": "still heard"}),
+            Some(&owner),
+        )
+        .await;
+        let heard = next_event(&mut tasks_room).await;
+        assert!(matches!(heard, ServerEvent::CreateTask(_)), "{heard:?}");
+
+        // The public page goes off: its room empties.
+        app.request(
+            reqwest::Method::PATCH,
+            "/api/v1/orgs/acme",
+            Some(json!({"settings": {"publicPage": true}})),
+            Some(&owner),
+        )
+        .await;
+        let mut visitor = joined(&app, None, &org_id, Channel::Public).await;
+        app.request(
+            reqwest::Method::PATCH,
+            "/api/v1/orgs/acme",
+            Some(json!({"settings": {"publicPage": false}})),
+            Some(&owner),
+        )
+        .await;
+        loop {
+            match next_event(&mut visitor).await {
+                ServerEvent::WaitingRoom { .. } => break,
+                // The settings change itself may arrive first.
+                ServerEvent::UpdateOrg(_) => continue,
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+);

@@ -261,6 +261,8 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
             .transpose(),
     );
     fields.finish()?;
+    let was_public = access.org.public_page;
+    let org_id = access.id();
     let mut active: organization::ActiveModel = access.org.into();
     if let Some(Some(name)) = name {
         active.name = Set(name.as_str().to_string());
@@ -277,6 +279,10 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
     }
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;
+    if was_public && !row.public_page {
+        // The public room closes with the public page.
+        svc.publish_access(crate::realtime::AccessEvent::AccessChanged { org_id });
+    }
     let org = with_images(svc, convert::org(&row)).await?;
     svc.publish(crate::realtime::DomainEvent {
         org_id: org.id,

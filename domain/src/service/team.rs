@@ -188,6 +188,7 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await.map_err(name_taken)?;
+    access_changed(svc, &access);
     Ok(to_dtos(&svc.db, vec![row]).await?.remove(0))
 }
 
@@ -203,6 +204,7 @@ pub async fn delete(svc: &Services, actor: &Actor, slug: &str, id: TeamId) -> Re
     }
     may_grant(&access, &stored_permissions(&row.permissions))?;
     team::Entity::delete_by_id(row.id).exec(&svc.db).await?;
+    access_changed(svc, &access);
     Ok(())
 }
 
@@ -261,8 +263,16 @@ pub async fn remove_member(
     Ok(to_dtos(&svc.db, vec![row]).await?.remove(0))
 }
 
+/// Sockets in the org's rooms are authorized again: someone may have lost a room.
+fn access_changed(svc: &Services, access: &OrgAccess) {
+    svc.publish_access(crate::realtime::AccessEvent::AccessChanged {
+        org_id: access.id(),
+    });
+}
+
 /// Tells the org's admins that a member's teams (and so permissions) changed.
 fn team_changed(svc: &Services, access: &OrgAccess, user: UserId) {
+    access_changed(svc, access);
     svc.publish(crate::realtime::DomainEvent {
         org_id: access.id(),
         origin: None,

@@ -33,6 +33,8 @@ pub(super) enum Control {
     Revoked,
     /// Its user is no longer a member of this org.
     LeftOrg(OrgId),
+    /// Access in this org changed: may it still be in its room?
+    Recheck(OrgId),
 }
 
 /// Who a socket is, for access changes.
@@ -173,6 +175,24 @@ impl Hub {
 
     /// Tells the sockets that relied on what was lost; they leave private rooms themselves.
     pub fn apply(&self, event: &AccessEvent) {
+        if let AccessEvent::AccessChanged { org_id } = *event {
+            // Only the sockets in the org's rooms have anything to check.
+            let in_org: Vec<u64> = self
+                .rooms
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(room, _)| room.org == org_id)
+                .flat_map(|(_, members)| members.keys().copied())
+                .collect();
+            let sockets = self.sockets.lock().unwrap();
+            for id in in_org {
+                if let Some(handle) = sockets.get(&id) {
+                    let _ = handle.control.send(Control::Recheck(org_id));
+                }
+            }
+            return;
+        }
         let sockets = self.sockets.lock().unwrap();
         for handle in sockets.values() {
             let control = match *event {

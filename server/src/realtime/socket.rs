@@ -94,8 +94,21 @@ impl Socket {
     }
 
     /// Applies an access change: out of the private room it no longer may be in.
-    fn control(&mut self, control: Control) {
+    async fn control(&mut self, control: Control) {
         let leave = match control {
+            Control::Recheck(org) => match self.room.filter(|r| r.org == org) {
+                Some(room) => {
+                    let id = org.to_string();
+                    let services = &self.state.services;
+                    match org::authorize_channel(services, &self.actor, &id, room.channel).await {
+                        Ok(_) => false,
+                        // Undecidable (the database failed): keep the socket where it is.
+                        Err(domain::service::DomainError::Internal(_)) => false,
+                        Err(_) => true,
+                    }
+                }
+                None => false,
+            },
             Control::Revoked => {
                 self.actor = Actor::anonymous();
                 self.room.is_some_and(|r| r.channel != Channel::Public)
@@ -262,7 +275,7 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
 
     loop {
         tokio::select! {
-            Some(control) = control_rx.recv() => me.control(control),
+            Some(control) = control_rx.recv() => me.control(control).await,
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
                 me.state.hub.messages_in.fetch_add(1, Ordering::Relaxed);
