@@ -58,7 +58,7 @@ pub fn Attachments(
                 <span class="grow">
                     <a href=file.url.clone() download=file.name.clone() data-testid="attachment-link">{file.name.clone()}</a>
                     <span class="muted small">" · "{size}" · "{kind}
-                        {(file.visibility.as_str() == "private").then(|| " · team only")}
+                        {(file.visibility.as_str() == "private").then_some(" · team only")}
                         {file.comment_id.map(|_| " · in a comment")}
                     </span>
                 </span>
