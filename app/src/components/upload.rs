@@ -169,11 +169,14 @@ pub fn ImagePicker(
         <div class="image-picker" data-testid=testid data-ready=move || ready.get().to_string()>
             <span class="picker-label">{label.clone()}</span>
             {move || match url.get() {
-                Some(src) => view! { <img class=format!("preview {kind}") src=src alt=alt.clone() data-testid="preview"/> }.into_any(),
-                None => view! { <span class=format!("preview {kind} empty") data-testid="preview-empty">"None"</span> }.into_any(),
+                Some(src) => view! { <img class=format!("preview preview-{kind}") src=src alt=alt.clone() data-testid="preview"/> }.into_any(),
+                None => view! { <span class=format!("preview preview-{kind} preview-none") data-testid="preview-empty">"None"</span> }.into_any(),
             }}
-            <label class="button" for=input_id.clone()>"Choose an image…"</label>
-            <input id=input_id class="sr-only" type="file" accept="image/png,image/jpeg,image/gif,image/webp" on:change=choose/>
+            // Choosing needs JavaScript: offered once the page runs it.
+            <Show when=move || ready.get()>
+                <label class="button" for=input_id.clone()>"Choose an image…"</label>
+                <input id=input_id.clone() class="sr-only" type="file" accept="image/png,image/jpeg,image/gif,image/webp" on:change=choose/>
+            </Show>
             {move || progress.get().map(|p| view! { <span class="muted small" role="status">{format!("Uploading… {p}%")}</span> })}
             {move || error.get().map(|m| view! { <span class="error small" role="alert" data-testid="picker-error">{m}</span> })}
         </div>
