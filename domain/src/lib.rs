@@ -6,6 +6,7 @@ pub mod ids;
 pub mod model;
 pub mod parse;
 pub mod permissions;
+pub mod rank;
 pub mod realtime;
 
 #[cfg(feature = "server")]

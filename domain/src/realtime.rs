@@ -456,6 +456,7 @@ mod tests {
             created_at: Default::default(),
             updated_at: Default::default(),
             version: 1,
+            rank: String::new(),
         }
     }
 

@@ -25,6 +25,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Optimistic concurrency: bumped on every update.
     pub version: i64,
+    /// The board's order, compared byte by byte (`domain::rank`).
+    pub rank: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ mod m0001_schema;
 mod m0002_foreign_key_indexes;
 mod m0003_files;
 mod m0004_admin;
+mod m0005_task_rank;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_foreign_key_indexes::Migration),
             Box::new(m0003_files::Migration),
             Box::new(m0004_admin::Migration),
+            Box::new(m0005_task_rank::Migration),
         ]
     }
 }

@@ -121,6 +121,7 @@ async fn insert_task(db: &DatabaseConnection, org: Uuid, number: i64, category: 
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        rank: Set(format!("{:012}i", 999_999_999_999 - number)),
     }
     .insert(db)
     .await

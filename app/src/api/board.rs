@@ -98,6 +98,12 @@ pub async fn update_task(
     /// `Some(None)` clears the category: send `category=` (empty).
     #[server(default)]
     category: Option<String>,
+    /// Moves the task just below task `below` in the board's order.
+    #[server(default)]
+    below: Option<i64>,
+    /// Moves the task just above task `above` in the board's order.
+    #[server(default)]
+    above: Option<i64>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
@@ -119,6 +125,8 @@ pub async fn update_task(
         assignee_ids: assignees,
         category_id,
         parent_number: None,
+        position: (below.is_some() || above.is_some())
+            .then_some(domain::model::TaskPosition { below, above }),
     };
     domain::service::task::update(&svc, &actor(), &slug, number, patch, ws_client_id())
         .await

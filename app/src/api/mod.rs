@@ -40,8 +40,8 @@ pub use settings::{
     RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
 };
 pub use task::{
-    AddComment, DeleteComment, EditComment, React, TaskPageData, add_comment, delete_comment,
-    edit_comment, load_task, react,
+    AddComment, DeleteComment, EditComment, React, TaskMention, TaskPageData, add_comment,
+    delete_comment, edit_comment, load_task, mention_members, mention_tasks, react,
 };
 
 #[cfg(feature = "ssr")]

@@ -157,3 +157,38 @@ pub async fn react(slug: String, id: CommentId, emoji: String) -> Result<Comment
         .await
         .map_err(fail)
 }
+
+/// A task offered after `#` in the editor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskMention {
+    pub number: i64,
+    pub key: String,
+    pub title: String,
+}
+
+/// The org's members, offered after `@` in the editor (members only).
+#[server(prefix = "/sfn", endpoint = "mention_members")]
+pub async fn mention_members(slug: String) -> Result<Vec<UserRef>, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    member_refs(&svc, &actor(), &slug).await
+}
+
+/// Up to 8 of the org's tasks matching `#text` by number or words (members only).
+#[server(prefix = "/sfn", endpoint = "mention_tasks")]
+pub async fn mention_tasks(slug: String, text: String) -> Result<Vec<TaskMention>, ServerFnError> {
+    use super::ssr::*;
+    let svc = services()?;
+    Ok(
+        domain::service::task::suggest(&svc, &actor(), &slug, &text, 8)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .map(|t| TaskMention {
+                number: t.number,
+                key: t.key,
+                title: t.title,
+            })
+            .collect(),
+    )
+}

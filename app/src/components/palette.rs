@@ -31,8 +31,8 @@ pub struct Command {
 pub struct Palette {
     /// Commands of the page on screen.
     pub page_commands: RwSignal<Vec<Command>>,
-    /// The page command chosen last; the page acts on it and clears it.
-    pub request: RwSignal<Option<CommandAction>>,
+    /// The page command chosen last, numbered so that every listener acts on it once.
+    pub request: RwSignal<Option<(u64, CommandAction)>>,
 }
 
 impl Palette {
@@ -45,20 +45,28 @@ impl Palette {
         palette
     }
 
-    /// The page's commands while the calling component lives.
+    /// Adds commands while the calling component lives (a task dialog adds its own to the
+    /// board's).
     pub fn register(commands: Vec<Command>) {
         if let Some(p) = use_context::<Palette>() {
-            p.page_commands.set(commands);
-            on_cleanup(move || p.page_commands.set(Vec::new()));
+            let mine = commands.clone();
+            p.page_commands.update(|all| all.extend(commands));
+            on_cleanup(move || {
+                p.page_commands
+                    .try_update(|all| all.retain(|c| !mine.contains(c)));
+            });
         }
     }
 
     /// Calls `act` with each page command chosen while the calling component lives.
     pub fn on_request(act: impl Fn(CommandAction) + 'static) {
         if let Some(p) = use_context::<Palette>() {
+            let seen = StoredValue::new(p.request.with_untracked(|r| r.as_ref().map(|r| r.0)));
             Effect::new(move |_| {
-                if let Some(action) = p.request.get() {
-                    p.request.set(None);
+                if let Some((n, action)) = p.request.get()
+                    && seen.get_value() != Some(n)
+                {
+                    seen.set_value(Some(n));
                     act(action);
                 }
             });
@@ -137,7 +145,10 @@ pub fn CommandPalette() -> impl IntoView {
         close();
         match command.action {
             CommandAction::Navigate(to) => use_navigate()(&to, Default::default()),
-            other => palette.request.set(Some(other)),
+            other => palette.request.update(|r| {
+                let n = r.as_ref().map_or(0, |r| r.0 + 1);
+                *r = Some((n, other));
+            }),
         }
     };
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {

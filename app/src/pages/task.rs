@@ -132,8 +132,15 @@ pub fn TaskPage() -> impl IntoView {
     .into_any()
 }
 
+/// A task with everything on its page, live; also shown in the board's task dialog
+/// (`in_dialog`: the dialog gives the way back, so no breadcrumb).
 #[component]
-fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
+pub(crate) fn TaskView(
+    data: TaskPageData,
+    /// Bumped to load the task again (after a reconnect).
+    refetch: RwSignal<u32>,
+    #[prop(optional)] in_dialog: bool,
+) -> impl IntoView {
     let slug = data.org.slug.clone();
     let number = data.task.number;
     let task = RwSignal::new(data.task.clone());
@@ -218,6 +225,8 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
             labels: None,
             assignees: None,
             category: None,
+            below: None,
+            above: None,
         };
         let mut next = current.clone();
         edit(&mut next, &mut call);
@@ -302,7 +311,7 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
 
     view! {
         <article class="task-page" data-testid="task-page">
-            <nav class="crumbs" aria-label="Breadcrumb">
+            <nav class="crumbs" aria-label="Breadcrumb" hidden=in_dialog>
                 <a href=board_href>{data.org.logo_url.clone().map(|src| view! { <img class="org-logo" src=src alt=""/> })}{org_name}</a>" / "<span class="key">{move || task.with(|t| t.key.clone())}</span>
                 <span class="live" data-testid="live-status" data-state=move || live.state.get().as_str() title=move || match live.state.get() {
                     LinkState::Live => "Live", LinkState::Connecting => "Connecting…", LinkState::Offline => "Offline" }>
@@ -315,7 +324,7 @@ fn TaskView(data: TaskPageData, refetch: RwSignal<u32>) -> impl IntoView {
             {move || notice.get().map(|m| view! { <p class="notice-bar" role="alert" data-testid="notice">{m}</p> })}
             <header>
                 <Show when=move || editing_title.get() fallback=move || view! {
-                    <h1 data-testid="task-title">
+                    <h1 data-testid="task-title" id=if in_dialog { "task-dialog-title" } else { "task-title" }>
                         {move || task.with(|t| t.title.clone())}
                         {(member).then(|| view! { <button type="button" class="link small" on:click=move |_| { draft.set(task.get_untracked().title); editing_title.set(true); }>"Edit"</button> })}
                     </h1>

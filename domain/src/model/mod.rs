@@ -30,7 +30,8 @@ pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabe
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
 pub use portal::{BlockedUser, PortalPage, Viewer};
 pub use task::{
-    NewTask, RelationKind, Task, TaskPatch, TaskPriority, TaskStatus, UserRef, Visibility,
+    NewTask, RelationKind, Task, TaskPatch, TaskPosition, TaskPriority, TaskStatus, UserRef,
+    Visibility,
 };
 pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use timeline::TimelineEntry;

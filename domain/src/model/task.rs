@@ -103,6 +103,10 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// Where the task stands in the board's order (an extension to the contract): columns
+    /// list tasks by rank, compared byte by byte; see `crate::rank`.
+    #[serde(default)]
+    pub rank: String,
 }
 
 impl Task {
@@ -171,6 +175,22 @@ pub struct TaskPatch {
     pub category_id: Option<Option<CategoryId>>,
     #[serde(default, with = "super::patch")]
     pub parent_number: Option<Option<i64>>,
+    /// Moves the task in the board's order (an extension to the contract).
+    #[serde(default)]
+    pub position: Option<TaskPosition>,
+}
+
+/// Where a moved task goes: just below task `below` and above task `above` (numbers, as the
+/// mover sees the column; leave one out for the top or the bottom). The neighbours must
+/// still be in that order, or the move is refused as a conflict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TaskPosition {
+    #[serde(default)]
+    pub below: Option<i64>,
+    #[serde(default)]
+    pub above: Option<i64>,
 }
 
 #[cfg(test)]

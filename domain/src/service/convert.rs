@@ -74,6 +74,7 @@ pub(crate) fn task(
         created_at: m.created_at,
         updated_at: m.updated_at,
         version: m.version,
+        rank: m.rank.clone(),
     })
 }
 

@@ -1,14 +1,153 @@
 //! Markdown to HTML, rendered once on write and sanitized: what the browser gets can carry
 //! no script, handler or foreign frame, whatever the author typed.
+//!
+//! `#42` in text (not in code, not inside a link) becomes a link to task 42 of the org when
+//! that task exists at the time of writing. The HTML is stored once and shown to every
+//! reader, so the choice cannot depend on who reads: it depends on the org only. That is
+//! safe because a link says no more than the text the author wrote (no title, no status),
+//! and the task's page enforces visibility itself: a private task is a 404 for outsiders,
+//! exactly like a number that never existed. Existence of a number is no secret either,
+//! since numbers are given out in sequence.
 
-use pulldown_cmark::{Options, Parser, html};
+use super::Result;
+use entity::task;
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::BTreeSet;
+
+/// At most this many `#N` references of one text are looked up and linked.
+const MAX_REFS: usize = 100;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
 
 /// Renders CommonMark (with tables, strikethrough and task lists) to safe HTML.
 pub fn render(markdown: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    render_linking(markdown, |_| None)
+}
+
+/// Renders Markdown written in org `org`: `#N` links to its task N when that task exists.
+pub(crate) async fn render_in_org(
+    db: &impl ConnectionTrait,
+    org: &entity::organization::Model,
+    markdown: &str,
+) -> Result<String> {
+    let wanted: Vec<i64> = task_refs(markdown).into_iter().take(MAX_REFS).collect();
+    let existing: BTreeSet<i64> = if wanted.is_empty() {
+        BTreeSet::new()
+    } else {
+        task::Entity::find()
+            .select_only()
+            .column(task::Column::Number)
+            .filter(task::Column::OrgId.eq(org.id))
+            .filter(task::Column::Number.is_in(wanted))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok(render_linking(markdown, |n| {
+        existing
+            .contains(&n)
+            .then(|| format!("/orgs/{}/tasks/{n}", org.slug))
+    }))
+}
+
+/// The task numbers `markdown` refers to as `#N` in its text.
+pub fn task_refs(markdown: &str) -> BTreeSet<i64> {
+    let found = std::cell::RefCell::new(BTreeSet::new());
+    linked_events(markdown, &|n| {
+        found.borrow_mut().insert(n);
+        None
+    });
+    found.into_inner()
+}
+
+/// `#N` in running text: after the start or a character that cannot be part of a word,
+/// a URL or an entity, and not followed by a letter or digit. Byte ranges and numbers.
+fn refs_in(text: &str) -> Vec<(usize, usize, i64)> {
+    let bytes = text.as_bytes();
+    let mut refs = Vec::new();
+    for (at, _) in text.match_indices('#') {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || "_&#/\\".contains(c)) {
+            continue;
+        }
+        let digits = bytes[at + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = at + 1 + digits;
+        let after = text[end..].chars().next();
+        if digits == 0 || digits > 12 || after.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        if let Ok(n) = text[at + 1..end].parse::<i64>()
+            && n > 0
+        {
+            refs.push((at, end, n));
+        }
+    }
+    refs
+}
+
+/// The parser's events with `#N` in plain text turned into links where `link` gives one.
+fn linked_events<'a>(markdown: &'a str, link: &dyn Fn(i64) -> Option<String>) -> Vec<Event<'a>> {
+    let mut out: Vec<Event<'a>> = Vec::new();
+    // Inside code blocks, links and images text stays as written.
+    let mut code = 0usize;
+    let mut linked = 0usize;
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut Vec<Event<'a>>| {
+        if text.is_empty() {
+            return;
+        }
+        let mut rest = 0;
+        for (start, end, n) in refs_in(text) {
+            let Some(url) = link(n) else { continue };
+            if start > rest {
+                out.push(Event::Text(CowStr::from(text[rest..start].to_string())));
+            }
+            out.push(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: url.into(),
+                title: "".into(),
+                id: "".into(),
+            }));
+            out.push(Event::Text(CowStr::from(text[start..end].to_string())));
+            out.push(Event::End(TagEnd::Link));
+            rest = end;
+        }
+        if rest < text.len() {
+            out.push(Event::Text(CowStr::from(text[rest..].to_string())));
+        }
+        text.clear();
+    };
+    for event in Parser::new_ext(markdown, options()) {
+        match &event {
+            Event::Text(t) if code == 0 && linked == 0 => {
+                text.push_str(t);
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => linked += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => linked = linked.saturating_sub(1),
+            _ => {}
+        }
+        flush(&mut text, &mut out);
+        out.push(event);
+    }
+    flush(&mut text, &mut out);
+    out
+}
+
+/// Renders to safe HTML, `#N` linked where `link` gives a URL.
+fn render_linking(markdown: &str, link: impl Fn(i64) -> Option<String>) -> String {
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    html::push_html(&mut unsafe_html, linked_events(markdown, &link).into_iter());
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .add_tag_attributes("input", ["type", "checked", "disabled"])
@@ -19,7 +158,49 @@ pub fn render(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{render, render_linking, task_refs};
+
+    fn linking(markdown: &str) -> String {
+        render_linking(markdown, |n| {
+            (n != 9).then(|| format!("/orgs/acme/tasks/{n}"))
+        })
+    }
+
+    #[test]
+    fn task_numbers_link_in_text_but_not_in_code() {
+        let html = linking("See #42, and (#7).\n\n`#5` and\n\n```\n#6\n```\n");
+        assert!(
+            html.contains(
+                r#"<a href="/orgs/acme/tasks/42" rel="noopener noreferrer nofollow">#42</a>"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains(r#"(<a href="/orgs/acme/tasks/7""#), "{html}");
+        assert!(
+            html.contains("<code>#5</code>") && !html.contains("tasks/5"),
+            "{html}"
+        );
+        assert!(
+            html.contains("#6\n</code>") && !html.contains("tasks/6"),
+            "{html}"
+        );
+        assert_eq!(task_refs("#1 `#2` [#3](x) a#4 #5b &#6; #7"), [1, 7].into());
+    }
+
+    #[test]
+    fn numbers_without_a_task_and_links_stay_text() {
+        let html = linking("#9 and [#8](https://example.com) and **#3**");
+        assert!(!html.contains("tasks/9") && html.contains("#9"), "{html}");
+        assert!(!html.contains("tasks/8"), "{html}");
+        assert!(
+            html.contains(r#"<strong><a href="/orgs/acme/tasks/3""#),
+            "{html}"
+        );
+        assert!(
+            !render("#3").contains("<a"),
+            "plain rendering links nothing"
+        );
+    }
 
     #[test]
     fn markdown_becomes_html() {

@@ -316,9 +316,15 @@ pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
         }
     };
     for g in &mut groups {
-        // Most urgent first, then newest.
-        g.tasks
-            .sort_by(|a, b| b.priority.cmp(&a.priority).then(b.number.cmp(&a.number)));
+        if filter.group == GroupBy::Status {
+            // The team's order (`domain::rank`), which reordering changes.
+            g.tasks
+                .sort_by(|a, b| a.rank.cmp(&b.rank).then(b.number.cmp(&a.number)));
+        } else {
+            // Most urgent first, then newest.
+            g.tasks
+                .sort_by(|a, b| b.priority.cmp(&a.priority).then(b.number.cmp(&a.number)));
+        }
     }
     groups
 }
@@ -362,6 +368,7 @@ mod tests {
             created_at: Default::default(),
             updated_at: Default::default(),
             version: 1,
+            rank: domain::rank::for_new(n),
         }
     }
 
@@ -437,6 +444,35 @@ mod tests {
         let ada = format!("assignee={}", uuid::Uuid::from_u128(7));
         assert!(parse(&ada).matches(&a) && !parse(&ada).matches(&b));
         assert!(!parse(&format!("{ada}&status=backlog")).matches(&a));
+    }
+
+    #[test]
+    fn status_columns_follow_the_rank_and_other_groups_the_priority() {
+        let mut a = task(1, TaskStatus::Todo, "a");
+        let mut b = task(2, TaskStatus::Todo, "b");
+        let c = task(3, TaskStatus::Todo, "c");
+        a.priority = TaskPriority::Urgent;
+        // b moved to the top, above c (the newest).
+        b.rank = domain::rank::between(None, Some(&c.rank), 2).unwrap();
+        let numbers = |groups: Vec<Group>, key: &str| -> Vec<i64> {
+            groups
+                .into_iter()
+                .find(|g| g.key == key)
+                .unwrap()
+                .tasks
+                .iter()
+                .map(|t| t.number)
+                .collect()
+        };
+        let all = [a.clone(), b.clone(), c.clone()];
+        assert_eq!(numbers(group(&all, &parse("")), "status:todo"), [2, 3, 1]);
+        a.rank = domain::rank::between(None, Some(&b.rank), 1).unwrap();
+        let all = [a, b, c];
+        assert_eq!(numbers(group(&all, &parse("")), "status:todo"), [1, 2, 3]);
+        assert_eq!(
+            numbers(group(&all, &parse("group=priority")), "priority:none"),
+            [3, 2]
+        );
     }
 
     #[test]

@@ -27,6 +27,8 @@ fn update_call(state: &BoardState, task: &Task) -> UpdateTask {
         labels: None,
         assignees: None,
         category: None,
+        below: None,
+        above: None,
     }
 }
 
@@ -63,6 +65,104 @@ fn set_priority(state: &BoardState, number: i64, priority: TaskPriority) {
         ..update_call(state, &task)
     };
     state.change(Task { priority, ..task }, call);
+}
+
+/// Places a task between two of its column (numbers as shown; either may be missing),
+/// taking `status` on the way when it comes from another column.
+fn move_task(
+    state: &BoardState,
+    number: i64,
+    status: Option<TaskStatus>,
+    below: Option<i64>,
+    above: Option<i64>,
+) {
+    let (task, rank_of) = state.tasks.with_untracked(|all| {
+        let rank_of = |n: Option<i64>| {
+            n.and_then(|n| all.iter().find(|t| t.number == n).map(|t| t.rank.clone()))
+        };
+        (
+            all.iter().find(|t| t.number == number).cloned(),
+            (rank_of(below), rank_of(above)),
+        )
+    });
+    let Some(task) = task else {
+        return;
+    };
+    let status = status.filter(|s| *s != task.status);
+    let placed = below.is_some() || above.is_some();
+    if status.is_none() && !placed {
+        return;
+    }
+    // The server decides the rank; this guess shows the move at once.
+    let rank = if placed {
+        domain::rank::between(rank_of.0.as_deref(), rank_of.1.as_deref(), number)
+            .unwrap_or_else(|| task.rank.clone())
+    } else {
+        task.rank.clone()
+    };
+    let call = UpdateTask {
+        status: status.map(|s| s.as_str().into()),
+        below,
+        above,
+        ..update_call(state, &task)
+    };
+    let edited = Task {
+        status: status.unwrap_or(task.status),
+        rank,
+        ..task
+    };
+    state.change(edited, call);
+}
+
+/// Where a card dropped on `order` (a column's tasks, top to bottom) at `target` goes: the
+/// tasks it lands between. On a card's upper half it goes above that card, else below;
+/// off the cards, at the bottom.
+fn drop_between(
+    order: &[i64],
+    moving: i64,
+    target: Option<(i64, bool)>,
+) -> (Option<i64>, Option<i64>) {
+    let rest: Vec<i64> = order.iter().copied().filter(|n| *n != moving).collect();
+    let at = match target {
+        Some((n, upper)) if n != moving => match rest.iter().position(|x| *x == n) {
+            Some(i) if upper => i,
+            Some(i) => i + 1,
+            None => rest.len(),
+        },
+        // On itself: where it is.
+        Some(_) => return (None, None),
+        None => rest.len(),
+    };
+    let below = at.checked_sub(1).and_then(|i| rest.get(i).copied());
+    (below, rest.get(at).copied())
+}
+
+/// Moves the focus to task `number`'s card or row once the page has drawn it.
+pub(crate) fn focus_task(number: i64) {
+    request_animation_frame(move || {
+        let selector =
+            format!("[data-number=\"{number}\"] a.card-title, [data-number=\"{number}\"] a.title");
+        if let Some(el) = document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|el| JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// A plain click on a task's link opens it over the board; with a modifier key or another
+/// button the link does what links do (the full page, a new tab).
+fn open_on_click(state: BoardState, number: i64) -> impl Fn(leptos::ev::MouseEvent) {
+    move |ev| {
+        if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+            return;
+        }
+        ev.prevent_default();
+        state.open_task(number);
+    }
 }
 
 #[component]
@@ -357,6 +457,9 @@ fn card_meta(task: &Task) -> impl IntoView + use<> {
 
 /// Arrow keys move between the tasks of a board or list (their links), in reading order.
 fn arrow_keys(ev: leptos::ev::KeyboardEvent) {
+    if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+        return;
+    }
     let step: i32 = match ev.key().as_str() {
         "ArrowDown" | "ArrowRight" => 1,
         "ArrowUp" | "ArrowLeft" => -1,
@@ -405,13 +508,31 @@ fn task_href(state: &BoardState, task: &Task) -> String {
 fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
     let dragging = RwSignal::new(None::<i64>);
     let over = RwSignal::new(None::<String>);
+    // The card a drag is over, and whether over its upper half.
+    let over_card = RwSignal::new(None::<(i64, bool)>);
     let movable = move || {
         state
             .filter
             .with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority))
     };
+    // Columns are in the team's order only when grouped by status.
+    let orderable = move || state.filter.with(|f| f.group == GroupBy::Status);
+    // A card moved with the keyboard keeps the focus while its column is drawn again.
+    let keep_focus = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        groups.track();
+        if let Some(n) = keep_focus.get_untracked() {
+            let lost = document()
+                .active_element()
+                .is_none_or(|el| el.tag_name() == "BODY");
+            if lost {
+                focus_task(n);
+            }
+        }
+    });
     view! {
-        <div class="kanban" data-testid="kanban" on:keydown=arrow_keys>
+        <div class="kanban" data-testid="kanban" on:keydown=arrow_keys
+            on:focusout=move |ev| { if ev.related_target().is_some() { keep_focus.set(None); } }>
             <For each=move || groups.get() key=|g| (g.key.clone(), g.hidden, g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
                 {
                     let key = group.key.clone();
@@ -421,6 +542,8 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                     let priority: Option<TaskPriority> = key.strip_prefix("priority:").and_then(|p| p.parse().ok());
                     let count = group.tasks.len();
                     let hidden = group.hidden;
+                    let order: Vec<i64> = group.tasks.iter().map(|t| t.number).collect();
+                    let order = StoredValue::new(order);
                     let show_closed = {
                         let mut f = state.filter.get_untracked();
                         f.show_closed = true;
@@ -439,10 +562,16 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                                     ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).and_then(|n| n.parse().ok())
                                 });
                                 dragging.set(None);
-                                if let Some(number) = number {
-                                    if let Some(s) = status { set_status(&state, number, s); }
-                                    if let Some(p) = priority { set_priority(&state, number, p); }
+                                let target = over_card.get_untracked();
+                                over_card.set(None);
+                                let Some(number) = number else { return };
+                                if orderable() {
+                                    let (below, above) = order.with_value(|o| drop_between(o, number, target));
+                                    move_task(&state, number, status, below, above);
+                                    return;
                                 }
+                                if let Some(s) = status { set_status(&state, number, s); }
+                                if let Some(p) = priority { set_priority(&state, number, p); }
                             }>
                             <h2 class="column-head">{group.title.clone()}<span class="count">{count}</span></h2>
                             <ul class="cards" role="list">
@@ -453,12 +582,40 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                                         <li class="card-task" draggable=move || if movable() { "true" } else { "false" }
                                             data-testid="task-card" data-number=number
                                             class:pending=move || state.pending.with(|p| p.contains_key(&task.id))
+                                            class:drop-above=move || orderable() && over_card.get() == Some((number, true))
+                                            class:drop-below=move || orderable() && over_card.get() == Some((number, false))
                                             on:dragstart=move |ev| {
                                                 dragging.set(Some(number));
                                                 if let Some(d) = ev.data_transfer() { let _ = d.set_data("text/plain", &number.to_string()); }
                                             }
-                                            on:dragend=move |_| dragging.set(None)>
-                                            <a href=href class="card-title"><span class="key">{task.key.clone()}</span>" "{task.title.clone()}</a>
+                                            on:dragover=move |ev| {
+                                                if dragging.get_untracked().is_none() { return; }
+                                                let Some(el) = ev.current_target().and_then(|t| JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+                                                let rect = el.get_bounding_client_rect();
+                                                let upper = f64::from(ev.client_y()) < rect.top() + rect.height() / 2.0;
+                                                if over_card.get_untracked() != Some((number, upper)) { over_card.set(Some((number, upper))); }
+                                            }
+                                            on:dragend=move |_| { dragging.set(None); over_card.set(None); }
+                                            on:keydown=move |ev| {
+                                                let up = match ev.key().as_str() { "ArrowUp" => true, "ArrowDown" => false, _ => return };
+                                                if !ev.alt_key() || !orderable() { return; }
+                                                ev.prevent_default();
+                                                let (below, above) = order.with_value(|o| {
+                                                    let i = o.iter().position(|n| *n == number).unwrap_or(0);
+                                                    if up {
+                                                        (i.checked_sub(2).map(|j| o[j]), i.checked_sub(1).map(|j| o[j]))
+                                                    } else {
+                                                        (o.get(i + 1).copied(), o.get(i + 2).copied())
+                                                    }
+                                                });
+                                                if below.is_none() && above.is_none() { return; }
+                                                // At the top or bottom already: nothing to pass.
+                                                if (up && above.is_none()) || (!up && below.is_none()) { return; }
+                                                keep_focus.set(Some(number));
+                                                move_task(&state, number, None, below, above);
+                                            }>
+                                            <a href=href class="card-title" aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+                                                on:click=open_on_click(state, number)><span class="key">{task.key.clone()}</span>" "{task.title.clone()}</a>
                                             <div class="card-meta">{card_meta(&task)}</div>
                                         </li>
                                     }
@@ -499,7 +656,7 @@ fn GroupedList(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                                             }/>
                                     })}
                                     <span class="key">{task.key.clone()}</span>
-                                    <a class="title" href=href>{task.title.clone()}</a>
+                                    <a class="title" href=href on:click=open_on_click(state, number)>{task.title.clone()}</a>
                                     <span class="card-meta">{card_meta(&task)}</span>
                                     {selectable.then(|| view! {
                                         <select class="status-pick" aria-label=format!("Status of {}", task.key)
@@ -670,4 +827,36 @@ fn NewTaskDialog(
         </dialog>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drop_between;
+
+    #[test]
+    fn a_drop_lands_between_the_cards_around_the_pointer() {
+        let column = [3, 2, 1];
+        assert_eq!(drop_between(&column, 1, Some((3, true))), (None, Some(3)));
+        assert_eq!(
+            drop_between(&column, 1, Some((3, false))),
+            (Some(3), Some(2))
+        );
+        assert_eq!(drop_between(&column, 3, Some((1, false))), (Some(1), None));
+        assert_eq!(
+            drop_between(&column, 3, None),
+            (Some(1), None),
+            "off the cards: bottom"
+        );
+        assert_eq!(
+            drop_between(&column, 2, Some((2, true))),
+            (None, None),
+            "on itself"
+        );
+        assert_eq!(drop_between(&[], 7, None), (None, None), "an empty column");
+        assert_eq!(
+            drop_between(&column, 9, Some((2, true))),
+            (Some(3), Some(2)),
+            "from another column"
+        );
+    }
 }

@@ -126,6 +126,7 @@ pub async fn create(
         None => None,
     };
 
+    let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
     let now = Utc::now();
     let author = actor.user_id().map(|u| u.0);
     let txn = svc.db.begin().await?;
@@ -135,7 +136,7 @@ pub async fn create(
         task_id: Set(task.id),
         parent_id: Set(parent_id),
         author_id: Set(author),
-        body_html: Set(markdown::render(body.as_str())),
+        body_html: Set(body_html),
         body: Set(body.as_str().to_string()),
         visibility: Set(visibility.as_str().to_string()),
         source: Set("sayr".to_string()),
@@ -187,6 +188,7 @@ pub async fn update(
         return to_dto(&svc.db, &access, actor, task.number, comment).await;
     }
 
+    let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
     let now = Utc::now();
     let txn = svc.db.begin().await?;
     task_comment_edit::ActiveModel {
@@ -199,7 +201,7 @@ pub async fn update(
     .insert(&txn)
     .await?;
     let mut active: task_comment::ActiveModel = comment.into();
-    active.body_html = Set(markdown::render(body.as_str()));
+    active.body_html = Set(body_html);
     active.body = Set(body.as_str().to_string());
     active.updated_at = Set(now);
     active.edited_at = Set(Some(now));

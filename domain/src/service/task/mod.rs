@@ -223,6 +223,34 @@ pub(crate) async fn list_for(
     })
 }
 
+/// Up to `limit` tasks to offer for `#text` in the editor: task `text` itself when it is a
+/// number, then those whose title or description holds it, newest first. Members only.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn suggest(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    text: &str,
+    limit: u64,
+) -> Result<Vec<Task>> {
+    let access = org::load_member(svc, actor, slug).await?;
+    let text = text.trim().trim_start_matches('#').trim();
+    let query = TaskQuery {
+        q: (!text.is_empty()).then(|| text.chars().take(100).collect()),
+        limit: Some(limit),
+        ..Default::default()
+    };
+    let mut found = list_for(svc, &access, query).await?.tasks;
+    if let Ok(number) = text.parse::<i64>()
+        && let Ok(row) = find_visible(&svc.db, &access, number).await
+    {
+        found.retain(|t| t.number != number);
+        found.insert(0, to_dtos(&svc.db, &access, &[row]).await?.remove(0));
+    }
+    found.truncate(limit as usize);
+    Ok(found)
+}
+
 /// One task by its number, as the actor may see it.
 pub async fn get(svc: &Services, actor: &Actor, slug: &str, number: i64) -> Result<Task> {
     let access = org::load(svc, actor, slug).await?;

@@ -2,7 +2,7 @@
 //! records a timeline entry per change in the same transaction, and publishes after commit.
 
 use super::{find_visible, to_dtos};
-use crate::model::{NewTask, Task, TaskPatch, Visibility};
+use crate::model::{NewTask, Task, TaskPatch, TaskPosition, Visibility};
 use crate::parse::{FieldError, Markdown, TaskTitle};
 use crate::realtime::{DomainEvent, EventKind};
 use crate::service::file::{self, Owner};
@@ -116,6 +116,49 @@ async fn parent_for(
         }
     }
     Ok(parent)
+}
+
+/// The rank that places `row` as `position` asks; none when the neighbours named are no
+/// longer in that order (the mover saw an old board).
+async fn placed_rank(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    row: &task::Model,
+    position: TaskPosition,
+) -> Result<Option<String>> {
+    let bad = |m: &str| DomainError::from(FieldError::new("position", m));
+    if position.below.is_none() && position.above.is_none() {
+        return Err(bad("names no neighbour: give below, above or both"));
+    }
+    if position.below == Some(row.number) || position.above == Some(row.number) {
+        return Err(bad("cannot place a task next to itself"));
+    }
+    let mut ranks = [None, None];
+    for (slot, number) in ranks.iter_mut().zip([position.below, position.above]) {
+        if let Some(n) = number {
+            let neighbour = find_visible(db, access, n)
+                .await
+                .map_err(|_| bad("names a task this organization does not have"))?;
+            *slot = Some(neighbour.rank);
+        }
+    }
+    let [below, above] = ranks;
+    let below = match below {
+        Some(rank) => rank,
+        // Read after the neighbours: every rank they could have is above this floor.
+        None => {
+            let org = organization::Entity::find_by_id(access.org.id)
+                .one(db)
+                .await?
+                .ok_or(DomainError::NotFound)?;
+            crate::rank::floor(org.last_task_number)
+        }
+    };
+    Ok(crate::rank::between(
+        Some(&below),
+        above.as_deref(),
+        row.number,
+    ))
 }
 
 /// May a visitor submit this task: signed in, the org takes public actions and has not
@@ -236,6 +279,8 @@ pub async fn create(
         None => None,
     };
 
+    let description_html =
+        markdown::render_in_org(&svc.db, &access.org, description.as_str()).await?;
     let txn = svc.db.begin().await?;
     let bumped = organization::Entity::update_many()
         .col_expr(
@@ -255,7 +300,7 @@ pub async fn create(
         org_id: Set(org_id),
         number: Set(number),
         title: Set(title.as_str().to_string()),
-        description_html: Set(markdown::render(description.as_str())),
+        description_html: Set(description_html),
         description: Set(description.as_str().to_string()),
         status: Set(input.status.unwrap_or_default().as_str().to_string()),
         priority: Set(input.priority.unwrap_or_default().as_str().to_string()),
@@ -268,6 +313,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        rank: Set(crate::rank::for_new(number)),
     }
     .insert(&txn)
     .await?;
@@ -391,7 +437,8 @@ pub async fn update(
         if !edit {
             return Err(deny("edit the description"));
         }
-        columns.description_html = Set(markdown::render(description.as_str()));
+        columns.description_html =
+            Set(markdown::render_in_org(&svc.db, &access.org, description.as_str()).await?);
         columns.description = Set(description.as_str().to_string());
         edited.push("description");
         linking = Some(description.as_str().to_string());
@@ -502,7 +549,29 @@ pub async fn update(
         None => None,
     };
 
+    let rank_change = match patch.position {
+        Some(position) => match placed_rank(&svc.db, &access, &row, position).await? {
+            Some(rank) => Some(rank),
+            None => {
+                let current = to_dtos(&svc.db, &access, &[row]).await?.remove(0);
+                return Err(DomainError::Conflict {
+                    message: "the board's order changed since you loaded it".into(),
+                    current: Some(Box::new(current)),
+                });
+            }
+        },
+        None => None,
+    };
+    if let Some(rank) = &rank_change {
+        // The order within a column is a priority among equals.
+        if !p.change_priority && !matches!(actor, Actor::System) {
+            return Err(deny("reorder tasks"));
+        }
+        columns.rank = Set(rank.clone());
+    }
+
     let nothing = edited.is_empty()
+        && rank_change.is_none()
         && entries.is_empty()
         && parent_change.is_none()
         && label_change
