@@ -39,7 +39,7 @@ fn markdown_link(file: &FileInfo) -> String {
 
 /// `text` with `insert` put at the UTF-16 offsets `start..end` (a textarea's selection),
 /// and the UTF-16 offset just after it.
-fn splice_utf16(text: &str, start: u32, end: u32, insert: &str) -> (String, u32) {
+pub(super) fn splice_utf16(text: &str, start: u32, end: u32, insert: &str) -> (String, u32) {
     let units: Vec<u16> = text.encode_utf16().collect();
     let end = (end as usize).min(units.len());
     let start = (start as usize).min(end);
@@ -55,7 +55,7 @@ fn splice_utf16(text: &str, start: u32, end: u32, insert: &str) -> (String, u32)
 }
 
 /// Sets the textarea's text and tells its listeners (a bound signal) with an `input` event.
-fn set_text(area: &web_sys::HtmlTextAreaElement, text: &str) {
+pub(super) fn set_text(area: &web_sys::HtmlTextAreaElement, text: &str) {
     area.set_value(text);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
@@ -115,6 +115,7 @@ pub fn MarkdownEditor(
     });
     let endpoint = StoredValue::new(format!("/api/v1/orgs/{slug}/files"));
     let file_input_id = format!("{id}-attach");
+    let mentions = super::mention::Mentions::new(slug.clone(), area, &id);
 
     let upload = move |file: web_sys::File| {
         let Some(el) = area.get_untracked() else {
@@ -226,7 +227,13 @@ pub fn MarkdownEditor(
             <label for=id.clone() class=if hide_label { "sr-only" } else { "editor-label" }>{label}</label>
             <textarea id=id node_ref=area name=name rows=rows required=required placeholder=placeholder
                 data-testid=testid bind:value=text
+                aria-autocomplete="list" aria-expanded=move || mentions.expanded().to_string()
+                aria-controls=move || mentions.expanded().then(|| mentions.list_id())
+                aria-activedescendant=move || mentions.active_id()
+                on:input=move |_| mentions.on_input() on:click=move |_| mentions.on_input()
+                on:keydown=move |ev| mentions.on_keydown(&ev) on:blur=move |_| mentions.close()
                 on:paste=on_paste on:drop=on_drop on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()></textarea>
+            <super::mention::MentionList mentions/>
             <Show when=move || hydrated.get()>
                 <div class="row small editor-tools">
                     <label class="link" for=file_input_id.clone()>"Attach file"</label>

@@ -3,6 +3,7 @@
 mod avatar;
 mod editor;
 mod header;
+mod mention;
 mod palette;
 pub mod upload;
 
