@@ -205,7 +205,13 @@ pub(crate) fn BoardView(
                 matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                     || el.is_content_editable()
             });
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        // The task dialog has its own keys (Escape closes it).
+        if typing
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.alt_key()
+            || state.task.get_untracked().is_some()
+        {
             return;
         }
         match ev.key().as_str() {
@@ -553,7 +559,17 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                         <section class="column" data-testid="column" data-group=key.clone()
                             class:drop=move || over.get().as_deref() == Some(key.as_str())
                             aria-label=format!("{} ({count})", group.title)
-                            on:dragover=move |ev| { if movable() && dragging.get_untracked().is_some() { ev.prevent_default(); over.set(Some(key_over.clone())); } }
+                            on:dragover=move |ev| {
+                                if !movable() || dragging.get_untracked().is_none() { return; }
+                                ev.prevent_default();
+                                over.set(Some(key_over.clone()));
+                                // Off the cards (a card's own handler ran first when on one).
+                                let on_card = ev.target()
+                                    .and_then(|t| JsCast::dyn_into::<web_sys::Element>(t).ok())
+                                    .and_then(|el| el.closest("[data-testid=task-card]").ok().flatten())
+                                    .is_some();
+                                if !on_card && over_card.get_untracked().is_some() { over_card.set(None); }
+                            }
                             on:dragleave=move |_| { if over.get_untracked().as_deref() == Some(key_leave.as_str()) { over.set(None); } }
                             on:drop=move |ev| {
                                 ev.prevent_default();
