@@ -2,19 +2,100 @@
 //! in a modal dialog (rendered open on the server too). Opening pushes a history entry, so
 //! Back closes it and the URL can be shared; Escape and the close button take `task=` away.
 
-use super::BoardState;
 use crate::api::load_task;
 use crate::pages::error_text;
 use crate::pages::task::TaskView;
 use leptos::html;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+
+/// The task shown over the board (`?task=<number>`), and how it comes and goes.
+#[derive(Clone, Copy)]
+pub(crate) struct TaskLink {
+    pub task: Memo<Option<i64>>,
+    /// Puts `task=` into the URL (a new history entry) or takes it out (in place).
+    go: Callback<Option<i64>>,
+    /// The dialog was opened on this page, so closing it goes back in history.
+    opened_here: StoredValue<bool>,
+}
+
+impl TaskLink {
+    pub fn new() -> Self {
+        let query = use_query_map();
+        let task = Memo::new(move |_| {
+            query
+                .with(|q| q.get("task"))
+                .and_then(|n| n.parse::<i64>().ok())
+                .filter(|n| *n > 0)
+        });
+        let navigate = use_navigate();
+        let location = use_location();
+        let go = Callback::new(move |number: Option<i64>| {
+            let mut q = query.get_untracked();
+            q.remove("task");
+            if let Some(n) = number {
+                q.insert("task", n.to_string());
+            }
+            let url = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                q.to_query_string()
+            );
+            let options = NavigateOptions {
+                replace: number.is_none(),
+                scroll: false,
+                ..Default::default()
+            };
+            navigate(&url, options);
+        });
+        let opened_here = StoredValue::new(false);
+        // The dialog gone (closed, or Back): the focus goes back to the task's card.
+        Effect::new(move |before: Option<Option<i64>>| {
+            let now = task.get();
+            if let (Some(Some(n)), None) = (before, now) {
+                opened_here.set_value(false);
+                super::view::focus_task(n);
+            }
+            now
+        });
+        TaskLink {
+            task,
+            go,
+            opened_here,
+        }
+    }
+
+    /// Shows task `number` in the dialog.
+    pub fn open(&self, number: i64) {
+        self.opened_here.set_value(true);
+        self.go.run(Some(number));
+    }
+
+    /// Takes the dialog away: back in history when it was opened here (so Back and close
+    /// agree), otherwise by dropping `task=` from the URL.
+    pub fn close(&self) {
+        if self.task.get_untracked().is_none() {
+            return;
+        }
+        if self.opened_here.get_value() {
+            self.opened_here.set_value(false);
+            #[cfg(feature = "hydrate")]
+            if let Some(history) = leptos::web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = history.back();
+                return;
+            }
+        }
+        self.go.run(None);
+    }
+}
 
 #[component]
-pub(crate) fn TaskDialog(state: BoardState) -> impl IntoView {
+pub(crate) fn TaskDialog(slug: Memo<String>, link: TaskLink) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     let refetch = RwSignal::new(0u32);
     let page = Resource::new(
-        move || (state.slug.get(), state.task.get(), refetch.get()),
+        move || (slug.get(), link.task.get(), refetch.get()),
         |(slug, number, _)| async move {
             match number {
                 Some(n) => Some(load_task(slug, n).await),
@@ -26,7 +107,7 @@ pub(crate) fn TaskDialog(state: BoardState) -> impl IntoView {
     // becomes modal. Closing it to reopen as modal fires a `close` that is not the user's.
     let reopening = StoredValue::new(false);
     Effect::new(move |_| {
-        if state.task.get().is_none() {
+        if link.task.get().is_none() {
             return;
         }
         if let Some(d) = dialog.get()
@@ -44,16 +125,15 @@ pub(crate) fn TaskDialog(state: BoardState) -> impl IntoView {
             reopening.set_value(false);
             return;
         }
-        state.close_task();
+        link.close();
     };
     let full_page = move || {
-        state
-            .task
+        link.task
             .get()
-            .map(|n| format!("/orgs/{}/tasks/{n}", state.slug.get()))
+            .map(|n| format!("/orgs/{}/tasks/{n}", slug.get()))
     };
     view! {
-        <Show when=move || state.task.get().is_some()>
+        <Show when=move || link.task.get().is_some()>
             <dialog node_ref=dialog class="dialog task-dialog" open data-testid="task-dialog"
                 aria-labelledby="task-dialog-title" on:close=on_close>
                 <div class="row spread task-dialog-bar">

@@ -13,8 +13,7 @@ use domain::model::Task;
 use domain::realtime::{Channel, ServerEvent};
 pub use filter::BoardFilter;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
 
 /// A change to the board heard after it was loaded.
@@ -62,11 +61,7 @@ pub(crate) struct BoardState {
     /// The last refusal, shown until the next change.
     pub notice: RwSignal<Option<String>>,
     /// The task shown in the dialog over the board (`?task=<number>`).
-    pub task: Memo<Option<i64>>,
-    /// Puts `task=` into the URL (a new history entry) or takes it out (in place).
-    go_task: Callback<Option<i64>>,
-    /// The dialog was opened on this page, so closing it goes back in history.
-    opened_here: StoredValue<bool>,
+    pub link: dialog::TaskLink,
 }
 
 impl BoardState {
@@ -77,29 +72,6 @@ impl BoardState {
             p.insert(edited.id, edited);
         });
         self.update.dispatch(call);
-    }
-
-    /// Shows task `number` in the dialog.
-    pub fn open_task(&self, number: i64) {
-        self.opened_here.set_value(true);
-        self.go_task.run(Some(number));
-    }
-
-    /// Takes the dialog away: back in history when it was opened here (so Back and close
-    /// agree), otherwise by dropping `task=` from the URL.
-    pub fn close_task(&self) {
-        if self.task.get_untracked().is_none() {
-            return;
-        }
-        if self.opened_here.get_value() {
-            self.opened_here.set_value(false);
-            #[cfg(feature = "hydrate")]
-            if let Some(history) = leptos::web_sys::window().and_then(|w| w.history().ok()) {
-                let _ = history.back();
-                return;
-            }
-        }
-        self.go_task.run(None);
     }
 
     /// The href of the board with `filter`.
@@ -145,42 +117,7 @@ pub fn Board() -> impl IntoView {
     let update = ServerAction::<UpdateTask>::new();
     let bulk = ServerAction::<BulkUpdate>::new();
     let create = ServerAction::<CreateTask>::new();
-    let task = Memo::new(move |_| {
-        query
-            .with(|q| q.get("task"))
-            .and_then(|n| n.parse::<i64>().ok())
-            .filter(|n| *n > 0)
-    });
-    let navigate = use_navigate();
-    let location = use_location();
-    let go_task = Callback::new(move |number: Option<i64>| {
-        let mut q = query.get_untracked();
-        q.remove("task");
-        if let Some(n) = number {
-            q.insert("task", n.to_string());
-        }
-        let url = format!(
-            "{}{}",
-            location.pathname.get_untracked(),
-            q.to_query_string()
-        );
-        let options = NavigateOptions {
-            replace: number.is_none(),
-            scroll: false,
-            ..Default::default()
-        };
-        navigate(&url, options);
-    });
-    let opened_here = StoredValue::new(false);
-    // The dialog gone (closed, or Back): the focus goes back to the task's card.
-    Effect::new(move |before: Option<Option<i64>>| {
-        let now = task.get();
-        if let (Some(Some(n)), None) = (before, now) {
-            opened_here.set_value(false);
-            view::focus_task(n);
-        }
-        now
-    });
+    let link = dialog::TaskLink::new();
 
     let room = Signal::derive(move || {
         board
@@ -279,13 +216,13 @@ pub fn Board() -> impl IntoView {
                     bulk,
                     selected: RwSignal::new(Vec::new()),
                     notice,
-                    task,
-                    go_task,
-                    opened_here,
+                    link,
                 };
-                view! { <view::BoardView state live create/><dialog::TaskDialog state/> }.into_any()
+                view! { <view::BoardView state live create/> }.into_any()
             })}
         </Transition>
+        // Outside the board's Transition: its data loads (and hydrates) on its own.
+        <dialog::TaskDialog slug link/>
     }
 }
 

@@ -161,7 +161,7 @@ fn open_on_click(state: BoardState, number: i64) -> impl Fn(leptos::ev::MouseEve
             return;
         }
         ev.prevent_default();
-        state.open_task(number);
+        state.link.open(number);
     }
 }
 
@@ -210,7 +210,7 @@ pub(crate) fn BoardView(
             || ev.ctrl_key()
             || ev.meta_key()
             || ev.alt_key()
-            || state.task.get_untracked().is_some()
+            || state.link.task.get_untracked().is_some()
         {
             return;
         }
