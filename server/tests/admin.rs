@@ -577,3 +577,54 @@ on_each_backend!(the_connections_page_counts_open_sockets, |app| {
     let (_, page) = html(&app, "/admin/connections", Some(&admin)).await;
     assert!(page.contains("this instance") && page.contains("Org acme"));
 });
+
+on_each_backend!(a_demoted_admins_socket_loses_what_it_had_as_admin, |app| {
+    let (admin, bob) = admin_and_bob(&app).await;
+    call(
+        &app,
+        Some(&admin),
+        "admin_set_role",
+        &[("user", &id(&bob)), ("role", "admin")],
+    )
+    .await;
+    let (_, org) = app.get("/api/v1/orgs/acme", Some(&admin)).await;
+    let org_id = org["org"]["id"].as_str().unwrap().to_string();
+    let mut ws = app.socket(Some(&bob), "").await;
+    ws.next().await;
+    ws.next().await;
+    let subscribe = ClientMessage::Subscribe {
+        org_id,
+        channel: Channel::Admin,
+    };
+    ws.send(&subscribe).await;
+    let joined = ws.next().await;
+    assert!(
+        matches!(joined.event, ServerEvent::Subscribed { .. }),
+        "a site admin may listen to any org's admin room: {joined:?}"
+    );
+
+    let (status, _) = call(
+        &app,
+        Some(&admin),
+        "admin_set_role",
+        &[("user", &id(&bob)), ("role", "user")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let moved = ws.next().await;
+    assert!(
+        matches!(moved.event, ServerEvent::WaitingRoom { .. }),
+        "{moved:?}"
+    );
+    ws.send(&subscribe).await;
+    let refused = ws.next().await;
+    assert!(
+        matches!(refused.event, ServerEvent::Error { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(
+        app.get("/api/v1/me", Some(&bob)).await.0,
+        StatusCode::OK,
+        "still signed in"
+    );
+});

@@ -186,7 +186,8 @@ pub async fn set_role(svc: &Services, actor: &Actor, id: UserId, role: &str) -> 
         _ => return Err(FieldError::new("role", "must be admin or user").into()),
     };
     let row = find(svc, id).await?;
-    if !admin && row.role == "admin" {
+    let demoted = !admin && row.role == "admin";
+    if demoted {
         let admins = user::Entity::find()
             .filter(user::Column::Role.eq("admin"))
             .count(&svc.db)
@@ -201,19 +202,53 @@ pub async fn set_role(svc: &Services, actor: &Actor, id: UserId, role: &str) -> 
     active.role = Set(if admin { "admin" } else { "user" }.to_string());
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;
+    if demoted {
+        // A socket keeps the actor it connected as: one that came in as site admin would
+        // still pass every room's check. It goes on anonymous (a reload brings it back).
+        let (sessions, keys) = ways_in(svc, row.id).await?;
+        drop_sockets(svc, &sessions, &keys);
+    }
     tracing::info!(user = %id, admin, "site role changed");
     admin_user(svc, row).await
 }
 
-/// Ends every session of a user; their open tabs and sockets lose access at once.
-async fn end_sessions(svc: &Services, user: Uuid) -> Result<u64> {
-    let ids: Vec<Uuid> = session::Entity::find()
+/// The ids of a user's sessions and API keys.
+async fn ways_in(svc: &Services, user: Uuid) -> Result<(Vec<Uuid>, Vec<Uuid>)> {
+    let sessions = session::Entity::find()
         .select_only()
         .column(session::Column::Id)
         .filter(session::Column::UserId.eq(user))
         .into_tuple()
         .all(&svc.db)
         .await?;
+    let keys = api_key::Entity::find()
+        .select_only()
+        .column(api_key::Column::Id)
+        .filter(api_key::Column::UserId.eq(user))
+        .into_tuple()
+        .all(&svc.db)
+        .await?;
+    Ok((sessions, keys))
+}
+
+/// Tells every instance that the sockets which came in through these sessions and keys
+/// lost their access, as when a session is revoked: they go on anonymous.
+fn drop_sockets(svc: &Services, sessions: &[Uuid], keys: &[Uuid]) {
+    for id in sessions {
+        svc.publish_access(AccessEvent::SessionEnded {
+            session: (*id).into(),
+        });
+    }
+    for id in keys {
+        svc.publish_access(AccessEvent::ApiKeyDeleted {
+            api_key: (*id).into(),
+        });
+    }
+}
+
+/// Ends every session of a user; their open tabs and sockets lose access at once.
+async fn end_sessions(svc: &Services, user: Uuid) -> Result<u64> {
+    let (ids, _) = ways_in(svc, user).await?;
     if ids.is_empty() {
         return Ok(0);
     }
@@ -221,11 +256,7 @@ async fn end_sessions(svc: &Services, user: Uuid) -> Result<u64> {
         .filter(session::Column::Id.is_in(ids.clone()))
         .exec(&svc.db)
         .await?;
-    for id in &ids {
-        svc.publish_access(AccessEvent::SessionEnded {
-            session: (*id).into(),
-        });
-    }
+    drop_sockets(svc, &ids, &[]);
     Ok(ids.len() as u64)
 }
 
@@ -256,18 +287,8 @@ pub async fn ban(
     let row = active.update(&svc.db).await?;
     end_sessions(svc, row.id).await?;
     // Keys stay (they work again when the ban ends); sockets that came in with one leave.
-    let keys: Vec<Uuid> = api_key::Entity::find()
-        .select_only()
-        .column(api_key::Column::Id)
-        .filter(api_key::Column::UserId.eq(row.id))
-        .into_tuple()
-        .all(&svc.db)
-        .await?;
-    for key in keys {
-        svc.publish_access(AccessEvent::ApiKeyDeleted {
-            api_key: key.into(),
-        });
-    }
+    let (_, keys) = ways_in(svc, row.id).await?;
+    drop_sockets(svc, &[], &keys);
     tracing::info!(user = %id, until = ?until, "user banned");
     admin_user(svc, row).await
 }
