@@ -61,22 +61,33 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium brotli >/dev/null; \
 	  else echo "chromium or brotli is missing: apt-get install chromium brotli"; fi; }
 
-## site: the hydrating WASM bundle, stylesheet and assets in target/site
+## site: the hydrating WASM bundle (split per route), stylesheet and assets in target/site
+# Each route's view is its own chunk (app/src/routes.rs): the linker keeps relocations
+# (--emit-relocs), frontend/split cuts the bundle at its split points, wasm-bindgen binds
+# the main module, and wasm-opt shrinks every piece. See BENCHMARKS.md for what it saves.
+SPLIT_TOOL := $(CARGO_TARGET_DIR)/split-tool/release/sayr-wasm-split
+FRONT_WASM := $(FRONT_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
 site: rust-tools node-tools
-	cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --locked \
-	  --target-dir $(FRONT_TARGET)
+	cargo build --release --locked --manifest-path frontend/split/Cargo.toml --target-dir $(CARGO_TARGET_DIR)/split-tool
+	RUSTFLAGS="$${RUSTFLAGS:-} -Clink-args=--emit-relocs" cargo build -p frontend --lib \
+	  --target wasm32-unknown-unknown --profile wasm-release --locked --target-dir $(FRONT_TARGET)
 	rm -rf $(PKG) && mkdir -p $(PKG)
-	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name $(NAME) \
-	  $(FRONT_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
-	$(NODE_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-	  $(PKG)/$(NAME)_bg.wasm -o $(PKG)/$(NAME).wasm
-	rm $(PKG)/$(NAME)_bg.wasm
+	$(SPLIT_TOOL) $(FRONT_WASM) $(PKG) $(NAME) >/dev/null
+	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(PKG) \
+	  --out-name $(NAME) $(PKG)/$(NAME)_split.wasm
+	rm $(PKG)/$(NAME)_split.wasm
+	mv $(PKG)/$(NAME)_bg.wasm $(PKG)/$(NAME).wasm
+	for f in $(PKG)/*.wasm; do \
+	  $(NODE_BIN)/wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
+	    $$f -o $$f.opt 2>/dev/null; \
+	  mv $$f.opt $$f; \
+	done
 	# leptos asks for <name>.wasm when LEPTOS_OUTPUT_NAME was set while it compiled (make,
 	# cargo-leptos) and for <name>_bg.wasm otherwise (a plain cargo build): serve both.
 	cp $(PKG)/$(NAME).wasm $(PKG)/$(NAME)_bg.wasm
 	cp style/main.css $(PKG)/$(NAME).css
 	cp -r public/. $(SITE)/
-	for f in $(PKG)/$(NAME).wasm $(PKG)/$(NAME)_bg.wasm $(PKG)/$(NAME).js $(PKG)/$(NAME).css; do \
+	for f in $(PKG)/*.wasm $(PKG)/*.js $(PKG)/$(NAME).css; do \
 	  gzip -9 -k -f $$f; \
 	  if command -v brotli >/dev/null; then brotli -q 11 -f -k $$f; fi; \
 	done

@@ -8,13 +8,15 @@ mod components;
 mod org_host;
 mod pages;
 pub mod realtime;
+mod routes;
 
 pub use org_host::OrgHost;
 
 use leptos::prelude::*;
 use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
+use routes::*;
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,23 +54,23 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     // Pages with data render whole before the first byte: the status code
                     // is right (404 for what you may not see) and the page works without JS.
-                    <Route path=path!("/") view=pages::Root ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<RootRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::Login/>
                     <Route path=path!("/signup") view=pages::Signup/>
-                    <Route path=path!("/settings/account") view=pages::Account ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=pages::Admin ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/orgs") view=pages::AdminOrgs ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/orgs/:slug") view=pages::AdminOrg ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/connections") view=pages::AdminConnections ssr=SsrMode::Async/>
-                    <Route path=path!("/orgs/:slug") view=pages::Portal ssr=SsrMode::Async/>
-                    <Route path=path!("/orgs/:slug/tasks") view=pages::Board ssr=SsrMode::Async/>
-                    <Route path=path!("/orgs/:slug/tasks/:number") view=pages::TaskPage ssr=SsrMode::Async/>
-                    <Route path=path!("/orgs/:slug/settings") view=pages::Settings ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orgs") view={Lazy::<AdminOrgsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orgs/:slug") view={Lazy::<AdminOrgRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/connections") view={Lazy::<AdminConnectionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/tasks") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/tasks/:number") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                     // On an org's subdomain (`SAYR_ROOT_DOMAIN`), the same pages without the prefix.
-                    <Route path=path!("/tasks") view=pages::Board ssr=SsrMode::Async/>
-                    <Route path=path!("/tasks/:number") view=pages::TaskPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view=pages::Settings ssr=SsrMode::Async/>
+                    <Route path=path!("/tasks") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/tasks/:number") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -3,5 +3,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: each route's view is its own WASM chunk (see app/src/routes.rs).
+    leptos::mount::hydrate_lazy(app::App);
 }

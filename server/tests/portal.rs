@@ -130,9 +130,27 @@ fn assert_nothing_private(page: &str) {
 on_each_backend!(visitors_see_public_tasks_and_nothing_private, |app| {
     let owner = seeded(&app).await;
 
+    for image in ["logo", "banner"] {
+        let (status, body) = app
+            .upload(
+                Method::PUT,
+                &format!("/api/v1/orgs/acme/{image}"),
+                Some(&owner),
+                "brand.png",
+                &common::png(256),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
     let (status, page) = html(&app, "/orgs/acme", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Dark mode for the dashboard"));
+    assert!(
+        page.contains(r#"data-testid="portal-logo""#),
+        "the org's branding"
+    );
+    assert!(page.contains(r#"data-testid="portal-banner""#));
     assert_nothing_private(&page);
 
     let (status, page) = html(&app, "/orgs/acme/tasks/1", None).await;

@@ -144,7 +144,7 @@ pub async fn page(
         .map(|t| t.number)
         .collect();
     Ok(PortalPage {
-        org: lens.dto(),
+        org: org::with_images(svc, lens.dto()).await?,
         categories: category::all(&svc.db, access.org.id).await?,
         labels: label::visible(&svc.db, &lens).await?,
         voted,
