@@ -37,7 +37,7 @@ test: tools s3-tools site
 dev: tools
 	@command -v cargo-leptos >/dev/null && cargo leptos --version | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
-	PATH="$(NODE_BIN):$$PATH" LEPTOS_ENV=DEV cargo leptos watch
+	PATH="$(NODE_BIN):$$PATH" LEPTOS_ENV=DEV cargo leptos watch --split
 
 tools: rust-tools node-tools browser
 
