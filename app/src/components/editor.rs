@@ -93,6 +93,9 @@ pub fn MarkdownEditor(
     /// `data-testid` of the textarea.
     #[prop(optional, into)]
     testid: Option<String>,
+    /// Offer the org's members after `@` and its tasks after `#` (for members writing).
+    #[prop(optional)]
+    mentions: bool,
 ) -> impl IntoView {
     let text = value.unwrap_or_else(|| RwSignal::new(String::new()));
     let area = NodeRef::<html::Textarea>::new();
@@ -115,6 +118,7 @@ pub fn MarkdownEditor(
     });
     let endpoint = StoredValue::new(format!("/api/v1/orgs/{slug}/files"));
     let file_input_id = format!("{id}-attach");
+    let offer = mentions;
     let mentions = super::mention::Mentions::new(slug.clone(), area, &id);
 
     let upload = move |file: web_sys::File| {
@@ -227,10 +231,10 @@ pub fn MarkdownEditor(
             <label for=id.clone() class=if hide_label { "sr-only" } else { "editor-label" }>{label}</label>
             <textarea id=id node_ref=area name=name rows=rows required=required placeholder=placeholder
                 data-testid=testid bind:value=text
-                aria-autocomplete="list" aria-expanded=move || mentions.expanded().to_string()
+                aria-autocomplete=offer.then_some("list") aria-expanded=move || offer.then(|| mentions.expanded().to_string())
                 aria-controls=move || mentions.expanded().then(|| mentions.list_id())
                 aria-activedescendant=move || mentions.active_id()
-                on:input=move |_| mentions.on_input() on:click=move |_| mentions.on_input()
+                on:input=move |_| if offer { mentions.on_input() } on:click=move |_| if offer { mentions.on_input() }
                 on:keydown=move |ev| mentions.on_keydown(&ev) on:blur=move |_| mentions.close()
                 on:paste=on_paste on:drop=on_drop on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()></textarea>
             <super::mention::MentionList mentions/>

@@ -1,8 +1,8 @@
 //! `@` and `#` in the Markdown editor: typing `@` and letters offers the org's members,
 //! `#` and digits or words the org's tasks, in a listbox under the text (the ARIA combobox
 //! pattern: the textarea says whether the list is expanded and which option is active).
-//! Arrow keys move, Enter or Tab inserts `@Ann Lee` or `#42`, Escape closes. Members only:
-//! for anyone else the server offers nothing and no list appears.
+//! Arrow keys move, Enter or Tab inserts `@Ann Lee` or `#42`, Escape closes. Editors offer
+//! it where members write (`mentions`); the server answers members only anyway.
 
 use super::editor::{set_text, splice_utf16};
 use crate::api::{TaskMention, mention_members, mention_tasks};

@@ -356,7 +356,7 @@ pub(crate) fn TaskView(
                                 editing_description.set(false);
                                 change.with_value(|c| c(&|t, call| { t.description = text.clone(); call.description = Some(text.clone()); }));
                             }>
-                                <MarkdownEditor id="description-edit" label="Description (Markdown)" slug=editor_slug.get_value() rows=10 value=draft
+                                <MarkdownEditor id="description-edit" label="Description (Markdown)" slug=editor_slug.get_value() rows=10 value=draft mentions=true
                                     public=Signal::derive(move || task.with(|t| t.visibility.as_str() == "public"))/>
                                 <div class="row">
                                     <button type="submit" class="button primary">"Save"</button>
@@ -650,7 +650,7 @@ fn CommentForm(
             <input type="hidden" name="number" value=number/>
             {parent.map(|p| view! { <input type="hidden" name="parent_id" value=p.to_string()/> })}
             <MarkdownEditor id=format!("comment-body-{}", parent.map(|p| p.to_string()).unwrap_or_default()) label="Comment" hide_label=true
-                slug name="body" rows=3 required=true public testid="comment-body"
+                slug name="body" rows=3 required=true public testid="comment-body" mentions=member
                 placeholder=if parent.is_some() { "Reply…" } else { "Write a comment… (Markdown)" }/>
             <div class="row">
                 {(member && parent.is_none()).then(|| view! {

@@ -805,7 +805,7 @@ fn NewTaskDialog(
             <form class="stack wide" on:submit=submit>
                 <h2 id="new-task-title">"New task"</h2>
                 <label>"Title" <input required maxlength="200" bind:value=title autofocus data-testid="dialog-title"/></label>
-                <MarkdownEditor id="dialog-description" label="Description (Markdown)" slug=state.slug.get_untracked() value=description
+                <MarkdownEditor id="dialog-description" label="Description (Markdown)" slug=state.slug.get_untracked() value=description mentions=true
                     public=Signal::derive(move || visibility.get() == "public") testid="dialog-description"/>
                 <div class="row wrap">
                     <label>"Status" <select bind:value=status>
