@@ -75,6 +75,11 @@ pub struct Config {
     #[arg(long, global = true, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<Secret>,
 
+    /// What this deployment's Redis channel and keys start with (`<prefix>:events`,
+    /// `<prefix>:throttle:…`), so that several deployments can share one Redis.
+    #[arg(long, global = true, env = "SAYR_REDIS_PREFIX", default_value = "sayr")]
+    pub redis_prefix: String,
+
     /// File storage: `s3://bucket[/prefix]`; default the data dir's `files/`.
     #[arg(long, global = true, env = "SAYR_STORAGE_URL")]
     pub storage_url: Option<String>,

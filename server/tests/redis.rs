@@ -241,3 +241,37 @@ async fn an_instance_starts_without_redis_throttles_in_memory_and_joins_when_it_
     create_task(&a, &owner, "Joined").await;
     assert_eq!(next_created(&mut on_b).await, "Joined");
 }
+
+/// Two deployments sharing one Redis under different `SAYR_REDIS_PREFIX`es do not hear
+/// each other's events; two instances of one deployment do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deployments_with_their_own_prefix_share_a_redis_without_crosstalk() {
+    let Some(redis) = configured() else { return };
+    let database = common::postgres_database().await;
+    let instance = |prefix: &'static str| {
+        let (database, redis) = (database.clone(), redis.clone());
+        async move {
+            TestApp::spawn_with(common::Backend::Sqlite, move |config| {
+                config.database_url = Some(server::config::Secret::new(database.as_str()));
+                config.redis_url = Some(server::config::Secret::new(redis.as_str()));
+                config.redis_prefix = prefix.into();
+            })
+            .await
+        }
+    };
+    let a = instance("deploy-a").await;
+    let a2 = instance("deploy-a").await;
+    let b = instance("deploy-b").await;
+    let owner = a.sign_up("owner@example.test").await;
+    let org = a.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap();
+    let mut on_a2 = in_tasks_room(&a2, &owner, org_id).await;
+    let mut on_b = in_tasks_room(&b, &owner, org_id).await;
+
+    create_task(&a, &owner, "from deployment a").await;
+    assert_eq!(next_created(&mut on_a2).await, "from deployment a");
+    assert!(
+        on_b.silent_for(Duration::from_millis(700)).await,
+        "another prefix hears nothing"
+    );
+}

@@ -3,7 +3,7 @@
 //! everywhere while Redis is up. While it is away, events go straight to this instance's
 //! fan-out.
 
-use super::{EVENTS_CHANNEL, Redis};
+use super::{Redis, events_channel};
 use domain::realtime::BusMessage;
 use domain::service::{EventBus, LocalBus};
 use fred::prelude::PubsubInterface;
@@ -52,6 +52,7 @@ impl EventBus for RedisBus {
 /// Publishes each event in order; an event that cannot reach Redis goes to this
 /// instance's fan-out instead.
 async fn publish_all(mut events: mpsc::Receiver<BusMessage>, redis: Redis, local: Arc<LocalBus>) {
+    let channel = events_channel(redis.prefix());
     while let Some(message) = events.recv().await {
         let Some(client) = redis.client() else {
             local.publish(message);
@@ -65,7 +66,7 @@ async fn publish_all(mut events: mpsc::Receiver<BusMessage>, redis: Redis, local
                 continue;
             }
         };
-        if let Err(error) = client.publish::<i64, _, _>(EVENTS_CHANNEL, payload).await {
+        if let Err(error) = client.publish::<i64, _, _>(&channel, payload).await {
             tracing::debug!(%error, "publishing to Redis failed; delivering here only");
             local.publish(message);
         }

@@ -19,8 +19,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
-/// Every instance publishes its events to this channel and listens on it.
-pub const EVENTS_CHANNEL: &str = "sayr:events";
+/// Every instance publishes its events to `<prefix>:events` and listens on it.
+pub fn events_channel(prefix: &str) -> String {
+    format!("{prefix}:events")
+}
 
 /// How long a connection attempt or a command may take before Redis counts as away.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -47,7 +49,7 @@ pub enum RedisError {
 enum Link {
     /// The first attempt has not finished.
     Connecting,
-    /// Connected and subscribed to [`EVENTS_CHANNEL`].
+    /// Connected and subscribed to the events channel.
     Up(Client),
     Down,
 }
@@ -56,6 +58,8 @@ enum Link {
 #[derive(Clone)]
 pub struct Redis {
     link: watch::Receiver<Link>,
+    /// What the deployment's channel and keys start with.
+    prefix: Arc<str>,
 }
 
 impl Redis {
@@ -63,7 +67,11 @@ impl Redis {
     /// one) to `local`, the broadcast the fan-out reads. Waits a moment for the first
     /// connection so that an instance beside a running Redis is in the fan-out from its
     /// first request; a Redis that is down only gets logged. Fails on a malformed URL.
-    pub async fn start(url: &Secret, local: Arc<LocalBus>) -> Result<Self, RedisError> {
+    pub async fn start(
+        url: &Secret,
+        prefix: &str,
+        local: Arc<LocalBus>,
+    ) -> Result<Self, RedisError> {
         let mut config = FredConfig::from_url(url.expose())?;
         config.version = RespVersion::RESP3;
         // Each attempt reports its failure; `supervise` does the reconnecting, so that it
@@ -83,10 +91,14 @@ impl Redis {
         builder.build()?;
 
         let (sender, link) = watch::channel(Link::Connecting);
-        tokio::spawn(supervise(builder, sender, move |text| {
+        let channel = events_channel(prefix);
+        tokio::spawn(supervise(builder, channel, sender, move |text| {
             bus::deliver(&local, text)
         }));
-        let redis = Self { link };
+        let redis = Self {
+            link,
+            prefix: prefix.into(),
+        };
         let mut first = redis.link.clone();
         let _ = tokio::time::timeout(
             STARTUP_WAIT,
@@ -94,6 +106,11 @@ impl Redis {
         )
         .await;
         Ok(redis)
+    }
+
+    /// What this deployment's channel and keys start with.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// The connection while it is up and subscribed.
@@ -117,11 +134,16 @@ impl Redis {
 /// Connects, subscribes, forwards messages until the connection ends, and starts over
 /// with a growing pause. Logs an outage once when it starts and once when it ends. Ends
 /// when every [`Redis`] handle is gone.
-async fn supervise(builder: Builder, link: watch::Sender<Link>, deliver: impl Fn(&str)) {
+async fn supervise(
+    builder: Builder,
+    channel: String,
+    link: watch::Sender<Link>,
+    deliver: impl Fn(&str),
+) {
     let mut backoff = FIRST_BACKOFF;
     let mut outage = false;
     while !link.is_closed() {
-        match connect(&builder).await {
+        match connect(&builder, &channel).await {
             Ok((client, connection, mut messages)) => {
                 if outage {
                     tracing::info!("Redis is back: events reach every instance again");
@@ -131,7 +153,7 @@ async fn supervise(builder: Builder, link: watch::Sender<Link>, deliver: impl Fn
                 backoff = FIRST_BACKOFF;
                 link.send_replace(Link::Up(client.clone()));
                 tokio::select! {
-                    () = forward(&mut messages, &deliver) => {}
+                    () = forward(&mut messages, &channel, &deliver) => {}
                     _ = connection => {}
                     () = link.closed() => {
                         let _ = client.quit().await;
@@ -168,15 +190,15 @@ type Connection = (
     broadcast::Receiver<fred::types::Message>,
 );
 
-/// One attempt: a fresh client, connected and subscribed to [`EVENTS_CHANNEL`].
-async fn connect(builder: &Builder) -> Result<Connection, RedisError> {
+/// One attempt: a fresh client, connected and subscribed to `channel`.
+async fn connect(builder: &Builder, channel: &str) -> Result<Connection, RedisError> {
     let client = builder.build()?;
     // Taken before subscribing, so that no message slips by.
     let messages = client.message_rx();
     let connection = tokio::time::timeout(COMMAND_TIMEOUT * 2, client.init())
         .await
         .map_err(|_| RedisError::TimedOut(COMMAND_TIMEOUT * 2))??;
-    if let Err(error) = client.subscribe(EVENTS_CHANNEL).await {
+    if let Err(error) = client.subscribe(channel).await {
         connection.abort();
         return Err(error.into());
     }
@@ -186,11 +208,12 @@ async fn connect(builder: &Builder) -> Result<Connection, RedisError> {
 /// Hands every message on the channel to `deliver`, until the connection closes.
 async fn forward(
     messages: &mut broadcast::Receiver<fred::types::Message>,
+    channel: &str,
     deliver: &impl Fn(&str),
 ) {
     loop {
         match messages.recv().await {
-            Ok(message) if message.channel == EVENTS_CHANNEL => match message.value.as_str() {
+            Ok(message) if message.channel == channel => match message.value.as_str() {
                 Some(text) => deliver(&text),
                 None => tracing::warn!("a message on the events channel is not text"),
             },

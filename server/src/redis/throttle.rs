@@ -9,8 +9,11 @@ use domain::service::throttle::{
 use fred::prelude::{KeysInterface, LuaInterface};
 use std::time::Duration;
 
-/// Where the counters live: `sayr:throttle:account:<e-mail>`, `sayr:throttle:address:<ip>`.
-const PREFIX: &str = "sayr:throttle:";
+/// Where a counter lives: `<prefix>:throttle:account:<e-mail>`,
+/// `<prefix>:throttle:address:<ip>`.
+fn key(redis: &Redis, counter: &str) -> String {
+    format!("{}:throttle:{counter}", redis.prefix())
+}
 
 /// How long until the counter allows an attempt, in ms; 0 when it allows one now.
 /// KEYS[1] the counter, ARGV[1] its limit.
@@ -53,7 +56,7 @@ impl RedisThrottle {
         let mut wait = Duration::ZERO;
         for (counter, limit) in counters(account, address) {
             let left: i64 = client
-                .eval(CHECK, format!("{PREFIX}{counter}"), limit)
+                .eval(CHECK, key(&self.redis, &counter), limit)
                 .await?;
             wait = wait.max(Duration::from_millis(left.max(0) as u64));
         }
@@ -65,7 +68,7 @@ impl RedisThrottle {
         let window = self.local.window().as_millis() as i64;
         for (counter, _) in counters(account, address) {
             let _: i64 = client
-                .eval(FAIL, format!("{PREFIX}{counter}"), window)
+                .eval(FAIL, key(&self.redis, &counter), window)
                 .await?;
         }
         Ok(())
@@ -74,7 +77,7 @@ impl RedisThrottle {
     async fn shared_succeeded(&self, account: &str) -> Result<(), RedisError> {
         let client = self.redis.client().ok_or(RedisError::NotConnected)?;
         let _: i64 = client
-            .del(format!("{PREFIX}{}", account_counter(account)))
+            .del(key(&self.redis, &account_counter(account)))
             .await?;
         Ok(())
     }
