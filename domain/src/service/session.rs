@@ -245,14 +245,24 @@ mod tests {
 
     #[test]
     fn cookies_are_http_only_lax_and_secure_when_asked() {
-        let c = cookie(Some("t"), true);
+        let settings = |secure_cookies, cookie_domain: Option<&str>| crate::service::Settings {
+            secure_cookies,
+            cookie_domain: cookie_domain.map(str::to_string),
+            ..Default::default()
+        };
+        let c = cookie(Some("t"), &settings(true, None));
         assert!(
             c.starts_with("sayr_session=t;")
                 && c.contains("HttpOnly")
                 && c.contains("SameSite=Lax")
                 && c.ends_with("Secure")
         );
-        assert!(!cookie(Some("t"), false).contains("Secure"));
-        assert!(cookie(None, false).contains("Max-Age=0"));
+        assert!(!c.contains("Domain="), "host-only without a root domain");
+        assert!(!cookie(Some("t"), &settings(false, None)).contains("Secure"));
+        assert!(cookie(None, &settings(false, None)).contains("Max-Age=0"));
+        // With a root domain, set and cleared for every org subdomain alike.
+        let root = settings(false, Some("sayr.example"));
+        assert!(cookie(Some("t"), &root).contains("; Domain=sayr.example"));
+        assert!(cookie(None, &root).contains("; Domain=sayr.example"));
     }
 }
