@@ -16,8 +16,7 @@ mod user;
 
 pub use admin::{
     ADMIN_PAGE_SIZE, AdminMember, AdminOrg, AdminOverview, AdminPage, AdminUser, Ban,
-    ConnectionSnapshot, Connections, InstanceSettings, OrgInspection, RoomConnections,
-    RoomSockets,
+    ConnectionSnapshot, Connections, InstanceSettings, OrgInspection, RoomConnections, RoomSockets,
 };
 pub use api_key::{ApiKey, CreatedApiKey};
 pub use comment::{

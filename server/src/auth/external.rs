@@ -504,7 +504,10 @@ pub async fn callback(
     let mut response = match outcome {
         Ok(Outcome::SignedIn { token, .. }) => {
             let mut response = Redirect::to("/login/auth-check").into_response();
-            append_cookie(&mut response, session::cookie(Some(&token), &state.services.settings));
+            append_cookie(
+                &mut response,
+                session::cookie(Some(&token), &state.services.settings),
+            );
             response
         }
         Ok(Outcome::Linked { .. }) => Redirect::to("/login/auth-check").into_response(),
