@@ -9,15 +9,7 @@ use serde_json::{Value, json};
 const AGENT: &str = "portal-test-agent/1.0";
 
 async fn html(app: &common::TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
-    let mut req = app
-        .http
-        .get(format!("{}{path}", app.base))
-        .header("user-agent", AGENT);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let res = req.send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
+    html_on(app, &app.addr.to_string(), path, cookie).await
 }
 
 /// Calls a server function as the app does; returns its status, JSON and `Set-Cookie`.
@@ -547,7 +539,7 @@ on_each_backend!(blocked_visitors_read_but_cannot_take_part, |app| {
     assert_eq!(status, StatusCode::OK);
 });
 
-/// A request to this instance as if it came for `host`.
+/// A page of this instance as if asked for at `host`.
 async fn html_on(
     app: &common::TestApp,
     host: &str,
@@ -557,7 +549,8 @@ async fn html_on(
     let mut req = app
         .http
         .get(format!("{}{path}", app.base))
-        .header("host", host);
+        .header("host", host)
+        .header("user-agent", AGENT);
     if let Some(c) = cookie {
         req = req.header("cookie", c);
     }

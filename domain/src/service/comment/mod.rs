@@ -14,7 +14,7 @@ use super::{Actor, DomainError, Result, Services};
 use crate::model::{Comment, CommentVisibility, Reaction, UserRef, Visibility};
 use crate::realtime::TaskRef;
 use crate::{CommentId, UserId};
-use entity::{blocked_user, member, task, task_comment, task_comment_reaction, user};
+use entity::{member, task, task_comment, task_comment_reaction, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -25,13 +25,7 @@ pub(crate) async fn ensure_not_blocked(
     org: Uuid,
     user: UserId,
 ) -> Result<()> {
-    let blocked = blocked_user::Entity::find()
-        .filter(blocked_user::Column::OrgId.eq(org))
-        .filter(blocked_user::Column::UserId.eq(user.0))
-        .one(db)
-        .await?
-        .is_some();
-    if blocked {
+    if super::portal::is_blocked(db, org, user).await? {
         Err(DomainError::forbidden(
             "this organization has blocked you from taking part",
         ))
