@@ -80,6 +80,11 @@ pub struct Config {
     #[arg(long, global = true, env = "SAYR_REDIS_PREFIX", default_value = "sayr")]
     pub redis_prefix: String,
 
+    /// Certificates (a PEM file) to trust for a `rediss://` Redis besides the system's
+    /// roots, such as the private CA that signed its certificate.
+    #[arg(long, global = true, env = "SAYR_REDIS_CA_FILE")]
+    pub redis_ca_file: Option<PathBuf>,
+
     /// File storage: `s3://bucket[/prefix]`; default the data dir's `files/`.
     #[arg(long, global = true, env = "SAYR_STORAGE_URL")]
     pub storage_url: Option<String>,

@@ -133,7 +133,13 @@ async fn delete_user(
         .with_files(server::storage::build(config)?);
     if let Some(url) = &config.redis_url {
         let local = Arc::new(domain::service::LocalBus::new(16));
-        let redis = server::redis::Redis::start(url, &config.redis_prefix, local.clone()).await?;
+        let redis = server::redis::Redis::start(
+            url,
+            config.redis_ca_file.as_deref(),
+            &config.redis_prefix,
+            local.clone(),
+        )
+        .await?;
         svc.bus = server::redis::bus(Some(&redis), local);
     }
     let found = user::find_by_email(&svc, &Actor::System, email)

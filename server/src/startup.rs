@@ -36,7 +36,15 @@ impl Application {
         let local = Arc::new(LocalBus::new(4096));
         let fan_out = local.subscribe();
         let redis = match &config.redis_url {
-            Some(url) => Some(redis::Redis::start(url, &config.redis_prefix, local.clone()).await?),
+            Some(url) => Some(
+                redis::Redis::start(
+                    url,
+                    config.redis_ca_file.as_deref(),
+                    &config.redis_prefix,
+                    local.clone(),
+                )
+                .await?,
+            ),
             None => None,
         };
         let login = Arc::new(crate::auth::LoginProviders::from_config(&config));

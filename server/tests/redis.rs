@@ -1,7 +1,8 @@
 //! Scaling out over Redis: events and sign-in failures reach every instance, and an
 //! instance keeps serving (its own sockets, an in-memory throttle) while Redis is away.
 //! Needs PostgreSQL and Redis (`SAYR_TEST_DATABASE_URL`, `SAYR_TEST_REDIS_URL`); the tests
-//! that stop Redis start a `redis-server` of their own.
+//! that stop Redis start a `redis-server` of their own. The `rediss://` tests start a
+//! TLS-only `redis-server` with a certificate from a CA made by `openssl` for the test.
 
 mod common;
 
@@ -10,6 +11,9 @@ use domain::realtime::{Channel, ClientMessage, ServerEvent};
 use domain::service::throttle::PER_ACCOUNT;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use server::config::{Config, Secret};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Redis's URL when both services are configured; otherwise says so in one line.
@@ -274,4 +278,183 @@ async fn deployments_with_their_own_prefix_share_a_redis_without_crosstalk() {
         on_b.silent_for(Duration::from_millis(700)).await,
         "another prefix hears nothing"
     );
+}
+
+// ---- Redis over TLS (`rediss://`) ----
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+}
+
+/// A TLS-only `redis-server` of a test's own on a free port, its certificate (for
+/// localhost and 127.0.0.1) signed by a CA made for the test. Killed on drop.
+struct TlsRedisServer {
+    port: u16,
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+impl TlsRedisServer {
+    /// Starts one; or, when `redis-server` or `openssl` is missing, says SKIPPED and gives
+    /// None. In CI (`SAYR_TEST_REDIS_URL` set) a missing one fails the test instead.
+    async fn start() -> Option<Self> {
+        if let Some(missing) = ["redis-server", "openssl"]
+            .into_iter()
+            .find(|p| !on_path(p))
+        {
+            assert!(
+                common::redis_url().is_none(),
+                "{missing} is required (SAYR_TEST_REDIS_URL is set) but not on PATH"
+            );
+            println!("SKIPPED ({missing} not on PATH)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let san = "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
+        std::fs::write(dir.path().join("san.ext"), san).unwrap();
+        for args in [
+            "req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=sayr-test-ca \
+             -keyout ca.key -out ca.crt",
+            "req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost",
+            "x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 \
+             -extfile san.ext -out server.crt",
+        ] {
+            let out = Command::new("openssl")
+                .args(args.split_whitespace())
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "openssl {args}: {stderr}");
+        }
+        let port = common::closed_port();
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", "0"])
+            .args(["--tls-port", &port.to_string()])
+            .args(["--tls-cert-file", "server.crt"])
+            .args(["--tls-key-file", "server.key"])
+            .args(["--tls-ca-cert-file", "ca.crt", "--tls-auth-clients", "no"])
+            .args(["--save", "", "--appendonly", "no"])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        let mut server = Self { port, child, dir };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            let exited = server.child.try_wait().unwrap();
+            assert!(exited.is_none(), "redis-server with TLS ends: {exited:?}");
+            assert!(
+                Instant::now() < deadline,
+                "redis-server listens within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Some(server)
+    }
+
+    fn url(&self) -> String {
+        format!("rediss://127.0.0.1:{}", self.port)
+    }
+
+    /// The test CA's certificate (PEM).
+    fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+}
+
+impl Drop for TlsRedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An instance on `redis` over TLS, given its CA through `SAYR_REDIS_CA_FILE` when
+/// `trust_ca`, on the PostgreSQL `database` or a SQLite file of its own.
+async fn spawn_over_tls(redis: &TlsRedisServer, trust_ca: bool, database: Option<&str>) -> TestApp {
+    TestApp::spawn_with(common::Backend::Sqlite, |config| {
+        config.redis_url = Some(Secret::new(redis.url()));
+        config.redis_ca_file = trust_ca.then(|| redis.ca_file());
+        if let Some(database) = database {
+            config.database_url = Some(Secret::new(database));
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_created_on_one_instance_reaches_another_over_rediss() {
+    if common::postgres_url().is_none() {
+        println!("SKIPPED (SAYR_TEST_DATABASE_URL unset)");
+        return;
+    }
+    let Some(redis) = TlsRedisServer::start().await else {
+        return;
+    };
+    let database = common::postgres_database().await;
+    let a = spawn_over_tls(&redis, true, Some(&database)).await;
+    let b = spawn_over_tls(&redis, true, Some(&database)).await;
+    for app in [&a, &b] {
+        let (status, body) = app.get("/readyz", None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, json!({ "database": "ok", "redis": "ok" }));
+    }
+    let owner = a.sign_up("owner@example.test").await;
+    let org = a.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap();
+    let mut on_a = in_tasks_room(&a, &owner, org_id).await;
+    let mut on_b = in_tasks_room(&b, &owner, org_id).await;
+
+    create_task(&a, &owner, "Made on A").await;
+    assert_eq!(next_created(&mut on_b).await, "Made on A");
+    assert_eq!(next_created(&mut on_a).await, "Made on A");
+}
+
+/// Certificate verification is on: against the same server, the instance that trusts the
+/// test CA is ready and the one that does not is not, though it keeps serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_not_trusting_the_rediss_servers_ca_serves_but_is_not_ready() {
+    let Some(redis) = TlsRedisServer::start().await else {
+        return;
+    };
+    let trusting = spawn_over_tls(&redis, true, None).await;
+    let (status, body) = trusting.get("/readyz", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let untrusting = spawn_over_tls(&redis, false, None).await;
+    // Past a few reconnection attempts.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (status, body) = untrusting.get("/readyz", None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body, json!({ "database": "ok", "redis": "unavailable" }));
+    let owner = untrusting.sign_up("owner@example.test").await;
+    untrusting.create_org(&owner, "acme").await;
+}
+
+#[tokio::test]
+async fn a_redis_ca_file_that_is_missing_or_holds_no_certificate_fails_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("not-pem.crt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let missing = dir.path().join("missing.crt");
+    for (ca_file, why) in [(missing, "No such file"), (not_pem, "no PEM certificate")] {
+        let mut config = Config::for_tests(dir.path().join("data"));
+        let url = format!("rediss://127.0.0.1:{}", common::closed_port());
+        config.redis_url = Some(Secret::new(url));
+        config.redis_ca_file = Some(ca_file.clone());
+        let Err(error) = server::Application::build(config).await else {
+            panic!(
+                "start-up fails with SAYR_REDIS_CA_FILE={}",
+                ca_file.display()
+            );
+        };
+        let error = error.to_string();
+        let names_the_file = error.contains(&ca_file.display().to_string());
+        assert!(names_the_file && error.contains(why), "{error}");
+    }
 }

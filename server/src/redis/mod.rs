@@ -2,7 +2,7 @@
 //! sign-in throttle all instances share. One connection (RESP3, so that it can publish and
 //! run commands while subscribed), watched by a task that reconnects whenever it drops.
 //! While Redis is away the instance keeps serving: its events reach its own sockets only
-//! and the throttle counts in memory.
+//! and the throttle counts in memory. A `rediss://` URL connects over TLS (rustls on ring).
 
 mod bus;
 mod throttle;
@@ -14,7 +14,10 @@ use crate::config::Secret;
 use domain::service::{EventBus, LocalBus};
 use fred::prelude::{Builder, Client, ClientLike, EventInterface, PubsubInterface};
 use fred::types::RespVersion;
-use fred::types::config::Config as FredConfig;
+use fred::types::config::{Config as FredConfig, TlsConnector};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
@@ -40,6 +43,8 @@ pub enum RedisError {
     NotConnected,
     #[error("Redis did not answer within {0:?}")]
     TimedOut(Duration),
+    #[error("Redis over TLS: {0}")]
+    Tls(String),
     #[error(transparent)]
     Redis(#[from] fred::error::Error),
 }
@@ -66,13 +71,22 @@ impl Redis {
     /// Starts the connection task, which hands every event from other instances (and this
     /// one) to `local`, the broadcast the fan-out reads. Waits a moment for the first
     /// connection so that an instance beside a running Redis is in the fan-out from its
-    /// first request; a Redis that is down only gets logged. Fails on a malformed URL.
+    /// first request; a Redis that is down only gets logged. Fails on a malformed URL and
+    /// on trust roots that cannot be read; `ca_file` adds roots for a `rediss://` URL.
     pub async fn start(
         url: &Secret,
+        ca_file: Option<&Path>,
         prefix: &str,
         local: Arc<LocalBus>,
     ) -> Result<Self, RedisError> {
         let mut config = FredConfig::from_url(url.expose())?;
+        match config.tls.as_mut() {
+            Some(tls) => tls.connector = tls_connector(ca_file)?,
+            None if ca_file.is_some() => {
+                tracing::warn!("SAYR_REDIS_CA_FILE is set but REDIS_URL is not rediss://")
+            }
+            None => {}
+        }
         config.version = RespVersion::RESP3;
         // Each attempt reports its failure; `supervise` does the reconnecting, so that it
         // knows when the subscription is gone.
@@ -129,6 +143,34 @@ impl Redis {
             .map_err(|_| RedisError::TimedOut(limit))??;
         Ok(())
     }
+}
+
+/// What a `rediss://` connection trusts: the system's roots as rustls-native-certs finds
+/// them (the platform's store, or only `SSL_CERT_FILE` and `SSL_CERT_DIR` when set) and the
+/// certificates in `ca_file`. The provider is ring, whatever the process default.
+fn tls_connector(ca_file: Option<&Path>) -> Result<TlsConnector, RedisError> {
+    let mut roots = rustls::RootCertStore::empty();
+    // System roots that cannot be read have already failed `FredConfig::from_url`.
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    if let Some(path) = ca_file {
+        let unusable = |why: String| RedisError::Tls(format!("{}: {why}", path.display()));
+        let certs = CertificateDer::pem_file_iter(path)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| unusable(e.to_string()))?;
+        if certs.is_empty() {
+            return Err(unusable("no PEM certificate in it".into()));
+        }
+        for cert in certs {
+            roots.add(cert).map_err(|e| unusable(e.to_string()))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| RedisError::Tls(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config.into())
 }
 
 /// Connects, subscribes, forwards messages until the connection ends, and starts over
