@@ -1,37 +1,109 @@
-//! The pages behind lazy routes: each page's view is its own WASM chunk, loaded when the
-//! route is first shown (in parallel with its data), so a first visit loads the shell and
-//! one page rather than the whole app. On the server nothing is lazy.
+//! The pages behind lazy routes: each group of pages is its own WASM chunk, loaded when one
+//! of its routes is first shown (in parallel with its data), so a first visit loads the shell
+//! and one group rather than the whole app. On the server nothing is lazy.
 
 use crate::pages;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
+use leptos_router::LazyRoute;
 
-/// A lazily loaded route whose view is the page component `$page`.
+/// A lazily loaded route whose view is the page component `$page`, in the WASM chunk
+/// `$chunk`. Pages visited together share a chunk: every chunk boundary adds the chunks of
+/// code shared across it, and each one is a fetch and a compile before hydration (one chunk
+/// per page made a first visit of the board load 101 of them). `$view` and `$preload` only
+/// name the generated functions (macro_rules cannot build identifiers).
 macro_rules! lazy_page {
-    ($route:ident, $page:path) => {
+    ($route:ident, $page:path, $chunk:ident, $view:ident, $preload:ident) => {
         pub struct $route;
 
-        #[lazy_route]
+        #[cfg_attr(
+                    feature = "hydrate",
+                    ::leptos::wasm_split::wasm_split(
+                        $chunk,
+                        wasm_split_path = ::leptos::wasm_split,
+                        preload(#[doc(hidden)] #[allow(non_snake_case)] $preload)
+                    )
+                )]
+        fn $view() -> AnyView {
+            view! { <$page/> }.into_any()
+        }
+
         impl LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
 
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
+            async fn view(_this: Self) -> AnyView {
+                #[cfg(feature = "hydrate")]
+                {
+                    $view().await
+                }
+                #[cfg(not(feature = "hydrate"))]
+                {
+                    // The server renders everything; it only names the chunk for preloading.
+                    ::leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
+                    $view()
+                }
+            }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
             }
         }
     };
 }
 
-lazy_page!(RootRoute, pages::Root);
-lazy_page!(AccountRoute, pages::Account);
-lazy_page!(AdminRoute, pages::Admin);
-lazy_page!(AdminUsersRoute, pages::AdminUsers);
-lazy_page!(AdminOrgsRoute, pages::AdminOrgs);
-lazy_page!(AdminOrgRoute, pages::AdminOrg);
-lazy_page!(AdminConnectionsRoute, pages::AdminConnections);
-lazy_page!(PortalRoute, pages::Portal);
-lazy_page!(BoardRoute, pages::Board);
-lazy_page!(TaskRoute, pages::TaskPage);
-lazy_page!(SettingsRoute, pages::Settings);
+// What a team member has open all day: home, the board and a task.
+lazy_page!(RootRoute, pages::Root, team, root_view, preload_root);
+lazy_page!(BoardRoute, pages::Board, team, board_view, preload_board);
+lazy_page!(TaskRoute, pages::TaskPage, team, task_view, preload_task);
+lazy_page!(
+    SettingsRoute,
+    pages::Settings,
+    settings,
+    settings_view,
+    preload_settings
+);
+lazy_page!(
+    PortalRoute,
+    pages::Portal,
+    portal,
+    portal_view,
+    preload_portal
+);
+lazy_page!(
+    AccountRoute,
+    pages::Account,
+    account,
+    account_view,
+    preload_account
+);
+lazy_page!(AdminRoute, pages::Admin, admin, admin_view, preload_admin);
+lazy_page!(
+    AdminUsersRoute,
+    pages::AdminUsers,
+    admin,
+    admin_users_view,
+    preload_admin_users
+);
+lazy_page!(
+    AdminOrgsRoute,
+    pages::AdminOrgs,
+    admin,
+    admin_orgs_view,
+    preload_admin_orgs
+);
+lazy_page!(
+    AdminOrgRoute,
+    pages::AdminOrg,
+    admin,
+    admin_org_view,
+    preload_admin_org
+);
+lazy_page!(
+    AdminConnectionsRoute,
+    pages::AdminConnections,
+    admin,
+    admin_connections_view,
+    preload_admin_connections
+);
