@@ -1,50 +1,17 @@
-use domain::model::{Category, Label, Org, Task, UserRef};
-use domain::permissions::PermissionSet;
+use domain::model::Task;
 use domain::{CategoryId, LabelId, UserId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What the board shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BoardData {
-    pub org: Org,
-    pub tasks: Vec<Task>,
-    pub signed_in: bool,
-    /// The viewer's permissions in the org; none for visitors.
-    pub permissions: Option<PermissionSet>,
-    pub labels: Vec<Label>,
-    pub categories: Vec<Category>,
-    /// The org's members (for assignee pickers and filters); empty for visitors.
-    pub members: Vec<UserRef>,
-}
+pub type BoardData = domain::model::Board;
 
 #[server(prefix = "/sfn", endpoint = "board")]
 pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
     use super::ssr::*;
-    use domain::service::{category, label, member, task};
-    let svc = services()?;
-    let actor = actor();
-    let query = task::TaskQuery {
-        limit: Some(task::MAX_LIMIT),
-        ..Default::default()
-    };
-    let list = task::list(&svc, &actor, &slug, query).await.map_err(fail)?;
-    let permissions = member::permissions(&svc, &actor, &slug).await.ok();
-    let members = match permissions {
-        Some(_) => member_refs(&svc, &actor, &slug).await?,
-        None => Vec::new(),
-    };
-    Ok(BoardData {
-        labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
-        categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
-        org: domain::service::org::with_images(&svc, list.org)
-            .await
-            .map_err(fail)?,
-        tasks: list.tasks,
-        signed_in: actor.user_id().is_some(),
-        permissions,
-        members,
-    })
+    domain::service::board::load(&services()?, &actor(), &slug)
+        .await
+        .map_err(fail)
 }
 
 /// Adds a task to the org's board. The plain form (no JavaScript) sends a title and a

@@ -2,6 +2,7 @@
 
 mod admin;
 mod api_key;
+mod board;
 mod comment;
 pub mod file;
 mod invite;
@@ -19,6 +20,7 @@ pub use admin::{
     ConnectionSnapshot, Connections, InstanceSettings, OrgInspection, RoomConnections, RoomSockets,
 };
 pub use api_key::{ApiKey, CreatedApiKey};
+pub use board::Board;
 pub use comment::{
     Comment, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation, Reaction,
     TaskRelation,

@@ -5,6 +5,7 @@
 mod actor;
 pub mod admin;
 pub mod api_key;
+pub mod board;
 mod bus;
 pub mod category;
 pub mod comment;

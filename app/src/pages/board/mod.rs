@@ -188,13 +188,14 @@ pub fn Board() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let data = match board.await {
+                let mut data = match board.await {
                     Ok(data) => data,
                     Err(e) => return view! {
                         <section class="empty"><h1>"Not found"</h1><p>{error_text(&e)}</p></section>
                     }.into_any(),
                 };
-                let loaded = data.tasks.clone();
+                // The tasks live in the memo; the rest of the data in the state.
+                let loaded = std::mem::take(&mut data.tasks);
                 let tasks = Memo::new(move |_| {
                     let mut shown = changes.with(|c| apply(loaded.clone(), c));
                     pending.with(|p| {
