@@ -534,6 +534,79 @@ async fn visitors_upload_public_files_only_where_public_actions_are_on() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// The files in a task's description follow the task's visibility when it changes: shown
+/// to the public once the task is made public, hidden again when it goes back. A
+/// comment's file keeps the comment's visibility.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tasks_files_follow_its_visibility() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let owner = org(&app).await;
+    let settings = json!({"settings": {"publicPage": true}});
+    let (status, body) = app
+        .request(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            Some(settings),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, shot) = upload(&app, Some(&owner), "shot.png", &png(500), None).await;
+    let (_, note) = upload(&app, Some(&owner), "note.png", &png(500), None).await;
+    let shot_url = shot["url"].as_str().unwrap();
+    let note_url = note["url"].as_str().unwrap();
+    let description = format!("Broken: ![shot]({shot_url})");
+    let (status, task) = app
+        .post(
+            "/api/v1/orgs/acme/tasks",
+            json!({"title": "Layout", "description": description, "visibility": "private"}),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{task}");
+    let number = task["task"]["number"].as_i64().unwrap();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/orgs/acme/tasks/{number}/comments"),
+            json!({"body": format!("internal ![note]({note_url})"), "visibility": "internal"}),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        download(&app, shot_url, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let path = format!("/api/v1/orgs/acme/tasks/{number}");
+    let mut version = task["task"]["version"].clone();
+    for (visibility, shown) in [
+        ("public", StatusCode::OK),
+        ("private", StatusCode::NOT_FOUND),
+    ] {
+        let patch = json!({"visibility": visibility, "version": version});
+        let (status, body) = app
+            .request(Method::PATCH, &path, Some(patch), Some(&owner))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        version = body["task"]["version"].clone();
+        assert_eq!(
+            download(&app, shot_url, None).await.status(),
+            shown,
+            "{visibility}"
+        );
+        assert_eq!(
+            download(&app, note_url, None).await.status(),
+            StatusCode::NOT_FOUND,
+            "an internal comment's file stays private"
+        );
+        assert_eq!(
+            download(&app, shot_url, Some(&owner)).await.status(),
+            StatusCode::OK
+        );
+    }
+}
+
 /// With a CDN for public files, their links redirect there; private files still stream.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_files_redirect_to_the_cdn_when_one_is_set() {

@@ -584,6 +584,25 @@ pub(crate) async fn attach_linked(
     Ok(())
 }
 
+/// Gives the files a task's description links the visibility the task was just given
+/// (`public` or `private`): a task made public shows its images and attachments to its
+/// public, one made private hides them again. Until the task's visibility changes, each
+/// file keeps the one it was uploaded with; files of comments keep the comment's.
+pub(crate) async fn follow_task(
+    db: &impl ConnectionTrait,
+    task_id: Uuid,
+    visibility: &str,
+) -> Result<(), DomainError> {
+    file::Entity::update_many()
+        .col_expr(file::Column::Visibility, Expr::value(visibility))
+        .filter(file::Column::AttachedKind.eq(kind::TASK))
+        .filter(file::Column::AttachedId.eq(task_id))
+        .filter(file::Column::Visibility.ne(visibility))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Deletes the rows of the files attached to a task or to its comments, in the caller's
 /// transaction; returns their object keys for [`remove_objects`] after the commit.
 pub(crate) async fn take_for_task(

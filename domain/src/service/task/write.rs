@@ -425,6 +425,8 @@ pub async fn update(
     let mut edited: Vec<&str> = Vec::new();
     // A new description attaches the files it links.
     let mut linking: Option<String> = None;
+    // The visibility the task is given, if it changes.
+    let mut made: Option<Visibility> = None;
 
     if let Some(title) = title.filter(|t| t.as_str() != row.title) {
         if !edit {
@@ -471,6 +473,7 @@ pub async fn update(
         }
         columns.visibility = Set(visibility.as_str().to_string());
         edited.push("visibility");
+        made = Some(visibility);
     }
     if let Some(category) = patch.category_id {
         let new = match category {
@@ -660,6 +663,9 @@ pub async fn update(
     timeline::record(&txn, org_id, row.id, by, entries).await?;
     if let Some(text) = &linking {
         file::attach_linked(&txn, actor, org_id, Owner::Task(row.id), text).await?;
+    }
+    if let Some(visibility) = made {
+        file::follow_task(&txn, row.id, visibility.as_str()).await?;
     }
     txn.commit().await?;
 
