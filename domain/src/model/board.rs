@@ -30,7 +30,7 @@ mod rows {
     use crate::{OrgId, TaskId, UserId};
     use chrono::{DateTime, Utc};
     use serde::ser::SerializeSeq;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde::{Deserialize, Deserializer, Serializer};
 
     type Head<'a> = (
         &'a TaskId,
