@@ -16,13 +16,13 @@ macro_rules! lazy_page {
         pub struct $route;
 
         #[cfg_attr(
-                    feature = "hydrate",
-                    ::leptos::wasm_split::wasm_split(
-                        $chunk,
-                        wasm_split_path = ::leptos::wasm_split,
-                        preload(#[doc(hidden)] #[allow(non_snake_case)] $preload)
-                    )
-                )]
+                            feature = "hydrate",
+                            ::leptos::wasm_split::wasm_split(
+                                $chunk,
+                                wasm_split_path = ::leptos::wasm_split,
+                                preload(#[doc(hidden)] #[allow(non_snake_case)] $preload)
+                            )
+                        )]
         fn $view() -> AnyView {
             view! { <$page/> }.into_any()
         }
