@@ -15,14 +15,7 @@ macro_rules! lazy_page {
     ($route:ident, $page:path, $chunk:ident, $view:ident, $preload:ident) => {
         pub struct $route;
 
-        #[cfg_attr(
-                            feature = "hydrate",
-                            ::leptos::wasm_split::wasm_split(
-                                $chunk,
-                                wasm_split_path = ::leptos::wasm_split,
-                                preload(#[doc(hidden)] #[allow(non_snake_case)] $preload)
-                            )
-                        )]
+        #[cfg_attr(feature = "hydrate", ::leptos::wasm_split::wasm_split($chunk, preload($preload), wasm_split_path = ::leptos::wasm_split))]
         fn $view() -> AnyView {
             view! { <$page/> }.into_any()
         }
