@@ -23,16 +23,8 @@ LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} valgrind --tool=callgrind --in
 trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 until curl -sf "$base/healthz" >/dev/null; do sleep 0.5; done
 
-cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
-  -d '{"email":"bench@example.test","password":"correct horse battery","name":"Bench"}' \
-  "$base/api/auth/signup" | tr -d '\r' | sed -n 's/^set-cookie: \(sayr_session=[^;]*\).*/\1/Ip')
-api() { curl -sf -H 'content-type: application/json' -H "cookie: $cookie" "$@" >/dev/null; }
-api -d '{"name":"Bench","slug":"bench","shortId":"BEN"}' "$base/api/v1/orgs"
-statuses=(backlog todo in-progress done)
-for i in $(seq "$TASKS"); do
-  api -d "{\"title\":\"Task number $i with a realistic title\",\"status\":\"${statuses[$((i % 4))]}\",\"priority\":\"medium\"}" \
-    "$base/api/v1/orgs/bench/tasks"
-done
+source end2end/board-fixture.sh
+board_fixture "$base" "$TASKS"
 # One render before counting: caches warm, as under wrk.
 curl -s -H "cookie: $cookie" "$base/orgs/bench/tasks" >/dev/null
 callgrind_control -i on "$pid" >/dev/null
