@@ -65,6 +65,21 @@ async fn next_created(ws: &mut Socket) -> String {
     }
 }
 
+/// An owner's org on `a` with a socket in its tasks room on each instance; a task created
+/// through `a` reaches both. Returns the sockets (on `a`, on `b`).
+async fn task_made_on_a_reaches_both(a: &TestApp, b: &TestApp) -> [Socket; 2] {
+    let owner = a.sign_up("owner@example.test").await;
+    let org = a.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap();
+    let mut on_a = in_tasks_room(a, &owner, org_id).await;
+    let mut on_b = in_tasks_room(b, &owner, org_id).await;
+
+    create_task(a, &owner, "Made on A").await;
+    assert_eq!(next_created(&mut on_b).await, "Made on A");
+    assert_eq!(next_created(&mut on_a).await, "Made on A");
+    [on_a, on_b]
+}
+
 /// Polls `/readyz` until it answers `want` (failing after 15 s); returns its body.
 async fn readyz_until(app: &TestApp, want: StatusCode) -> Value {
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -120,15 +135,7 @@ async fn readyz_reports_redis_ok_while_it_answers() {
 async fn a_task_created_on_one_instance_reaches_every_instance_once() {
     let Some(redis) = configured() else { return };
     let (a, b) = common::spawn_pair(&redis).await;
-    let owner = a.sign_up("owner@example.test").await;
-    let org = a.create_org(&owner, "acme").await;
-    let org_id = org["id"].as_str().unwrap();
-    let mut on_a = in_tasks_room(&a, &owner, org_id).await;
-    let mut on_b = in_tasks_room(&b, &owner, org_id).await;
-
-    create_task(&a, &owner, "Made on A").await;
-    assert_eq!(next_created(&mut on_b).await, "Made on A");
-    assert_eq!(next_created(&mut on_a).await, "Made on A");
+    let [mut on_a, mut on_b] = task_made_on_a_reaches_both(&a, &b).await;
     for ws in [&mut on_a, &mut on_b] {
         assert!(
             ws.silent_for(Duration::from_millis(300)).await,
@@ -404,15 +411,7 @@ async fn a_task_created_on_one_instance_reaches_another_over_rediss() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body, json!({ "database": "ok", "redis": "ok" }));
     }
-    let owner = a.sign_up("owner@example.test").await;
-    let org = a.create_org(&owner, "acme").await;
-    let org_id = org["id"].as_str().unwrap();
-    let mut on_a = in_tasks_room(&a, &owner, org_id).await;
-    let mut on_b = in_tasks_room(&b, &owner, org_id).await;
-
-    create_task(&a, &owner, "Made on A").await;
-    assert_eq!(next_created(&mut on_b).await, "Made on A");
-    assert_eq!(next_created(&mut on_a).await, "Made on A");
+    task_made_on_a_reaches_both(&a, &b).await;
 }
 
 /// Certificate verification is on: against the same server, the instance that trusts the
