@@ -41,7 +41,8 @@ macro_rules! on_each_backend {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                run(common::TestApp::spawn(common::Backend::Sqlite).await).await;
+                let app = common::TestApp::spawn(common::Backend::Sqlite).await;
+                common::within_limit(None, run(app)).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -49,10 +50,66 @@ macro_rules! on_each_backend {
                 if common::postgres_url().is_none() {
                     return;
                 }
-                run(common::TestApp::spawn(common::Backend::Postgres).await).await;
+                let app = common::TestApp::spawn(common::Backend::Postgres).await;
+                let database = app.database.clone();
+                common::within_limit(database, run(app)).await;
             }
         }
     };
+}
+
+/// How long one test may run (`SAYR_TEST_LIMIT_SECS`, 240 by default). A test that hangs
+/// fails with what its database was doing instead of holding the whole suite (and CI)
+/// until an outer limit kills it.
+pub fn test_limit() -> Duration {
+    let secs = std::env::var("SAYR_TEST_LIMIT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    Duration::from_secs(secs.unwrap_or(240))
+}
+
+/// Runs a test's body within [`test_limit`]; past it, prints the sessions and waiting
+/// locks of the test's PostgreSQL database (`database`) and fails.
+pub async fn within_limit(database: Option<String>, body: impl std::future::Future<Output = ()>) {
+    let limit = test_limit();
+    // Pinned here so that the body (and what it holds) lives while the database is looked at.
+    tokio::pin!(body);
+    if tokio::time::timeout(limit, &mut body).await.is_ok() {
+        return;
+    }
+    if let (Some(database), Some(url)) = (&database, postgres_url()) {
+        match db::connect(&Secret::new(url)).await {
+            Ok(admin) => {
+                let activity = admin
+                    .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                        sea_orm::DbBackend::Postgres,
+                        "SELECT pid, coalesce(state, ''), coalesce(wait_event_type, '') || ':' || coalesce(wait_event, ''), \
+                         coalesce(extract(epoch FROM now() - xact_start)::text, ''), left(query, 300), \
+                         pg_blocking_pids(pid)::text \
+                         FROM pg_stat_activity WHERE datname = $1",
+                        [database.clone().into()],
+                    ))
+                    .await;
+                eprintln!(
+                    "sessions of {database} (pid, state, wait, seconds in transaction, query, blocked by):"
+                );
+                for row in activity.into_iter().flatten() {
+                    let cell = |i: usize| row.try_get_by_index::<String>(i).unwrap_or_default();
+                    let pid = row.try_get_by_index::<i32>(0).unwrap_or_default();
+                    eprintln!(
+                        "  {pid} | {} | {} | {} | {} | {}",
+                        cell(1),
+                        cell(2),
+                        cell(3),
+                        cell(4),
+                        cell(5)
+                    );
+                }
+            }
+            Err(e) => eprintln!("could not look into {database}: {e}"),
+        }
+    }
+    panic!("the test ran past its limit of {limit:?}");
 }
 
 static TEMPLATE_READY: Mutex<bool> = Mutex::new(false);
@@ -180,6 +237,8 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub app_state: server::state::AppState,
+    /// The test's PostgreSQL database, when it runs on one.
+    pub database: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -205,8 +264,11 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_tests(dir.path().to_path_buf());
         config.site_root = dir.path().join("site");
+        let mut database = None;
         if let Backend::Postgres = backend {
-            config.database_url = Some(Secret::new(fresh_postgres().await));
+            let url = fresh_postgres().await;
+            database = url.rsplit_once('/').map(|(_, name)| name.to_string());
+            config.database_url = Some(Secret::new(url));
         }
         tweak(&mut config);
         let app = Application::build(config).await.expect("the app builds");
@@ -215,6 +277,8 @@ impl TestApp {
         tokio::spawn(app.run_until(std::future::pending()));
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request the server never answers fails the test, naming its URL.
+            .timeout(Duration::from_secs(120))
             .build()
             .unwrap();
         Self {
@@ -222,6 +286,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             http,
             app_state,
+            database,
             _dir: dir,
         }
     }
