@@ -262,3 +262,41 @@ on_each_backend!(
         );
     }
 );
+
+/// Instances starting in the same process (as in this suite, or a process embedding
+/// several) must not leave a page that is rendering at that moment waiting for its data:
+/// working out the routes suppresses resource loading process-wide (leptos-rs/leptos#4773),
+/// so they are worked out once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_instances_start() {
+    let app = common::TestApp::spawn(common::Backend::Sqlite).await;
+    let owner = app.sign_up("owner@example.test").await;
+    app.create_org(&owner, "acme").await;
+    task(&app, &owner, json!({"title": "Steady"})).await;
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let page = || async {
+        let res = app
+            .http
+            .get(format!("{}/orgs/acme/tasks/1", app.base))
+            .header("cookie", owner.cookie())
+            .timeout(std::time::Duration::from_secs(10))
+            .send()
+            .await
+            .expect("the page is answered while instances start");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.text().await.unwrap().contains("Steady"));
+    };
+    // Four readers at a time, for as long as instances keep starting.
+    let reader = || async {
+        while !done.load(std::sync::atomic::Ordering::Relaxed) {
+            page().await;
+        }
+    };
+    let starts = async {
+        for _ in 0..30 {
+            let _other = common::TestApp::spawn(common::Backend::Sqlite).await;
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+    };
+    tokio::join!(reader(), reader(), reader(), reader(), starts);
+}

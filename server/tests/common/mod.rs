@@ -58,14 +58,14 @@ macro_rules! on_each_backend {
     };
 }
 
-/// How long one test may run (`SAYR_TEST_LIMIT_SECS`, 240 by default). A test that hangs
+/// How long one test may run (`SAYR_TEST_LIMIT_SECS`, 180 by default). A test that hangs
 /// fails with what its database was doing instead of holding the whole suite (and CI)
 /// until an outer limit kills it.
 pub fn test_limit() -> Duration {
     let secs = std::env::var("SAYR_TEST_LIMIT_SECS")
         .ok()
         .and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.unwrap_or(240))
+    Duration::from_secs(secs.unwrap_or(180))
 }
 
 /// Runs a test's body within [`test_limit`]; past it, prints the sessions and waiting
@@ -277,8 +277,9 @@ impl TestApp {
         tokio::spawn(app.run_until(std::future::pending()));
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            // A request the server never answers fails the test, naming its URL.
-            .timeout(Duration::from_secs(120))
+            // A request the server never answers fails the test, naming its URL (after the
+            // time limit, which prints what the database was doing, had its chance).
+            .timeout(Duration::from_secs(300))
             .build()
             .unwrap();
         Self {
