@@ -322,46 +322,78 @@ impl ResolvedData {
 /// bytes instead of the `Debug` formatter's char-by-char escaping, which was a fifth of
 /// the server's work rendering a board of 200 tasks.
 fn write_js_string(buf: &mut String, data: &str) {
-    // Byte by byte into a buffer of its own: JSON needs an escape every few bytes (each `"`),
-    // so a plain loop beats copying the runs between escapes.
+    // Bytes that need more than a copy: `"`, `\`, `<`, controls, DEL, and 0xE2 (which
+    // starts U+2028 and U+2029). Runs between them are copied whole; the escapes that JSON
+    // needs every few bytes (`"` and `\`) are two pushes, not a copy.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = true;
+            b += 1;
+        }
+        t[b'"' as usize] = true;
+        t[b'\\' as usize] = true;
+        t[b'<' as usize] = true;
+        t[0x7F] = true;
+        t[0xE2] = true;
+        t
+    };
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = data.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + bytes.len() / 4 + 2);
-    out.push(b'"');
+    buf.reserve(bytes.len() + bytes.len() / 4 + 2);
+    buf.push('"');
+    // Every special byte is ASCII or a lead byte, so `start` and `i` fall between chars.
+    let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            // The value holds a backslash and "u003c": JSON's escape for `<`.
-            b'<' => out.extend_from_slice(b"\\\\u003c"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x00..=0x1F | 0x7F => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xF)]);
-            }
-            // U+2028 and U+2029 end a line in older JavaScript parsers.
-            0xE2 if bytes.get(i + 1) == Some(&0x80)
-                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
-            {
-                out.extend_from_slice(if bytes[i + 2] == 0xA8 {
-                    b"\\u2028"
-                } else {
-                    b"\\u2029"
-                });
-                i += 2;
-            }
-            _ => out.push(b),
+        if !SPECIAL[usize::from(b)] {
+            i += 1;
+            continue;
         }
+        buf.push_str(&data[start..i]);
         i += 1;
+        match b {
+            b'"' => {
+                buf.push('\\');
+                buf.push('"');
+            }
+            b'\\' => {
+                buf.push('\\');
+                buf.push('\\');
+            }
+            // The value holds a backslash and "u003c": JSON's escape for `<`.
+            b'<' => buf.push_str("\\\\u003c"),
+            b'\n' => buf.push_str("\\n"),
+            b'\r' => buf.push_str("\\r"),
+            b'\t' => buf.push_str("\\t"),
+            // U+2028 and U+2029 end a line in older JavaScript parsers.
+            0xE2 => {
+                if bytes.get(i) == Some(&0x80) && matches!(bytes.get(i + 1), Some(0xA8 | 0xA9)) {
+                    buf.push_str(if bytes[i + 1] == 0xA8 {
+                        "\\u2028"
+                    } else {
+                        "\\u2029"
+                    });
+                    i += 2;
+                    start = i;
+                } else {
+                    // Any other character starting with 0xE2 is copied with the next run.
+                    start = i - 1;
+                }
+                continue;
+            }
+            _ => {
+                buf.push_str("\\u00");
+                buf.push(char::from(HEX[usize::from(b >> 4)]));
+                buf.push(char::from(HEX[usize::from(b & 0xF)]));
+            }
+        }
+        start = i;
     }
-    out.push(b'"');
-    // Only ASCII was added and every other byte copied in order: still UTF-8.
-    buf.push_str(std::str::from_utf8(&out).expect("escaping keeps UTF-8 valid"));
+    buf.push_str(&data[start..]);
+    buf.push('"');
 }
 
 #[cfg(test)]
@@ -385,6 +417,55 @@ mod tests {
         ] {
             let old = format!("{:?}", data.replace('<', "\\u003c"));
             assert_eq!(js(data), old, "{data}");
+        }
+    }
+
+    /// The escaper as it was written first: a byte at a time into a growing buffer.
+    fn reference(data: &str) -> String {
+        let mut out = String::from("\"");
+        let mut chars = data.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '<' => out.push_str("\\\\u003c"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{2028}' => out.push_str("\\u2028"),
+                '\u{2029}' => out.push_str("\\u2029"),
+                c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                    out.push_str(&format!("\\u{:04x}", c as u32))
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn js_strings_match_a_char_by_char_escaper_on_mixed_text() {
+        // A small deterministic generator over the characters that matter, with the
+        // neighbours of U+2028 (same first bytes) and appended after existing text.
+        let alphabet: Vec<char> =
+            "ab\"\\<>\n\r\t\u{1}\u{1f}\u{7f} é—\u{2028}\u{2029}\u{2027}\u{202a}\u{20ac}漢🎉"
+                .chars()
+                .collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for round in 0..500 {
+            let len = round % 40;
+            let data: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let mut buf = String::from("x = ");
+            write_js_string(&mut buf, &data);
+            assert_eq!(buf, format!("x = {}", reference(&data)), "{data:?}");
         }
     }
 
