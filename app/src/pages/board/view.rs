@@ -504,8 +504,26 @@ fn arrow_keys(ev: leptos::ev::KeyboardEvent) {
     }
 }
 
-fn task_href(state: &BoardState, task: &Task) -> String {
-    format!("/orgs/{}/tasks/{}", state.slug.get_untracked(), task.number)
+/// Where the board's tasks link to, less the number (read once per list: the slug is a
+/// memo, and every memo read costs reactive_graph a copy of its sources).
+fn tasks_href(state: &BoardState) -> String {
+    format!("/orgs/{}/tasks/", state.slug.get_untracked())
+}
+
+/// A signal that follows `f`: cheap to read once per card. In the browser an effect keeps
+/// it current; on the server, where nothing changes during a render, it holds `f`'s value.
+fn follow<T>(f: impl Fn() -> T + Send + Sync + 'static) -> ReadSignal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let (read, write) = signal(untrack(&f));
+    Effect::new(move |_| {
+        let now = f();
+        if read.with_untracked(|v| *v != now) {
+            write.set(now);
+        }
+    });
+    read
 }
 
 /// Columns of the current grouping; a card dropped on a status or priority column takes
@@ -516,13 +534,13 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
     let over = RwSignal::new(None::<String>);
     // The card a drag is over, and whether over its upper half.
     let over_card = RwSignal::new(None::<(i64, bool)>);
-    let movable = move || {
+    let movable = follow(move || {
         state
             .filter
             .with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority))
-    };
+    });
     // Columns are in the team's order only when grouped by status.
-    let orderable = move || state.filter.with(|f| f.group == GroupBy::Status);
+    let orderable = follow(move || state.filter.with(|f| f.group == GroupBy::Status));
     // A card moved with the keyboard keeps the focus while its column is drawn again.
     let keep_focus = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
@@ -550,6 +568,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                     let hidden = group.hidden;
                     let order: Vec<i64> = group.tasks.iter().map(|t| t.number).collect();
                     let order = StoredValue::new(order);
+                    let base = tasks_href(&state);
                     let show_closed = {
                         let mut f = state.filter.get_untracked();
                         f.show_closed = true;
@@ -560,7 +579,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                             class:drop=move || over.get().as_deref() == Some(key.as_str())
                             aria-label=format!("{} ({count})", group.title)
                             on:dragover=move |ev| {
-                                if !movable() || dragging.get_untracked().is_none() { return; }
+                                if !movable.get() || dragging.get_untracked().is_none() { return; }
                                 ev.prevent_default();
                                 over.set(Some(key_over.clone()));
                                 // Off the cards (a card's own handler ran first when on one).
@@ -581,7 +600,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                                 let target = over_card.get_untracked();
                                 over_card.set(None);
                                 let Some(number) = number else { return };
-                                if orderable() {
+                                if orderable.get() {
                                     let (below, above) = order.with_value(|o| drop_between(o, number, target));
                                     move_task(&state, number, status, below, above);
                                     return;
@@ -593,13 +612,13 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                             <ul class="cards" role="list">
                                 {group.tasks.into_iter().map(|task| {
                                     let number = task.number;
-                                    let href = task_href(&state, &task);
+                                    let href = format!("{base}{number}");
                                     view! {
-                                        <li class="card-task" draggable=move || if movable() { "true" } else { "false" }
+                                        <li class="card-task" draggable=move || if movable.get() { "true" } else { "false" }
                                             data-testid="task-card" data-number=number
                                             class:pending=move || state.pending.with(|p| p.contains_key(&task.id))
-                                            class:drop-above=move || orderable() && over_card.get() == Some((number, true))
-                                            class:drop-below=move || orderable() && over_card.get() == Some((number, false))
+                                            class:drop-above=move || orderable.get() && over_card.get() == Some((number, true))
+                                            class:drop-below=move || orderable.get() && over_card.get() == Some((number, false))
                                             on:dragstart=move |ev| {
                                                 dragging.set(Some(number));
                                                 if let Some(d) = ev.data_transfer() { let _ = d.set_data("text/plain", &number.to_string()); }
@@ -614,7 +633,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                                             on:dragend=move |_| { dragging.set(None); over_card.set(None); }
                                             on:keydown=move |ev| {
                                                 let up = match ev.key().as_str() { "ArrowUp" => true, "ArrowDown" => false, _ => return };
-                                                if !ev.alt_key() || !orderable() { return; }
+                                                if !ev.alt_key() || !orderable.get() { return; }
                                                 ev.prevent_default();
                                                 let (below, above) = order.with_value(|o| {
                                                     let i = o.iter().position(|n| *n == number).unwrap_or(0);
@@ -651,6 +670,7 @@ fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
 #[component]
 fn GroupedList(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
     let selectable = state.data.with_value(|d| d.permissions.is_some());
+    let base = tasks_href(&state);
     view! {
         <div class="grouped" data-testid="list" on:keydown=arrow_keys>
             <For each=move || groups.get() key=|g| (g.key.clone(), g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
@@ -659,7 +679,7 @@ fn GroupedList(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoView {
                     <ul class="tasks" role="list">
                         {group.tasks.into_iter().map(|task| {
                             let number = task.number;
-                            let href = task_href(&state, &task);
+                            let href = format!("{base}{number}");
                             let current = task.status;
                             view! {
                                 <li class="task" data-testid="task-item" data-number=number>
