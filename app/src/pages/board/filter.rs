@@ -5,6 +5,7 @@
 use domain::model::{Task, TaskPriority, TaskStatus};
 use domain::{CategoryId, LabelId, UserId};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum View {
@@ -199,7 +200,7 @@ pub struct Group {
     pub title: String,
     /// The status a task dropped here takes (status grouping only).
     pub status: Option<TaskStatus>,
-    pub tasks: Vec<Task>,
+    pub tasks: Vec<Arc<Task>>,
     /// Tasks that belong here but are hidden (done and canceled, unless asked for).
     pub hidden: usize,
 }
@@ -208,8 +209,8 @@ pub struct Group {
 /// columns, and the done and canceled ones whose cards are hidden, are drop targets);
 /// assignee and category groups are those in use, plus "none".
 /// A task with several assignees appears under each.
-pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
-    let shown: Vec<&Task> = all.iter().filter(|t| filter.matches(t)).collect();
+pub fn group(all: &[Arc<Task>], filter: &BoardFilter) -> Vec<Group> {
+    let shown: Vec<&Arc<Task>> = all.iter().filter(|t| filter.matches(t)).collect();
     let mut groups: Vec<Group> = match filter.group {
         GroupBy::Status => {
             let open_filter = BoardFilter {
@@ -220,10 +221,10 @@ pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
                 .iter()
                 .filter(|s| filter.statuses.is_empty() || filter.statuses.contains(s))
                 .map(|s| {
-                    let tasks: Vec<Task> = shown
+                    let tasks: Vec<Arc<Task>> = shown
                         .iter()
                         .filter(|t| t.status == *s)
-                        .map(|t| (*t).clone())
+                        .map(|t| Arc::clone(t))
                         .collect();
                     let matching = tasks.len().max(
                         all.iter()
@@ -251,21 +252,21 @@ pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
                 tasks: shown
                     .iter()
                     .filter(|t| t.priority == *p)
-                    .map(|t| (*t).clone())
+                    .map(|t| Arc::clone(t))
                     .collect(),
             })
             .collect(),
         GroupBy::Assignee => {
-            let mut by: BTreeMap<(String, String), Vec<Task>> = BTreeMap::new();
+            let mut by: BTreeMap<(String, String), Vec<Arc<Task>>> = BTreeMap::new();
             let mut none = Vec::new();
             for task in &shown {
                 if task.assignees.is_empty() {
-                    none.push((*task).clone());
+                    none.push(Arc::clone(task));
                 }
                 for a in &task.assignees {
                     by.entry((a.name.clone(), a.id.to_string()))
                         .or_default()
-                        .push((*task).clone());
+                        .push(Arc::clone(task));
                 }
             }
             by.into_iter()
@@ -286,15 +287,15 @@ pub fn group(all: &[Task], filter: &BoardFilter) -> Vec<Group> {
                 .collect()
         }
         GroupBy::Category => {
-            let mut by: BTreeMap<(String, String), Vec<Task>> = BTreeMap::new();
+            let mut by: BTreeMap<(String, String), Vec<Arc<Task>>> = BTreeMap::new();
             let mut none = Vec::new();
             for task in &shown {
                 match &task.category {
                     Some(c) => by
                         .entry((c.name.clone(), c.id.to_string()))
                         .or_default()
-                        .push((*task).clone()),
-                    None => none.push((*task).clone()),
+                        .push(Arc::clone(task)),
+                    None => none.push(Arc::clone(task)),
                 }
             }
             by.into_iter()
@@ -410,7 +411,7 @@ mod tests {
             parse("status=done").matches(&done),
             "asking for done shows done"
         );
-        let columns: Vec<_> = group(&[done, open], &filter)
+        let columns: Vec<_> = group(&[Arc::new(done), Arc::new(open)], &filter)
             .into_iter()
             .map(|g| (g.key, g.tasks.len(), g.hidden))
             .collect();
@@ -464,10 +465,10 @@ mod tests {
                 .map(|t| t.number)
                 .collect()
         };
-        let all = [a.clone(), b.clone(), c.clone()];
+        let all = [a.clone(), b.clone(), c.clone()].map(Arc::new);
         assert_eq!(numbers(group(&all, &parse("")), "status:todo"), [2, 3, 1]);
         a.rank = domain::rank::between(None, Some(&b.rank), 1).unwrap();
-        let all = [a, b, c];
+        let all = [a, b, c].map(Arc::new);
         assert_eq!(numbers(group(&all, &parse("")), "status:todo"), [1, 2, 3]);
         assert_eq!(
             numbers(group(&all, &parse("group=priority")), "priority:none"),
@@ -489,7 +490,7 @@ mod tests {
             },
         ];
         let b = task(2, TaskStatus::Todo, "b");
-        let groups = group(&[a, b], &parse("group=assignee"));
+        let groups = group(&[Arc::new(a), Arc::new(b)], &parse("group=assignee"));
         let titles: Vec<_> = groups
             .iter()
             .map(|g| (g.title.as_str(), g.tasks.len()))

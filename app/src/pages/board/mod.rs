@@ -15,6 +15,7 @@ pub use filter::BoardFilter;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A change to the board heard after it was loaded.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,13 +26,15 @@ pub(crate) enum Change {
 
 /// The loaded tasks with the changes applied in order. A change older than what is shown
 /// (a lower `version`) is ignored, so a late event never undoes a newer one.
-pub(crate) fn apply(mut list: Vec<Task>, changes: &[Change]) -> Vec<Task> {
+pub(crate) fn apply(mut list: Vec<Arc<Task>>, changes: &[Change]) -> Vec<Arc<Task>> {
     for change in changes {
         match change {
             Change::Upsert(task) => match list.iter_mut().find(|t| t.id == task.id) {
-                Some(existing) if existing.version <= task.version => *existing = task.clone(),
+                Some(existing) if existing.version <= task.version => {
+                    *existing = Arc::new(task.clone())
+                }
                 Some(_) => {}
-                None => list.push(task.clone()),
+                None => list.push(Arc::new(task.clone())),
             },
             Change::Delete(id) => list.retain(|t| t.id != *id),
         }
@@ -51,7 +54,8 @@ pub(crate) struct BoardState {
     pub slug: Memo<String>,
     pub filter: Memo<BoardFilter>,
     /// The tasks as shown: loaded, with live changes and pending local edits applied.
-    pub tasks: Memo<Vec<Task>>,
+    /// Shared, not copied, by the memos and views that show them.
+    pub tasks: Memo<Vec<Arc<Task>>>,
     pub data: StoredValue<BoardData>,
     /// Local edits not yet confirmed, by task: shown at once, dropped on refusal.
     pub pending: RwSignal<HashMap<TaskId, Task>>,
@@ -195,13 +199,14 @@ pub fn Board() -> impl IntoView {
                     }.into_any(),
                 };
                 // The tasks live in the memo; the rest of the data in the state.
-                let loaded = std::mem::take(&mut data.tasks);
+                let loaded: Vec<Arc<Task>> =
+                    std::mem::take(&mut data.tasks).into_iter().map(Arc::new).collect();
                 let tasks = Memo::new(move |_| {
                     let mut shown = changes.with(|c| apply(loaded.clone(), c));
                     pending.with(|p| {
                         for t in shown.iter_mut() {
                             if let Some(edit) = p.get(&t.id) {
-                                *t = edit.clone();
+                                *t = Arc::new(edit.clone());
                             }
                         }
                     });
@@ -260,7 +265,7 @@ mod tests {
 
     #[test]
     fn changes_apply_in_order_and_stale_ones_are_ignored() {
-        let loaded = vec![task(1, 1, "one"), task(2, 3, "two v3")];
+        let loaded = vec![Arc::new(task(1, 1, "one")), Arc::new(task(2, 3, "two v3"))];
         let changes = [
             Change::Upsert(task(3, 1, "three")),
             Change::Upsert(task(3, 1, "three")),

@@ -34,10 +34,11 @@ fn update_call(state: &BoardState, task: &Task) -> UpdateTask {
 
 /// Moves a task to a status (a drop on a column, a pick in a list row).
 pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
-    let Some(task) = state
-        .tasks
-        .with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
-    else {
+    let Some(task) = state.tasks.with_untracked(|t| {
+        t.iter()
+            .find(|t| t.number == number)
+            .map(|t| Task::clone(t))
+    }) else {
         return;
     };
     if task.status == status {
@@ -51,10 +52,11 @@ pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
 }
 
 fn set_priority(state: &BoardState, number: i64, priority: TaskPriority) {
-    let Some(task) = state
-        .tasks
-        .with_untracked(|t| t.iter().find(|t| t.number == number).cloned())
-    else {
+    let Some(task) = state.tasks.with_untracked(|t| {
+        t.iter()
+            .find(|t| t.number == number)
+            .map(|t| Task::clone(t))
+    }) else {
         return;
     };
     if task.priority == priority {
@@ -81,7 +83,9 @@ fn move_task(
             n.and_then(|n| all.iter().find(|t| t.number == n).map(|t| t.rank.clone()))
         };
         (
-            all.iter().find(|t| t.number == number).cloned(),
+            all.iter()
+                .find(|t| t.number == number)
+                .map(|t| Task::clone(t)),
             (rank_of(below), rank_of(above)),
         )
     });
