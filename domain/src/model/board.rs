@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 
 /// What the board shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Wire")]
 pub struct Board {
     pub org: Org,
-    /// Without their descriptions (cards do not show them; a task opened from the board
-    /// loads its own), and sent as rows of values rather than objects ([`rows`]).
-    #[serde(with = "rows")]
+    /// Sent as rows of values rather than objects, with only what the board shows and
+    /// edits ([`rows`]): no descriptions, creator or times (a task opened from the board
+    /// loads its own), and the org's id given back from `org`.
+    #[serde(serialize_with = "rows::serialize")]
     pub tasks: Vec<Task>,
     pub signed_in: bool,
     /// The viewer's permissions in the org; none for visitors.
@@ -21,20 +23,50 @@ pub struct Board {
     pub members: Vec<UserRef>,
 }
 
+/// A board as it arrives: its rows' tasks take the org's id.
+#[derive(Deserialize)]
+struct Wire {
+    org: Org,
+    #[serde(deserialize_with = "rows::deserialize")]
+    tasks: Vec<Task>,
+    signed_in: bool,
+    permissions: Option<PermissionSet>,
+    labels: Vec<Label>,
+    categories: Vec<Category>,
+    members: Vec<UserRef>,
+}
+
+impl From<Wire> for Board {
+    fn from(wire: Wire) -> Self {
+        let mut tasks = wire.tasks;
+        for t in &mut tasks {
+            t.org_id = wire.org.id;
+        }
+        Board {
+            org: wire.org,
+            tasks,
+            signed_in: wire.signed_in,
+            permissions: wire.permissions,
+            labels: wire.labels,
+            categories: wire.categories,
+            members: wire.members,
+        }
+    }
+}
+
 /// The board's tasks as arrays of values in a fixed order: the largest payload of the app,
 /// written into every board page (and escaped again as a JavaScript string there) and
 /// parsed before the page hydrates. Rows drop the field names, about half the bytes, and
-/// the descriptions. Internal to the web app: the REST API's Task JSON is unchanged.
+/// the descriptions, creators, times and the org's id (the board's own). Internal to the
+/// web app: the REST API's Task JSON is unchanged.
 mod rows {
     use crate::model::{Category, Label, Task, TaskPriority, TaskStatus, UserRef, Visibility};
-    use crate::{OrgId, TaskId, UserId};
-    use chrono::{DateTime, Utc};
+    use crate::{OrgId, TaskId};
     use serde::ser::SerializeSeq;
     use serde::{Deserialize, Deserializer, Serializer};
 
     type Head<'a> = (
         &'a TaskId,
-        &'a OrgId,
         i64,
         &'a str,
         &'a str,
@@ -50,14 +82,12 @@ mod rows {
         i64,
         i64,
         i64,
-        Option<&'a UserId>,
     );
-    type Tail<'a> = (&'a DateTime<Utc>, &'a DateTime<Utc>, i64, &'a str);
+    type Tail<'a> = (i64, &'a str);
 
     type Row = (
         (
             TaskId,
-            OrgId,
             i64,
             String,
             String,
@@ -73,9 +103,8 @@ mod rows {
             i64,
             i64,
             i64,
-            Option<UserId>,
         ),
-        (DateTime<Utc>, DateTime<Utc>, i64, String),
+        (i64, String),
     );
 
     pub fn serialize<S: Serializer>(tasks: &[Task], serializer: S) -> Result<S::Ok, S::Error> {
@@ -83,7 +112,6 @@ mod rows {
         for t in tasks {
             let head: Head = (
                 &t.id,
-                &t.org_id,
                 t.number,
                 &t.key,
                 &t.title,
@@ -99,9 +127,8 @@ mod rows {
                 t.subtask_count,
                 t.vote_count,
                 t.comment_count,
-                t.created_by.as_ref(),
             );
-            let tail: Tail = (&t.created_at, &t.updated_at, t.version, &t.rank);
+            let tail: Tail = (t.version, &t.rank);
             seq.serialize_element(&(head, links, tail))?;
         }
         seq.end()
@@ -112,7 +139,7 @@ mod rows {
         Ok(rows
             .into_iter()
             .map(|(head, links, tail)| {
-                let (id, org_id, number, key, title, status, priority, visibility) = head;
+                let (id, number, key, title, status, priority, visibility) = head;
                 let (
                     category,
                     labels,
@@ -121,12 +148,12 @@ mod rows {
                     subtask_count,
                     vote_count,
                     comment_count,
-                    created_by,
                 ) = links;
-                let (created_at, updated_at, version, rank) = tail;
+                let (version, rank) = tail;
                 Task {
                     id,
-                    org_id,
+                    // The board's own, set by `Board`'s conversion from the wire.
+                    org_id: OrgId(uuid::Uuid::nil()),
                     number,
                     key,
                     title,
@@ -142,9 +169,9 @@ mod rows {
                     subtask_count,
                     vote_count,
                     comment_count,
-                    created_by,
-                    created_at,
-                    updated_at,
+                    created_by: None,
+                    created_at: Default::default(),
+                    updated_at: Default::default(),
                     version,
                     rank,
                 }
@@ -214,14 +241,18 @@ mod tests {
     }
 
     #[test]
-    fn a_board_comes_back_whole_but_for_the_descriptions() {
+    fn a_board_comes_back_whole_but_for_descriptions_creators_and_times() {
         let sent = board();
         let json = serde_json::to_string(&sent).unwrap();
         assert!(!json.contains("markdown"), "{json}");
         let back: Board = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.tasks[0].org_id, sent.org.id, "the org's id comes back");
         let mut want = sent.clone();
         want.tasks[0].description.clear();
         want.tasks[0].description_html.clear();
+        want.tasks[0].created_by = None;
+        want.tasks[0].created_at = Default::default();
+        want.tasks[0].updated_at = Default::default();
         assert_eq!(back, want);
     }
 
