@@ -209,7 +209,15 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
         loop {
             tokio::select! {
                 frame = rx.recv() => match frame {
-                    Some(frame) => if sink.send(Message::Text(frame)).await.is_err() { return },
+                    Some(frame) => {
+                        // Frames that queued meanwhile (a burst) go out in the same write:
+                        // one flush, and so one syscall, for all of them.
+                        if sink.feed(Message::Text(frame)).await.is_err() { return }
+                        while let Ok(frame) = rx.try_recv() {
+                            if sink.feed(Message::Text(frame)).await.is_err() { return }
+                        }
+                        if sink.flush().await.is_err() { return }
+                    }
                     None => break,
                 },
                 _ = writer_kill.notified() => {
