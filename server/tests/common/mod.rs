@@ -83,26 +83,21 @@ pub async fn within_limit(database: Option<String>, body: impl std::future::Futu
                 let activity = admin
                     .query_all_raw(sea_orm::Statement::from_sql_and_values(
                         sea_orm::DbBackend::Postgres,
-                        "SELECT pid, coalesce(state, ''), coalesce(wait_event_type, '') || ':' || coalesce(wait_event, ''), \
-                         coalesce(extract(epoch FROM now() - xact_start)::text, ''), left(query, 300), \
-                         pg_blocking_pids(pid)::text \
+                        "SELECT concat_ws(' | ', pid, coalesce(state, ''), \
+                         coalesce(wait_event_type || ':' || wait_event, ''), \
+                         coalesce(extract(epoch FROM now() - xact_start)::text, ''), \
+                         left(query, 300), pg_blocking_pids(pid)) AS line \
                          FROM pg_stat_activity WHERE datname = $1",
                         [database.clone().into()],
                     ))
                     .await;
                 eprintln!(
-                    "sessions of {database} (pid, state, wait, seconds in transaction, query, blocked by):"
+                    "sessions of {database} (pid | state | wait | seconds in transaction | query | blocked by):"
                 );
                 for row in activity.into_iter().flatten() {
-                    let cell = |i: usize| row.try_get_by_index::<String>(i).unwrap_or_default();
-                    let pid = row.try_get_by_index::<i32>(0).unwrap_or_default();
                     eprintln!(
-                        "  {pid} | {} | {} | {} | {} | {}",
-                        cell(1),
-                        cell(2),
-                        cell(3),
-                        cell(4),
-                        cell(5)
+                        "  {}",
+                        row.try_get::<String>("", "line").unwrap_or_default()
                     );
                 }
             }

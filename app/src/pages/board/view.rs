@@ -32,13 +32,18 @@ fn update_call(state: &BoardState, task: &Task) -> UpdateTask {
     }
 }
 
-/// Moves a task to a status (a drop on a column, a pick in a list row).
-pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
-    let Some(task) = state.tasks.with_untracked(|t| {
-        t.iter()
+/// The task shown as `number`, to edit.
+fn shown_task(state: &BoardState, number: i64) -> Option<Task> {
+    state.tasks.with_untracked(|all| {
+        all.iter()
             .find(|t| t.number == number)
             .map(|t| Task::clone(t))
-    }) else {
+    })
+}
+
+/// Moves a task to a status (a drop on a column, a pick in a list row).
+pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
+    let Some(task) = shown_task(state, number) else {
         return;
     };
     if task.status == status {
@@ -52,11 +57,7 @@ pub(crate) fn set_status(state: &BoardState, number: i64, status: TaskStatus) {
 }
 
 fn set_priority(state: &BoardState, number: i64, priority: TaskPriority) {
-    let Some(task) = state.tasks.with_untracked(|t| {
-        t.iter()
-            .find(|t| t.number == number)
-            .map(|t| Task::clone(t))
-    }) else {
+    let Some(task) = shown_task(state, number) else {
         return;
     };
     if task.priority == priority {
@@ -78,20 +79,15 @@ fn move_task(
     below: Option<i64>,
     above: Option<i64>,
 ) {
-    let (task, rank_of) = state.tasks.with_untracked(|all| {
+    let Some(task) = shown_task(state, number) else {
+        return;
+    };
+    let rank_of = state.tasks.with_untracked(|all| {
         let rank_of = |n: Option<i64>| {
             n.and_then(|n| all.iter().find(|t| t.number == n).map(|t| t.rank.clone()))
         };
-        (
-            all.iter()
-                .find(|t| t.number == number)
-                .map(|t| Task::clone(t)),
-            (rank_of(below), rank_of(above)),
-        )
+        (rank_of(below), rank_of(above))
     });
-    let Some(task) = task else {
-        return;
-    };
     let status = status.filter(|s| *s != task.status);
     let placed = below.is_some() || above.is_some();
     if status.is_none() && !placed {
