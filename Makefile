@@ -63,12 +63,12 @@ browser:
 
 ## site: the hydrating WASM bundle (split per route), stylesheet and assets in target/site
 # Each route's view is its own chunk (app/src/routes.rs): the linker keeps relocations
-# (--emit-relocs), frontend/split cuts the bundle at its split points, wasm-bindgen binds
+# (--emit-relocs), tools/split cuts the bundle at its split points, wasm-bindgen binds
 # the main module, and wasm-opt shrinks every piece. See BENCHMARKS.md for what it saves.
 SPLIT_TOOL := $(CARGO_TARGET_DIR)/split-tool/release/sayr-wasm-split
 FRONT_WASM := $(FRONT_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
 site: rust-tools node-tools
-	cargo build --release --locked --manifest-path frontend/split/Cargo.toml --target-dir $(CARGO_TARGET_DIR)/split-tool
+	cargo build --release --locked --manifest-path tools/split/Cargo.toml --target-dir $(CARGO_TARGET_DIR)/split-tool
 	RUSTFLAGS="$${RUSTFLAGS:-} -Clink-args=--emit-relocs" cargo build -p frontend --lib \
 	  --target wasm32-unknown-unknown --profile wasm-release --locked --target-dir $(FRONT_TARGET)
 	rm -rf $(PKG) && mkdir -p $(PKG)
@@ -105,13 +105,13 @@ e2e:
 e2e-run:
 	cd end2end && SAYR_BIN=$(CARGO_TARGET_DIR)/debug/$(NAME) npm test
 
-## bench: see BENCHMARKS.md
+## bench: see bench/README.md and BENCHMARKS.md
 bench: tools site server
-	cargo build -p server --release --example bare_json --locked
-	bash end2end/bench.sh
-	bash end2end/bench-rest.sh
-	bash bench-ws.sh
-	bash end2end/bench-board.sh
+	cargo build -p loadtest --release --locked
+	bash bench/startup.sh
+	bash bench/rest.sh
+	bash bench/ws.sh
+	bash bench/board.sh
 
 clean:
 	rm -rf target/site data

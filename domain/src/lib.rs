@@ -1,16 +1,15 @@
-//! Sayr's model. Always compiled (also to WASM): ids, enums, DTOs, validated inputs, the
-//! permission model and the realtime protocol's message types. With the `server` feature it
-//! also holds the services, the only code that reads or writes the database.
+//! Sayr's vocabulary, shared by every layer and compiled for the browser too: typed ids,
+//! the wire DTOs (`dto`: what REST, server functions and sockets carry; not a domain
+//! model with behaviour), validated inputs (`parse`), the permission model, ranks and the
+//! realtime protocol's messages. The rules that use them live in the `services` crate,
+//! which only the server side links.
 
+pub mod dto;
 pub mod ids;
-pub mod model;
 pub mod parse;
 pub mod permissions;
 pub mod rank;
 pub mod realtime;
-
-#[cfg(feature = "server")]
-pub mod service;
 
 pub use ids::{
     ApiKeyId, CategoryId, CommentId, InviteId, LabelId, OrgId, SessionId, TaskId, TeamId, UserId,

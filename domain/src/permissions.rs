@@ -69,6 +69,12 @@ impl PermissionSet {
         }
     }
 
+    /// May moderate the org's public side: block and unblock people, act on their comments
+    /// (`admin.manageMembers` or `moderation.manageComments`).
+    pub fn may_moderate(&self) -> bool {
+        self.admin.manage_members || self.moderation.manage_comments
+    }
+
     /// The union of two sets; `administrator` anywhere makes the result everything.
     pub fn union(self, other: Self) -> Self {
         let merged = Self {
@@ -149,6 +155,20 @@ mod tests {
         more.tasks.assign = true;
         assert!(!more.is_within(&defaults));
         assert!(defaults.is_within(&more));
+    }
+
+    #[test]
+    fn member_managers_and_comment_moderators_may_moderate_others_may_not() {
+        let mut managers = PermissionSet::default();
+        managers.admin.manage_members = true;
+        let mut moderators = PermissionSet::default();
+        moderators.moderation.manage_comments = true;
+        assert!(managers.may_moderate() && moderators.may_moderate());
+        assert!(PermissionSet::all().may_moderate());
+        let mut others = PermissionSet::member_defaults();
+        others.moderation.manage_votes = true;
+        others.admin.manage_settings = true;
+        assert!(!others.may_moderate());
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! The WebSocket protocol's messages (`shared/spec/realtime.md`), shared by the hub, the
+//! The WebSocket protocol's messages (`docs/realtime.md`), shared by the hub, the
 //! browser client and test clients.
 
-use crate::model::{Category, Comment, CommentVisibility, Label, Org, Task, Visibility};
+use crate::dto::{Category, Comment, CommentVisibility, Label, Org, Task, Visibility};
 use crate::{ApiKeyId, OrgId, SessionId, TaskId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -433,7 +433,7 @@ mod tests {
         );
     }
 
-    fn task(visibility: crate::model::Visibility) -> Task {
+    fn task(visibility: crate::dto::Visibility) -> Task {
         Task {
             id: TaskId(uuid::Uuid::nil()),
             org_id: OrgId(uuid::Uuid::nil()),
@@ -462,7 +462,7 @@ mod tests {
 
     #[test]
     fn public_rooms_never_get_private_tasks() {
-        use crate::model::Visibility;
+        use crate::dto::Visibility;
         let org_id = OrgId(uuid::Uuid::nil());
         let updated = |task| EventKind::TaskUpdated {
             task,
@@ -510,7 +510,7 @@ mod tests {
 
     #[test]
     fn public_rooms_never_learn_private_labels() {
-        use crate::model::Visibility;
+        use crate::dto::Visibility;
         let label = |visibility| Label {
             id: crate::LabelId(uuid::Uuid::nil()),
             org_id: OrgId(uuid::Uuid::nil()),
@@ -561,7 +561,7 @@ mod tests {
             body_html: String::new(),
             visibility,
             source: "sayr".into(),
-            reactions: vec![crate::model::Reaction {
+            reactions: vec![crate::dto::Reaction {
                 emoji: "👍".into(),
                 count: 1,
                 reacted: true,

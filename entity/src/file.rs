@@ -1,3 +1,4 @@
+use domain::dto::Visibility;
 use sea_orm::entity::prelude::*;
 
 /// An uploaded file: its bytes live in the object store under `object_key`.
@@ -18,7 +19,7 @@ pub struct Model {
     pub content_type: String,
     pub size: i64,
     /// "public" or "private".
-    pub visibility: String,
+    pub visibility: Visibility,
     /// What the file belongs to: "task", "comment", "org_logo", "org_banner" or "avatar";
     /// None while nothing refers to it yet (the sweep removes such files after a day).
     pub attached_kind: Option<String>,

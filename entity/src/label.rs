@@ -1,3 +1,4 @@
+use domain::dto::Visibility;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub name: String,
     pub color: String,
     /// "public" or "private".
-    pub visibility: String,
+    pub visibility: Visibility,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,3 +1,4 @@
+use domain::dto::{TaskPriority, TaskStatus, Visibility};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,9 +14,9 @@ pub struct Model {
     /// `description` rendered and sanitized.
     #[sea_orm(column_type = "Text")]
     pub description_html: String,
-    pub status: String,
-    pub priority: String,
-    pub visibility: String,
+    pub status: TaskStatus,
+    pub priority: TaskPriority,
+    pub visibility: Visibility,
     pub category_id: Option<Uuid>,
     pub parent_id: Option<Uuid>,
     pub vote_count: i64,

@@ -1,3 +1,4 @@
+use domain::dto::CommentVisibility;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,7 +18,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub body_html: String,
     /// "public" or "internal".
-    pub visibility: String,
+    pub visibility: CommentVisibility,
     /// "sayr" or "github".
     pub source: String,
     pub created_at: DateTimeUtc,

@@ -1,3 +1,4 @@
+use domain::dto::RelationKind;
 use sea_orm::entity::prelude::*;
 
 /// A link from one task to another of the same org.
@@ -10,7 +11,7 @@ pub struct Model {
     pub source_task_id: Uuid,
     pub target_task_id: Uuid,
     /// "related", "blocking" or "duplicate"; unique with the two tasks.
-    pub kind: String,
+    pub kind: RelationKind,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }

@@ -1,9 +1,9 @@
 //! `sayr`: project management that your users can see.
 
 use clap::{Parser, Subcommand};
-use domain::service::{Actor, Services, Settings, user};
 use server::config::{self, Config};
 use server::{Application, db, telemetry};
+use services::{Actor, Services, Settings, user};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -117,7 +117,7 @@ async fn services_for_cli(
     }
     let database = db::connect(&config.database_url()).await?;
     db::migrate(&database).await?;
-    let bus = Arc::new(domain::service::LocalBus::new(16));
+    let bus = Arc::new(services::LocalBus::new(16));
     Ok(Services::new(database, bus, Settings::default()))
 }
 
@@ -132,7 +132,7 @@ async fn delete_user(
         .await?
         .with_files(server::storage::build(config)?);
     if let Some(url) = &config.redis_url {
-        let local = Arc::new(domain::service::LocalBus::new(16));
+        let local = Arc::new(services::LocalBus::new(16));
         let redis = server::redis::Redis::start(
             url,
             config.redis_ca_file.as_deref(),

@@ -4,8 +4,8 @@ use crate::config::Config;
 use crate::realtime::Hub;
 use crate::state::AppState;
 use crate::{db, http, redis};
-use domain::service::{LocalBus, Services, Settings};
 use leptos::config::LeptosOptions;
+use services::{LocalBus, Services, Settings};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,15 +50,10 @@ impl Application {
         let login = Arc::new(crate::auth::LoginProviders::from_config(&config));
         let settings = Settings {
             signup_open: config.signup,
-            secure_cookies: config.secure_cookies(),
-            cookie_domain: config
-                .root_domain
-                .as_deref()
-                .map(|d| d.trim_matches('.').to_ascii_lowercase()),
             login_providers: login
                 .list()
                 .into_iter()
-                .map(|p| domain::service::LoginProvider {
+                .map(|p| services::LoginProvider {
                     name: p.name,
                     display_name: p.display_name,
                 })
@@ -82,9 +77,17 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let cookies = edge::CookiePolicy {
+            secure: config.secure_cookies(),
+            session_domain: config
+                .root_domain
+                .as_deref()
+                .map(|d| d.trim_matches('.').to_ascii_lowercase()),
+        };
         let state = AppState {
             leptos_options,
             services,
+            cookies,
             hub,
             redis,
             login,
@@ -142,7 +145,7 @@ pub fn install_tls_provider() {
 fn spawn_fan_out(
     mut events: tokio::sync::broadcast::Receiver<domain::realtime::BusMessage>,
     hub: Arc<Hub>,
-    lists: Arc<domain::service::task::ListCache>,
+    lists: Arc<services::task::ListCache>,
 ) {
     tokio::spawn(async move {
         use domain::realtime::BusMessage;

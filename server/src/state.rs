@@ -3,20 +3,28 @@
 use crate::config::Config;
 use crate::realtime::Hub;
 use axum::extract::FromRef;
-use domain::service::Services;
 use leptos::config::LeptosOptions;
+use services::Services;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
+    /// How cookies are set (Secure, the session's domain).
+    pub cookies: edge::CookiePolicy,
     pub hub: Arc<Hub>,
     /// The Redis connection, when `REDIS_URL` is set (readiness asks it).
     pub redis: Option<crate::redis::Redis>,
     pub config: Arc<Config>,
     /// GitHub and the OpenID Connect providers people may sign in with.
     pub login: Arc<crate::auth::LoginProviders>,
+}
+
+impl FromRef<AppState> for Services {
+    fn from_ref(state: &AppState) -> Self {
+        state.services.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -4,13 +4,13 @@
 
 use crate::config::{Config, Secret};
 use clap::Args;
-use domain::model::FileType;
-use domain::service::Services;
-use domain::service::file::{self, FileLimits, FileStore};
+use domain::dto::FileType;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::prefix::PrefixStore;
 use object_store::{BackoffConfig, ClientOptions, ObjectStore, RetryConfig};
+use services::Services;
+use services::file::{self, FileLimits, FileStore};
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The account: how to sign in (providers), and the settings page (sessions, connected
 //! accounts, API keys).
 
-use domain::model::{ApiKey, LinkedAccount, SessionInfo, User};
+use domain::dto::{ApiKey, LinkedAccount, SessionInfo, User};
 use domain::{ApiKeyId, SessionId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,7 +24,7 @@ pub struct LoginOptions {
 pub async fn load_login_options() -> Result<LoginOptions, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let signup_open = domain::service::instance::signup_allowed(&svc, &svc.db)
+    let signup_open = services::instance::signup_allowed(&svc)
         .await
         .map_err(fail)?;
     Ok(LoginOptions {
@@ -53,11 +53,11 @@ const NEW_KEY_COOKIE: &str = "sayr_new_key";
 #[server(prefix = "/sfn", endpoint = "account")]
 pub async fn load_account() -> Result<AccountData, ServerFnError> {
     use super::ssr::*;
-    use domain::service::{api_key, identity, session, user};
+    use services::{api_key, identity, session, user};
     let svc = services()?;
     let actor = actor();
     let me = user::me(&svc, &actor).await.map_err(fail)?;
-    let new_key = take_cookie(NEW_KEY_COOKIE, svc.settings.secure_cookies);
+    let new_key = take_cookie(NEW_KEY_COOKIE);
     Ok(AccountData {
         user: me,
         sessions: session::list(&svc, &actor).await.map_err(fail)?,
@@ -69,7 +69,7 @@ pub async fn load_account() -> Result<AccountData, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-fn providers(svc: &domain::service::Services) -> Vec<ProviderButton> {
+fn providers(svc: &services::Services) -> Vec<ProviderButton> {
     svc.settings
         .login_providers
         .iter()
@@ -82,30 +82,11 @@ fn providers(svc: &domain::service::Services) -> Vec<ProviderButton> {
 
 /// Reads a cookie of the request and clears it on the response.
 #[cfg(feature = "ssr")]
-fn take_cookie(name: &str, secure: bool) -> Option<String> {
-    let value = use_context::<http::request::Parts>().and_then(|p| {
-        p.headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| domain::service::session::cookie_value(v, name))
-            .map(str::to_string)
-    })?;
-    set_cookie(&format!(
-        "{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    ));
+fn take_cookie(name: &'static str) -> Option<String> {
+    use super::ssr::{cookies, request_cookie, set_cookie};
+    let value = request_cookie(name)?;
+    set_cookie(cookies().removal(name, "/", edge::cookies::SameSite::Strict));
     Some(value)
-}
-
-#[cfg(feature = "ssr")]
-fn set_cookie(cookie: &str) {
-    if let (Some(res), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(cookie),
-    ) {
-        res.append_header(http::header::SET_COOKIE, value);
-    }
 }
 
 #[cfg(feature = "ssr")]
@@ -116,7 +97,7 @@ const ACCOUNT_PAGE: &str = "/settings/account";
 pub async fn revoke_session(id: SessionId) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::session::revoke(&svc, &actor(), id)
+    services::session::revoke(&svc, &actor(), id)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(ACCOUNT_PAGE);
@@ -128,7 +109,7 @@ pub async fn revoke_session(id: SessionId) -> Result<(), ServerFnError> {
 pub async fn unlink_account(id: uuid::Uuid) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::identity::unlink(&svc, &actor(), id)
+    services::identity::unlink(&svc, &actor(), id)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(ACCOUNT_PAGE);
@@ -140,17 +121,15 @@ pub async fn unlink_account(id: uuid::Uuid) -> Result<(), ServerFnError> {
 pub async fn create_api_key(name: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let created = domain::service::api_key::create(&svc, &actor(), &name)
+    let created = services::api_key::create(&svc, &actor(), &name)
         .await
         .map_err(fail)?;
-    set_cookie(&format!(
-        "{NEW_KEY_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=120{}",
-        created.key,
-        if svc.settings.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        }
+    set_cookie(cookies().short_lived(
+        NEW_KEY_COOKIE,
+        &created.key,
+        "/",
+        edge::cookies::SameSite::Strict,
+        std::time::Duration::from_secs(120),
     ));
     leptos_axum::redirect(ACCOUNT_PAGE);
     Ok(())
@@ -161,7 +140,7 @@ pub async fn create_api_key(name: String) -> Result<(), ServerFnError> {
 pub async fn delete_api_key(id: ApiKeyId) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::api_key::delete(&svc, &actor(), id)
+    services::api_key::delete(&svc, &actor(), id)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(ACCOUNT_PAGE);
@@ -174,9 +153,7 @@ pub async fn delete_account(confirm: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
     let actor = actor();
-    let me = domain::service::user::me(&svc, &actor)
-        .await
-        .map_err(fail)?;
+    let me = services::user::me(&svc, &actor).await.map_err(fail)?;
     if !confirm.trim().eq_ignore_ascii_case(&me.email) {
         let wrong = domain::parse::FieldError::new(
             "confirm",
@@ -184,10 +161,10 @@ pub async fn delete_account(confirm: String) -> Result<(), ServerFnError> {
         );
         return Err(fail(wrong.into()));
     }
-    domain::service::user::delete(&svc, &actor, me.id)
+    services::user::delete(&svc, &actor, me.id)
         .await
         .map_err(fail)?;
-    set_session_cookie(None, &svc.settings);
+    set_session_cookie(None);
     leptos_axum::redirect("/");
     Ok(())
 }

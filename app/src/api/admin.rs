@@ -2,7 +2,7 @@
 //! NotFound (404) to anyone but a site admin.
 
 use domain::UserId;
-use domain::model::{
+use domain::dto::{
     AdminOrg, AdminOverview, AdminPage, AdminUser, Connections, InstanceSettings, OrgInspection,
 };
 use leptos::prelude::*;
@@ -11,14 +11,14 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "admin_link")]
 pub async fn load_admin_link() -> Result<bool, ServerFnError> {
     use super::ssr::*;
-    Ok(domain::service::admin::may_administer(&actor()))
+    Ok(services::admin::may_administer(&actor()))
 }
 
 #[server(prefix = "/sfn", endpoint = "admin_overview")]
 pub async fn load_admin_overview() -> Result<AdminOverview, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::overview(&svc, &actor())
+    services::admin::overview(&svc, &actor())
         .await
         .map_err(fail)
 }
@@ -30,7 +30,7 @@ pub async fn set_signups(
 ) -> Result<InstanceSettings, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::set_signups_open(&svc, &actor(), open.is_some())
+    services::admin::set_signups_open(&svc, &actor(), open.is_some())
         .await
         .map_err(fail)
 }
@@ -43,7 +43,7 @@ pub async fn load_admin_users(
 ) -> Result<AdminPage<AdminUser>, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::users(
+    services::admin::users(
         &svc,
         &actor(),
         q.as_deref().unwrap_or(""),
@@ -58,7 +58,7 @@ pub async fn load_admin_users(
 pub async fn set_user_role(user: UserId, role: String) -> Result<AdminUser, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::set_role(&svc, &actor(), user, &role)
+    services::admin::set_role(&svc, &actor(), user, &role)
         .await
         .map_err(fail)
 }
@@ -72,7 +72,7 @@ pub async fn ban_user(
 ) -> Result<AdminUser, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::ban(
+    services::admin::ban(
         &svc,
         &actor(),
         user,
@@ -87,7 +87,7 @@ pub async fn ban_user(
 pub async fn unban_user(user: UserId) -> Result<AdminUser, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::unban(&svc, &actor(), user)
+    services::admin::unban(&svc, &actor(), user)
         .await
         .map_err(fail)
 }
@@ -97,7 +97,7 @@ pub async fn unban_user(user: UserId) -> Result<AdminUser, ServerFnError> {
 pub async fn revoke_user_sessions(user: UserId) -> Result<u64, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::revoke_sessions(&svc, &actor(), user)
+    services::admin::revoke_sessions(&svc, &actor(), user)
         .await
         .map_err(fail)
 }
@@ -110,7 +110,7 @@ pub async fn load_admin_orgs(
 ) -> Result<AdminPage<AdminOrg>, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::orgs(
+    services::admin::orgs(
         &svc,
         &actor(),
         q.as_deref().unwrap_or(""),
@@ -124,7 +124,7 @@ pub async fn load_admin_orgs(
 pub async fn load_admin_org(slug: String) -> Result<OrgInspection, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::inspect_org(&svc, &actor(), &slug)
+    services::admin::inspect_org(&svc, &actor(), &slug)
         .await
         .map_err(fail)
 }
@@ -134,7 +134,7 @@ pub async fn load_admin_org(slug: String) -> Result<OrgInspection, ServerFnError
 pub async fn delete_org(slug: String, confirm: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::delete_org(&svc, &actor(), &slug, &confirm)
+    services::admin::delete_org(&svc, &actor(), &slug, &confirm)
         .await
         .map_err(fail)?;
     leptos_axum::redirect("/admin/orgs");
@@ -145,7 +145,7 @@ pub async fn delete_org(slug: String, confirm: String) -> Result<(), ServerFnErr
 pub async fn load_connections() -> Result<Connections, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::admin::connections(&svc, &actor())
+    services::admin::connections(&svc, &actor())
         .await
         .map_err(fail)
 }

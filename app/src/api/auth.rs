@@ -1,4 +1,4 @@
-use domain::model::User;
+use domain::dto::User;
 use leptos::prelude::*;
 
 /// Signs in and goes home.
@@ -6,10 +6,10 @@ use leptos::prelude::*;
 pub async fn login(email: String, password: String) -> Result<User, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let (token, user) = domain::service::session::sign_in(&svc, &email, &password, client_info())
+    let (token, user) = services::session::sign_in(&svc, &email, &password, client_info())
         .await
         .map_err(fail)?;
-    set_session_cookie(Some(&token), &svc.settings);
+    set_session_cookie(Some(&token));
     leptos_axum::redirect("/");
     Ok(user)
 }
@@ -19,15 +19,15 @@ pub async fn login(email: String, password: String) -> Result<User, ServerFnErro
 pub async fn signup(name: String, email: String, password: String) -> Result<User, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let input = domain::service::user::NewUser {
+    let input = services::user::NewUser {
         email,
         password,
         name,
     };
-    let (token, user) = domain::service::session::sign_up(&svc, input, client_info())
+    let (token, user) = services::session::sign_up(&svc, input, client_info())
         .await
         .map_err(fail)?;
-    set_session_cookie(Some(&token), &svc.settings);
+    set_session_cookie(Some(&token));
     leptos_axum::redirect("/");
     Ok(user)
 }
@@ -37,20 +37,11 @@ pub async fn signup(name: String, email: String, password: String) -> Result<Use
 pub async fn logout() -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let token = use_context::<http::request::Parts>().and_then(|p| {
-        p.headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(domain::service::session::token_from_cookie_header)
-            .map(str::to_string)
-    });
+    let token = request_cookie(edge::cookies::SESSION);
     if let Some(token) = token {
-        domain::service::session::end(&svc, &token)
-            .await
-            .map_err(fail)?;
+        services::session::end(&svc, &token).await.map_err(fail)?;
     }
-    set_session_cookie(None, &svc.settings);
+    set_session_cookie(None);
     leptos_axum::redirect("/login");
     Ok(())
 }

@@ -1,15 +1,14 @@
-use domain::model::Task;
+use domain::dto::Task;
 use domain::{CategoryId, LabelId, UserId};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// What the board shows.
-pub type BoardData = domain::model::Board;
+pub type BoardData = domain::dto::Board;
 
 #[server(prefix = "/sfn", endpoint = "board")]
 pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
     use super::ssr::*;
-    domain::service::board::load(&services()?, &actor(), &slug)
+    services::board::load(&services()?, &actor(), &slug)
         .await
         .map_err(fail)
 }
@@ -31,7 +30,7 @@ pub async fn create_task(
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let input = domain::model::NewTask {
+    let input = domain::dto::NewTask {
         title,
         description,
         visibility: parse_opt("visibility", visibility)?,
@@ -42,7 +41,7 @@ pub async fn create_task(
         assignee_ids: assignees,
         parent_number: None,
     };
-    domain::service::task::create(&svc, &actor(), &slug, input, ws_client_id())
+    services::task::create(&svc, &actor(), &slug, input, ws_client_id())
         .await
         .map_err(fail)
 }
@@ -81,7 +80,7 @@ pub async fn update_task(
             fail(domain::parse::FieldError::new("category", "is not a category id").into())
         })?)),
     };
-    let patch = domain::model::TaskPatch {
+    let patch = domain::dto::TaskPatch {
         version,
         title,
         description,
@@ -93,9 +92,9 @@ pub async fn update_task(
         category_id,
         parent_number: None,
         position: (below.is_some() || above.is_some())
-            .then_some(domain::model::TaskPosition { below, above }),
+            .then_some(domain::dto::TaskPosition { below, above }),
     };
-    domain::service::task::update(&svc, &actor(), &slug, number, patch, ws_client_id())
+    services::task::update(&svc, &actor(), &slug, number, patch, ws_client_id())
         .await
         .map_err(fail)
 }
@@ -112,50 +111,16 @@ pub async fn bulk_update(
     #[server(default)] add_assignee: Option<UserId>,
 ) -> Result<BulkResult, ServerFnError> {
     use super::ssr::*;
-    use domain::service::task;
-    let svc = services()?;
-    let actor = actor();
-    let status = parse_opt("status", status)?;
-    let priority = parse_opt("priority", priority)?;
-    let mut result = BulkResult::default();
-    for number in numbers.into_iter().take(200) {
-        let current = match task::get(&svc, &actor, &slug, number).await {
-            Ok(t) => t,
-            Err(e) => {
-                result.refused.push((number, e.user_message()));
-                continue;
-            }
-        };
-        let mut labels: Vec<LabelId> = current.labels.iter().map(|l| l.id).collect();
-        let mut assignees: Vec<UserId> = current.assignees.iter().map(|a| a.id).collect();
-        let label_ids = add_label.filter(|l| !labels.contains(l)).map(|l| {
-            labels.push(l);
-            labels
-        });
-        let assignee_ids = add_assignee.filter(|a| !assignees.contains(a)).map(|a| {
-            assignees.push(a);
-            assignees
-        });
-        let patch = domain::model::TaskPatch {
-            version: current.version,
-            status,
-            priority,
-            label_ids,
-            assignee_ids,
-            ..Default::default()
-        };
-        match task::update(&svc, &actor, &slug, number, patch, ws_client_id()).await {
-            Ok(task) => result.updated.push(task),
-            Err(e) => result.refused.push((number, e.user_message())),
-        }
-    }
-    Ok(result)
+    let change = domain::dto::BulkChange {
+        status: parse_opt("status", status)?,
+        priority: parse_opt("priority", priority)?,
+        add_label,
+        add_assignee,
+    };
+    let cx = caller()?;
+    services::task::bulk_update(&cx.svc, &cx.actor, &slug, &numbers, change, cx.origin)
+        .await
+        .map_err(fail)
 }
 
-/// What a bulk change did.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BulkResult {
-    pub updated: Vec<Task>,
-    /// Task numbers and why they were not changed.
-    pub refused: Vec<(i64, String)>,
-}
+pub use domain::dto::BulkResult;

@@ -1,6 +1,6 @@
 //! Files: a task's attachments and deleting one.
 
-use domain::model::file::Attachment;
+use domain::dto::file::Attachment;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -9,7 +9,7 @@ use uuid::Uuid;
 pub async fn load_attachments(slug: String, number: i64) -> Result<Vec<Attachment>, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::file::list_for_task(&svc, &actor(), &slug, number)
+    services::file::list_for_task(&svc, &actor(), &slug, number)
         .await
         .map_err(fail)
 }
@@ -19,10 +19,10 @@ pub async fn load_attachments(slug: String, number: i64) -> Result<Vec<Attachmen
 pub async fn delete_attachment(slug: String, id: Uuid) -> Result<Uuid, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::file::delete(&svc, &actor(), &slug, id)
+    services::file::delete(&svc, &actor(), &slug, id)
         .await
         .map_err(|e| match e {
-            domain::service::file::FileError::Domain(e) => fail(e),
+            services::file::FileError::Domain(e) => fail(e),
             other => ServerFnError::ServerError(other.to_string()),
         })?;
     Ok(id)

@@ -47,10 +47,9 @@ pub use task::{
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     //! What every server function needs from the request.
-    use domain::service::{Actor, DomainError, Services};
-    use http::StatusCode;
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
+    use services::{Actor, DomainError, Services};
 
     pub fn services() -> Result<Services, ServerFnError> {
         use_context::<Services>().ok_or_else(|| ServerFnError::new("services are not configured"))
@@ -68,41 +67,64 @@ pub(crate) mod ssr {
         svc: &Services,
         actor: &Actor,
         slug: &str,
-    ) -> Result<Vec<domain::model::UserRef>, ServerFnError> {
-        Ok(domain::service::member::list(svc, actor, slug)
+    ) -> Result<Vec<domain::dto::UserRef>, ServerFnError> {
+        Ok(services::member::list(svc, actor, slug)
             .await
             .map_err(fail)?
             .into_iter()
-            .map(|m| domain::model::UserRef {
+            .map(|m| domain::dto::UserRef {
                 id: m.user_id,
                 name: m.name,
             })
             .collect())
     }
 
-    /// The socket of the page that made the request (`x-ws-client-id`), skipped in fan-out.
-    pub fn ws_client_id() -> Option<String> {
-        use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get("x-ws-client-id").cloned())
-            .and_then(|v| v.to_str().ok().map(str::to_string))
-            .filter(|v| v.len() <= 64)
+    /// Who is asking: the services, the actor, the page's socket and the client.
+    pub fn caller() -> Result<edge::Caller, ServerFnError> {
+        let svc = services()?;
+        Ok(match use_context::<http::request::Parts>() {
+            Some(parts) => edge::Caller::from_parts(&parts, svc),
+            None => edge::Caller {
+                svc,
+                actor: Actor::anonymous(),
+                origin: None,
+                client: services::ClientInfo::default(),
+            },
+        })
     }
 
-    pub fn client_info() -> domain::service::ClientInfo {
-        let parts = use_context::<http::request::Parts>();
-        let peer = parts.as_ref().and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        });
-        domain::service::ClientInfo {
-            ip: peer,
-            user_agent: parts
-                .as_ref()
-                .and_then(|p| p.headers.get(http::header::USER_AGENT))
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
+    /// How this instance sets its cookies.
+    pub fn cookies() -> edge::CookiePolicy {
+        use_context::<edge::CookiePolicy>().unwrap_or_default()
+    }
+
+    /// A cookie of the request.
+    pub fn request_cookie(name: &str) -> Option<String> {
+        use_context::<http::request::Parts>().and_then(|p| edge::cookies::get(&p.headers, name))
+    }
+
+    /// Adds a `Set-Cookie` to the response.
+    pub fn set_cookie(cookie: http::HeaderValue) {
+        if let Some(res) = use_context::<ResponseOptions>() {
+            res.append_header(http::header::SET_COOKIE, cookie);
         }
+    }
+
+    /// The socket of the page that made the request (`x-ws-client-id`), skipped in fan-out.
+    pub fn ws_client_id() -> Option<String> {
+        use_context::<http::request::Parts>().and_then(|p| edge::ws_client_id(&p.headers))
+    }
+
+    pub fn client_info() -> services::ClientInfo {
+        let parts = use_context::<http::request::Parts>();
+        let Some(parts) = parts else {
+            return services::ClientInfo::default();
+        };
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0);
+        edge::client_info(&parts.headers, peer)
     }
 
     /// An optional form value parsed by its `FromStr`; empty counts as absent.
@@ -127,46 +149,23 @@ pub(crate) mod ssr {
         let Some(parts) = use_context::<http::request::Parts>() else {
             return actor();
         };
-        let secure = services().is_ok_and(|s| s.settings.secure_cookies);
-        let cookies = parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok());
         let user_agent = parts
             .headers
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let (actor, set_cookie) = domain::service::vote::with_fingerprint(
-            actor(),
-            slug,
-            cookies,
-            user_agent,
-            secure,
-            create,
-        );
-        if let (Some(res), Some(Ok(value))) = (
-            use_context::<ResponseOptions>(),
-            set_cookie.map(|c| http::HeaderValue::from_str(&c)),
-        ) {
-            res.append_header(http::header::SET_COOKIE, value);
+        let visitor = edge::cookies::visitor_id(&parts.headers);
+        let (actor, created) =
+            services::vote::with_fingerprint(actor(), slug, visitor, user_agent, create);
+        if let Some(id) = created {
+            set_cookie(cookies().visitor(&id));
         }
         actor
     }
 
     /// Sets the response status that matches the error and turns it into a message.
     pub fn fail(e: DomainError) -> ServerFnError {
-        let status = match &e {
-            DomainError::NotFound => StatusCode::NOT_FOUND,
-            DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
-            DomainError::Invalid(_) => StatusCode::BAD_REQUEST,
-            DomainError::Conflict { .. } => StatusCode::CONFLICT,
-            DomainError::Gone(_) => StatusCode::GONE,
-            DomainError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let status = edge::status(&e);
         if let Some(res) = use_context::<ResponseOptions>() {
             res.set_status(status);
         }
@@ -174,13 +173,7 @@ pub(crate) mod ssr {
     }
 
     /// Sets (or clears) the session cookie on the response.
-    pub fn set_session_cookie(token: Option<&str>, settings: &domain::service::Settings) {
-        let cookie = domain::service::session::cookie(token, settings);
-        if let (Some(res), Ok(value)) = (
-            use_context::<ResponseOptions>(),
-            http::HeaderValue::from_str(&cookie),
-        ) {
-            res.append_header(http::header::SET_COOKIE, value);
-        }
+    pub fn set_session_cookie(token: Option<&str>) {
+        set_cookie(cookies().session(token));
     }
 }

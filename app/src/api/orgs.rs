@@ -1,4 +1,4 @@
-use domain::model::{Invite, Org, User};
+use domain::dto::{Invite, Org, User};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,7 @@ pub struct HomeData {
 #[server(prefix = "/sfn", endpoint = "home")]
 pub async fn load_home() -> Result<HomeData, ServerFnError> {
     use super::ssr::*;
-    use domain::service::{Actor, org, user};
+    use services::{Actor, org, user};
     let svc = services()?;
     let actor = actor();
     if matches!(actor, Actor::Anonymous { .. }) {
@@ -26,9 +26,7 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
     }
     let me = user::me(&svc, &actor).await.map_err(fail)?;
     let orgs = org::list_mine(&svc, &actor).await.map_err(fail)?;
-    let invites = domain::service::invite::mine(&svc, &actor)
-        .await
-        .map_err(fail)?;
+    let invites = services::invite::mine(&svc, &actor).await.map_err(fail)?;
     Ok(HomeData {
         user: Some(me),
         orgs,
@@ -41,7 +39,7 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
 pub async fn accept_invite(code: String) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let org = domain::service::invite::accept(&svc, &actor(), &code)
+    let org = services::invite::accept(&svc, &actor(), &code)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(&format!("/orgs/{}/tasks", org.slug));
@@ -53,7 +51,7 @@ pub async fn accept_invite(code: String) -> Result<Org, ServerFnError> {
 pub async fn decline_invite(code: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::invite::decline(&svc, &actor(), &code)
+    services::invite::decline(&svc, &actor(), &code)
         .await
         .map_err(fail)?;
     leptos_axum::redirect("/");
@@ -69,13 +67,13 @@ pub async fn create_org(
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let input = domain::model::NewOrg {
+    let input = domain::dto::NewOrg {
         name,
         slug,
         short_id,
         description: None,
     };
-    let org = domain::service::org::create(&svc, &actor(), input)
+    let org = services::org::create(&svc, &actor(), input)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(&format!("/orgs/{}/tasks", org.slug));

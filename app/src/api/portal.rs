@@ -1,7 +1,7 @@
 //! The public portal: an org's public board, votes, and blocking people from it.
 
 use domain::UserId;
-use domain::model::{BlockedUser, PortalPage, Viewer};
+use domain::dto::{BlockedUser, PortalPage, Viewer};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ pub async fn load_portal(
     #[server(default)] q: Option<String>,
 ) -> Result<PortalPage, ServerFnError> {
     use super::ssr::*;
-    use domain::service::{portal, task::TaskSort};
+    use services::{portal, task::TaskSort};
     let svc = services()?;
     let sort = match sort.as_deref().filter(|s| !s.is_empty()) {
         None => TaskSort::Votes,
@@ -52,7 +52,7 @@ pub async fn load_task_voter(slug: String, number: i64) -> Result<TaskVoter, Ser
     use super::ssr::*;
     let svc = services()?;
     let (viewer, voted) =
-        domain::service::portal::task_viewer(&svc, &visitor_actor(&slug, false), &slug, number)
+        services::portal::task_viewer(&svc, &visitor_actor(&slug, false), &slug, number)
             .await
             .map_err(fail)?;
     Ok(TaskVoter { viewer, voted })
@@ -71,7 +71,7 @@ pub struct VoteResult {
 #[server(prefix = "/sfn", endpoint = "vote")]
 pub async fn cast_vote(slug: String, number: i64, up: bool) -> Result<VoteResult, ServerFnError> {
     use super::ssr::*;
-    use domain::service::vote;
+    use services::vote;
     let svc = services()?;
     let actor = visitor_actor(&slug, true);
     let vote_count = if up {
@@ -91,7 +91,7 @@ pub async fn cast_vote(slug: String, number: i64, up: bool) -> Result<VoteResult
 pub async fn load_blocked(slug: String) -> Result<Vec<BlockedUser>, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::portal::blocked(&svc, &actor(), &slug)
+    services::moderation::blocked(&svc, &actor(), &slug)
         .await
         .map_err(fail)
 }
@@ -105,7 +105,7 @@ pub async fn block_user(
 ) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::portal::block(&svc, &actor(), &slug, user_id, &reason)
+    services::moderation::block(&svc, &actor(), &slug, user_id, &reason)
         .await
         .map_err(fail)
 }
@@ -114,7 +114,7 @@ pub async fn block_user(
 pub async fn unblock_user(slug: String, user_id: UserId) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::portal::unblock(&svc, &actor(), &slug, user_id)
+    services::moderation::unblock(&svc, &actor(), &slug, user_id)
         .await
         .map_err(fail)
 }

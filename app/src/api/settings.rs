@@ -1,7 +1,7 @@
 //! Org settings: general, members and invites, teams and their permissions, labels and
 //! categories. Each function is one domain call; the services check the permissions.
 
-use domain::model::{Category, Invite, Label, Member, Org, Team};
+use domain::dto::{Category, Invite, Label, Member, Org, Team};
 use domain::permissions::PermissionSet;
 use domain::{CategoryId, LabelId, TeamId, UserId};
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ pub struct SettingsData {
 #[server(prefix = "/sfn", endpoint = "settings")]
 pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> {
     use super::ssr::*;
-    use domain::service::{category, label, member, org, team};
+    use services::{category, label, member, org, team};
     let svc = services()?;
     let actor = actor();
     // Members only: everyone else gets the same 404 as for an unknown org.
@@ -52,16 +52,16 @@ pub async fn update_org(
     #[server(default)] field_labels: Option<String>,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
-    use domain::service::org;
+    use services::org;
     let svc = services()?;
     let actor = actor();
-    let patch = domain::model::OrgPatch {
+    let patch = domain::dto::OrgPatch {
         name: Some(name),
         description: Some(description),
-        settings: Some(domain::model::OrgSettings {
+        settings: Some(domain::dto::OrgSettings {
             public_page: public_page.is_some(),
             public_actions: public_actions.is_some(),
-            public_task_fields: domain::model::PublicTaskFields {
+            public_task_fields: domain::dto::PublicTaskFields {
                 priority: field_priority.is_some(),
                 category: field_category.is_some(),
                 labels: field_labels.is_some(),
@@ -75,7 +75,7 @@ pub async fn update_org(
 pub async fn invite_member(slug: String, email: String) -> Result<Invite, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::invite::create(&svc, &actor(), &slug, &email)
+    services::invite::create(&svc, &actor(), &slug, &email)
         .await
         .map_err(fail)
 }
@@ -84,7 +84,7 @@ pub async fn invite_member(slug: String, email: String) -> Result<Invite, Server
 pub async fn remove_member(slug: String, user: UserId) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::member::remove(&svc, &actor(), &slug, user)
+    services::member::remove(&svc, &actor(), &slug, user)
         .await
         .map_err(fail)
 }
@@ -93,11 +93,11 @@ pub async fn remove_member(slug: String, user: UserId) -> Result<(), ServerFnErr
 pub async fn create_team(slug: String, name: String) -> Result<Team, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let input = domain::model::NewTeam {
+    let input = domain::dto::NewTeam {
         name,
         permissions: PermissionSet::member_defaults(),
     };
-    domain::service::team::create(&svc, &actor(), &slug, input)
+    services::team::create(&svc, &actor(), &slug, input)
         .await
         .map_err(fail)
 }
@@ -110,11 +110,11 @@ pub async fn set_team_permissions(
 ) -> Result<Team, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let patch = domain::model::TeamPatch {
+    let patch = domain::dto::TeamPatch {
         name: None,
         permissions: Some(permissions),
     };
-    domain::service::team::update(&svc, &actor(), &slug, team, patch)
+    services::team::update(&svc, &actor(), &slug, team, patch)
         .await
         .map_err(fail)
 }
@@ -123,7 +123,7 @@ pub async fn set_team_permissions(
 pub async fn delete_team(slug: String, team: TeamId) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::team::delete(&svc, &actor(), &slug, team)
+    services::team::delete(&svc, &actor(), &slug, team)
         .await
         .map_err(fail)
 }
@@ -137,7 +137,7 @@ pub async fn team_member(
     add: bool,
 ) -> Result<Team, ServerFnError> {
     use super::ssr::*;
-    use domain::service::team as teams;
+    use services::team as teams;
     let svc = services()?;
     let result = if add {
         teams::add_member(&svc, &actor(), &slug, team, user).await
@@ -155,9 +155,9 @@ pub async fn create_label(
     #[server(default)] public: Option<String>,
 ) -> Result<Label, ServerFnError> {
     use super::ssr::*;
-    use domain::model::Visibility;
+    use domain::dto::Visibility;
     let svc = services()?;
-    let input = domain::model::NewLabel {
+    let input = domain::dto::NewLabel {
         name,
         color,
         visibility: Some(if public.is_some() {
@@ -166,7 +166,7 @@ pub async fn create_label(
             Visibility::Private
         }),
     };
-    domain::service::label::create(&svc, &actor(), &slug, input, ws_client_id())
+    services::label::create(&svc, &actor(), &slug, input, ws_client_id())
         .await
         .map_err(fail)
 }
@@ -175,7 +175,7 @@ pub async fn create_label(
 pub async fn delete_label(slug: String, id: LabelId) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::label::delete(&svc, &actor(), &slug, id, ws_client_id())
+    services::label::delete(&svc, &actor(), &slug, id, ws_client_id())
         .await
         .map_err(fail)
 }
@@ -188,12 +188,12 @@ pub async fn create_category(
 ) -> Result<Category, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    let input = domain::model::NewCategory {
+    let input = domain::dto::NewCategory {
         name,
         color,
         icon: None,
     };
-    domain::service::category::create(&svc, &actor(), &slug, input, ws_client_id())
+    services::category::create(&svc, &actor(), &slug, input, ws_client_id())
         .await
         .map_err(fail)
 }
@@ -202,7 +202,7 @@ pub async fn create_category(
 pub async fn delete_category(slug: String, id: CategoryId) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::category::delete(&svc, &actor(), &slug, id, ws_client_id())
+    services::category::delete(&svc, &actor(), &slug, id, ws_client_id())
         .await
         .map_err(fail)
 }

@@ -1,6 +1,6 @@
 //! The task page: the task, its activity (timeline and comments), subtasks and relations.
 
-use domain::model::{Category, Comment, Label, Org, Task, TaskRelation, TimelineEntry, UserRef};
+use domain::dto::{Category, Comment, Label, Org, Task, TaskRelation, TimelineEntry, UserRef};
 use domain::permissions::PermissionSet;
 use domain::{CommentId, UserId};
 use leptos::prelude::*;
@@ -28,11 +28,11 @@ pub struct TaskPageData {
 #[server(prefix = "/sfn", endpoint = "task_page")]
 pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, ServerFnError> {
     use super::ssr::*;
-    use domain::service::{category, comment, label, member, relation, task, timeline};
+    use services::{category, comment, label, member, relation, task, timeline};
     let svc = services()?;
     let actor = actor();
     let found = task::get(&svc, &actor, &slug, number).await.map_err(fail)?;
-    let org = domain::service::org::get(&svc, &actor, &slug)
+    let org = services::org::get(&svc, &actor, &slug)
         .await
         .map_err(fail)?;
     let permissions = member::permissions(&svc, &actor, &slug).await.ok();
@@ -106,12 +106,12 @@ pub async fn add_comment(
                 fail(domain::parse::FieldError::new("visibility", m).into())
             })?),
         };
-    let input = domain::model::NewComment {
+    let input = domain::dto::NewComment {
         body,
         visibility,
         parent_id,
     };
-    domain::service::comment::create(&svc, &actor(), &slug, number, input, ws_client_id())
+    services::comment::create(&svc, &actor(), &slug, number, input, ws_client_id())
         .await
         .map_err(fail)
 }
@@ -125,12 +125,12 @@ pub async fn edit_comment(
 ) -> Result<Comment, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::comment::update(
+    services::comment::update(
         &svc,
         &actor(),
         &slug,
         id,
-        domain::model::CommentPatch { body },
+        domain::dto::CommentPatch { body },
         ws_client_id(),
     )
     .await
@@ -142,7 +142,7 @@ pub async fn edit_comment(
 pub async fn delete_comment(slug: String, id: CommentId) -> Result<CommentId, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::comment::delete(&svc, &actor(), &slug, id, ws_client_id())
+    services::comment::delete(&svc, &actor(), &slug, id, ws_client_id())
         .await
         .map_err(fail)?;
     Ok(id)
@@ -153,7 +153,7 @@ pub async fn delete_comment(slug: String, id: CommentId) -> Result<CommentId, Se
 pub async fn react(slug: String, id: CommentId, emoji: String) -> Result<Comment, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    domain::service::comment::react(&svc, &actor(), &slug, id, &emoji, ws_client_id())
+    services::comment::react(&svc, &actor(), &slug, id, &emoji, ws_client_id())
         .await
         .map_err(fail)
 }
@@ -179,16 +179,14 @@ pub async fn mention_members(slug: String) -> Result<Vec<UserRef>, ServerFnError
 pub async fn mention_tasks(slug: String, text: String) -> Result<Vec<TaskMention>, ServerFnError> {
     use super::ssr::*;
     let svc = services()?;
-    Ok(
-        domain::service::task::suggest(&svc, &actor(), &slug, &text, 8)
-            .await
-            .map_err(fail)?
-            .into_iter()
-            .map(|t| TaskMention {
-                number: t.number,
-                key: t.key,
-                title: t.title,
-            })
-            .collect(),
-    )
+    Ok(services::task::suggest(&svc, &actor(), &slug, &text, 8)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|t| TaskMention {
+            number: t.number,
+            key: t.key,
+            title: t.title,
+        })
+        .collect())
 }

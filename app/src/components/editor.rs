@@ -5,7 +5,7 @@
 //! is a plain textarea in its form.
 
 use super::upload::{files_of, send};
-use domain::model::FileInfo;
+use domain::dto::FileInfo;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -262,7 +262,7 @@ pub fn MarkdownEditor(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::model::Visibility;
+    use domain::dto::Visibility;
 
     #[test]
     fn links_go_at_the_selection_counted_in_utf16() {

@@ -6,7 +6,7 @@
 
 use super::editor::{set_text, splice_utf16};
 use crate::api::{TaskMention, mention_members, mention_tasks};
-use domain::model::UserRef;
+use domain::dto::UserRef;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -5,7 +5,7 @@
 
 use crate::api::load_home;
 use domain::UserId;
-use domain::model::{TaskPriority, TaskStatus};
+use domain::dto::{TaskPriority, TaskStatus};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;

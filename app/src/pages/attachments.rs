@@ -5,8 +5,8 @@
 use crate::api::{DeleteAttachment, load_attachments};
 use crate::components::upload::human_size;
 use crate::pages::error_text;
-use domain::model::file::Attachment;
-use domain::model::{Comment, Task};
+use domain::dto::file::Attachment;
+use domain::dto::{Comment, Task};
 use leptos::prelude::*;
 
 /// `image/png` → `PNG image`, `application/pdf` → `PDF` …

@@ -117,7 +117,7 @@ pub fn Settings() -> impl IntoView {
                                 <Members data=data.clone() invite remove/>
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
-                                <crate::pages::portal::PublicSettings slug=slug.clone() may_moderate=data.permissions.admin.manage_members || data.permissions.moderation.manage_comments/>
+                                <crate::pages::portal::PublicSettings slug=slug.clone() may_moderate=data.permissions.may_moderate()/>
                             </section>
                         }.into_any()
                     }

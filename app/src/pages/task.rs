@@ -10,7 +10,7 @@ use crate::pages::attachments::Attachments;
 use crate::pages::board::filter::priority_label;
 use crate::pages::error_text;
 use crate::realtime::{LinkState, use_realtime};
-use domain::model::{Comment, CommentVisibility, Task, TaskPriority, TaskStatus, TimelineEntry};
+use domain::dto::{Comment, CommentVisibility, Task, TaskPriority, TaskStatus, TimelineEntry};
 use domain::realtime::{Channel, ServerEvent};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -298,9 +298,7 @@ pub(crate) fn TaskView(
     } else {
         format!("/orgs/{}", data.org.slug)
     };
-    let may_block = data
-        .permissions
-        .is_some_and(|p| p.admin.manage_members || p.moderation.manage_comments);
+    let may_block = data.permissions.is_some_and(|p| p.may_moderate());
     let labels = data.labels.clone();
     let members = data.members.clone();
     let categories = data.categories.clone();

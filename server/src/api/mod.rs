@@ -6,7 +6,7 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::any;
-use domain::service::DomainError;
+use services::DomainError;
 
 /// Everything under `/api`: the documented routes, the document and its viewer; any other
 /// `/api` path is the contract's 404.

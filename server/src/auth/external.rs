@@ -19,8 +19,8 @@ use axum::Extension;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::service::identity::{self, ExternalIdentity, Outcome};
-use domain::service::{Actor, DomainError, session};
+use edge::CookiePolicy;
+use edge::cookies::SameSite;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata,
 };
@@ -30,6 +30,8 @@ use openidconnect::{
     UserInfoClaims,
 };
 use serde::Deserialize;
+use services::identity::{self, ExternalIdentity, Outcome};
+use services::{Actor, DomainError};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -40,6 +42,8 @@ const FLOW_COOKIE: &str = "sayr_oauth";
 const ORIGIN_COOKIE: &str = "login_origin";
 /// How long a started flow may take.
 const FLOW_LIFETIME: Duration = Duration::from_secs(10 * 60);
+/// Where the flow cookie is sent: the callbacks only.
+const CALLBACK_PATH: &str = "/api/auth/callback";
 /// How long a provider's discovery document is trusted before it is fetched again.
 const DISCOVERY_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
@@ -209,21 +213,23 @@ struct Flow {
 }
 
 impl Flow {
-    fn cookie(&self, secure: bool) -> String {
+    fn cookie(&self, cookies: &CookiePolicy) -> HeaderValue {
         // Every part is base64url or a provider name: none contains '.', ';' or spaces.
-        format!(
-            "{FLOW_COOKIE}={}.{}.{}.{}; Path=/api/auth/callback; HttpOnly; SameSite=Lax; Max-Age={}{}",
-            self.provider,
-            self.state,
-            self.nonce,
-            self.verifier,
-            FLOW_LIFETIME.as_secs(),
-            if secure { "; Secure" } else { "" }
+        let value = format!(
+            "{}.{}.{}.{}",
+            self.provider, self.state, self.nonce, self.verifier
+        );
+        cookies.short_lived(
+            FLOW_COOKIE,
+            &value,
+            CALLBACK_PATH,
+            SameSite::Lax,
+            FLOW_LIFETIME,
         )
     }
 
     fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let value = cookie(headers, FLOW_COOKIE)?;
+        let value = edge::cookies::get(headers, FLOW_COOKIE)?;
         let mut parts = value.split('.');
         let flow = Flow {
             provider: parts.next()?.to_string(),
@@ -233,22 +239,6 @@ impl Flow {
         };
         parts.next().is_none().then_some(flow)
     }
-}
-
-fn clear_cookie(name: &str, path: &str, secure: bool) -> String {
-    format!(
-        "{name}=; Path={path}; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
-}
-
-/// A cookie's value from the request's `Cookie` headers.
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| session::cookie_value(v, name))
 }
 
 /// The origin people reach this instance at: the configured public URL, else the request's
@@ -293,20 +283,18 @@ fn random_token() -> String {
     CsrfToken::new_random().secret().clone()
 }
 
-fn to_login(failure: Failure, secure: bool) -> Response {
+fn to_login(failure: Failure, cookies: &CookiePolicy) -> Response {
     tracing::info!(reason = failure.code(), "external sign-in did not complete");
     let mut response = Redirect::to(&format!("/login?error={}", failure.code())).into_response();
     append_cookie(
         &mut response,
-        clear_cookie(FLOW_COOKIE, "/api/auth/callback", secure),
+        cookies.removal(FLOW_COOKIE, CALLBACK_PATH, SameSite::Lax),
     );
     response
 }
 
-fn append_cookie(response: &mut Response, cookie: String) {
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+fn append_cookie(response: &mut Response, cookie: HeaderValue) {
+    response.headers_mut().append(header::SET_COOKIE, cookie);
 }
 
 /// Query of the start endpoint.
@@ -341,7 +329,7 @@ pub async fn start(
     headers: HeaderMap,
 ) -> Result<Response, crate::http::ApiError> {
     let providers = &state.login;
-    let secure = state.services.settings.secure_cookies;
+    let cookies = &state.cookies;
     let redirect = redirect_uri(&state, &headers, &provider);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let github = providers.github.as_ref().filter(|_| provider == "github");
@@ -368,7 +356,7 @@ pub async fn start(
     } else if let Some(oidc) = providers.oidc(&provider) {
         let client = match oidc.client(&providers.http, &redirect).await {
             Ok(client) => client,
-            Err(failure) => return Ok(to_login(failure, secure)),
+            Err(failure) => return Ok(to_login(failure, cookies)),
         };
         let mut request = client.authorize_url(
             CoreAuthenticationFlow::AuthorizationCode,
@@ -397,7 +385,7 @@ pub async fn start(
             .map(str::to_string)
     });
     let mut response = Redirect::to(&location).into_response();
-    append_cookie(&mut response, flow.cookie(secure));
+    append_cookie(&mut response, flow.cookie(cookies));
     if let Some(came_from) = came_from {
         // Checked again when read; kept only when it is ours. Coming back to the login or
         // sign-up page itself (the usual Referer) would be pointless: home instead.
@@ -412,11 +400,7 @@ pub async fn start(
         let encoded: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
         append_cookie(
             &mut response,
-            format!(
-                "{ORIGIN_COOKIE}={encoded}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-                FLOW_LIFETIME.as_secs(),
-                if secure { "; Secure" } else { "" }
-            ),
+            cookies.short_lived(ORIGIN_COOKIE, &encoded, "/", SameSite::Lax, FLOW_LIFETIME),
         );
     }
     Ok(response)
@@ -458,22 +442,22 @@ pub async fn callback(
     Extension(actor): Extension<Actor>,
     headers: HeaderMap,
 ) -> Response {
-    let secure = state.services.settings.secure_cookies;
+    let cookies = &state.cookies;
     let Some(flow) = Flow::from_headers(&headers) else {
-        return to_login(Failure::State, secure);
+        return to_login(Failure::State, cookies);
     };
     let returned_state = query.state.as_deref().unwrap_or("");
     if flow.provider != provider
         || !constant_time_eq(flow.state.as_bytes(), returned_state.as_bytes())
     {
-        return to_login(Failure::State, secure);
+        return to_login(Failure::State, cookies);
     }
     if let Some(error) = &query.error {
         tracing::info!(provider, error, "the provider refused the sign-in");
-        return to_login(Failure::Provider, secure);
+        return to_login(Failure::Provider, cookies);
     }
     let Some(code) = query.code.filter(|c| !c.is_empty() && c.len() <= 2048) else {
-        return to_login(Failure::Provider, secure);
+        return to_login(Failure::Provider, cookies);
     };
     let redirect = redirect_uri(&state, &headers, &provider);
     let identity = if provider == "github" {
@@ -491,7 +475,7 @@ pub async fn callback(
     };
     let identity = match identity {
         Ok(identity) => identity,
-        Err(failure) => return to_login(failure, secure),
+        Err(failure) => return to_login(failure, cookies),
     };
 
     let outcome = identity::sign_in(
@@ -504,27 +488,24 @@ pub async fn callback(
     let mut response = match outcome {
         Ok(Outcome::SignedIn { token, .. }) => {
             let mut response = Redirect::to("/login/auth-check").into_response();
-            append_cookie(
-                &mut response,
-                session::cookie(Some(&token), &state.services.settings),
-            );
+            append_cookie(&mut response, state.cookies.session(Some(&token)));
             response
         }
         Ok(Outcome::Linked { .. }) => Redirect::to("/login/auth-check").into_response(),
-        Err(DomainError::Conflict { .. }) => return to_login(Failure::Conflict, secure),
-        Err(DomainError::Forbidden(m)) if m == domain::service::instance::SIGNUP_CLOSED => {
-            return to_login(Failure::SignupClosed, secure);
+        Err(DomainError::Conflict { .. }) => return to_login(Failure::Conflict, cookies),
+        Err(DomainError::Forbidden(m)) if m == services::instance::SIGNUP_CLOSED => {
+            return to_login(Failure::SignupClosed, cookies);
         }
-        Err(DomainError::Forbidden(_)) => return to_login(Failure::Banned, secure),
-        Err(DomainError::Invalid(_)) => return to_login(Failure::NoEmail, secure),
+        Err(DomainError::Forbidden(_)) => return to_login(Failure::Banned, cookies),
+        Err(DomainError::Invalid(_)) => return to_login(Failure::NoEmail, cookies),
         Err(e) => {
             tracing::error!(error = %e, "external sign-in failed");
-            return to_login(Failure::Unavailable, secure);
+            return to_login(Failure::Unavailable, cookies);
         }
     };
     append_cookie(
         &mut response,
-        clear_cookie(FLOW_COOKIE, "/api/auth/callback", secure),
+        cookies.removal(FLOW_COOKIE, CALLBACK_PATH, SameSite::Lax),
     );
     response
 }
@@ -693,8 +674,8 @@ async fn github_identity(
 
 /// `/login/auth-check`: back to where the sign-in started, on this instance only.
 pub async fn auth_check(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let secure = state.services.settings.secure_cookies;
-    let target = cookie(&headers, ORIGIN_COOKIE)
+    let cookies = &state.cookies;
+    let target = edge::cookies::get(&headers, ORIGIN_COOKIE)
         .map(|raw| {
             let decoded: String = form_urlencoded::parse(format!("t={raw}").as_bytes())
                 .next()
@@ -704,6 +685,9 @@ pub async fn auth_check(State(state): State<AppState>, headers: HeaderMap) -> Re
         })
         .unwrap_or_else(|| "/".to_string());
     let mut response = Redirect::to(&target).into_response();
-    append_cookie(&mut response, clear_cookie(ORIGIN_COOKIE, "/", secure));
+    append_cookie(
+        &mut response,
+        cookies.removal(ORIGIN_COOKIE, "/", SameSite::Lax),
+    );
     response
 }

@@ -14,11 +14,11 @@ use crate::api::v1::schema::{
 use crate::http::{ApiError, client_info};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use domain::service::{Actor, identity, session, user};
 use serde::Deserialize;
+use services::{Actor, identity, session, user};
 use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -55,7 +55,7 @@ struct LoginBody {
     password: String,
 }
 
-fn with_cookie(status: StatusCode, cookie: String, body: UserBody) -> Response {
+fn with_cookie(status: StatusCode, cookie: HeaderValue, body: UserBody) -> Response {
     (status, [(header::SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
@@ -93,7 +93,7 @@ async fn signup(
     };
     let (token, user) =
         session::sign_up(&state.services, input, client_info(&headers, Some(peer))).await?;
-    let cookie = session::cookie(Some(&token), &state.services.settings);
+    let cookie = state.cookies.session(Some(&token));
     Ok(with_cookie(StatusCode::CREATED, cookie, UserBody { user }))
 }
 
@@ -133,7 +133,7 @@ async fn login(
         client_info(&headers, Some(peer)),
     )
     .await?;
-    let cookie = session::cookie(Some(&token), &state.services.settings);
+    let cookie = state.cookies.session(Some(&token));
     Ok(with_cookie(StatusCode::OK, cookie, UserBody { user }))
 }
 
@@ -156,7 +156,7 @@ async fn logout(
     if let Some(Extension(token)) = token {
         session::end(&state.services, &token.0).await?;
     }
-    let cookie = session::cookie(None, &state.services.settings);
+    let cookie = state.cookies.session(None);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
@@ -193,14 +193,14 @@ async fn current(
     operation_id = "listSessions",
     tag = "auth",
     responses(
-        (status = 200, description = "My sessions", body = [domain::model::SessionInfo]),
+        (status = 200, description = "My sessions", body = [domain::dto::SessionInfo]),
         (status = 401, response = Unauthenticated),
     )
 )]
 async fn sessions(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-) -> Result<Json<Vec<domain::model::SessionInfo>>, ApiError> {
+) -> Result<Json<Vec<domain::dto::SessionInfo>>, ApiError> {
     Ok(Json(session::list(&state.services, &actor).await?))
 }
 
@@ -233,14 +233,14 @@ async fn revoke(
     operation_id = "listLinkedAccounts",
     tag = "auth",
     responses(
-        (status = 200, description = "My linked identities", body = [domain::model::LinkedAccount]),
+        (status = 200, description = "My linked identities", body = [domain::dto::LinkedAccount]),
         (status = 401, response = Unauthenticated),
     )
 )]
 async fn accounts(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-) -> Result<Json<Vec<domain::model::LinkedAccount>>, ApiError> {
+) -> Result<Json<Vec<domain::dto::LinkedAccount>>, ApiError> {
     Ok(Json(identity::list(&state.services, &actor).await?))
 }
 

@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::service::{Actor, ClientInfo, DomainError, api_key, session};
+use services::{Actor, DomainError, api_key, session};
 
 /// The session token of the request, kept beside the actor for logout.
 #[derive(Clone, Debug)]
@@ -72,13 +72,7 @@ pub async fn resolve_actor(
         req.extensions_mut().insert(actor);
         return next.run(req).await;
     }
-    let token = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(session::token_from_cookie_header)
-        .map(str::to_string);
+    let token = edge::cookies::session_token(req.headers());
     let actor = match &token {
         Some(token) => match session::resolve(&state.services, token).await {
             Ok(actor) => actor,
@@ -113,26 +107,6 @@ pub async fn resolve_actor(
     }
     req.extensions_mut().insert(actor);
     next.run(req).await
-}
-
-/// The client's address and agent, for the session list.
-pub fn client_info(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> ClientInfo {
-    ClientInfo {
-        ip: peer.map(|p| p.ip().to_string()),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-    }
-}
-
-/// The socket that caused a change, to be skipped in fan-out.
-pub fn ws_client_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-ws-client-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| v.len() <= 64)
-        .map(str::to_string)
 }
 
 #[cfg(test)]

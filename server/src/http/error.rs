@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::service::DomainError;
 use serde_json::json;
+use services::DomainError;
 
 /// An error response: `{"error": {"code", "message", …}}` with its status.
 #[derive(Debug)]
@@ -24,9 +24,9 @@ pub enum ApiError {
     Unavailable(String),
 }
 
-impl From<domain::service::file::FileError> for ApiError {
-    fn from(e: domain::service::file::FileError) -> Self {
-        use domain::service::file::FileError;
+impl From<services::file::FileError> for ApiError {
+    fn from(e: services::file::FileError) -> Self {
+        use services::file::FileError;
         match e {
             FileError::Domain(e) => Self::Domain(e),
             FileError::TooLarge { .. } => Self::FileTooLarge(e.to_string()),
@@ -45,41 +45,34 @@ impl From<DomainError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, extra) = match self {
-            ApiError::Domain(e) => match e {
-                DomainError::NotFound => (StatusCode::NOT_FOUND, "not_found", e.to_string(), None),
-                DomainError::Unauthenticated => (
-                    StatusCode::UNAUTHORIZED,
-                    "unauthenticated",
-                    e.to_string(),
-                    None,
-                ),
-                DomainError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
-                DomainError::Invalid(fields) => (
-                    StatusCode::BAD_REQUEST,
-                    "invalid_input",
-                    "invalid input".to_string(),
-                    Some(("fields", json!(fields))),
-                ),
-                DomainError::Conflict { message, current } => (
-                    StatusCode::CONFLICT,
-                    "conflict",
-                    message,
-                    current.map(|task| ("current", json!(task))),
-                ),
-                DomainError::Gone(m) => (StatusCode::GONE, "gone", m, None),
-                DomainError::RateLimited { retry_after_secs } => {
-                    return ApiError::RateLimited { retry_after_secs }.into_response();
+            ApiError::Domain(e) => {
+                let (status, code) = (edge::status(&e), edge::code(&e));
+                match e {
+                    DomainError::Forbidden(m) | DomainError::Gone(m) => (status, code, m, None),
+                    DomainError::Invalid(fields) => (
+                        status,
+                        code,
+                        "invalid input".to_string(),
+                        Some(("fields", json!(fields))),
+                    ),
+                    DomainError::Conflict { message, current } => (
+                        status,
+                        code,
+                        message,
+                        current.map(|task| ("current", json!(task))),
+                    ),
+                    DomainError::RateLimited { retry_after_secs } => {
+                        return ApiError::RateLimited { retry_after_secs }.into_response();
+                    }
+                    DomainError::Internal(cause) => {
+                        tracing::error!(%cause, "internal error");
+                        (status, code, "internal error".to_string(), None)
+                    }
+                    DomainError::NotFound | DomainError::Unauthenticated => {
+                        (status, code, e.to_string(), None)
+                    }
                 }
-                DomainError::Internal(cause) => {
-                    tracing::error!(%cause, "internal error");
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "internal error".to_string(),
-                        None,
-                    )
-                }
-            },
+            }
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "invalid_input", m, None),
             ApiError::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,

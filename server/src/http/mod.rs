@@ -4,6 +4,7 @@ mod actor;
 mod error;
 mod router;
 
-pub use actor::{SessionToken as SessionTokenExt, client_info, resolve_actor, ws_client_id};
+pub use actor::{SessionToken as SessionTokenExt, resolve_actor};
+pub use edge::{client_info, ws_client_id};
 pub use error::ApiError;
 pub use router::router;

@@ -37,6 +37,7 @@ fn routes() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = routes();
     let services = state.services.clone();
+    let cookies = state.cookies.clone();
     let leptos_options = state.leptos_options.clone();
     let pkg_dir =
         std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
@@ -62,7 +63,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(services.clone()),
+            move || {
+                provide_context(services.clone());
+                provide_context(cookies.clone());
+            },
             {
                 let options = leptos_options.clone();
                 move || app::shell(options.clone())
@@ -89,7 +93,7 @@ pub fn router(state: AppState) -> Router {
 async fn readyz(State(state): State<AppState>) -> Response {
     const LIMIT: Duration = Duration::from_secs(2);
     let database = async {
-        match tokio::time::timeout(LIMIT, state.services.db.ping()).await {
+        match tokio::time::timeout(LIMIT, state.services.ping()).await {
             Ok(Ok(())) => "ok",
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "database not ready");

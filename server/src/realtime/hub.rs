@@ -63,8 +63,8 @@ pub struct Hub {
     pub messages_out: AtomicU64,
 }
 
-impl domain::service::admin::ConnectionStats for Hub {
-    fn snapshot(&self) -> domain::model::ConnectionSnapshot {
+impl services::admin::ConnectionStats for Hub {
+    fn snapshot(&self) -> domain::dto::ConnectionSnapshot {
         Hub::snapshot(self)
     }
 }
@@ -154,20 +154,20 @@ impl Hub {
     }
 
     /// Open sockets and, per room, how many are in it (for the site admin).
-    pub fn snapshot(&self) -> domain::model::ConnectionSnapshot {
+    pub fn snapshot(&self) -> domain::dto::ConnectionSnapshot {
         let open_sockets = self.socket_count() as u64;
         let rooms = self
             .rooms
             .lock()
             .unwrap()
             .iter()
-            .map(|(room, members)| domain::model::RoomSockets {
+            .map(|(room, members)| domain::dto::RoomSockets {
                 org_id: room.org,
                 channel: room.channel,
                 sockets: members.len() as u64,
             })
             .collect();
-        domain::model::ConnectionSnapshot {
+        domain::dto::ConnectionSnapshot {
             open_sockets,
             rooms,
         }

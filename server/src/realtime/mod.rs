@@ -1,4 +1,4 @@
-//! The realtime hub behind `GET /ws` (`shared/spec/realtime.md`).
+//! The realtime hub behind `GET /ws` (`docs/realtime.md`).
 
 mod hub;
 mod socket;
@@ -10,8 +10,8 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::extract::{Query, State, WebSocketUpgrade};
 use axum::response::Response;
-use domain::service::Actor;
 use serde::Deserialize;
+use services::Actor;
 
 /// Frames larger than this are refused (`bad_message`).
 pub const MAX_FRAME: usize = 16 * 1024;

@@ -6,8 +6,8 @@ use super::hub::{Control, Handle, Member, Room, encode, now_ms};
 use crate::state::AppState;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use domain::realtime::{Channel, ClientMessage, Meta, Presence, Scope, ServerEvent, codes};
-use domain::service::{Actor, org};
 use futures::{SinkExt, StreamExt};
+use services::{Actor, access};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -100,10 +100,11 @@ impl Socket {
                 Some(room) => {
                     let id = org.to_string();
                     let services = &self.state.services;
-                    match org::authorize_channel(services, &self.actor, &id, room.channel).await {
+                    match access::authorize_channel(services, &self.actor, &id, room.channel).await
+                    {
                         Ok(_) => false,
                         // Undecidable (the database failed): keep the socket where it is.
-                        Err(domain::service::DomainError::Internal(_)) => false,
+                        Err(services::DomainError::Internal(_)) => false,
                         Err(_) => true,
                     }
                 }
@@ -130,7 +131,7 @@ impl Socket {
     }
 
     async fn subscribe(&mut self, org_id: &str, channel: Channel) {
-        match org::authorize_channel(&self.state.services, &self.actor, org_id, channel).await {
+        match access::authorize_channel(&self.state.services, &self.actor, org_id, channel).await {
             Ok(org) => {
                 let room = Room { org, channel };
                 if self.room == Some(room) {
@@ -140,7 +141,7 @@ impl Socket {
                 self.leave();
                 self.join(room);
             }
-            Err(e @ domain::service::DomainError::Internal(_)) => {
+            Err(e @ services::DomainError::Internal(_)) => {
                 tracing::warn!(error = %e, "could not authorize a SUBSCRIBE");
                 self.leave();
                 self.error(codes::UNAVAILABLE, "the server is busy: try again");
@@ -260,7 +261,7 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
     });
     match org_param {
         Some(org_id) => {
-            match org::authorize_channel(&me.state.services, &me.actor, &org_id, Channel::Public)
+            match access::authorize_channel(&me.state.services, &me.actor, &org_id, Channel::Public)
                 .await
             {
                 Ok(org) => me.join(Room {

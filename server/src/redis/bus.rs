@@ -5,8 +5,8 @@
 
 use super::{Redis, events_channel};
 use domain::realtime::BusMessage;
-use domain::service::{EventBus, LocalBus};
 use fred::prelude::PubsubInterface;
+use services::{EventBus, LocalBus};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc;

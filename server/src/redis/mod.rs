@@ -11,12 +11,12 @@ pub use bus::RedisBus;
 pub use throttle::RedisThrottle;
 
 use crate::config::Secret;
-use domain::service::{EventBus, LocalBus};
 use fred::prelude::{Builder, Client, ClientLike, EventInterface, PubsubInterface};
 use fred::types::RespVersion;
 use fred::types::config::{Config as FredConfig, TlsConnector};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
+use services::{EventBus, LocalBus};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;

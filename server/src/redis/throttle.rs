@@ -3,10 +3,10 @@
 //! starts its expiry with the first failure.
 
 use super::{Redis, RedisError};
-use domain::service::throttle::{
+use fred::prelude::{KeysInterface, LuaInterface};
+use services::throttle::{
     LoginThrottle, MemoryThrottle, ThrottleFuture, account_counter, counters,
 };
-use fred::prelude::{KeysInterface, LuaInterface};
 use std::time::Duration;
 
 /// Where a counter lives: `<prefix>:throttle:account:<e-mail>`,

@@ -2,7 +2,7 @@
 //! the query are inverse, so a filtered board is a link that can be shared; matching and
 //! grouping are plain functions, the same on the server and in the browser.
 
-use domain::model::{Task, TaskPriority, TaskStatus};
+use domain::dto::{Task, TaskPriority, TaskStatus};
 use domain::{CategoryId, LabelId, UserId};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -343,7 +343,7 @@ pub fn priority_label(p: TaskPriority) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::model::UserRef;
+    use domain::dto::UserRef;
     use domain::{OrgId, TaskId};
 
     fn task(n: i64, status: TaskStatus, title: &str) -> Task {

@@ -9,7 +9,7 @@ use crate::api::{BoardData, BulkUpdate, CreateTask, UpdateTask, load_board};
 use crate::pages::error_text;
 use crate::realtime::use_realtime;
 use domain::TaskId;
-use domain::model::Task;
+use domain::dto::Task;
 use domain::realtime::{Channel, ServerEvent};
 pub use filter::BoardFilter;
 use leptos::prelude::*;

@@ -7,7 +7,7 @@ use crate::api::{BulkUpdate, CreateTask, UpdateTask};
 use crate::components::{Command, CommandAction, MarkdownEditor, Palette};
 use crate::pages::error_text;
 use crate::realtime::{LinkState, Live};
-use domain::model::{Task, TaskPriority, TaskStatus, Visibility};
+use domain::dto::{Task, TaskPriority, TaskStatus, Visibility};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;

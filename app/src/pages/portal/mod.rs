@@ -12,7 +12,7 @@ use crate::api::{CastVote, CreateTask, load_portal};
 use crate::pages::board::filter::{encode, priority_label};
 use crate::pages::error_text;
 use crate::realtime::{LinkState, use_realtime};
-use domain::model::{PortalPage, Task, TaskPriority};
+use domain::dto::{PortalPage, Task, TaskPriority};
 use domain::realtime::{Channel, ServerEvent};
 use leptos::html;
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 
 use crate::api::{CastVote, load_task_voter};
 use crate::pages::error_text;
-use domain::model::Task;
+use domain::dto::Task;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

@@ -13,8 +13,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::CommentId;
-use domain::model::{Comment, CommentPatch, NewComment, NewReaction, NewRelation, TaskRelation};
-use domain::service::{Actor, comment, relation, vote};
+use domain::dto::{Comment, CommentPatch, NewComment, NewReaction, NewRelation, TaskRelation};
+use services::{Actor, comment, relation, vote};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -187,22 +187,20 @@ pub async fn react(
 }
 
 /// An anonymous actor becomes one known by its vote fingerprint (see
-/// [`vote::with_fingerprint`]).
+/// [`vote::with_fingerprint`]); a new visitor gets the cookie that keeps them.
 fn with_fingerprint(
     actor: Actor,
     slug: &str,
     headers: &HeaderMap,
-    secure: bool,
-) -> (Actor, Option<String>) {
-    let cookies = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
+    cookies: &edge::CookiePolicy,
+) -> (Actor, Option<HeaderValue>) {
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    vote::with_fingerprint(actor, slug, cookies, user_agent, secure, true)
+    let visitor = edge::cookies::visitor_id(headers);
+    let (actor, created) = vote::with_fingerprint(actor, slug, visitor, user_agent, true);
+    (actor, created.map(|id| cookies.visitor(&id)))
 }
 
 async fn vote_response(
@@ -213,8 +211,7 @@ async fn vote_response(
     headers: HeaderMap,
     up: bool,
 ) -> Result<Response, ApiError> {
-    let secure = state.services.settings.secure_cookies;
-    let (actor, set_cookie) = with_fingerprint(actor, &slug, &headers, secure);
+    let (actor, set_cookie) = with_fingerprint(actor, &slug, &headers, &state.cookies);
     let origin = ws_client_id(&headers);
     let count = if up {
         vote::vote(&state.services, &actor, &slug, number, origin).await?
@@ -226,7 +223,7 @@ async fn vote_response(
         voted: up,
     })
     .into_response();
-    if let Some(cookie) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+    if let Some(cookie) = set_cookie {
         res.headers_mut().append(header::SET_COOKIE, cookie);
     }
     Ok(res)

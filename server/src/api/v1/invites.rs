@@ -8,8 +8,8 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use domain::service::{Actor, invite};
 use serde::Deserialize;
+use services::{Actor, invite};
 use utoipa::ToSchema;
 
 /// Input for an invitation.

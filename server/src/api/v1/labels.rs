@@ -8,9 +8,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
-use domain::model::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
-use domain::service::{Actor, category, label};
+use domain::dto::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 use domain::{CategoryId, LabelId};
+use services::{Actor, category, label};
 
 /// The org's labels: all for members, the public ones for public viewers.
 #[utoipa::path(

@@ -6,13 +6,13 @@ use crate::http::ApiError;
 use crate::state::AppState;
 use axum::extract::Path;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::ApiKeyId;
-use domain::model::{ApiKey, CreatedApiKey};
-use domain::service::{Actor, api_key, org, user};
+use domain::dto::{ApiKey, CreatedApiKey};
 use serde::Deserialize;
+use services::{Actor, api_key, org, user};
 use utoipa::ToSchema;
 
 /// The signed-in account and its organizations.
@@ -61,15 +61,13 @@ pub async fn delete_me(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> Result<Response, ApiError> {
-    let id = actor.user_id().ok_or(ApiError::from(
-        domain::service::DomainError::Unauthenticated,
-    ))?;
+    let id = actor
+        .user_id()
+        .ok_or(ApiError::from(services::DomainError::Unauthenticated))?;
     user::delete(&state.services, &actor, id).await?;
-    let cookie = domain::service::session::cookie(None, &state.services.settings);
     let mut res = StatusCode::NO_CONTENT.into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, value);
-    }
+    res.headers_mut()
+        .insert(header::SET_COOKIE, state.cookies.session(None));
     Ok(res)
 }
 

@@ -8,10 +8,10 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use domain::model::{Member, NewTeam, Team, TeamPatch};
+use domain::dto::{Member, NewTeam, Team, TeamPatch};
 use domain::permissions::PermissionSet;
-use domain::service::{Actor, member, team};
 use domain::{TeamId, UserId};
+use services::{Actor, member, team};
 
 /// The org's members with their teams (members only).
 #[utoipa::path(

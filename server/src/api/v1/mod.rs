@@ -1,4 +1,4 @@
-//! REST API v1 (`shared/spec/http-api.md`): thin handlers over the domain services, each
+//! REST API v1 (`docs/http-api.md`): thin handlers over the domain services, each
 //! documented with `#[utoipa::path]`. Routes are added with `routes!`, which reads the path
 //! and method from that attribute, so nothing is routed without being documented.
 
@@ -103,7 +103,7 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                domain::service::session::COOKIE,
+                edge::cookies::SESSION,
                 "The session cookie set by sign-up and login. State-changing requests made \
                  with it must come from the app's own origin.",
             ))),

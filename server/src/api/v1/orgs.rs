@@ -8,8 +8,8 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use domain::model::{NewOrg, Org, OrgPatch};
-use domain::service::{Actor, org};
+use domain::dto::{NewOrg, Org, OrgPatch};
+use services::{Actor, org};
 
 /// Creates an org; its creator becomes its first member, in its "Administrators" team.
 ///

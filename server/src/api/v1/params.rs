@@ -2,7 +2,7 @@
 //! path parameters by position and read the task list's query string themselves; these
 //! types only describe them (`tests/openapi.rs` checks every `{param}` is declared).
 
-use domain::model::{TaskPriority, TaskStatus};
+use domain::dto::{TaskPriority, TaskStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -85,11 +85,12 @@ pub struct InvitePath {
 #[derive(IntoParams)]
 #[into_params(names("x-ws-client-id"), parameter_in = Header)]
 pub struct WsClient(
-    /// The `clientId` of the caller's socket, at most 64 characters.
+    /// The `wsClientId` of the caller's socket (from its CONNECTION_STATUS), at most 64
+    /// characters.
     pub Option<String>,
 );
 
-/// The orders of a task list (`domain::service::task::TaskSort`).
+/// The orders of a task list (`services::task::TaskSort`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TaskSort {
@@ -149,10 +150,7 @@ mod tests {
         ] {
             let name = serde_json::to_value(sort).unwrap();
             let name = name.as_str().unwrap();
-            assert!(
-                name.parse::<domain::service::task::TaskSort>().is_ok(),
-                "{name}"
-            );
+            assert!(name.parse::<services::task::TaskSort>().is_ok(), "{name}");
         }
     }
 }

@@ -3,7 +3,7 @@
 //! `crate::http::ApiError` with a reusable response per status.
 
 use domain::SessionId;
-use domain::model::{
+use domain::dto::{
     Category, Comment, Invite, Label, Org, RelationKind, Task, TaskPriority, TaskRelation,
     TaskStatus, Team, User, Visibility,
 };
@@ -260,7 +260,7 @@ mod tests {
     use super::*;
     use crate::http::ApiError;
     use axum::response::IntoResponse;
-    use domain::service::DomainError;
+    use services::DomainError;
 
     async fn sent(error: ApiError) -> ErrorBody {
         let res = error.into_response();

@@ -8,10 +8,10 @@ use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
-use domain::model::{NewTask, TaskPatch, TimelineEntry};
-use domain::model::{TaskPriority, TaskStatus};
-use domain::service::task::{self, TaskQuery};
-use domain::service::{Actor, DomainError, timeline};
+use domain::dto::{NewTask, TaskPatch, TimelineEntry};
+use domain::dto::{TaskPriority, TaskStatus};
+use services::task::{self, TaskQuery};
+use services::{Actor, DomainError, timeline};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 

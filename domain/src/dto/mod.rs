@@ -1,0 +1,40 @@
+//! The wire DTOs: what the REST API, the web app's server functions and the realtime
+//! protocol carry. Plain data (serde), no database and no rules; the services build them.
+
+mod admin;
+mod api_key;
+mod board;
+mod comment;
+pub mod file;
+mod invite;
+mod label;
+mod org;
+pub(crate) mod patch;
+mod portal;
+mod task;
+mod team;
+mod timeline;
+mod user;
+
+pub use admin::{
+    ADMIN_PAGE_SIZE, AdminMember, AdminOrg, AdminOverview, AdminPage, AdminUser, Ban,
+    ConnectionSnapshot, Connections, InstanceSettings, OrgInspection, RoomConnections, RoomSockets,
+};
+pub use api_key::{ApiKey, CreatedApiKey};
+pub use board::Board;
+pub use comment::{
+    Comment, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation, Reaction,
+    TaskRelation,
+};
+pub use file::{FileInfo, FileType, ImageUrl};
+pub use invite::Invite;
+pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
+pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
+pub use portal::{BlockedUser, PortalPage, Viewer};
+pub use task::{
+    BulkChange, BulkResult, NewTask, RelationKind, Task, TaskPatch, TaskPosition, TaskPriority,
+    TaskStatus, UserRef, Visibility,
+};
+pub use team::{Member, NewTeam, Team, TeamPatch};
+pub use timeline::TimelineEntry;
+pub use user::{LinkedAccount, SessionInfo, User};

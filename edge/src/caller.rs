@@ -1,0 +1,73 @@
+//! Who is asking: what every REST handler and server function needs besides its input.
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use services::{Actor, ClientInfo, Services};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+/// The services, the actor the server's middleware resolved for the request (anonymous
+/// when it found none), the socket of the page that made the request, and the client.
+/// REST handlers take it as an extractor; server functions build it from the request's
+/// parts with [`Caller::from_parts`].
+#[derive(Clone)]
+pub struct Caller {
+    pub svc: Services,
+    pub actor: Actor,
+    /// The page's socket (`x-ws-client-id`): the change's own events skip it in fan-out.
+    pub origin: Option<String>,
+    pub client: ClientInfo,
+}
+
+impl Caller {
+    pub fn from_parts(parts: &Parts, svc: Services) -> Self {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        Caller {
+            svc,
+            actor: parts
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_else(Actor::anonymous),
+            origin: ws_client_id(&parts.headers),
+            client: client_info(&parts.headers, peer),
+        }
+    }
+}
+
+impl<S> FromRequestParts<S> for Caller
+where
+    Services: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        Ok(Caller::from_parts(parts, Services::from_ref(state)))
+    }
+}
+
+/// The client's address and agent, for the session list.
+pub fn client_info(headers: &HeaderMap, peer: Option<SocketAddr>) -> ClientInfo {
+    ClientInfo {
+        ip: peer.map(|p| p.ip().to_string()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    }
+}
+
+/// The socket that caused a change (`x-ws-client-id`, at most 64 bytes), to be skipped in
+/// fan-out.
+pub fn ws_client_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-ws-client-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64)
+        .map(str::to_string)
+}

@@ -1,0 +1,122 @@
+//! Signing in: one answer for every mismatch, throttling, sessions.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+on_each_backend!(login_failures_look_the_same_and_are_throttled, |app| {
+    app.sign_up("ada@example.test").await;
+    let login = |email: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/auth/login",
+                json!({"email": email, "password": password}),
+                None,
+            )
+            .await
+        }
+    };
+    let (status, wrong_password) = login("ada@example.test", "not the password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, no_account) = login("nobody@example.test", "not the password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong_password, no_account,
+        "an unknown e-mail is not revealed"
+    );
+
+    for _ in 1..services::throttle::PER_ACCOUNT {
+        login("ada@example.test", "still wrong").await;
+    }
+    let res = app
+        .http
+        .post(format!("{}/api/auth/login", app.base))
+        .json(&json!({"email": "ada@example.test", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= 15 * 60);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+
+    app.sign_up("bob@example.test").await;
+    let (status, _) = login("bob@example.test", "correct horse battery").await;
+    assert_eq!(status, StatusCode::OK, "other accounts are not locked");
+});
+
+on_each_backend!(sessions_are_listed_and_revoked_at_once, |app| {
+    let first = app.sign_up("ada@example.test").await;
+    let res = app
+        .http
+        .post(format!("{}/api/auth/login", app.base))
+        .header("user-agent", "second-browser")
+        .json(&json!({"email": "ada@example.test", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    let second = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, sessions) = app.get("/api/auth/sessions", Some(&first)).await;
+    assert_eq!(status, StatusCode::OK);
+    let sessions = sessions.as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    let other = sessions
+        .iter()
+        .find(|s| s["userAgent"] == "second-browser")
+        .unwrap();
+    assert_eq!(other["current"], false);
+    assert!(
+        !sessions
+            .iter()
+            .any(|s| s.to_string().contains(&first.token)),
+        "tokens are never listed"
+    );
+
+    let id = other["id"].as_str().unwrap();
+    let (status, _) = app
+        .request(
+            Method::DELETE,
+            &format!("/api/auth/sessions/{id}"),
+            None,
+            Some(&first),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let res = app
+        .http
+        .get(format!("{}/api/v1/me", app.base))
+        .header("cookie", second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "the revoked session stops working at once"
+    );
+    let (status, _) = app
+        .request(
+            Method::DELETE,
+            &format!("/api/auth/sessions/{id}"),
+            None,
+            Some(&first),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+});

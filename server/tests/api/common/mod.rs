@@ -1,0 +1,768 @@
+//! Spawns real `sayr` instances for black-box tests: each test gets a fresh database
+//! (a SQLite file, or a PostgreSQL database copied from a migrated template) and talks HTTP
+//! and WebSocket to it.
+
+use domain::realtime::{ClientMessage, ServerMessage};
+use futures::{SinkExt, StreamExt};
+use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use server::config::{Config, Secret};
+use server::{Application, db};
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// Which database engine a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("SAYR_TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// Generates one test per backend; the PostgreSQL one passes vacuously when
+/// `SAYR_TEST_DATABASE_URL` is unset (the Makefile says so in one line).
+#[macro_export]
+macro_rules! on_each_backend {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: $crate::common::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
+                $crate::common::within_limit(None, run(app)).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::common::postgres_url().is_none() {
+                    return;
+                }
+                let app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
+                let database = app.database.clone();
+                $crate::common::within_limit(database, run(app)).await;
+            }
+        }
+    };
+}
+
+/// How long one test may run (`SAYR_TEST_LIMIT_SECS`, 180 by default). A test that hangs
+/// fails with what its database was doing instead of holding the whole suite (and CI)
+/// until an outer limit kills it.
+pub fn test_limit() -> Duration {
+    let secs = std::env::var("SAYR_TEST_LIMIT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    Duration::from_secs(secs.unwrap_or(180))
+}
+
+/// Runs a test's body within [`test_limit`]; past it, prints the sessions and waiting
+/// locks of the test's PostgreSQL database (`database`) and fails.
+pub async fn within_limit(database: Option<String>, body: impl std::future::Future<Output = ()>) {
+    let limit = test_limit();
+    // Pinned here so that the body (and what it holds) lives while the database is looked at.
+    tokio::pin!(body);
+    if tokio::time::timeout(limit, &mut body).await.is_ok() {
+        return;
+    }
+    if let (Some(database), Some(url)) = (&database, postgres_url()) {
+        match db::connect(&Secret::new(url)).await {
+            Ok(admin) => {
+                let activity = admin
+                    .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                        sea_orm::DbBackend::Postgres,
+                        "SELECT concat_ws(' | ', pid, coalesce(state, ''), \
+                         coalesce(wait_event_type || ':' || wait_event, ''), \
+                         coalesce(extract(epoch FROM now() - xact_start)::text, ''), \
+                         left(query, 300), pg_blocking_pids(pid)) AS line \
+                         FROM pg_stat_activity WHERE datname = $1",
+                        [database.clone().into()],
+                    ))
+                    .await;
+                eprintln!(
+                    "sessions of {database} (pid | state | wait | seconds in transaction | query | blocked by):"
+                );
+                for row in activity.into_iter().flatten() {
+                    eprintln!(
+                        "  {}",
+                        row.try_get::<String>("", "line").unwrap_or_default()
+                    );
+                }
+            }
+            Err(e) => eprintln!("could not look into {database}: {e}"),
+        }
+    }
+    panic!("the test ran past its limit of {limit:?}");
+}
+
+static TEMPLATE_READY: Mutex<bool> = Mutex::new(false);
+
+/// The test process a database belongs to (`sayr_t_<pid>_…`, `sayr_test_template_<pid>…`).
+fn pid_in(name: &str) -> Option<u32> {
+    let rest = name
+        .strip_prefix("sayr_t_")
+        .or_else(|| name.strip_prefix("sayr_test_template_"))?;
+    rest.split('_').next()?.parse().ok()
+}
+
+/// This process's template: another test binary's may be dropped or rebuilt meanwhile.
+fn template() -> String {
+    format!("sayr_test_template_{}", std::process::id())
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("a database URL has a path");
+    format!("{base}/{name}")
+}
+
+/// A fresh PostgreSQL database copied from a template migrated once per test process.
+async fn fresh_postgres() -> String {
+    let admin_url = postgres_url().unwrap();
+    let admin = db::connect(&Secret::new(admin_url.clone()))
+        .await
+        .expect("connect to PostgreSQL");
+    let build_template = {
+        let mut ready = TEMPLATE_READY.lock().unwrap();
+        let first = !*ready;
+        *ready = true;
+        first
+    };
+    let template = template();
+    if build_template {
+        // Databases left by earlier runs of the suite (test binaries run one at a time).
+        let stale = admin
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT datname FROM pg_database WHERE datname LIKE 'sayr_t_%' OR datname LIKE 'sayr_test_template%'"
+                    .to_string(),
+            ))
+            .await
+            .unwrap();
+        for row in stale {
+            let name: String = row.try_get("", "datname").unwrap();
+            // Only databases of test processes that are gone: another suite may be running.
+            let owner_alive = pid_in(&name)
+                .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+            if !owner_alive {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
+        }
+        // Built under another name and renamed when migrated, so that no test copies it
+        // half-made (and no copy blocks the migration's connections).
+        let building = format!("{template}_building");
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {building}"))
+            .await
+            .unwrap();
+        let fresh = db::connect(&Secret::new(with_database(&admin_url, &building)))
+            .await
+            .unwrap();
+        db::migrate(&fresh).await.unwrap();
+        fresh.close().await.unwrap();
+        let rename = format!("ALTER DATABASE {building} RENAME TO {template}");
+        for attempt in 0.. {
+            match admin.execute_unprepared(&rename).await {
+                Ok(_) => break,
+                // The closed pool's sessions may take a moment to end.
+                Err(e) if attempt < 50 => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("could not publish the template database: {e}"),
+            }
+        }
+    } else {
+        // Wait until the test that builds the template has published it.
+        for _ in 0..600 {
+            let rows = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    format!("SELECT 1 FROM pg_database WHERE datname = '{template}'"),
+                ))
+                .await
+                .unwrap();
+            if !rows.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let name = format!(
+        "sayr_t_{}_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let mut last_error = None;
+    // Another test may be copying the template at this moment (PostgreSQL allows one copy
+    // at a time); on a busy machine that can take a while.
+    for attempt in 0..60u64 {
+        match admin
+            .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .await
+        {
+            Ok(_) => return with_database(&admin_url, &name),
+            Err(e) => last_error = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100 + 20 * attempt.min(20))).await;
+    }
+    panic!("could not create a test database: {last_error:?}");
+}
+
+/// A running instance and a client for it.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub app_state: server::state::AppState,
+    /// The test's PostgreSQL database, when it runs on one.
+    pub database: Option<String>,
+    /// The database the instance uses, for tests that arrange what no endpoint can (an
+    /// expired invitation, a ban that ended).
+    database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A signed-in user of a test.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token: String,
+    pub user: Value,
+}
+
+impl Session {
+    pub fn cookie(&self) -> String {
+        format!("sayr_session={}", self.token)
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::for_tests(dir.path().to_path_buf());
+        config.site_root = dir.path().join("site");
+        let mut database = None;
+        if let Backend::Postgres = backend {
+            let url = fresh_postgres().await;
+            database = url.rsplit_once('/').map(|(_, name)| name.to_string());
+            config.database_url = Some(Secret::new(url));
+        }
+        tweak(&mut config);
+        let database_url = config.database_url().expose().to_string();
+        let app = Application::build(config).await.expect("the app builds");
+        let addr = app.address();
+        let app_state = app.state().clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            // A request the server never answers fails the test, naming its URL (after the
+            // time limit, which prints what the database was doing, had its chance).
+            .timeout(Duration::from_secs(300))
+            .build()
+            .unwrap();
+        Self {
+            addr,
+            base: format!("http://{addr}"),
+            http,
+            app_state,
+            database,
+            database_url,
+            _dir: dir,
+        }
+    }
+
+    /// A connection of the test's own to the instance's database (the services keep theirs
+    /// to themselves).
+    pub async fn db(&self) -> sea_orm::DatabaseConnection {
+        sea_orm::Database::connect(&self.database_url)
+            .await
+            .expect("the test database accepts a connection")
+    }
+
+    /// Sends a request; `session` adds its cookie.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        session: Option<&Session>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(s) = session {
+            req = req.header("cookie", s.cookie());
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> (StatusCode, Value) {
+        self.request(Method::GET, path, None, session).await
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        body: Value,
+        session: Option<&Session>,
+    ) -> (StatusCode, Value) {
+        self.request(Method::POST, path, Some(body), session).await
+    }
+
+    /// Signs up a new account and returns its session.
+    pub async fn sign_up(&self, email: &str) -> Session {
+        let res = self
+            .http
+            .post(format!("{}/api/auth/signup", self.base))
+            .json(&json!({"email": email, "password": "correct horse battery", "name": email.split('@').next().unwrap()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "sign-up of {email}");
+        let cookie = res
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let token = cookie
+            .strip_prefix("sayr_session=")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = res.json().await.unwrap();
+        Session {
+            token,
+            user: body["user"].clone(),
+        }
+    }
+
+    /// Creates an org owned by `session` and returns its JSON.
+    pub async fn create_org(&self, session: &Session, slug: &str) -> Value {
+        let (status, body) = self
+            .post(
+                "/api/v1/orgs",
+                json!({"name": format!("Org {slug}"), "slug": slug, "shortId": "ABC"}),
+                Some(session),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["org"].clone()
+    }
+
+    /// Opens a socket that authenticates with an API key.
+    pub async fn socket_with_key(&self, key: &str) -> Socket {
+        let mut req = format!("ws://{}/ws", self.addr)
+            .into_client_request()
+            .unwrap();
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {key}").parse().unwrap());
+        let (ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .expect("socket connects");
+        Socket {
+            ws,
+            last_sent: None,
+        }
+    }
+
+    /// Opens a socket, optionally as a signed-in user.
+    pub async fn socket(&self, session: Option<&Session>, query: &str) -> Socket {
+        let mut req = format!("ws://{}/ws{query}", self.addr)
+            .into_client_request()
+            .unwrap();
+        if let Some(s) = session {
+            req.headers_mut()
+                .insert("cookie", s.cookie().parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .expect("socket connects");
+        Socket {
+            ws,
+            last_sent: None,
+        }
+    }
+}
+
+/// A test's WebSocket client.
+pub struct Socket {
+    pub ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    last_sent: Option<std::time::Instant>,
+}
+
+impl Socket {
+    /// Sends like a well-behaved client: messages other than PONG at least 200 ms apart.
+    pub async fn send(&mut self, msg: &ClientMessage) {
+        if !matches!(msg, ClientMessage::Pong { .. }) {
+            if let Some(last) = self.last_sent {
+                let gap = server::realtime::MIN_GAP + Duration::from_millis(20);
+                tokio::time::sleep(gap.saturating_sub(last.elapsed())).await;
+            }
+            self.last_sent = Some(std::time::Instant::now());
+        }
+        self.send_text(&serde_json::to_string(msg).unwrap()).await;
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.ws.send(Message::text(text)).await.unwrap();
+    }
+
+    /// The next server message, failing the test after 5 s.
+    pub async fn next(&mut self) -> ServerMessage {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("a message within 5 s")
+                .expect("the socket is open")
+                .expect("a frame");
+            if let Message::Text(text) = frame {
+                return serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("bad server message {text}: {e}"));
+            }
+        }
+    }
+
+    /// Whether any message arrives within `wait`.
+    pub async fn silent_for(&mut self, wait: Duration) -> bool {
+        tokio::time::timeout(wait, self.ws.next()).await.is_err()
+    }
+}
+
+/// The Redis server for tests, if configured.
+pub fn redis_url() -> Option<String> {
+    std::env::var("SAYR_TEST_REDIS_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// A fresh PostgreSQL database, for tests that run several instances on one.
+pub async fn postgres_database() -> String {
+    fresh_postgres().await
+}
+
+impl TestApp {
+    /// An instance on a given PostgreSQL database and Redis, as one of several behind a
+    /// load balancer.
+    pub async fn spawn_on(database_url: &str, redis_url: &str) -> Self {
+        Self::spawn_with(Backend::Sqlite, |config| {
+            config.database_url = Some(Secret::new(database_url));
+            config.redis_url = Some(Secret::new(redis_url));
+        })
+        .await
+    }
+}
+
+/// Two instances sharing one fresh PostgreSQL database and the given Redis.
+pub async fn spawn_pair(redis_url: &str) -> (TestApp, TestApp) {
+    let database = postgres_database().await;
+    let a = TestApp::spawn_on(&database, redis_url).await;
+    let b = TestApp::spawn_on(&database, redis_url).await;
+    (a, b)
+}
+
+/// A `redis-server` of a test's own, on a free port, without persistence. Stopped on drop.
+pub struct RedisServer {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl RedisServer {
+    /// A server not started yet: its URL already points where it will listen.
+    pub fn unstarted() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        Self { port, child: None }
+    }
+
+    pub async fn start() -> Self {
+        let mut server = Self::unstarted();
+        server.restart().await;
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts it (again, on the same port) and waits until it accepts connections.
+    pub async fn restart(&mut self) {
+        self.stop();
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is installed");
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server listens within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Kills it at once, as a crash would.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+// ---- Files: multipart bodies, the file store, an S3-compatible server (s3s-fs) ----
+
+/// A `multipart/form-data` body: (field name, file name, bytes) per part. Returns the
+/// content type (with its boundary) and the body.
+pub fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = format!("sayr-test-{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let disposition = match file_name {
+            Some(f) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n"),
+        };
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// `len` bytes that sniff as PNG.
+pub fn png(len: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend((0..len.saturating_sub(8)).map(|i| (i % 251) as u8));
+    bytes
+}
+
+impl TestApp {
+    /// Sends a multipart form with a `file` (and a `visibility` when given) to `path`.
+    pub async fn upload(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        file_name: &str,
+        bytes: &[u8],
+        visibility: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut parts: Vec<(&str, Option<&str>, &[u8])> = Vec::new();
+        if let Some(v) = visibility {
+            parts.push(("visibility", None, v.as_bytes()));
+        }
+        parts.push(("file", Some(file_name), bytes));
+        let (content_type, body) = multipart(&parts);
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(s) = session {
+            req = req.header("cookie", s.cookie());
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Every object key in the instance's file store.
+    pub async fn stored_keys(&self) -> Vec<String> {
+        use futures::TryStreamExt;
+        let mut keys: Vec<String> = self
+            .app_state
+            .services
+            .files
+            .object_store()
+            .list(None)
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .expect("the store lists");
+        keys.sort();
+        keys
+    }
+
+    /// How many file rows the database holds.
+    pub async fn file_rows(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::file::Entity::find()
+            .count(&self.db().await)
+            .await
+            .unwrap()
+    }
+
+    /// Invites `who` into the org `slug` (as `owner`) and accepts.
+    pub async fn add_member(&self, owner: &Session, slug: &str, who: &Session) {
+        let email = who.user["email"].as_str().unwrap();
+        let (status, invite) = self
+            .post(
+                &format!("/api/v1/orgs/{slug}/invites"),
+                json!({"email": email}),
+                Some(owner),
+            )
+            .await;
+        assert!(status.is_success(), "invite: {status} {invite}");
+        let code = invite["invite"]["code"].as_str().unwrap();
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/invites/{code}/accept"),
+                json!({}),
+                Some(who),
+            )
+            .await;
+        assert!(status.is_success(), "accept: {status} {body}");
+    }
+}
+
+/// The `s3s-fs` binary (`cargo install s3s-fs@0.14.1 --features binary --locked`), if
+/// installed: on PATH or in ~/.cargo/bin.
+pub fn s3s_fs_binary() -> Option<std::path::PathBuf> {
+    let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("s3s-fs"))
+            .collect::<Vec<_>>()
+    });
+    let in_cargo =
+        std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo/bin/s3s-fs"));
+    on_path.chain(in_cargo).find(|p| p.is_file())
+}
+
+/// A free port on the loopback, closed again: nothing listens there.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// An S3-compatible server of a test's own (`s3s-fs` over a temporary directory, bucket
+/// `sayr`), on a free port. Killed on drop.
+pub struct S3Server {
+    pub port: u16,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+pub const S3_BUCKET: &str = "sayr";
+
+impl S3Server {
+    /// Starts one, or None when s3s-fs is not installed. With `SAYR_TEST_S3_REQUIRED` set
+    /// (CI), a missing s3s-fs fails the test instead.
+    pub async fn start() -> Option<Self> {
+        let Some(binary) = s3s_fs_binary() else {
+            assert!(
+                std::env::var_os("SAYR_TEST_S3_REQUIRED").is_none(),
+                "s3s-fs is required (SAYR_TEST_S3_REQUIRED) but not installed"
+            );
+            return None;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(S3_BUCKET)).unwrap();
+        let port = closed_port();
+        let child = std::process::Command::new(binary)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", "testkey", "--secret-key", "testsecret"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("s3s-fs starts");
+        let server = Self {
+            port,
+            child,
+            _dir: dir,
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "s3s-fs listens within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Some(server)
+    }
+
+    /// Points `config` at this server.
+    pub fn configure(&self, config: &mut Config) {
+        configure_s3(config, self.port);
+    }
+}
+
+/// Points `config` at an S3 server on 127.0.0.1:`port` (path-style, http, test keys).
+pub fn configure_s3(config: &mut Config, port: u16) {
+    config.storage_url = Some(format!("s3://{S3_BUCKET}"));
+    config.storage.s3_endpoint = Some(format!("http://127.0.0.1:{port}"));
+    config.storage.s3_region = "us-east-1".into();
+    config.storage.s3_path_style = true;
+    config.storage.s3_allow_http = true;
+    config.storage.s3_access_key_id = Some("testkey".into());
+    config.storage.s3_secret_access_key = Some(Secret::new("testsecret"));
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

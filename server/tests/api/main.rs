@@ -1,0 +1,26 @@
+//! Sayr's black-box tests, one binary: each module starts real `sayr` instances (helpers in
+//! `common`) and talks HTTP and WebSocket to them, on SQLite and, when
+//! `SAYR_TEST_DATABASE_URL` is set, on PostgreSQL. One binary links the server once instead
+//! of once per file.
+
+#[macro_use]
+mod common;
+
+mod account_pages;
+mod admin;
+mod auth;
+mod board_more;
+mod comments;
+mod external_login;
+mod files;
+mod files_app;
+mod openapi;
+mod operations;
+mod permissions;
+mod portal;
+mod realtime;
+mod redis;
+mod task_changes;
+mod tasks;
+mod teams;
+mod web_pages;

@@ -1,0 +1,311 @@
+//! The floor every service stands on: what an actor is to one org (member or not, which
+//! permissions), and the rule of who sees which task and comment, written once. Services
+//! load an [`OrgAccess`] first and then ask it; nothing here imports another service.
+
+use super::{Actor, DomainError, Result, Services, convert};
+use domain::dto::{CommentVisibility, Org, Visibility};
+use domain::permissions::PermissionSet;
+use domain::realtime::Channel;
+use domain::{OrgId, UserId};
+use entity::{member, member_team, organization, task, task_comment, team};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+/// What an actor is to one org. Built once per call, then asked.
+#[derive(Clone, Debug)]
+pub struct OrgAccess {
+    pub org: organization::Model,
+    /// Sees everything a member sees (members, the creator, site admins, the system).
+    pub member: bool,
+    pub permissions: PermissionSet,
+}
+
+impl OrgAccess {
+    pub fn id(&self) -> OrgId {
+        self.org.id.into()
+    }
+
+    /// May look at the org at all: members always, others when the public page is on.
+    pub fn can_view(&self) -> bool {
+        self.member || self.org.public_page
+    }
+
+    /// The org as this actor may see it, without its images (`org::with_images` adds them).
+    pub fn dto(&self) -> Org {
+        let org = convert::org(&self.org);
+        if self.member { org } else { org.public_view() }
+    }
+
+    /// The same org seen from outside: not a member, no permissions (the public portal
+    /// shows members what visitors see).
+    pub fn public_lens(&self) -> OrgAccess {
+        OrgAccess {
+            org: self.org.clone(),
+            member: false,
+            permissions: PermissionSet::default(),
+        }
+    }
+
+    /// Who sees a task: members every task of the org, everyone else its public ones.
+    pub fn sees_task(&self, task: &task::Model) -> bool {
+        self.member || task.visibility == Visibility::Public
+    }
+
+    /// Who sees a comment: members every one, everyone else the public comments of the
+    /// public tasks.
+    pub fn sees_comment(&self, task: &task::Model, comment: &task_comment::Model) -> bool {
+        self.sees_task(task) && (self.member || comment.visibility == CommentVisibility::Public)
+    }
+
+    /// [`sees_task`](Self::sees_task) as a query scope over `task`.
+    pub(crate) fn task_scope<Q: QueryFilter>(&self, query: Q) -> Q {
+        if self.member {
+            query
+        } else {
+            query.filter(task::Column::Visibility.eq(Visibility::Public))
+        }
+    }
+
+    /// The comment half of [`sees_comment`](Self::sees_comment) as a query scope over
+    /// `task_comment` (the task's own visibility is the caller's to check).
+    pub(crate) fn comment_scope<Q: QueryFilter>(&self, query: Q) -> Q {
+        if self.member {
+            query
+        } else {
+            query.filter(task_comment::Column::Visibility.eq(CommentVisibility::Public))
+        }
+    }
+}
+
+/// Works out what `actor` is to `org`.
+pub(crate) async fn resolve(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    org: organization::Model,
+) -> Result<OrgAccess> {
+    let (member, permissions) = match actor {
+        Actor::System => (true, PermissionSet::all()),
+        Actor::Anonymous { .. } => (false, PermissionSet::default()),
+        Actor::User(u) if u.site_admin || org.created_by == Some(u.id.0) => {
+            (true, PermissionSet::all())
+        }
+        Actor::User(u) => match membership(db, org.id, u.id).await? {
+            Some(m) => {
+                let teams = team::Entity::find()
+                    .inner_join(member_team::Entity)
+                    .filter(member_team::Column::MemberId.eq(m.id))
+                    .all(db)
+                    .await?;
+                let sets = teams.iter().map(|t| stored_permissions(&t.permissions));
+                (true, PermissionSet::effective(sets))
+            }
+            None => (false, PermissionSet::default()),
+        },
+    };
+    Ok(OrgAccess {
+        org,
+        member,
+        permissions,
+    })
+}
+
+/// The membership row of `user` in `org`, if any.
+pub(crate) async fn membership(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    user: UserId,
+) -> Result<Option<member::Model>> {
+    Ok(member::Entity::find()
+        .filter(member::Column::OrgId.eq(org))
+        .filter(member::Column::UserId.eq(user.0))
+        .one(db)
+        .await?)
+}
+
+/// Like [`load`], for what only members may do: outsiders who can see the org get
+/// Unauthenticated or Forbidden, the rest NotFound.
+pub async fn load_member(svc: &Services, actor: &Actor, slug: &str) -> Result<OrgAccess> {
+    let access = load(svc, actor, slug).await?;
+    match actor {
+        _ if access.member => Ok(access),
+        Actor::Anonymous { .. } => Err(DomainError::Unauthenticated),
+        _ => Err(DomainError::forbidden("members only")),
+    }
+}
+
+/// The org behind `slug` as `actor` sees it; NotFound when it does not exist or the actor
+/// may not see it (existence is not revealed).
+pub async fn load(svc: &Services, actor: &Actor, slug: &str) -> Result<OrgAccess> {
+    let row = organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let access = resolve(&svc.db, actor, row).await?;
+    if access.can_view() {
+        Ok(access)
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// May `actor` join the realtime room `channel` of the org `org_id`? An unknown or
+/// malformed id is refused like a forbidden room.
+pub async fn authorize_channel(
+    svc: &Services,
+    actor: &Actor,
+    org_id: &str,
+    channel: Channel,
+) -> Result<OrgId> {
+    let forbidden = || DomainError::forbidden("you may not join this room");
+    let id: Uuid = org_id.parse().map_err(|_| forbidden())?;
+    let row = organization::Entity::find_by_id(id)
+        .one(&svc.db)
+        .await?
+        .ok_or_else(forbidden)?;
+    let access = resolve(&svc.db, actor, row).await?;
+    let allowed = match channel {
+        Channel::Public => access.org.public_page,
+        Channel::Tasks => access.member,
+        Channel::Admin => actor.is_superuser() || (access.member && access.permissions.any_admin()),
+    };
+    if allowed {
+        Ok(access.id())
+    } else {
+        Err(forbidden())
+    }
+}
+
+/// Reads a stored permission set; a broken one grants nothing.
+pub(crate) fn stored_permissions(json: &str) -> PermissionSet {
+    serde_json::from_str(json).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "unreadable team permissions; treating as none");
+        PermissionSet::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{on_each_database, person};
+    use crate::{comment, org, task};
+    use domain::dto::{NewComment, NewOrg, NewTask, OrgPatch, OrgSettings};
+
+    /// An org `acme` with its public page on, a public and a private task, and on the public
+    /// one a public and an internal comment; returns the org's creator.
+    async fn acme(svc: &Services) -> Actor {
+        person(svc, "root@example.test").await; // the site admin
+        let owner = person(svc, "owner@example.test").await;
+        let new_org = NewOrg {
+            name: "Acme".into(),
+            slug: "acme".into(),
+            short_id: "ACM".into(),
+            description: None,
+        };
+        org::create(svc, &owner, new_org).await.unwrap();
+        let settings = OrgSettings {
+            public_page: true,
+            ..Default::default()
+        };
+        let patch = OrgPatch {
+            settings: Some(settings),
+            ..Default::default()
+        };
+        org::update(svc, &owner, "acme", patch).await.unwrap();
+        for (title, visibility) in [
+            ("Public", Visibility::Public),
+            ("Private", Visibility::Private),
+        ] {
+            let input = NewTask {
+                title: title.into(),
+                visibility: Some(visibility),
+                ..Default::default()
+            };
+            task::create(svc, &owner, "acme", input, None)
+                .await
+                .unwrap();
+        }
+        for (body, visibility) in [
+            ("shown", CommentVisibility::Public),
+            ("internal", CommentVisibility::Internal),
+        ] {
+            let input = NewComment {
+                body: body.into(),
+                visibility: Some(visibility),
+                parent_id: None,
+            };
+            comment::create(svc, &owner, "acme", 1, input, None)
+                .await
+                .unwrap();
+        }
+        owner
+    }
+
+    on_each_database!(
+        outsiders_see_public_tasks_and_their_public_comments_only,
+        |svc| {
+            let owner = acme(&svc).await;
+            let outsider = person(&svc, "visitor@example.test").await;
+            for (who, sees_all) in [
+                (&owner, true),
+                (&outsider, false),
+                (&Actor::anonymous(), false),
+            ] {
+                let list = task::list(&svc, who, "acme", Default::default())
+                    .await
+                    .unwrap();
+                let mut titles: Vec<_> = list.tasks.iter().map(|t| t.title.as_str()).collect();
+                titles.sort();
+                let want = if sees_all {
+                    vec!["Private", "Public"]
+                } else {
+                    vec!["Public"]
+                };
+                assert_eq!(titles, want, "{who:?}");
+                let private = task::get(&svc, who, "acme", 2).await;
+                assert_eq!(
+                    private.is_ok(),
+                    sees_all,
+                    "{who:?} reading the private task"
+                );
+                if !sees_all {
+                    assert!(
+                        matches!(private, Err(DomainError::NotFound)),
+                        "its existence is hidden"
+                    );
+                }
+                let comments = comment::list(&svc, who, "acme", 1).await.unwrap();
+                let bodies: Vec<_> = comments.iter().map(|c| c.body.as_str()).collect();
+                let want = if sees_all {
+                    vec!["shown", "internal"]
+                } else {
+                    vec!["shown"]
+                };
+                assert_eq!(bodies, want, "{who:?}");
+            }
+        }
+    );
+
+    on_each_database!(
+        an_org_without_a_public_page_does_not_exist_for_outsiders,
+        |svc| {
+            let owner = acme(&svc).await;
+            let patch = OrgPatch {
+                settings: Some(OrgSettings::default()),
+                ..Default::default()
+            };
+            org::update(&svc, &owner, "acme", patch).await.unwrap();
+            let outsider = person(&svc, "visitor@example.test").await;
+            assert!(matches!(
+                load(&svc, &outsider, "acme").await,
+                Err(DomainError::NotFound)
+            ));
+            assert!(matches!(
+                task::get(&svc, &Actor::anonymous(), "acme", 1).await,
+                Err(DomainError::NotFound)
+            ));
+            let access = load(&svc, &owner, "acme").await.unwrap();
+            assert!(access.member && access.permissions == PermissionSet::all());
+        }
+    );
+}

@@ -1,0 +1,274 @@
+//! Writing, editing and deleting comments. Each write keeps the task's comment count and
+//! timeline right in the same transaction, and publishes after commit.
+
+use super::{Found, ensure_may_write, find, task_ref, to_dto};
+use crate::access::{self, OrgAccess};
+use crate::file::{self, Owner};
+use crate::task::find_visible;
+use crate::{Actor, DomainError, Result, Services, markdown, timeline};
+use chrono::Utc;
+use domain::CommentId;
+use domain::dto::{Comment, CommentPatch, CommentVisibility, NewComment};
+use domain::parse::{FieldError, Markdown};
+use domain::realtime::{DomainEvent, EventKind};
+use entity::{task, task_comment, task_comment_edit};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// A comment body: Markdown with something in it.
+fn parse_body(input: &str) -> Result<Markdown> {
+    let body = Markdown::parse("body", input)?;
+    if body.as_str().trim().is_empty() {
+        return Err(FieldError::new("body", "is required").into());
+    }
+    Ok(body)
+}
+
+/// Its author, or a member with `moderation.manageComments`.
+fn ensure_author_or_moderator(
+    actor: &Actor,
+    access: &OrgAccess,
+    comment: &task_comment::Model,
+) -> Result<()> {
+    if let Actor::Anonymous { .. } = actor {
+        return Err(DomainError::Unauthenticated);
+    }
+    let author = actor
+        .user_id()
+        .is_some_and(|u| comment.author_id == Some(u.0));
+    if author || (access.member && access.permissions.moderation.manage_comments) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "only its author or a moderator may change this comment",
+        ))
+    }
+}
+
+/// Adds `delta` to the task's comment count.
+async fn count_comments(db: &impl ConnectionTrait, task: Uuid, delta: i64) -> Result<()> {
+    task::Entity::update_many()
+        .col_expr(
+            task::Column::CommentCount,
+            Expr::col(task::Column::CommentCount).add(delta),
+        )
+        .filter(task::Column::Id.eq(task))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn publish(
+    svc: &Services,
+    access: &OrgAccess,
+    task: &task::Model,
+    comment: &Comment,
+    deleted: bool,
+    origin: Option<String>,
+) {
+    svc.publish(DomainEvent {
+        org_id: access.id(),
+        origin,
+        kind: EventKind::CommentChanged {
+            task: task_ref(task),
+            comment: comment.clone(),
+            deleted,
+        },
+    });
+}
+
+/// Writes a comment on task `number`. Members write public or internal comments (internal
+/// by default); signed-in visitors write public ones on public tasks when the org takes
+/// public actions. A reply answers a top-level comment of the same task and takes its
+/// visibility.
+#[tracing::instrument(skip(svc, actor, input, origin))]
+pub async fn create(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    number: i64,
+    input: NewComment,
+    origin: Option<String>,
+) -> Result<Comment> {
+    let access = access::load(svc, actor, slug).await?;
+    let task = find_visible(&svc.db, &access, number).await?;
+    ensure_may_write(&svc.db, actor, &access).await?;
+    let asked = input.visibility;
+    if !access.member && asked == Some(CommentVisibility::Internal) {
+        return Err(DomainError::forbidden(
+            "only members may write internal comments",
+        ));
+    }
+    let body = parse_body(&input.body)?;
+    let mut visibility = asked.unwrap_or(if access.member {
+        CommentVisibility::Internal
+    } else {
+        CommentVisibility::Public
+    });
+    let parent_id = match input.parent_id {
+        Some(id) => {
+            let bad = |m: &str| DomainError::from(FieldError::new("parentId", m));
+            let parent = task_comment::Entity::find_by_id(id.0)
+                .filter(task_comment::Column::TaskId.eq(task.id))
+                .one(&svc.db)
+                .await?
+                .filter(|p| access.member || p.visibility == CommentVisibility::Public)
+                .ok_or_else(|| bad("is not a comment of this task"))?;
+            if parent.parent_id.is_some() {
+                return Err(bad("is itself a reply: replies go one level deep"));
+            }
+            visibility = parent.visibility;
+            Some(parent.id)
+        }
+        None => None,
+    };
+
+    let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
+    let now = Utc::now();
+    let author = actor.user_id().map(|u| u.0);
+    let txn = svc.db.begin().await?;
+    let row = task_comment::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        org_id: Set(access.org.id),
+        task_id: Set(task.id),
+        parent_id: Set(parent_id),
+        author_id: Set(author),
+        body_html: Set(body_html),
+        body: Set(body.as_str().to_string()),
+        visibility: Set(visibility),
+        source: Set("sayr".to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        edited_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    count_comments(&txn, task.id, 1).await?;
+    let internal = visibility == CommentVisibility::Internal;
+    timeline::record_comment(&txn, access.org.id, task.id, author, row.id, internal).await?;
+    file::attach_linked(
+        &txn,
+        actor,
+        access.org.id,
+        Owner::Comment(row.id),
+        &row.body,
+    )
+    .await?;
+    txn.commit().await?;
+
+    let comment = to_dto(&svc.db, &access, actor, task.number, row).await?;
+    publish(svc, &access, &task, &comment, false, origin);
+    Ok(comment)
+}
+
+/// Changes a comment's body (its author, or `moderation.manageComments`). The body it had
+/// is kept in the comment's edit history.
+#[tracing::instrument(skip(svc, actor, patch, origin))]
+pub async fn update(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    id: CommentId,
+    patch: CommentPatch,
+    origin: Option<String>,
+) -> Result<Comment> {
+    let Found {
+        access,
+        task,
+        comment,
+    } = find(svc, actor, slug, id).await?;
+    ensure_author_or_moderator(actor, &access, &comment)?;
+    // A visitor edits on the same terms as they write.
+    ensure_may_write(&svc.db, actor, &access).await?;
+    let body = parse_body(&patch.body)?;
+    if body.as_str() == comment.body {
+        return to_dto(&svc.db, &access, actor, task.number, comment).await;
+    }
+
+    let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
+    let now = Utc::now();
+    let txn = svc.db.begin().await?;
+    task_comment_edit::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        comment_id: Set(comment.id),
+        body: Set(comment.body.clone()),
+        edited_by: Set(actor.user_id().map(|u| u.0)),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut active: task_comment::ActiveModel = comment.into();
+    active.body_html = Set(body_html);
+    active.body = Set(body.as_str().to_string());
+    active.updated_at = Set(now);
+    active.edited_at = Set(Some(now));
+    let row = active.update(&txn).await?;
+    file::attach_linked(
+        &txn,
+        actor,
+        access.org.id,
+        Owner::Comment(row.id),
+        &row.body,
+    )
+    .await?;
+    txn.commit().await?;
+
+    let updated = to_dto(&svc.db, &access, actor, task.number, row).await?;
+    publish(svc, &access, &task, &updated, false, origin);
+    Ok(updated)
+}
+
+/// Deletes a comment and, for a top-level one, its replies (its author, or
+/// `moderation.manageComments`).
+#[tracing::instrument(skip(svc, actor, origin))]
+pub async fn delete(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    id: CommentId,
+    origin: Option<String>,
+) -> Result<()> {
+    let Found {
+        access,
+        task,
+        comment,
+    } = find(svc, actor, slug, id).await?;
+    ensure_author_or_moderator(actor, &access, &comment)?;
+    let gone = to_dto(&svc.db, &access, actor, task.number, comment).await?;
+
+    let txn = svc.db.begin().await?;
+    let files = file::take_for_comment(&txn, id.0).await?;
+    // The foreign key would take the replies along; deleting them here counts them.
+    let replies = task_comment::Entity::delete_many()
+        .filter(task_comment::Column::ParentId.eq(id.0))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let deleted = task_comment::Entity::delete_by_id(id.0)
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    count_comments(&txn, task.id, -((deleted + replies) as i64)).await?;
+    txn.commit().await?;
+    file::remove_objects(svc, files).await;
+
+    if deleted > 0 {
+        publish(svc, &access, &task, &gone, true, origin);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_body;
+
+    #[test]
+    fn a_comment_needs_a_body() {
+        assert!(parse_body("  \n\t ").is_err());
+        assert_eq!(parse_body("  indented\n\n").unwrap().as_str(), "  indented");
+        assert!(parse_body(&"a".repeat(64 * 1024 + 1)).is_err());
+    }
+}

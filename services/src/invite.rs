@@ -1,0 +1,159 @@
+//! Invitations: a member with `admin.manageMembers` invites an e-mail address; the account
+//! with that address accepts with the code and becomes a member (in no team).
+
+use super::access;
+use super::{Actor, DomainError, Result, Services, convert};
+use chrono::{Duration, Utc};
+use domain::dto::{Invite, Org};
+use domain::parse::Email;
+use entity::{invite, member, organization, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// How long an invitation stays valid.
+pub const LIFETIME: Duration = Duration::days(7);
+
+fn dto(m: &invite::Model) -> Invite {
+    Invite {
+        id: m.id.into(),
+        org_id: m.org_id.into(),
+        code: m.code.clone(),
+        email: m.email.clone(),
+        status: m.status.clone(),
+        expires_at: m.expires_at,
+    }
+}
+
+fn new_code() -> String {
+    let mut bytes = [0u8; 18];
+    getrandom::getrandom(&mut bytes).expect("the OS random source is available");
+    hex::encode(bytes)
+}
+
+/// Invites an e-mail address to the org.
+#[tracing::instrument(skip(svc, actor, email))]
+pub async fn create(svc: &Services, actor: &Actor, slug: &str, email: &str) -> Result<Invite> {
+    let access = access::load_member(svc, actor, slug).await?;
+    if !access.permissions.admin.manage_members {
+        return Err(DomainError::forbidden(
+            "you may not invite members to this organization",
+        ));
+    }
+    let email = Email::parse(email)?;
+    let now = Utc::now();
+    let row = invite::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        org_id: Set(access.org.id),
+        email: Set(email.as_str().to_string()),
+        code: Set(new_code()),
+        status: Set("pending".to_string()),
+        invited_by: Set(actor.user_id().map(|u| u.0)),
+        expires_at: Set(now + LIFETIME),
+        created_at: Set(now),
+        accepted_at: Set(None),
+    }
+    .insert(&svc.db)
+    .await?;
+    Ok(dto(&row))
+}
+
+/// The pending invitations addressed to the actor.
+pub async fn mine(svc: &Services, actor: &Actor) -> Result<Vec<(Invite, Org)>> {
+    let me = super::user::me(svc, actor).await?;
+    let rows = invite::Entity::find()
+        .filter(invite::Column::Email.eq(me.email))
+        .filter(invite::Column::Status.eq("pending"))
+        .filter(invite::Column::ExpiresAt.gt(Utc::now()))
+        .find_also_related(organization::Entity)
+        .order_by_desc(invite::Column::CreatedAt)
+        .all(&svc.db)
+        .await?;
+    let (invites, orgs): (Vec<Invite>, Vec<Org>) = rows
+        .into_iter()
+        .filter_map(|(i, o)| Some((dto(&i), convert::org(&o?))))
+        .unzip();
+    let orgs = super::org::dtos(&svc.db, orgs).await?;
+    Ok(invites.into_iter().zip(orgs).collect())
+}
+
+/// Declines an invitation addressed to the actor; it cannot be accepted afterwards.
+pub async fn decline(svc: &Services, actor: &Actor, code: &str) -> Result<()> {
+    let me = super::user::me(svc, actor).await?;
+    let declined = invite::Entity::update_many()
+        .col_expr(invite::Column::Status, "declined".into())
+        .filter(invite::Column::Code.eq(code))
+        .filter(invite::Column::Email.eq(me.email))
+        .filter(invite::Column::Status.eq("pending"))
+        .exec(&svc.db)
+        .await?;
+    if declined.rows_affected == 0 {
+        return Err(DomainError::NotFound);
+    }
+    Ok(())
+}
+
+/// Accepts an invitation: only the account it was sent to; used or expired codes are Gone.
+#[tracing::instrument(skip(svc, actor, code))]
+pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
+    let user_id = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+    let me = user::Entity::find_by_id(user_id.0)
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::Unauthenticated)?;
+    let row = invite::Entity::find()
+        .filter(invite::Column::Code.eq(code))
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    // Someone else's invitation is not revealed to exist.
+    if row.email != me.email {
+        return Err(DomainError::NotFound);
+    }
+    if row.status != "pending" {
+        return Err(DomainError::Gone("this invitation was already used".into()));
+    }
+    if row.expires_at <= Utc::now() {
+        return Err(DomainError::Gone("this invitation has expired".into()));
+    }
+    let org_row = organization::Entity::find_by_id(row.org_id)
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let txn = svc.db.begin().await?;
+    // Claim the invitation first, so that two accepts cannot both pass.
+    let claimed = invite::Entity::update_many()
+        .col_expr(invite::Column::Status, "accepted".into())
+        .col_expr(invite::Column::AcceptedAt, Some(Utc::now()).into())
+        .filter(invite::Column::Id.eq(row.id))
+        .filter(invite::Column::Status.eq("pending"))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(DomainError::Gone("this invitation was already used".into()));
+    }
+    if access::membership(&txn, row.org_id, user_id)
+        .await?
+        .is_none()
+    {
+        member::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            org_id: Set(row.org_id),
+            user_id: Set(user_id.0),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    svc.publish(domain::realtime::DomainEvent {
+        org_id: domain::OrgId(org_row.id),
+        origin: None,
+        kind: domain::realtime::EventKind::MemberChanged {
+            action: domain::realtime::MemberAction::Joined,
+            user_id,
+        },
+    });
+    super::org::with_images(svc, convert::org(&org_row)).await
+}

@@ -1,0 +1,131 @@
+//! The services: every rule of the product, once, and the only code that reads or writes
+//! the database. Each function takes an [`Actor`] and checks its permission itself; REST
+//! handlers, server functions and the realtime hub all call these. Server side only: the
+//! browser bundle never links this crate.
+
+pub mod access;
+mod actor;
+pub mod admin;
+pub mod api_key;
+pub mod board;
+mod bus;
+pub mod category;
+pub mod comment;
+mod convert;
+mod error;
+pub mod file;
+pub mod identity;
+pub mod instance;
+pub mod invite;
+pub mod label;
+pub mod markdown;
+pub mod member;
+pub mod moderation;
+pub mod org;
+pub mod portal;
+pub mod relation;
+pub mod session;
+pub mod task;
+pub mod team;
+pub mod throttle;
+pub mod timeline;
+pub mod user;
+pub mod vote;
+
+#[cfg(test)]
+mod testing;
+
+pub use actor::{Actor, UserActor};
+pub use bus::{EventBus, LocalBus};
+pub use error::DomainError;
+pub use session::ClientInfo;
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// What every service function needs: the database, the bus events go to after commit,
+/// and the instance settings that rules depend on.
+#[derive(Clone)]
+pub struct Services {
+    /// Private: nothing outside this crate touches the database.
+    db: DatabaseConnection,
+    pub bus: Arc<dyn EventBus>,
+    pub settings: Settings,
+    /// Failed sign-ins per account and address (in memory unless the server shares it).
+    pub login_throttle: Arc<dyn throttle::LoginThrottle>,
+    /// Task list pages, emptied by the events that change them.
+    pub list_cache: Arc<task::ListCache>,
+    /// Where uploaded files live (in memory until the server sets the real store).
+    pub files: Arc<file::FileStore>,
+    /// This instance's open sockets, for the site admin (none until the server sets its hub).
+    pub connections: Arc<dyn admin::ConnectionStats>,
+}
+
+/// Instance settings the services and the edges share.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Anyone may sign up (the first account always may): the configured default, which
+    /// site admins override at run time (read it through `instance::signups_open`).
+    pub signup_open: bool,
+    /// The external providers people may sign in with, for the login page.
+    pub login_providers: Vec<LoginProvider>,
+}
+
+/// An external login provider as the login page shows it.
+#[derive(Clone, Debug)]
+pub struct LoginProvider {
+    /// `github` or the configured name; the path segment of its start endpoint.
+    pub name: String,
+    pub display_name: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            signup_open: true,
+            login_providers: Vec::new(),
+        }
+    }
+}
+
+impl Services {
+    pub fn new(db: DatabaseConnection, bus: Arc<dyn EventBus>, settings: Settings) -> Self {
+        Self {
+            db,
+            bus,
+            settings,
+            login_throttle: Arc::new(throttle::MemoryThrottle::new()),
+            list_cache: Arc::new(task::ListCache::new()),
+            files: Arc::new(file::FileStore::in_memory()),
+            connections: Arc::new(admin::NoConnections),
+        }
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// Uses `files` as the file store.
+    pub fn with_files(mut self, files: file::FileStore) -> Self {
+        self.files = Arc::new(files);
+        self
+    }
+}
+
+impl Services {
+    /// Publishes an event after its transaction committed: this instance's caches forget
+    /// what it changes at once (read your writes), then the bus carries it everywhere.
+    pub fn publish(&self, event: domain::realtime::DomainEvent) {
+        self.list_cache.invalidate(event.org_id.0);
+        self.bus.publish(domain::realtime::BusMessage::Org(event));
+    }
+
+    /// Tells every instance that someone lost access (sockets leave private rooms).
+    pub fn publish_access(&self, event: domain::realtime::AccessEvent) {
+        self.bus
+            .publish(domain::realtime::BusMessage::Access(event));
+    }
+}
+
+pub type Result<T, E = DomainError> = std::result::Result<T, E>;

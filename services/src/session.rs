@@ -1,0 +1,190 @@
+//! Sessions: the cookie holds a random token, the database only its SHA-256.
+
+use super::{Actor, DomainError, Result, Services, UserActor};
+use chrono::{Duration, Utc};
+use domain::realtime::AccessEvent;
+use domain::{SessionId, UserId};
+use entity::{session, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sha2::{Digest, Sha256};
+
+/// How long a session lives without being used.
+pub const IDLE_LIFETIME: Duration = Duration::days(30);
+/// How stale `last_seen_at` may get before a request renews it (saves a write per request).
+const RENEW_AFTER: Duration = Duration::minutes(5);
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the OS random source is available");
+    hex::encode(bytes)
+}
+
+/// Where a session came from, kept for the user's session list.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Starts a session for a user who has just proven who they are. Returns the token for the
+/// cookie; it is not stored anywhere.
+#[tracing::instrument(skip_all, fields(user = %user_id))]
+pub async fn start(
+    svc: &Services,
+    user_id: UserId,
+    client: ClientInfo,
+) -> Result<(String, SessionId)> {
+    let token = new_token();
+    let now = Utc::now();
+    let id = SessionId::new();
+    session::ActiveModel {
+        id: Set(id.0),
+        user_id: Set(user_id.0),
+        token_hash: Set(hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + IDLE_LIFETIME),
+        last_seen_at: Set(now),
+        ip: Set(client.ip.map(|s| s.chars().take(64).collect())),
+        user_agent: Set(client.user_agent.map(|s| s.chars().take(512).collect())),
+    }
+    .insert(&svc.db)
+    .await?;
+    Ok((token, id))
+}
+
+/// The actor behind a session token: anonymous when the token is unknown or expired.
+/// Renews the expiry (sliding) when the session is used.
+pub async fn resolve(svc: &Services, token: &str) -> Result<Actor> {
+    let found = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_token(token)))
+        .find_also_related(user::Entity)
+        .one(&svc.db)
+        .await?;
+    let Some((row, Some(account))) = found else {
+        return Ok(Actor::anonymous());
+    };
+    let now = Utc::now();
+    if row.expires_at <= now {
+        session::Entity::delete_by_id(row.id).exec(&svc.db).await?;
+        svc.publish_access(AccessEvent::SessionEnded {
+            session: row.id.into(),
+        });
+        return Ok(Actor::anonymous());
+    }
+    // Banning deletes the user's sessions; this covers one started in the same moment.
+    if super::admin::ban_of(&account, now).is_some() {
+        return Ok(Actor::anonymous());
+    }
+    if now - row.last_seen_at > RENEW_AFTER {
+        let mut active: session::ActiveModel = row.clone().into();
+        active.last_seen_at = Set(now);
+        active.expires_at = Set(now + IDLE_LIFETIME);
+        active.update(&svc.db).await?;
+    }
+    Ok(Actor::User(UserActor {
+        id: account.id.into(),
+        site_admin: account.role == "admin",
+        session: Some(row.id.into()),
+        api_key: None,
+    }))
+}
+
+/// Signs in and starts a session in one step: what the login forms and endpoints do.
+/// Throttled per account and per address: too many failures answer RateLimited.
+pub async fn sign_in(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    client: ClientInfo,
+) -> Result<(String, domain::dto::User)> {
+    let address = client.ip.as_deref();
+    if let Err(wait) = svc.login_throttle.check(email, address).await {
+        return Err(DomainError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let user = match super::user::authenticate(svc, email, password).await {
+        Ok(user) => user,
+        Err(e) => {
+            svc.login_throttle.failed(email, address).await;
+            return Err(e);
+        }
+    };
+    svc.login_throttle.succeeded(email).await;
+    // Told only to whoever knows the password.
+    super::admin::refuse_if_banned(svc, user.id).await?;
+    let (token, _) = start(svc, user.id, client).await?;
+    Ok((token, user))
+}
+
+/// Creates an account (when sign-up is open, or for the first account) and signs it in.
+pub async fn sign_up(
+    svc: &Services,
+    input: super::user::NewUser,
+    client: ClientInfo,
+) -> Result<(String, domain::dto::User)> {
+    if !super::instance::signup_allowed(svc).await? {
+        return Err(DomainError::forbidden(super::instance::SIGNUP_CLOSED));
+    }
+    let user = super::user::create(svc, &Actor::anonymous(), input, false).await?;
+    let (token, _) = start(svc, user.id, client).await?;
+    Ok((token, user))
+}
+
+/// Ends the session this token belongs to (logout). Unknown tokens are not an error.
+pub async fn end(svc: &Services, token: &str) -> Result<()> {
+    let row = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash_token(token)))
+        .one(&svc.db)
+        .await?;
+    if let Some(row) = row {
+        session::Entity::delete_by_id(row.id).exec(&svc.db).await?;
+        svc.publish_access(AccessEvent::SessionEnded {
+            session: row.id.into(),
+        });
+    }
+    Ok(())
+}
+
+/// The actor's sessions, most recently used first; `current` marks the one in use.
+pub async fn list(svc: &Services, actor: &Actor) -> Result<Vec<domain::dto::SessionInfo>> {
+    let Actor::User(me) = actor else {
+        return Err(DomainError::Unauthenticated);
+    };
+    let rows = session::Entity::find()
+        .filter(session::Column::UserId.eq(me.id.0))
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(&svc.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| domain::dto::SessionInfo {
+            current: me.session == Some(r.id.into()),
+            id: r.id.into(),
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            user_agent: r.user_agent,
+            ip: r.ip,
+        })
+        .collect())
+}
+
+/// Ends one of the actor's own sessions.
+pub async fn revoke(svc: &Services, actor: &Actor, id: SessionId) -> Result<()> {
+    let user = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(id.0))
+        .filter(session::Column::UserId.eq(user.0))
+        .exec(&svc.db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(DomainError::NotFound);
+    }
+    svc.publish_access(AccessEvent::SessionEnded { session: id });
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! Tasks: reading (this file), writing (`write`), and the DTOs built for each reader.
+
+mod bulk;
+mod cache;
+mod create;
+mod delete;
+mod plan;
+mod query;
+mod update;
+mod write;
+
+pub use bulk::{BULK_LIMIT, bulk_update};
+pub use cache::ListCache;
+pub use create::create;
+pub use delete::delete;
+pub use query::{TaskQuery, TaskSort};
+pub use update::update;
+
+use super::access::{self, OrgAccess};
+use super::{Actor, DomainError, Result, Services, convert};
+use domain::dto::{CommentVisibility, Label, Task, UserRef};
+use entity::{category, label, task, task_assignee, task_comment, task_label, user};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The most tasks one list call returns.
+pub const MAX_LIMIT: u64 = 100;
+
+/// One page of an org's tasks as the actor may see them.
+#[derive(Clone, Debug)]
+pub struct TaskList {
+    pub org: domain::dto::Org,
+    pub tasks: Vec<Task>,
+    /// Pass back as `cursor` for the next page; none on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct SubtaskCount {
+    parent_id: Uuid,
+    count: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CommentCount {
+    task_id: Uuid,
+    count: i64,
+}
+
+/// Builds full DTOs for rows of one org: labels, assignees, category, parent numbers and
+/// subtask counts come from one query each, whatever the number of rows.
+pub(crate) async fn to_dtos(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    rows: &[task::Model],
+) -> Result<Vec<Task>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+
+    let mut labels: HashMap<Uuid, Vec<Label>> = HashMap::new();
+    for (link, l) in task_label::Entity::find()
+        .filter(task_label::Column::TaskId.is_in(ids.clone()))
+        .find_also_related(label::Entity)
+        .all(db)
+        .await?
+    {
+        if let Some(l) = l {
+            labels
+                .entry(link.task_id)
+                .or_default()
+                .push(convert::label(&l));
+        }
+    }
+    let mut assignees: HashMap<Uuid, Vec<UserRef>> = HashMap::new();
+    for (link, u) in task_assignee::Entity::find()
+        .filter(task_assignee::Column::TaskId.is_in(ids.clone()))
+        .find_also_related(user::Entity)
+        .all(db)
+        .await?
+    {
+        if let Some(u) = u {
+            assignees.entry(link.task_id).or_default().push(UserRef {
+                id: u.id.into(),
+                name: u.name,
+            });
+        }
+    }
+    let category_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.category_id).collect();
+    let categories: HashMap<Uuid, domain::dto::Category> = if category_ids.is_empty() {
+        HashMap::new()
+    } else {
+        category::Entity::find()
+            .filter(category::Column::Id.is_in(category_ids))
+            .all(db)
+            .await?
+            .iter()
+            .map(|c| (c.id, convert::category(c)))
+            .collect()
+    };
+    let parent_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.parent_id).collect();
+    let parents: HashMap<Uuid, (i64, bool)> = if parent_ids.is_empty() {
+        HashMap::new()
+    } else {
+        task::Entity::find()
+            .filter(task::Column::Id.is_in(parent_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, (p.number, access.sees_task(&p))))
+            .collect()
+    };
+    let subtask_query = access.task_scope(
+        task::Entity::find()
+            .select_only()
+            .column(task::Column::ParentId)
+            .column_as(task::Column::Id.count(), "count")
+            .filter(task::Column::ParentId.is_in(ids.clone()))
+            .group_by(task::Column::ParentId),
+    );
+    let subtasks: HashMap<Uuid, i64> = subtask_query
+        .into_model::<SubtaskCount>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.parent_id, s.count))
+        .collect();
+    // `comment_count` counts internal comments too: the public gets its own count.
+    let public_comments: HashMap<Uuid, i64> = if access.member {
+        HashMap::new()
+    } else {
+        task_comment::Entity::find()
+            .select_only()
+            .column(task_comment::Column::TaskId)
+            .column_as(task_comment::Column::Id.count(), "count")
+            .filter(task_comment::Column::TaskId.is_in(ids))
+            .filter(task_comment::Column::Visibility.eq(CommentVisibility::Public))
+            .group_by(task_comment::Column::TaskId)
+            .into_model::<CommentCount>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.task_id, c.count))
+            .collect()
+    };
+
+    let short_id = &access.org.short_id;
+    rows.iter()
+        .map(|r| {
+            // A private parent is not revealed to the public, not even by number.
+            let parent = r
+                .parent_id
+                .and_then(|p| parents.get(&p))
+                .filter(|(_, visible)| *visible);
+            let mut dto = convert::task(r, short_id, parent.map(|(n, _)| *n));
+            dto.labels = labels.remove(&r.id).unwrap_or_default();
+            dto.labels.sort_by(|a, b| a.name.cmp(&b.name));
+            dto.assignees = assignees.remove(&r.id).unwrap_or_default();
+            dto.assignees.sort_by(|a, b| a.name.cmp(&b.name));
+            dto.category = r.category_id.and_then(|c| categories.get(&c).cloned());
+            dto.subtask_count = subtasks.get(&r.id).copied().unwrap_or(0);
+            Ok(if access.member {
+                dto
+            } else {
+                dto.comment_count = public_comments.get(&r.id).copied().unwrap_or(0);
+                dto.public_view()
+            })
+        })
+        .collect()
+}
+
+/// The row of task `number` if the actor may see it.
+pub(crate) async fn find_visible(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    number: i64,
+) -> Result<task::Model> {
+    let row = task::Entity::find()
+        .filter(task::Column::OrgId.eq(access.org.id))
+        .filter(task::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    if !access.sees_task(&row) {
+        return Err(DomainError::NotFound);
+    }
+    Ok(row)
+}
+
+/// A page of the org's tasks: all of them for members, the public ones for everyone else
+/// when the public page is on.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn list(svc: &Services, actor: &Actor, slug: &str, query: TaskQuery) -> Result<TaskList> {
+    let access = access::load(svc, actor, slug).await?;
+    list_for(svc, &access, query).await
+}
+
+/// A page of the org's tasks as `access` may see them (through the list cache).
+pub(crate) async fn list_for(
+    svc: &Services,
+    access: &OrgAccess,
+    query: TaskQuery,
+) -> Result<TaskList> {
+    let org = access.org.id;
+    let key = (access.member, format!("{query:?}"));
+    let page = match svc.list_cache.get(org, &key) {
+        Some(page) => page,
+        None => {
+            let generation = svc.list_cache.generation(org);
+            let (rows, next_cursor) = query::run(&svc.db, &access, &query).await?;
+            let tasks = to_dtos(&svc.db, &access, &rows).await?;
+            svc.list_cache.put(
+                org,
+                generation,
+                key,
+                cache::Page {
+                    tasks: tasks.clone(),
+                    next_cursor: next_cursor.clone(),
+                },
+            );
+            std::sync::Arc::new(cache::Page { tasks, next_cursor })
+        }
+    };
+    Ok(TaskList {
+        org: access.dto(),
+        tasks: page.tasks.clone(),
+        next_cursor: page.next_cursor.clone(),
+    })
+}
+
+/// Up to `limit` tasks to offer for `#text` in the editor: task `text` itself when it is a
+/// number, then those whose title or description holds it, newest first. Members only.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn suggest(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    text: &str,
+    limit: u64,
+) -> Result<Vec<Task>> {
+    let access = access::load_member(svc, actor, slug).await?;
+    let text = text.trim().trim_start_matches('#').trim();
+    let query = TaskQuery {
+        q: (!text.is_empty()).then(|| text.chars().take(100).collect()),
+        limit: Some(limit),
+        ..Default::default()
+    };
+    let mut found = list_for(svc, &access, query).await?.tasks;
+    if let Ok(number) = text.parse::<i64>()
+        && let Ok(row) = find_visible(&svc.db, &access, number).await
+    {
+        found.retain(|t| t.number != number);
+        found.insert(0, to_dtos(&svc.db, &access, &[row]).await?.remove(0));
+    }
+    found.truncate(limit as usize);
+    Ok(found)
+}
+
+/// One task by its number, as the actor may see it.
+pub async fn get(svc: &Services, actor: &Actor, slug: &str, number: i64) -> Result<Task> {
+    let access = access::load(svc, actor, slug).await?;
+    let row = find_visible(&svc.db, &access, number).await?;
+    Ok(to_dtos(&svc.db, &access, &[row]).await?.remove(0))
+}
