@@ -2,8 +2,8 @@
 
 use super::params::{OrgItemPath, TaskPath, WsClient};
 use super::schema::{
-    CommentBody, Conflict, Forbidden, InvalidInput, NotFound, RelationBody, TooLarge,
-    Unauthenticated, VoteBody,
+    CommentBody, Conflict, Forbidden, NotFound, Refusals, RelationBody, Unauthenticated, VoteBody,
+    WriteRefusals,
 };
 use super::{Body, body};
 use crate::http::{ApiError, ws_client_id};
@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::CommentId;
 use domain::dto::{Comment, CommentPatch, NewComment, NewReaction, NewRelation, TaskRelation};
+use edge::Caller;
 use services::{Actor, comment, relation, vote};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -41,12 +42,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
 ) -> Result<Json<Vec<Comment>>, ApiError> {
     Ok(Json(
-        comment::list(&state.services, &actor, &slug, number).await?,
+        comment::list(&cx.svc, &cx.actor, &slug, number).await?,
     ))
 }
 
@@ -63,29 +63,16 @@ pub async fn list(
     request_body = NewComment,
     responses(
         (status = 201, description = "The new comment", body = CommentBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = TooLarge),
+        WriteRefusals,
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
-    headers: HeaderMap,
     input: Body<NewComment>,
 ) -> Result<(StatusCode, Json<CommentBody>), ApiError> {
-    let comment = comment::create(
-        &state.services,
-        &actor,
-        &slug,
-        number,
-        body(input)?,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let comment =
+        comment::create(&cx.svc, &cx.actor, &slug, number, body(input)?, cx.origin).await?;
     Ok((StatusCode::CREATED, Json(CommentBody { comment })))
 }
 
@@ -99,29 +86,15 @@ pub async fn create(
     request_body = CommentPatch,
     responses(
         (status = 200, description = "The comment as edited", body = CommentBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = TooLarge),
+        WriteRefusals,
     )
 )]
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, CommentId)>,
-    headers: HeaderMap,
     input: Body<CommentPatch>,
 ) -> Result<Json<CommentBody>, ApiError> {
-    let comment = comment::update(
-        &state.services,
-        &actor,
-        &slug,
-        id,
-        body(input)?,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let comment = comment::update(&cx.svc, &cx.actor, &slug, id, body(input)?, cx.origin).await?;
     Ok(Json(CommentBody { comment }))
 }
 
@@ -134,18 +107,14 @@ pub async fn update(
     params(OrgItemPath, WsClient),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn delete(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, CommentId)>,
-    headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    comment::delete(&state.services, &actor, &slug, id, ws_client_id(&headers)).await?;
+    comment::delete(&cx.svc, &cx.actor, &slug, id, cx.origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -159,30 +128,16 @@ pub async fn delete(
     request_body = NewReaction,
     responses(
         (status = 200, description = "The comment with its reactions", body = CommentBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = TooLarge),
+        WriteRefusals,
     )
 )]
 pub async fn react(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, CommentId)>,
-    headers: HeaderMap,
     input: Body<NewReaction>,
 ) -> Result<Json<CommentBody>, ApiError> {
     let input = body(input)?;
-    let comment = comment::react(
-        &state.services,
-        &actor,
-        &slug,
-        id,
-        &input.emoji,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let comment = comment::react(&cx.svc, &cx.actor, &slug, id, &input.emoji, cx.origin).await?;
     Ok(Json(CommentBody { comment }))
 }
 
@@ -267,9 +222,7 @@ pub async fn cast_vote(
     security((), ("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The task's votes", body = VoteBody),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn take_back_vote(
@@ -297,12 +250,11 @@ pub async fn take_back_vote(
     )
 )]
 pub async fn relations(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
 ) -> Result<Json<Vec<TaskRelation>>, ApiError> {
     Ok(Json(
-        relation::list(&state.services, &actor, &slug, number).await?,
+        relation::list(&cx.svc, &cx.actor, &slug, number).await?,
     ))
 }
 
@@ -316,21 +268,16 @@ pub async fn relations(
     request_body = NewRelation,
     responses(
         (status = 201, description = "The new relation", body = RelationBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn add_relation(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
     input: Body<NewRelation>,
 ) -> Result<(StatusCode, Json<RelationBody>), ApiError> {
-    let relation = relation::add(&state.services, &actor, &slug, number, body(input)?).await?;
+    let relation = relation::add(&cx.svc, &cx.actor, &slug, number, body(input)?).await?;
     Ok((StatusCode::CREATED, Json(RelationBody { relation })))
 }
 
@@ -344,19 +291,14 @@ pub async fn add_relation(
     request_body = NewRelation,
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = TooLarge),
+        WriteRefusals,
     )
 )]
 pub async fn remove_relation(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
     input: Body<NewRelation>,
 ) -> Result<StatusCode, ApiError> {
-    relation::remove(&state.services, &actor, &slug, number, body(input)?).await?;
+    relation::remove(&cx.svc, &cx.actor, &slug, number, body(input)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,8 +3,8 @@
 
 use super::params::{OrgPath, TaskPath};
 use super::schema::{
-    FileTooLarge, Forbidden, InvalidInput, NotFound, Unauthenticated, Unavailable,
-    UnsupportedMediaType,
+    FileTooLarge, InvalidInput, NotFound, Refusals, Unauthenticated, Unavailable,
+    UnsupportedMediaType, UploadRefusals,
 };
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::dto::file::Attachment;
 use domain::dto::{FileInfo, ImageUrl, Visibility};
+use edge::Caller;
 use futures::Stream;
 use services::file::{self, Upload, UploadPermit, UploadTarget};
 use services::{Actor, DomainError};
@@ -217,13 +218,7 @@ async fn receive(
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "The stored file", body = FileInfo),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = FileTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 503, response = Unavailable),
+        UploadRefusals,
     )
 )]
 pub async fn upload(
@@ -247,13 +242,7 @@ pub async fn upload(
     request_body(content = ImageForm, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "Where the logo is served", body = ImageUrl),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = FileTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 503, response = Unavailable),
+        UploadRefusals,
     )
 )]
 pub async fn set_logo(
@@ -276,13 +265,7 @@ pub async fn set_logo(
     request_body(content = ImageForm, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "Where the banner is served", body = ImageUrl),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = FileTooLarge),
-        (status = 415, response = UnsupportedMediaType),
-        (status = 503, response = Unavailable),
+        UploadRefusals,
     )
 )]
 pub async fn set_banner(
@@ -329,17 +312,14 @@ pub async fn set_avatar(
     params(FilePath),
     responses(
         (status = 204, description = "Deleted, bytes and all"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn delete(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    file::delete(&state.services, &actor, &slug, id).await?;
+    file::delete(&cx.svc, &cx.actor, &slug, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -361,12 +341,11 @@ pub async fn delete(
     )
 )]
 pub async fn task_files(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
 ) -> Result<Json<Vec<Attachment>>, ApiError> {
     Ok(Json(
-        file::list_for_task(&state.services, &actor, &slug, number).await?,
+        file::list_for_task(&cx.svc, &cx.actor, &slug, number).await?,
     ))
 }
 

@@ -1,15 +1,13 @@
 use super::params::{InvitePath, OrgPath};
-use super::schema::{
-    Forbidden, Gone, InvalidInput, InviteBody, NotFound, OrgBody, TooLarge, Unauthenticated,
-};
+use super::schema::{Gone, InviteBody, NotFound, OrgBody, Unauthenticated, WriteRefusals};
 use super::{Body, body};
 use crate::http::ApiError;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
+use edge::Caller;
 use serde::Deserialize;
-use services::{Actor, invite};
+use services::invite;
 use utoipa::ToSchema;
 
 /// Input for an invitation.
@@ -29,20 +27,15 @@ pub struct NewInvite {
     request_body = NewInvite,
     responses(
         (status = 201, description = "The invitation and its code", body = InviteBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = TooLarge),
+        WriteRefusals,
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
     input: Body<NewInvite>,
 ) -> Result<(StatusCode, Json<InviteBody>), ApiError> {
-    let invite = invite::create(&state.services, &actor, &slug, &body(input)?.email).await?;
+    let invite = invite::create(&cx.svc, &cx.actor, &slug, &body(input)?.email).await?;
     Ok((StatusCode::CREATED, Json(InviteBody { invite })))
 }
 
@@ -62,11 +55,7 @@ pub async fn create(
         (status = 410, response = Gone),
     )
 )]
-pub async fn accept(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path(code): Path<String>,
-) -> Result<Json<OrgBody>, ApiError> {
-    let org = invite::accept(&state.services, &actor, &code).await?;
+pub async fn accept(cx: Caller, Path(code): Path<String>) -> Result<Json<OrgBody>, ApiError> {
+    let org = invite::accept(&cx.svc, &cx.actor, &code).await?;
     Ok(Json(OrgBody { org }))
 }

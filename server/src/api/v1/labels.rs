@@ -1,16 +1,14 @@
 use super::params::{OrgItemPath, OrgPath, WsClient};
-use super::schema::{
-    CategoryBody, Conflict, Forbidden, InvalidInput, LabelBody, NotFound, TooLarge, Unauthenticated,
-};
+use super::schema::{CategoryBody, Conflict, LabelBody, NotFound, Refusals, WriteRefusals};
 use super::{Body, body};
-use crate::http::{ApiError, ws_client_id};
-use crate::state::AppState;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::{Extension, Json};
+use crate::http::ApiError;
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
 use domain::dto::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 use domain::{CategoryId, LabelId};
-use services::{Actor, category, label};
+use edge::Caller;
+use services::{category, label};
 
 /// The org's labels: all for members, the public ones for public viewers.
 #[utoipa::path(
@@ -25,12 +23,8 @@ use services::{Actor, category, label};
         (status = 404, response = NotFound),
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<Label>>, ApiError> {
-    Ok(Json(label::list(&state.services, &actor, &slug).await?))
+pub async fn list(cx: Caller, Path(slug): Path<String>) -> Result<Json<Vec<Label>>, ApiError> {
+    Ok(Json(label::list(&cx.svc, &cx.actor, &slug).await?))
 }
 
 /// Creates a label (content.manageLabels).
@@ -43,29 +37,16 @@ pub async fn list(
     request_body = NewLabel,
     responses(
         (status = 201, description = "The new label", body = LabelBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     input: Body<NewLabel>,
 ) -> Result<(StatusCode, Json<LabelBody>), ApiError> {
-    let label = label::create(
-        &state.services,
-        &actor,
-        &slug,
-        body(input)?,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let label = label::create(&cx.svc, &cx.actor, &slug, body(input)?, cx.origin).await?;
     Ok((StatusCode::CREATED, Json(LabelBody { label })))
 }
 
@@ -79,30 +60,16 @@ pub async fn create(
     request_body = LabelPatch,
     responses(
         (status = 200, description = "The label as changed", body = LabelBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, LabelId)>,
-    headers: HeaderMap,
     input: Body<LabelPatch>,
 ) -> Result<Json<LabelBody>, ApiError> {
-    let label = label::update(
-        &state.services,
-        &actor,
-        &slug,
-        id,
-        body(input)?,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let label = label::update(&cx.svc, &cx.actor, &slug, id, body(input)?, cx.origin).await?;
     Ok(Json(LabelBody { label }))
 }
 
@@ -115,18 +82,14 @@ pub async fn update(
     params(OrgItemPath, WsClient),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn delete(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, LabelId)>,
-    headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    label::delete(&state.services, &actor, &slug, id, ws_client_id(&headers)).await?;
+    label::delete(&cx.svc, &cx.actor, &slug, id, cx.origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -144,11 +107,10 @@ pub async fn delete(
     )
 )]
 pub async fn categories(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Category>>, ApiError> {
-    Ok(Json(category::list(&state.services, &actor, &slug).await?))
+    Ok(Json(category::list(&cx.svc, &cx.actor, &slug).await?))
 }
 
 /// Creates a category (content.manageCategories).
@@ -161,29 +123,16 @@ pub async fn categories(
     request_body = NewCategory,
     responses(
         (status = 201, description = "The new category", body = CategoryBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn create_category(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     input: Body<NewCategory>,
 ) -> Result<(StatusCode, Json<CategoryBody>), ApiError> {
-    let category = category::create(
-        &state.services,
-        &actor,
-        &slug,
-        body(input)?,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let category = category::create(&cx.svc, &cx.actor, &slug, body(input)?, cx.origin).await?;
     Ok((StatusCode::CREATED, Json(CategoryBody { category })))
 }
 
@@ -197,30 +146,16 @@ pub async fn create_category(
     request_body = CategoryPatch,
     responses(
         (status = 200, description = "The category as changed", body = CategoryBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn update_category(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, CategoryId)>,
-    headers: HeaderMap,
     input: Body<CategoryPatch>,
 ) -> Result<Json<CategoryBody>, ApiError> {
-    let category = category::update(
-        &state.services,
-        &actor,
-        &slug,
-        id,
-        body(input)?,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let category = category::update(&cx.svc, &cx.actor, &slug, id, body(input)?, cx.origin).await?;
     Ok(Json(CategoryBody { category }))
 }
 
@@ -233,17 +168,13 @@ pub async fn update_category(
     params(OrgItemPath, WsClient),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn delete_category(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, CategoryId)>,
-    headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    category::delete(&state.services, &actor, &slug, id, ws_client_id(&headers)).await?;
+    category::delete(&cx.svc, &cx.actor, &slug, id, cx.origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,5 @@
 use super::schema::{
-    Conflict, Forbidden, InvalidInput, MeBody, NotFound, TooLarge, Unauthenticated,
+    Conflict, Forbidden, InvalidInput, MeBody, Refusals, TooLarge, Unauthenticated,
 };
 use super::{Body, body, params::KeyPath};
 use crate::http::ApiError;
@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::ApiKeyId;
 use domain::dto::{ApiKey, CreatedApiKey};
+use edge::Caller;
 use serde::Deserialize;
 use services::{Actor, api_key, org, user};
 use utoipa::ToSchema;
@@ -26,12 +27,9 @@ use utoipa::ToSchema;
         (status = 401, response = Unauthenticated),
     )
 )]
-pub async fn me(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-) -> Result<Json<MeBody>, ApiError> {
-    let user = user::me(&state.services, &actor).await?;
-    let organizations = org::list_mine(&state.services, &actor).await?;
+pub async fn me(cx: Caller) -> Result<Json<MeBody>, ApiError> {
+    let user = user::me(&cx.svc, &cx.actor).await?;
+    let organizations = org::list_mine(&cx.svc, &cx.actor).await?;
     Ok(Json(MeBody {
         user,
         organizations,
@@ -98,11 +96,10 @@ pub struct NewKey {
     )
 )]
 pub async fn create_key(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     input: Body<NewKey>,
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
-    let created = api_key::create(&state.services, &actor, &body(input)?.name).await?;
+    let created = api_key::create(&cx.svc, &cx.actor, &body(input)?.name).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -119,11 +116,8 @@ pub async fn create_key(
         (status = 403, response = Forbidden),
     )
 )]
-pub async fn keys(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-) -> Result<Json<Vec<ApiKey>>, ApiError> {
-    Ok(Json(api_key::list(&state.services, &actor).await?))
+pub async fn keys(cx: Caller) -> Result<Json<Vec<ApiKey>>, ApiError> {
+    Ok(Json(api_key::list(&cx.svc, &cx.actor).await?))
 }
 
 /// Revokes one of my API keys.
@@ -136,16 +130,10 @@ pub async fn keys(
     params(KeyPath),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
-pub async fn delete_key(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path(id): Path<ApiKeyId>,
-) -> Result<StatusCode, ApiError> {
-    api_key::delete(&state.services, &actor, id).await?;
+pub async fn delete_key(cx: Caller, Path(id): Path<ApiKeyId>) -> Result<StatusCode, ApiError> {
+    api_key::delete(&cx.svc, &cx.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

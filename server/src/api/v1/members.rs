@@ -1,17 +1,15 @@
 use super::params::{MemberPath, OrgPath, TeamMemberPath, TeamPath};
-use super::schema::{
-    Conflict, Forbidden, InvalidInput, NotFound, TeamBody, TooLarge, Unauthenticated,
-};
+use super::schema::{Conflict, Refusals, TeamBody, WriteRefusals};
 use super::{Body, body};
 use crate::http::ApiError;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use domain::dto::{Member, NewTeam, Team, TeamPatch};
 use domain::permissions::PermissionSet;
 use domain::{TeamId, UserId};
-use services::{Actor, member, team};
+use edge::Caller;
+use services::{member, team};
 
 /// The org's members with their teams (members only).
 #[utoipa::path(
@@ -22,17 +20,11 @@ use services::{Actor, member, team};
     params(OrgPath),
     responses(
         (status = 200, description = "The members, oldest first", body = Vec<Member>),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<Member>>, ApiError> {
-    Ok(Json(member::list(&state.services, &actor, &slug).await?))
+pub async fn list(cx: Caller, Path(slug): Path<String>) -> Result<Json<Vec<Member>>, ApiError> {
+    Ok(Json(member::list(&cx.svc, &cx.actor, &slug).await?))
 }
 
 /// Removes a member (admin.manageMembers), or leaves the org when it is me.
@@ -46,17 +38,14 @@ pub async fn list(
     params(MemberPath),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn remove(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, user)): Path<(String, UserId)>,
 ) -> Result<StatusCode, ApiError> {
-    member::remove(&state.services, &actor, &slug, user).await?;
+    member::remove(&cx.svc, &cx.actor, &slug, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -69,19 +58,14 @@ pub async fn remove(
     params(OrgPath),
     responses(
         (status = 200, description = "My permissions", body = PermissionSet),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn permissions(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
 ) -> Result<Json<PermissionSet>, ApiError> {
-    Ok(Json(
-        member::permissions(&state.services, &actor, &slug).await?,
-    ))
+    Ok(Json(member::permissions(&cx.svc, &cx.actor, &slug).await?))
 }
 
 /// The org's teams (members only).
@@ -93,17 +77,11 @@ pub async fn permissions(
     params(OrgPath),
     responses(
         (status = 200, description = "The teams", body = Vec<Team>),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
-pub async fn teams(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<Team>>, ApiError> {
-    Ok(Json(team::list(&state.services, &actor, &slug).await?))
+pub async fn teams(cx: Caller, Path(slug): Path<String>) -> Result<Json<Vec<Team>>, ApiError> {
+    Ok(Json(team::list(&cx.svc, &cx.actor, &slug).await?))
 }
 
 /// Creates a team (admin.manageTeams); nobody may grant permissions they do not hold.
@@ -116,21 +94,16 @@ pub async fn teams(
     request_body = NewTeam,
     responses(
         (status = 201, description = "The new team", body = TeamBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn create_team(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
     input: Body<NewTeam>,
 ) -> Result<(StatusCode, Json<TeamBody>), ApiError> {
-    let team = team::create(&state.services, &actor, &slug, body(input)?).await?;
+    let team = team::create(&cx.svc, &cx.actor, &slug, body(input)?).await?;
     Ok((StatusCode::CREATED, Json(TeamBody { team })))
 }
 
@@ -146,21 +119,16 @@ pub async fn create_team(
     request_body = TeamPatch,
     responses(
         (status = 200, description = "The team as changed", body = TeamBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn update_team(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, TeamId)>,
     input: Body<TeamPatch>,
 ) -> Result<Json<TeamBody>, ApiError> {
-    let team = team::update(&state.services, &actor, &slug, id, body(input)?).await?;
+    let team = team::update(&cx.svc, &cx.actor, &slug, id, body(input)?).await?;
     Ok(Json(TeamBody { team }))
 }
 
@@ -173,18 +141,15 @@ pub async fn update_team(
     params(TeamPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
         (status = 409, response = Conflict),
     )
 )]
 pub async fn delete_team(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id)): Path<(String, TeamId)>,
 ) -> Result<StatusCode, ApiError> {
-    team::delete(&state.services, &actor, &slug, id).await?;
+    team::delete(&cx.svc, &cx.actor, &slug, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -197,17 +162,14 @@ pub async fn delete_team(
     params(TeamMemberPath),
     responses(
         (status = 200, description = "The team with the member", body = TeamBody),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn add_to_team(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id, user)): Path<(String, TeamId, UserId)>,
 ) -> Result<Json<TeamBody>, ApiError> {
-    let team = team::add_member(&state.services, &actor, &slug, id, user).await?;
+    let team = team::add_member(&cx.svc, &cx.actor, &slug, id, user).await?;
     Ok(Json(TeamBody { team }))
 }
 
@@ -220,16 +182,13 @@ pub async fn add_to_team(
     params(TeamMemberPath),
     responses(
         (status = 200, description = "The team without the member", body = TeamBody),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn remove_from_team(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, id, user)): Path<(String, TeamId, UserId)>,
 ) -> Result<Json<TeamBody>, ApiError> {
-    let team = team::remove_member(&state.services, &actor, &slug, id, user).await?;
+    let team = team::remove_member(&cx.svc, &cx.actor, &slug, id, user).await?;
     Ok(Json(TeamBody { team }))
 }

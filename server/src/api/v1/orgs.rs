@@ -1,15 +1,15 @@
 use super::params::OrgPath;
 use super::schema::{
-    Conflict, Forbidden, InvalidInput, NotFound, OrgBody, TooLarge, Unauthenticated,
+    Conflict, InvalidInput, NotFound, OrgBody, Refusals, TooLarge, Unauthenticated, WriteRefusals,
 };
 use super::{Body, body};
 use crate::http::ApiError;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use domain::dto::{NewOrg, Org, OrgPatch};
-use services::{Actor, org};
+use edge::Caller;
+use services::org;
 
 /// Creates an org; its creator becomes its first member, in its "Administrators" team.
 ///
@@ -30,11 +30,10 @@ use services::{Actor, org};
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     input: Body<NewOrg>,
 ) -> Result<(StatusCode, Json<OrgBody>), ApiError> {
-    let org = org::create(&state.services, &actor, body(input)?).await?;
+    let org = org::create(&cx.svc, &cx.actor, body(input)?).await?;
     Ok((StatusCode::CREATED, Json(OrgBody { org })))
 }
 
@@ -49,11 +48,8 @@ pub async fn create(
         (status = 401, response = Unauthenticated),
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-) -> Result<Json<Vec<Org>>, ApiError> {
-    Ok(Json(org::list_mine(&state.services, &actor).await?))
+pub async fn list(cx: Caller) -> Result<Json<Vec<Org>>, ApiError> {
+    Ok(Json(org::list_mine(&cx.svc, &cx.actor).await?))
 }
 
 /// One org: for anyone when its public page is on, else for members.
@@ -71,12 +67,8 @@ pub async fn list(
         (status = 404, response = NotFound),
     )
 )]
-pub async fn get(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path(slug): Path<String>,
-) -> Result<Json<OrgBody>, ApiError> {
-    let org = org::get(&state.services, &actor, &slug).await?;
+pub async fn get(cx: Caller, Path(slug): Path<String>) -> Result<Json<OrgBody>, ApiError> {
+    let org = org::get(&cx.svc, &cx.actor, &slug).await?;
     Ok(Json(OrgBody { org }))
 }
 
@@ -90,20 +82,15 @@ pub async fn get(
     request_body = OrgPatch,
     responses(
         (status = 200, description = "The org as changed", body = OrgBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = TooLarge),
+        WriteRefusals,
     )
 )]
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
     input: Body<OrgPatch>,
 ) -> Result<Json<OrgBody>, ApiError> {
-    let org = org::update(&state.services, &actor, &slug, body(input)?).await?;
+    let org = org::update(&cx.svc, &cx.actor, &slug, body(input)?).await?;
     Ok(Json(OrgBody { org }))
 }
 
@@ -116,16 +103,10 @@ pub async fn update(
     params(OrgPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
-pub async fn delete(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path(slug): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    org::delete(&state.services, &actor, &slug).await?;
+pub async fn delete(cx: Caller, Path(slug): Path<String>) -> Result<StatusCode, ApiError> {
+    org::delete(&cx.svc, &cx.actor, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::{OpenApi, RefOr};
-use utoipa::{ToResponse, ToSchema};
+use utoipa::{IntoResponses, ToResponse, ToSchema};
 
 /// `{org}`
 #[derive(Serialize, ToSchema)]
@@ -214,6 +214,51 @@ pub struct UnsupportedMediaType(pub ErrorBody);
 #[response(example = json!({"error": {"code": "unavailable",
     "message": "file storage is unavailable; try again later"}}))]
 pub struct Unavailable(pub ErrorBody);
+
+/// What a member-only action answers besides its success: 401, 403, 404.
+#[derive(IntoResponses)]
+pub enum Refusals {
+    #[response(status = 401)]
+    Unauthenticated(#[ref_response] Unauthenticated),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] Forbidden),
+    #[response(status = 404)]
+    NotFound(#[ref_response] NotFound),
+}
+
+/// What a write with a JSON body answers besides its success: 400, 401, 403, 404, 413.
+#[derive(IntoResponses)]
+pub enum WriteRefusals {
+    #[response(status = 400)]
+    InvalidInput(#[ref_response] InvalidInput),
+    #[response(status = 401)]
+    Unauthenticated(#[ref_response] Unauthenticated),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] Forbidden),
+    #[response(status = 404)]
+    NotFound(#[ref_response] NotFound),
+    #[response(status = 413)]
+    TooLarge(#[ref_response] TooLarge),
+}
+
+/// What an upload answers besides its success: 400, 401, 403, 404, 413, 415, 503.
+#[derive(IntoResponses)]
+pub enum UploadRefusals {
+    #[response(status = 400)]
+    InvalidInput(#[ref_response] InvalidInput),
+    #[response(status = 401)]
+    Unauthenticated(#[ref_response] Unauthenticated),
+    #[response(status = 403)]
+    Forbidden(#[ref_response] Forbidden),
+    #[response(status = 404)]
+    NotFound(#[ref_response] NotFound),
+    #[response(status = 413)]
+    TooLarge(#[ref_response] FileTooLarge),
+    #[response(status = 415)]
+    UnsupportedMediaType(#[ref_response] UnsupportedMediaType),
+    #[response(status = 503)]
+    Unavailable(#[ref_response] Unavailable),
+}
 
 /// The domain's string enums derive their schemas from the Rust variant names
 /// (`InProgress`), not from the names they are sent with (`in-progress`): this puts the

@@ -1,17 +1,17 @@
 use super::params::{OrgPath, TaskListQuery, TaskPath, WsClient};
 use super::schema::{
-    Conflict, Forbidden, InvalidInput, NotFound, TaskBody, TaskPage, TooLarge, Unauthenticated,
+    Conflict, InvalidInput, NotFound, Refusals, TaskBody, TaskPage, WriteRefusals,
 };
 use super::{Body, body};
-use crate::http::{ApiError, ws_client_id};
-use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::{Extension, Json};
+use crate::http::ApiError;
+use axum::Json;
+use axum::extract::{Path, RawQuery};
+use axum::http::StatusCode;
 use domain::dto::{NewTask, TaskPatch, TimelineEntry};
 use domain::dto::{TaskPriority, TaskStatus};
+use edge::Caller;
 use services::task::{self, TaskQuery};
-use services::{Actor, DomainError, timeline};
+use services::{DomainError, timeline};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -73,13 +73,12 @@ fn parse_query(raw: Option<&str>) -> Result<TaskQuery, DomainError> {
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<TaskPage>, ApiError> {
     let query = parse_query(raw.as_deref())?;
-    let list = task::list(&state.services, &actor, &slug, query).await?;
+    let list = task::list(&cx.svc, &cx.actor, &slug, query).await?;
     Ok(Json(TaskPage {
         items: list.tasks,
         next_cursor: list.next_cursor,
@@ -96,28 +95,15 @@ pub async fn list(
     request_body = NewTask,
     responses(
         (status = 201, description = "The new task", body = TaskBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 413, response = TooLarge),
+        WriteRefusals,
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     input: Body<NewTask>,
 ) -> Result<(StatusCode, Json<TaskBody>), ApiError> {
-    let task = task::create(
-        &state.services,
-        &actor,
-        &slug,
-        body(input)?,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let task = task::create(&cx.svc, &cx.actor, &slug, body(input)?, cx.origin).await?;
     Ok((StatusCode::CREATED, Json(TaskBody { task })))
 }
 
@@ -135,11 +121,10 @@ pub async fn create(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
 ) -> Result<Json<TaskBody>, ApiError> {
-    let task = task::get(&state.services, &actor, &slug, number).await?;
+    let task = task::get(&cx.svc, &cx.actor, &slug, number).await?;
     Ok(Json(TaskBody { task }))
 }
 
@@ -158,31 +143,17 @@ pub async fn get(
     request_body = TaskPatch,
     responses(
         (status = 200, description = "The task as changed", body = TaskBody),
-        (status = 400, response = InvalidInput),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        WriteRefusals,
         (status = 409, response = Conflict),
-        (status = 413, response = TooLarge),
     )
 )]
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
-    headers: HeaderMap,
     input: Body<TaskPatch>,
 ) -> Result<Json<TaskBody>, ApiError> {
     let patch = body(input)?;
-    let task = task::update(
-        &state.services,
-        &actor,
-        &slug,
-        number,
-        patch,
-        ws_client_id(&headers),
-    )
-    .await?;
+    let task = task::update(&cx.svc, &cx.actor, &slug, number, patch, cx.origin).await?;
     Ok(Json(TaskBody { task }))
 }
 
@@ -195,25 +166,14 @@ pub async fn update(
     params(TaskPath, WsClient),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
+        Refusals,
     )
 )]
 pub async fn delete(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
-    headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    task::delete(
-        &state.services,
-        &actor,
-        &slug,
-        number,
-        ws_client_id(&headers),
-    )
-    .await?;
+    task::delete(&cx.svc, &cx.actor, &slug, number, cx.origin).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -231,12 +191,11 @@ pub async fn delete(
     )
 )]
 pub async fn timeline(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
+    cx: Caller,
     Path((slug, number)): Path<(String, i64)>,
 ) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
     Ok(Json(
-        timeline::list(&state.services, &actor, &slug, number).await?,
+        timeline::list(&cx.svc, &cx.actor, &slug, number).await?,
     ))
 }
 
