@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use server::config::{Config, Secret};
 use server::{Application, db};
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -106,7 +105,11 @@ pub async fn within_limit(database: Option<String>, body: impl std::future::Futu
     panic!("the test ran past its limit of {limit:?}");
 }
 
-static TEMPLATE_READY: Mutex<bool> = Mutex::new(false);
+/// Set once this process's template database is migrated and published. Every test's
+/// runtime awaits the same cell (tokio's sync types work across runtimes), so a test that
+/// comes while another builds the template waits for exactly that, however long it takes
+/// on a busy machine (the per-test limit still applies).
+static TEMPLATE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
 
 /// The test process a database belongs to (`sayr_t_<pid>_…`, `sayr_test_template_<pid>…`).
 fn pid_in(name: &str) -> Option<u32> {
@@ -132,78 +135,10 @@ async fn fresh_postgres() -> String {
     let admin = db::connect(&Secret::new(admin_url.clone()))
         .await
         .expect("connect to PostgreSQL");
-    let build_template = {
-        let mut ready = TEMPLATE_READY.lock().unwrap();
-        let first = !*ready;
-        *ready = true;
-        first
-    };
     let template = template();
-    if build_template {
-        // Databases left by earlier runs of the suite (test binaries run one at a time).
-        let stale = admin
-            .query_all_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Postgres,
-                "SELECT datname FROM pg_database WHERE datname LIKE 'sayr_t_%' OR datname LIKE 'sayr_test_template%'"
-                    .to_string(),
-            ))
-            .await
-            .unwrap();
-        for row in stale {
-            let name: String = row.try_get("", "datname").unwrap();
-            // Only databases of test processes that are gone: another suite may be running.
-            let owner_alive = pid_in(&name)
-                .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
-            if !owner_alive {
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-            }
-        }
-        // Built under another name and renamed when migrated, so that no test copies it
-        // half-made (and no copy blocks the migration's connections).
-        let building = format!("{template}_building");
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
-            .await
-            .unwrap();
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {building}"))
-            .await
-            .unwrap();
-        let fresh = db::connect(&Secret::new(with_database(&admin_url, &building)))
-            .await
-            .unwrap();
-        db::migrate(&fresh).await.unwrap();
-        fresh.close().await.unwrap();
-        let rename = format!("ALTER DATABASE {building} RENAME TO {template}");
-        for attempt in 0.. {
-            match admin.execute_unprepared(&rename).await {
-                Ok(_) => break,
-                // The closed pool's sessions may take a moment to end.
-                Err(e) if attempt < 50 => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("could not publish the template database: {e}"),
-            }
-        }
-    } else {
-        // Wait until the test that builds the template has published it.
-        for _ in 0..600 {
-            let rows = admin
-                .query_all_raw(sea_orm::Statement::from_string(
-                    sea_orm::DbBackend::Postgres,
-                    format!("SELECT 1 FROM pg_database WHERE datname = '{template}'"),
-                ))
-                .await
-                .unwrap();
-            if !rows.is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
+    TEMPLATE
+        .get_or_init(|| build_template(&admin, &admin_url, &template))
+        .await;
     let name = format!(
         "sayr_t_{}_{}",
         std::process::id(),
@@ -223,6 +158,60 @@ async fn fresh_postgres() -> String {
         tokio::time::sleep(Duration::from_millis(100 + 20 * attempt.min(20))).await;
     }
     panic!("could not create a test database: {last_error:?}");
+}
+
+/// Drops the databases of test processes that are gone, then migrates this process's
+/// template under another name and renames it when done, so that no test copies it
+/// half-made (and no copy blocks the migration's connections).
+async fn build_template(admin: &sea_orm::DatabaseConnection, admin_url: &str, template: &str) {
+    // Databases left by earlier runs of the suite (test binaries run one at a time).
+    let stale = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'sayr_t_%' OR datname LIKE 'sayr_test_template%'"
+                .to_string(),
+        ))
+        .await
+        .unwrap();
+    for row in stale {
+        let name: String = row.try_get("", "datname").unwrap();
+        // Only databases of test processes that are gone: another suite may be running.
+        let owner_alive =
+            pid_in(&name).is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if !owner_alive {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+    // Built under another name and renamed when migrated, so that no test copies it
+    // half-made (and no copy blocks the migration's connections).
+    let building = format!("{template}_building");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {building}"))
+        .await
+        .unwrap();
+    let fresh = db::connect(&Secret::new(with_database(&admin_url, &building)))
+        .await
+        .unwrap();
+    db::migrate(&fresh).await.unwrap();
+    fresh.close().await.unwrap();
+    let rename = format!("ALTER DATABASE {building} RENAME TO {template}");
+    for attempt in 0.. {
+        match admin.execute_unprepared(&rename).await {
+            Ok(_) => break,
+            // The closed pool's sessions may take a moment to end.
+            Err(e) if attempt < 50 => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("could not publish the template database: {e}"),
+        }
+    }
 }
 
 /// A running instance and a client for it.
