@@ -109,6 +109,24 @@ pub(crate) async fn resolve(
     })
 }
 
+/// The row of task `number` if the actor may see it.
+pub(crate) async fn find_visible(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    number: i64,
+) -> Result<task::Model> {
+    let row = task::Entity::find()
+        .filter(task::Column::OrgId.eq(access.org.id))
+        .filter(task::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    if !access.sees_task(&row) {
+        return Err(DomainError::NotFound);
+    }
+    Ok(row)
+}
+
 /// The membership row of `user` in `org`, if any.
 pub(crate) async fn membership(
     db: &impl ConnectionTrait,

@@ -1,6 +1,6 @@
 //! Task timelines: every change is recorded in the transaction that makes it.
 
-use super::task::find_visible;
+use super::access::find_visible;
 use super::{Actor, Result, Services, access};
 use chrono::Utc;
 use domain::dto::{TimelineEntry, UserRef};

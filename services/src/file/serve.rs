@@ -207,7 +207,7 @@ pub async fn list_for_task(
     number: i64,
 ) -> Result<Vec<Attachment>, DomainError> {
     let access = access::load(svc, actor, slug).await?;
-    let task = crate::task::find_visible(&svc.db, &access, number).await?;
+    let task = crate::access::find_visible(&svc.db, &access, number).await?;
     let mut comments = task_comment::Entity::find()
         .select_only()
         .column(task_comment::Column::Id)

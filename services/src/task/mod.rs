@@ -16,8 +16,10 @@ pub use delete::delete;
 pub use query::{TaskQuery, TaskSort};
 pub use update::update;
 
+pub(crate) use crate::access::find_visible;
+
 use super::access::{self, OrgAccess};
-use super::{Actor, DomainError, Result, Services, convert};
+use super::{Actor, Result, Services, convert};
 use domain::dto::{CommentVisibility, Label, Task, UserRef};
 use entity::{category, label, task, task_assignee, task_comment, task_label, user};
 use sea_orm::{
@@ -168,24 +170,6 @@ pub(crate) async fn to_dtos(
             })
         })
         .collect()
-}
-
-/// The row of task `number` if the actor may see it.
-pub(crate) async fn find_visible(
-    db: &impl ConnectionTrait,
-    access: &OrgAccess,
-    number: i64,
-) -> Result<task::Model> {
-    let row = task::Entity::find()
-        .filter(task::Column::OrgId.eq(access.org.id))
-        .filter(task::Column::Number.eq(number))
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound)?;
-    if !access.sees_task(&row) {
-        return Err(DomainError::NotFound);
-    }
-    Ok(row)
 }
 
 /// A page of the org's tasks: all of them for members, the public ones for everyone else
