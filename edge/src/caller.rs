@@ -1,8 +1,9 @@
 //! Who is asking: what every REST handler and server function needs besides its input.
 
+use crate::CookiePolicy;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use services::{Actor, ClientInfo, Services};
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -49,6 +50,27 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
         Ok(Caller::from_parts(parts, Services::from_ref(state)))
     }
+}
+
+/// An anonymous actor becomes one known by its vote fingerprint in org `slug` (from the
+/// visitor cookie and the user agent; see `services::vote::with_fingerprint`). With
+/// `create`, a visitor without the cookie gets a new id, and the cookie to keep it is
+/// returned for the response. Signed-in actors pass unchanged.
+pub fn visitor(
+    actor: Actor,
+    slug: &str,
+    headers: &HeaderMap,
+    cookies: &CookiePolicy,
+    create: bool,
+) -> (Actor, Option<HeaderValue>) {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let visitor = crate::cookies::visitor_id(headers);
+    let (actor, created) =
+        services::vote::with_fingerprint(actor, slug, visitor, user_agent, create);
+    (actor, created.map(|id| cookies.visitor(&id)))
 }
 
 /// The client's address and agent, for the session list.

@@ -8,6 +8,6 @@ mod caller;
 pub mod cookies;
 mod status;
 
-pub use caller::{Caller, client_info, ws_client_id};
+pub use caller::{Caller, client_info, visitor, ws_client_id};
 pub use cookies::CookiePolicy;
 pub use status::{code, status};

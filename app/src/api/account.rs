@@ -23,12 +23,12 @@ pub struct LoginOptions {
 #[server(prefix = "/sfn", endpoint = "login_options")]
 pub async fn load_login_options() -> Result<LoginOptions, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    let signup_open = services::instance::signup_allowed(&svc)
+    let cx = caller()?;
+    let signup_open = services::instance::signup_allowed(&cx.svc)
         .await
         .map_err(fail)?;
     Ok(LoginOptions {
-        providers: providers(&svc),
+        providers: providers(&cx.svc),
         signup_open,
     })
 }
@@ -54,16 +54,16 @@ const NEW_KEY_COOKIE: &str = "sayr_new_key";
 pub async fn load_account() -> Result<AccountData, ServerFnError> {
     use super::ssr::*;
     use services::{api_key, identity, session, user};
-    let svc = services()?;
-    let actor = actor();
-    let me = user::me(&svc, &actor).await.map_err(fail)?;
+    let cx = caller()?;
+    let actor = &cx.actor;
+    let me = user::me(&cx.svc, actor).await.map_err(fail)?;
     let new_key = take_cookie(NEW_KEY_COOKIE);
     Ok(AccountData {
         user: me,
-        sessions: session::list(&svc, &actor).await.map_err(fail)?,
-        linked: identity::list(&svc, &actor).await.map_err(fail)?,
-        keys: api_key::list(&svc, &actor).await.map_err(fail)?,
-        providers: providers(&svc),
+        sessions: session::list(&cx.svc, actor).await.map_err(fail)?,
+        linked: identity::list(&cx.svc, actor).await.map_err(fail)?,
+        keys: api_key::list(&cx.svc, actor).await.map_err(fail)?,
+        providers: providers(&cx.svc),
         new_key,
     })
 }
@@ -96,8 +96,8 @@ const ACCOUNT_PAGE: &str = "/settings/account";
 #[server(prefix = "/sfn", endpoint = "revoke_session")]
 pub async fn revoke_session(id: SessionId) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::session::revoke(&svc, &actor(), id)
+    let cx = caller()?;
+    services::session::revoke(&cx.svc, &cx.actor, id)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(ACCOUNT_PAGE);
@@ -108,8 +108,8 @@ pub async fn revoke_session(id: SessionId) -> Result<(), ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "unlink_account")]
 pub async fn unlink_account(id: uuid::Uuid) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::identity::unlink(&svc, &actor(), id)
+    let cx = caller()?;
+    services::identity::unlink(&cx.svc, &cx.actor, id)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(ACCOUNT_PAGE);
@@ -120,8 +120,8 @@ pub async fn unlink_account(id: uuid::Uuid) -> Result<(), ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    let created = services::api_key::create(&svc, &actor(), &name)
+    let cx = caller()?;
+    let created = services::api_key::create(&cx.svc, &cx.actor, &name)
         .await
         .map_err(fail)?;
     set_cookie(cookies().short_lived(
@@ -139,8 +139,8 @@ pub async fn create_api_key(name: String) -> Result<(), ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "delete_api_key")]
 pub async fn delete_api_key(id: ApiKeyId) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::api_key::delete(&svc, &actor(), id)
+    let cx = caller()?;
+    services::api_key::delete(&cx.svc, &cx.actor, id)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(ACCOUNT_PAGE);
@@ -151,9 +151,9 @@ pub async fn delete_api_key(id: ApiKeyId) -> Result<(), ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "delete_account")]
 pub async fn delete_account(confirm: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    let actor = actor();
-    let me = services::user::me(&svc, &actor).await.map_err(fail)?;
+    let cx = caller()?;
+    let actor = &cx.actor;
+    let me = services::user::me(&cx.svc, actor).await.map_err(fail)?;
     if !confirm.trim().eq_ignore_ascii_case(&me.email) {
         let wrong = domain::parse::FieldError::new(
             "confirm",
@@ -161,7 +161,7 @@ pub async fn delete_account(confirm: String) -> Result<(), ServerFnError> {
         );
         return Err(fail(wrong.into()));
     }
-    services::user::delete(&svc, &actor, me.id)
+    services::user::delete(&cx.svc, actor, me.id)
         .await
         .map_err(fail)?;
     set_session_cookie(None);

@@ -17,8 +17,8 @@ pub async fn load_admin_link() -> Result<bool, ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "admin_overview")]
 pub async fn load_admin_overview() -> Result<AdminOverview, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::overview(&svc, &actor())
+    let cx = caller()?;
+    services::admin::overview(&cx.svc, &cx.actor)
         .await
         .map_err(fail)
 }
@@ -29,8 +29,8 @@ pub async fn set_signups(
     #[server(default)] open: Option<String>,
 ) -> Result<InstanceSettings, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::set_signups_open(&svc, &actor(), open.is_some())
+    let cx = caller()?;
+    services::admin::set_signups_open(&cx.svc, &cx.actor, open.is_some())
         .await
         .map_err(fail)
 }
@@ -42,10 +42,10 @@ pub async fn load_admin_users(
     #[server(default)] page: Option<u64>,
 ) -> Result<AdminPage<AdminUser>, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     services::admin::users(
-        &svc,
-        &actor(),
+        &cx.svc,
+        &cx.actor,
         q.as_deref().unwrap_or(""),
         page.unwrap_or(0),
     )
@@ -57,8 +57,8 @@ pub async fn load_admin_users(
 #[server(prefix = "/sfn", endpoint = "admin_set_role")]
 pub async fn set_user_role(user: UserId, role: String) -> Result<AdminUser, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::set_role(&svc, &actor(), user, &role)
+    let cx = caller()?;
+    services::admin::set_role(&cx.svc, &cx.actor, user, &role)
         .await
         .map_err(fail)
 }
@@ -71,10 +71,10 @@ pub async fn ban_user(
     #[server(default)] until: Option<String>,
 ) -> Result<AdminUser, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     services::admin::ban(
-        &svc,
-        &actor(),
+        &cx.svc,
+        &cx.actor,
         user,
         &reason,
         until.as_deref().unwrap_or(""),
@@ -86,8 +86,8 @@ pub async fn ban_user(
 #[server(prefix = "/sfn", endpoint = "admin_unban")]
 pub async fn unban_user(user: UserId) -> Result<AdminUser, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::unban(&svc, &actor(), user)
+    let cx = caller()?;
+    services::admin::unban(&cx.svc, &cx.actor, user)
         .await
         .map_err(fail)
 }
@@ -96,8 +96,8 @@ pub async fn unban_user(user: UserId) -> Result<AdminUser, ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "admin_revoke_sessions")]
 pub async fn revoke_user_sessions(user: UserId) -> Result<u64, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::revoke_sessions(&svc, &actor(), user)
+    let cx = caller()?;
+    services::admin::revoke_sessions(&cx.svc, &cx.actor, user)
         .await
         .map_err(fail)
 }
@@ -109,10 +109,10 @@ pub async fn load_admin_orgs(
     #[server(default)] page: Option<u64>,
 ) -> Result<AdminPage<AdminOrg>, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     services::admin::orgs(
-        &svc,
-        &actor(),
+        &cx.svc,
+        &cx.actor,
         q.as_deref().unwrap_or(""),
         page.unwrap_or(0),
     )
@@ -123,8 +123,8 @@ pub async fn load_admin_orgs(
 #[server(prefix = "/sfn", endpoint = "admin_org")]
 pub async fn load_admin_org(slug: String) -> Result<OrgInspection, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::inspect_org(&svc, &actor(), &slug)
+    let cx = caller()?;
+    services::admin::inspect_org(&cx.svc, &cx.actor, &slug)
         .await
         .map_err(fail)
 }
@@ -133,8 +133,8 @@ pub async fn load_admin_org(slug: String) -> Result<OrgInspection, ServerFnError
 #[server(prefix = "/sfn", endpoint = "admin_delete_org")]
 pub async fn delete_org(slug: String, confirm: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::delete_org(&svc, &actor(), &slug, &confirm)
+    let cx = caller()?;
+    services::admin::delete_org(&cx.svc, &cx.actor, &slug, &confirm)
         .await
         .map_err(fail)?;
     leptos_axum::redirect("/admin/orgs");
@@ -144,8 +144,8 @@ pub async fn delete_org(slug: String, confirm: String) -> Result<(), ServerFnErr
 #[server(prefix = "/sfn", endpoint = "admin_connections")]
 pub async fn load_connections() -> Result<Connections, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::admin::connections(&svc, &actor())
+    let cx = caller()?;
+    services::admin::connections(&cx.svc, &cx.actor)
         .await
         .map_err(fail)
 }

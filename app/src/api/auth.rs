@@ -5,8 +5,8 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<User, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    let (token, user) = services::session::sign_in(&svc, &email, &password, client_info())
+    let cx = caller()?;
+    let (token, user) = services::session::sign_in(&cx.svc, &email, &password, cx.client)
         .await
         .map_err(fail)?;
     set_session_cookie(Some(&token));
@@ -18,13 +18,13 @@ pub async fn login(email: String, password: String) -> Result<User, ServerFnErro
 #[server(prefix = "/sfn", endpoint = "signup")]
 pub async fn signup(name: String, email: String, password: String) -> Result<User, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let input = services::user::NewUser {
         email,
         password,
         name,
     };
-    let (token, user) = services::session::sign_up(&svc, input, client_info())
+    let (token, user) = services::session::sign_up(&cx.svc, input, cx.client)
         .await
         .map_err(fail)?;
     set_session_cookie(Some(&token));
@@ -36,10 +36,12 @@ pub async fn signup(name: String, email: String, password: String) -> Result<Use
 #[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let token = request_cookie(edge::cookies::SESSION);
     if let Some(token) = token {
-        services::session::end(&svc, &token).await.map_err(fail)?;
+        services::session::end(&cx.svc, &token)
+            .await
+            .map_err(fail)?;
     }
     set_session_cookie(None);
     leptos_axum::redirect("/login");

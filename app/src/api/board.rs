@@ -8,7 +8,8 @@ pub type BoardData = domain::dto::Board;
 #[server(prefix = "/sfn", endpoint = "board")]
 pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
     use super::ssr::*;
-    services::board::load(&services()?, &actor(), &slug)
+    let cx = caller()?;
+    services::board::load(&cx.svc, &cx.actor, &slug)
         .await
         .map_err(fail)
 }
@@ -29,7 +30,7 @@ pub async fn create_task(
     #[server(default)] assignees: Option<Vec<UserId>>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let input = domain::dto::NewTask {
         title,
         description,
@@ -41,7 +42,7 @@ pub async fn create_task(
         assignee_ids: assignees,
         parent_number: None,
     };
-    services::task::create(&svc, &actor(), &slug, input, ws_client_id())
+    services::task::create(&cx.svc, &cx.actor, &slug, input, cx.origin)
         .await
         .map_err(fail)
 }
@@ -72,7 +73,7 @@ pub async fn update_task(
     above: Option<i64>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let category_id = match category.as_deref() {
         None => None,
         Some("") | Some("none") => Some(None),
@@ -94,7 +95,7 @@ pub async fn update_task(
         position: (below.is_some() || above.is_some())
             .then_some(domain::dto::TaskPosition { below, above }),
     };
-    services::task::update(&svc, &actor(), &slug, number, patch, ws_client_id())
+    services::task::update(&cx.svc, &cx.actor, &slug, number, patch, cx.origin)
         .await
         .map_err(fail)
 }

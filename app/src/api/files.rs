@@ -8,8 +8,8 @@ use uuid::Uuid;
 #[server(prefix = "/sfn", endpoint = "task_files")]
 pub async fn load_attachments(slug: String, number: i64) -> Result<Vec<Attachment>, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::file::list_for_task(&svc, &actor(), &slug, number)
+    let cx = caller()?;
+    services::file::list_for_task(&cx.svc, &cx.actor, &slug, number)
         .await
         .map_err(fail)
 }
@@ -18,8 +18,8 @@ pub async fn load_attachments(slug: String, number: i64) -> Result<Vec<Attachmen
 #[server(prefix = "/sfn", endpoint = "delete_file")]
 pub async fn delete_attachment(slug: String, id: Uuid) -> Result<Uuid, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::file::delete(&svc, &actor(), &slug, id)
+    let cx = caller()?;
+    services::file::delete(&cx.svc, &cx.actor, &slug, id)
         .await
         .map_err(|e| match e {
             services::file::FileError::Domain(e) => fail(e),

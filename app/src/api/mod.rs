@@ -110,23 +110,6 @@ pub(crate) mod ssr {
         }
     }
 
-    /// The socket of the page that made the request (`x-ws-client-id`), skipped in fan-out.
-    pub fn ws_client_id() -> Option<String> {
-        use_context::<http::request::Parts>().and_then(|p| edge::ws_client_id(&p.headers))
-    }
-
-    pub fn client_info() -> services::ClientInfo {
-        let parts = use_context::<http::request::Parts>();
-        let Some(parts) = parts else {
-            return services::ClientInfo::default();
-        };
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0);
-        edge::client_info(&parts.headers, peer)
-    }
-
     /// An optional form value parsed by its `FromStr`; empty counts as absent.
     pub fn parse_opt<T: std::str::FromStr<Err = String>>(
         field: &str,
@@ -143,24 +126,18 @@ pub(crate) mod ssr {
         fail(domain::parse::FieldError::new(field, message.to_string()).into())
     }
 
-    /// The actor, known by its vote fingerprint in org `slug` when anonymous. With
+    /// The caller, known by its vote fingerprint in org `slug` when anonymous. With
     /// `create`, a visitor without the cookie gets one (on the response).
-    pub fn visitor_actor(slug: &str, create: bool) -> Actor {
-        let Some(parts) = use_context::<http::request::Parts>() else {
-            return actor();
-        };
-        let user_agent = parts
-            .headers
-            .get(http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let visitor = edge::cookies::visitor_id(&parts.headers);
-        let (actor, created) =
-            services::vote::with_fingerprint(actor(), slug, visitor, user_agent, create);
-        if let Some(id) = created {
-            set_cookie(cookies().visitor(&id));
+    pub fn visitor_caller(slug: &str, create: bool) -> Result<edge::Caller, ServerFnError> {
+        let mut cx = caller()?;
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            let (actor, cookie) = edge::visitor(cx.actor, slug, &parts.headers, &cookies(), create);
+            cx.actor = actor;
+            if let Some(cookie) = cookie {
+                set_cookie(cookie);
+            }
         }
-        actor
+        Ok(cx)
     }
 
     /// Sets the response status that matches the error and turns it into a message.

@@ -15,8 +15,8 @@ pub struct HomeData {
 pub async fn load_home() -> Result<HomeData, ServerFnError> {
     use super::ssr::*;
     use services::{Actor, org, user};
-    let svc = services()?;
-    let actor = actor();
+    let cx = caller()?;
+    let actor = &cx.actor;
     if matches!(actor, Actor::Anonymous { .. }) {
         return Ok(HomeData {
             user: None,
@@ -24,9 +24,9 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
             invites: vec![],
         });
     }
-    let me = user::me(&svc, &actor).await.map_err(fail)?;
-    let orgs = org::list_mine(&svc, &actor).await.map_err(fail)?;
-    let invites = services::invite::mine(&svc, &actor).await.map_err(fail)?;
+    let me = user::me(&cx.svc, actor).await.map_err(fail)?;
+    let orgs = org::list_mine(&cx.svc, actor).await.map_err(fail)?;
+    let invites = services::invite::mine(&cx.svc, actor).await.map_err(fail)?;
     Ok(HomeData {
         user: Some(me),
         orgs,
@@ -38,8 +38,8 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "accept_invite")]
 pub async fn accept_invite(code: String) -> Result<Org, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    let org = services::invite::accept(&svc, &actor(), &code)
+    let cx = caller()?;
+    let org = services::invite::accept(&cx.svc, &cx.actor, &code)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(&format!("/orgs/{}/tasks", org.slug));
@@ -50,8 +50,8 @@ pub async fn accept_invite(code: String) -> Result<Org, ServerFnError> {
 #[server(prefix = "/sfn", endpoint = "decline_invite")]
 pub async fn decline_invite(code: String) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::invite::decline(&svc, &actor(), &code)
+    let cx = caller()?;
+    services::invite::decline(&cx.svc, &cx.actor, &code)
         .await
         .map_err(fail)?;
     leptos_axum::redirect("/");
@@ -66,14 +66,14 @@ pub async fn create_org(
     short_id: String,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let input = domain::dto::NewOrg {
         name,
         slug,
         short_id,
         description: None,
     };
-    let org = services::org::create(&svc, &actor(), input)
+    let org = services::org::create(&cx.svc, &cx.actor, input)
         .await
         .map_err(fail)?;
     leptos_axum::redirect(&format!("/orgs/{}/tasks", org.slug));

@@ -16,7 +16,6 @@ pub async fn load_portal(
 ) -> Result<PortalPage, ServerFnError> {
     use super::ssr::*;
     use services::{portal, task::TaskSort};
-    let svc = services()?;
     let sort = match sort.as_deref().filter(|s| !s.is_empty()) {
         None => TaskSort::Votes,
         Some(s) => parse_opt::<TaskSort>("sort", Some(s.to_string()))?.unwrap_or_default(),
@@ -35,7 +34,8 @@ pub async fn load_portal(
         q,
         cursor: None,
     };
-    portal::page(&svc, &visitor_actor(&slug, false), &slug, query)
+    let cx = visitor_caller(&slug, false)?;
+    portal::page(&cx.svc, &cx.actor, &slug, query)
         .await
         .map_err(fail)
 }
@@ -50,11 +50,10 @@ pub struct TaskVoter {
 #[server(prefix = "/sfn", endpoint = "task_voter")]
 pub async fn load_task_voter(slug: String, number: i64) -> Result<TaskVoter, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    let (viewer, voted) =
-        services::portal::task_viewer(&svc, &visitor_actor(&slug, false), &slug, number)
-            .await
-            .map_err(fail)?;
+    let cx = visitor_caller(&slug, false)?;
+    let (viewer, voted) = services::portal::task_viewer(&cx.svc, &cx.actor, &slug, number)
+        .await
+        .map_err(fail)?;
     Ok(TaskVoter { viewer, voted })
 }
 
@@ -72,12 +71,11 @@ pub struct VoteResult {
 pub async fn cast_vote(slug: String, number: i64, up: bool) -> Result<VoteResult, ServerFnError> {
     use super::ssr::*;
     use services::vote;
-    let svc = services()?;
-    let actor = visitor_actor(&slug, true);
+    let cx = visitor_caller(&slug, true)?;
     let vote_count = if up {
-        vote::vote(&svc, &actor, &slug, number, ws_client_id()).await
+        vote::vote(&cx.svc, &cx.actor, &slug, number, cx.origin).await
     } else {
-        vote::unvote(&svc, &actor, &slug, number, ws_client_id()).await
+        vote::unvote(&cx.svc, &cx.actor, &slug, number, cx.origin).await
     }
     .map_err(fail)?;
     Ok(VoteResult {
@@ -90,8 +88,8 @@ pub async fn cast_vote(slug: String, number: i64, up: bool) -> Result<VoteResult
 #[server(prefix = "/sfn", endpoint = "blocked")]
 pub async fn load_blocked(slug: String) -> Result<Vec<BlockedUser>, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::moderation::blocked(&svc, &actor(), &slug)
+    let cx = caller()?;
+    services::moderation::blocked(&cx.svc, &cx.actor, &slug)
         .await
         .map_err(fail)
 }
@@ -104,8 +102,8 @@ pub async fn block_user(
     #[server(default)] reason: String,
 ) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::moderation::block(&svc, &actor(), &slug, user_id, &reason)
+    let cx = caller()?;
+    services::moderation::block(&cx.svc, &cx.actor, &slug, user_id, &reason)
         .await
         .map_err(fail)
 }
@@ -113,8 +111,8 @@ pub async fn block_user(
 #[server(prefix = "/sfn", endpoint = "unblock_user")]
 pub async fn unblock_user(slug: String, user_id: UserId) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::moderation::unblock(&svc, &actor(), &slug, user_id)
+    let cx = caller()?;
+    services::moderation::unblock(&cx.svc, &cx.actor, &slug, user_id)
         .await
         .map_err(fail)
 }

@@ -22,18 +22,18 @@ pub struct SettingsData {
 pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> {
     use super::ssr::*;
     use services::{category, label, member, org, team};
-    let svc = services()?;
-    let actor = actor();
+    let cx = caller()?;
+    let actor = &cx.actor;
     // Members only: everyone else gets the same 404 as for an unknown org.
-    let permissions = member::permissions(&svc, &actor, &slug)
+    let permissions = member::permissions(&cx.svc, actor, &slug)
         .await
         .map_err(fail)?;
     Ok(SettingsData {
-        org: org::get(&svc, &actor, &slug).await.map_err(fail)?,
-        members: member::list(&svc, &actor, &slug).await.map_err(fail)?,
-        teams: team::list(&svc, &actor, &slug).await.map_err(fail)?,
-        labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
-        categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
+        org: org::get(&cx.svc, actor, &slug).await.map_err(fail)?,
+        members: member::list(&cx.svc, actor, &slug).await.map_err(fail)?,
+        teams: team::list(&cx.svc, actor, &slug).await.map_err(fail)?,
+        labels: label::list(&cx.svc, actor, &slug).await.map_err(fail)?,
+        categories: category::list(&cx.svc, actor, &slug).await.map_err(fail)?,
         permissions,
         me: actor.user_id(),
     })
@@ -53,8 +53,8 @@ pub async fn update_org(
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     use services::org;
-    let svc = services()?;
-    let actor = actor();
+    let cx = caller()?;
+    let actor = &cx.actor;
     let patch = domain::dto::OrgPatch {
         name: Some(name),
         description: Some(description),
@@ -68,14 +68,16 @@ pub async fn update_org(
             },
         }),
     };
-    org::update(&svc, &actor, &slug, patch).await.map_err(fail)
+    org::update(&cx.svc, actor, &slug, patch)
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/sfn", endpoint = "invite")]
 pub async fn invite_member(slug: String, email: String) -> Result<Invite, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::invite::create(&svc, &actor(), &slug, &email)
+    let cx = caller()?;
+    services::invite::create(&cx.svc, &cx.actor, &slug, &email)
         .await
         .map_err(fail)
 }
@@ -83,8 +85,8 @@ pub async fn invite_member(slug: String, email: String) -> Result<Invite, Server
 #[server(prefix = "/sfn", endpoint = "remove_member")]
 pub async fn remove_member(slug: String, user: UserId) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::member::remove(&svc, &actor(), &slug, user)
+    let cx = caller()?;
+    services::member::remove(&cx.svc, &cx.actor, &slug, user)
         .await
         .map_err(fail)
 }
@@ -92,12 +94,12 @@ pub async fn remove_member(slug: String, user: UserId) -> Result<(), ServerFnErr
 #[server(prefix = "/sfn", endpoint = "create_team")]
 pub async fn create_team(slug: String, name: String) -> Result<Team, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let input = domain::dto::NewTeam {
         name,
         permissions: PermissionSet::member_defaults(),
     };
-    services::team::create(&svc, &actor(), &slug, input)
+    services::team::create(&cx.svc, &cx.actor, &slug, input)
         .await
         .map_err(fail)
 }
@@ -109,12 +111,12 @@ pub async fn set_team_permissions(
     permissions: PermissionSet,
 ) -> Result<Team, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let patch = domain::dto::TeamPatch {
         name: None,
         permissions: Some(permissions),
     };
-    services::team::update(&svc, &actor(), &slug, team, patch)
+    services::team::update(&cx.svc, &cx.actor, &slug, team, patch)
         .await
         .map_err(fail)
 }
@@ -122,8 +124,8 @@ pub async fn set_team_permissions(
 #[server(prefix = "/sfn", endpoint = "delete_team")]
 pub async fn delete_team(slug: String, team: TeamId) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::team::delete(&svc, &actor(), &slug, team)
+    let cx = caller()?;
+    services::team::delete(&cx.svc, &cx.actor, &slug, team)
         .await
         .map_err(fail)
 }
@@ -138,11 +140,11 @@ pub async fn team_member(
 ) -> Result<Team, ServerFnError> {
     use super::ssr::*;
     use services::team as teams;
-    let svc = services()?;
+    let cx = caller()?;
     let result = if add {
-        teams::add_member(&svc, &actor(), &slug, team, user).await
+        teams::add_member(&cx.svc, &cx.actor, &slug, team, user).await
     } else {
-        teams::remove_member(&svc, &actor(), &slug, team, user).await
+        teams::remove_member(&cx.svc, &cx.actor, &slug, team, user).await
     };
     result.map_err(fail)
 }
@@ -156,7 +158,7 @@ pub async fn create_label(
 ) -> Result<Label, ServerFnError> {
     use super::ssr::*;
     use domain::dto::Visibility;
-    let svc = services()?;
+    let cx = caller()?;
     let input = domain::dto::NewLabel {
         name,
         color,
@@ -166,7 +168,7 @@ pub async fn create_label(
             Visibility::Private
         }),
     };
-    services::label::create(&svc, &actor(), &slug, input, ws_client_id())
+    services::label::create(&cx.svc, &cx.actor, &slug, input, cx.origin)
         .await
         .map_err(fail)
 }
@@ -174,8 +176,8 @@ pub async fn create_label(
 #[server(prefix = "/sfn", endpoint = "delete_label")]
 pub async fn delete_label(slug: String, id: LabelId) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::label::delete(&svc, &actor(), &slug, id, ws_client_id())
+    let cx = caller()?;
+    services::label::delete(&cx.svc, &cx.actor, &slug, id, cx.origin)
         .await
         .map_err(fail)
 }
@@ -187,13 +189,13 @@ pub async fn create_category(
     color: String,
 ) -> Result<Category, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let input = domain::dto::NewCategory {
         name,
         color,
         icon: None,
     };
-    services::category::create(&svc, &actor(), &slug, input, ws_client_id())
+    services::category::create(&cx.svc, &cx.actor, &slug, input, cx.origin)
         .await
         .map_err(fail)
 }
@@ -201,8 +203,8 @@ pub async fn create_category(
 #[server(prefix = "/sfn", endpoint = "delete_category")]
 pub async fn delete_category(slug: String, id: CategoryId) -> Result<(), ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::category::delete(&svc, &actor(), &slug, id, ws_client_id())
+    let cx = caller()?;
+    services::category::delete(&cx.svc, &cx.actor, &slug, id, cx.origin)
         .await
         .map_err(fail)
 }

@@ -29,15 +29,17 @@ pub struct TaskPageData {
 pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, ServerFnError> {
     use super::ssr::*;
     use services::{category, comment, label, member, relation, task, timeline};
-    let svc = services()?;
-    let actor = actor();
-    let found = task::get(&svc, &actor, &slug, number).await.map_err(fail)?;
-    let org = services::org::get(&svc, &actor, &slug)
+    let cx = caller()?;
+    let actor = &cx.actor;
+    let found = task::get(&cx.svc, actor, &slug, number)
         .await
         .map_err(fail)?;
-    let permissions = member::permissions(&svc, &actor, &slug).await.ok();
+    let org = services::org::get(&cx.svc, actor, &slug)
+        .await
+        .map_err(fail)?;
+    let permissions = member::permissions(&cx.svc, actor, &slug).await.ok();
     let people = match permissions {
-        Some(_) => member::list(&svc, &actor, &slug).await.map_err(fail)?,
+        Some(_) => member::list(&cx.svc, actor, &slug).await.map_err(fail)?,
         None => Vec::new(),
     };
     let members = people
@@ -56,7 +58,7 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
             limit: Some(task::MAX_LIMIT),
             ..Default::default()
         };
-        task::list(&svc, &actor, &slug, query)
+        task::list(&cx.svc, actor, &slug, query)
             .await
             .map_err(fail)?
             .tasks
@@ -67,17 +69,17 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
         Vec::new()
     };
     Ok(TaskPageData {
-        comments: comment::list(&svc, &actor, &slug, number)
+        comments: comment::list(&cx.svc, actor, &slug, number)
             .await
             .map_err(fail)?,
-        timeline: timeline::list(&svc, &actor, &slug, number)
+        timeline: timeline::list(&cx.svc, actor, &slug, number)
             .await
             .map_err(fail)?,
-        relations: relation::list(&svc, &actor, &slug, number)
+        relations: relation::list(&cx.svc, actor, &slug, number)
             .await
             .map_err(fail)?,
-        labels: label::list(&svc, &actor, &slug).await.map_err(fail)?,
-        categories: category::list(&svc, &actor, &slug).await.map_err(fail)?,
+        labels: label::list(&cx.svc, actor, &slug).await.map_err(fail)?,
+        categories: category::list(&cx.svc, actor, &slug).await.map_err(fail)?,
         org,
         task: found,
         subtasks,
@@ -98,7 +100,7 @@ pub async fn add_comment(
     #[server(default)] parent_id: Option<CommentId>,
 ) -> Result<Comment, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     let visibility =
         match visibility.as_deref() {
             None | Some("") => None,
@@ -111,7 +113,7 @@ pub async fn add_comment(
         visibility,
         parent_id,
     };
-    services::comment::create(&svc, &actor(), &slug, number, input, ws_client_id())
+    services::comment::create(&cx.svc, &cx.actor, &slug, number, input, cx.origin)
         .await
         .map_err(fail)
 }
@@ -124,14 +126,14 @@ pub async fn edit_comment(
     body: String,
 ) -> Result<Comment, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
+    let cx = caller()?;
     services::comment::update(
-        &svc,
-        &actor(),
+        &cx.svc,
+        &cx.actor,
         &slug,
         id,
         domain::dto::CommentPatch { body },
-        ws_client_id(),
+        cx.origin,
     )
     .await
     .map_err(fail)
@@ -141,8 +143,8 @@ pub async fn edit_comment(
 #[server(prefix = "/sfn", endpoint = "delete_comment")]
 pub async fn delete_comment(slug: String, id: CommentId) -> Result<CommentId, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::comment::delete(&svc, &actor(), &slug, id, ws_client_id())
+    let cx = caller()?;
+    services::comment::delete(&cx.svc, &cx.actor, &slug, id, cx.origin)
         .await
         .map_err(fail)?;
     Ok(id)
@@ -152,8 +154,8 @@ pub async fn delete_comment(slug: String, id: CommentId) -> Result<CommentId, Se
 #[server(prefix = "/sfn", endpoint = "react")]
 pub async fn react(slug: String, id: CommentId, emoji: String) -> Result<Comment, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    services::comment::react(&svc, &actor(), &slug, id, &emoji, ws_client_id())
+    let cx = caller()?;
+    services::comment::react(&cx.svc, &cx.actor, &slug, id, &emoji, cx.origin)
         .await
         .map_err(fail)
 }
@@ -170,16 +172,16 @@ pub struct TaskMention {
 #[server(prefix = "/sfn", endpoint = "mention_members")]
 pub async fn mention_members(slug: String) -> Result<Vec<UserRef>, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    member_refs(&svc, &actor(), &slug).await
+    let cx = caller()?;
+    member_refs(&cx.svc, &cx.actor, &slug).await
 }
 
 /// Up to 8 of the org's tasks matching `#text` by number or words (members only).
 #[server(prefix = "/sfn", endpoint = "mention_tasks")]
 pub async fn mention_tasks(slug: String, text: String) -> Result<Vec<TaskMention>, ServerFnError> {
     use super::ssr::*;
-    let svc = services()?;
-    Ok(services::task::suggest(&svc, &actor(), &slug, &text, 8)
+    let cx = caller()?;
+    Ok(services::task::suggest(&cx.svc, &cx.actor, &slug, &text, 8)
         .await
         .map_err(fail)?
         .into_iter()

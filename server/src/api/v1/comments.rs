@@ -9,7 +9,7 @@ use super::{Body, body};
 use crate::http::{ApiError, ws_client_id};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use domain::CommentId;
@@ -141,23 +141,6 @@ pub async fn react(
     Ok(Json(CommentBody { comment }))
 }
 
-/// An anonymous actor becomes one known by its vote fingerprint (see
-/// [`vote::with_fingerprint`]); a new visitor gets the cookie that keeps them.
-fn with_fingerprint(
-    actor: Actor,
-    slug: &str,
-    headers: &HeaderMap,
-    cookies: &edge::CookiePolicy,
-) -> (Actor, Option<HeaderValue>) {
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let visitor = edge::cookies::visitor_id(headers);
-    let (actor, created) = vote::with_fingerprint(actor, slug, visitor, user_agent, true);
-    (actor, created.map(|id| cookies.visitor(&id)))
-}
-
 async fn vote_response(
     state: AppState,
     actor: Actor,
@@ -166,7 +149,7 @@ async fn vote_response(
     headers: HeaderMap,
     up: bool,
 ) -> Result<Response, ApiError> {
-    let (actor, set_cookie) = with_fingerprint(actor, &slug, &headers, &state.cookies);
+    let (actor, set_cookie) = edge::visitor(actor, &slug, &headers, &state.cookies, true);
     let origin = ws_client_id(&headers);
     let count = if up {
         vote::vote(&state.services, &actor, &slug, number, origin).await?
