@@ -4,10 +4,15 @@ mod avatar;
 mod editor;
 mod header;
 mod mention;
+mod not_found;
 mod palette;
+mod task;
+pub mod text;
 pub mod upload;
 
 pub use avatar::Avatar;
 pub use editor::MarkdownEditor;
 pub use header::Header;
+pub use not_found::NotFound;
 pub use palette::{Command, CommandAction, CommandPalette, Palette};
+pub use task::TaskView;

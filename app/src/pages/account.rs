@@ -2,8 +2,8 @@ use crate::api::{
     AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, Logout, RevokeSession, UnlinkAccount,
     load_account,
 };
+use crate::components::text::error_text;
 use crate::components::upload::ImagePicker;
-use crate::pages::error_text;
 use leptos::prelude::*;
 
 fn when(t: &chrono::DateTime<chrono::Utc>) -> String {

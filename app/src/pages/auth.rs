@@ -1,6 +1,5 @@
 use crate::api::{Login as LoginFn, LoginOptions, Signup as SignupFn, load_login_options};
-use crate::pages::board::filter::encode;
-use crate::pages::error_text;
+use crate::components::text::{encode, error_text};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -1,5 +1,5 @@
 use crate::api::{AcceptInvite, CreateOrg, DeclineInvite, Logout, load_home};
-use crate::pages::error_text;
+use crate::components::text::error_text;
 use leptos::prelude::*;
 
 /// Home: my organizations and a form to create one; or the way in.

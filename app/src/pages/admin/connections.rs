@@ -2,7 +2,7 @@
 
 use super::AdminNav;
 use crate::api::load_connections;
-use crate::pages::NotFound;
+use crate::components::NotFound;
 use leptos::prelude::*;
 
 #[component]

@@ -11,7 +11,8 @@ pub use orgs::{AdminOrg, AdminOrgs};
 pub use users::AdminUsers;
 
 use crate::api::{SetSignups, load_admin_overview};
-use crate::pages::{NotFound, error_text};
+use crate::components::NotFound;
+use crate::components::text::{encode, error_text};
 use leptos::prelude::*;
 
 fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
@@ -104,7 +105,7 @@ fn pager(base: &'static str, q: &str, page: u64, pages: u64) -> impl IntoView + 
     let href = move |p: u64| {
         let mut href = format!("{base}?page={p}");
         if !q.is_empty() {
-            href.push_str(&format!("&q={}", crate::pages::board::filter::encode(q)));
+            href.push_str(&format!("&q={}", encode(q)));
         }
         href
     };

@@ -2,7 +2,7 @@
 
 use super::{AdminNav, day, failure, pager};
 use crate::api::{DeleteOrg, load_admin_org, load_admin_orgs};
-use crate::pages::NotFound;
+use crate::components::NotFound;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 

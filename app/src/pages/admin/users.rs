@@ -2,7 +2,7 @@
 
 use super::{AdminNav, day, failure, pager, when};
 use crate::api::{BanUser, RevokeUserSessions, SetUserRole, UnbanUser, load_admin_users};
-use crate::pages::NotFound;
+use crate::components::NotFound;
 use domain::dto::AdminUser;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

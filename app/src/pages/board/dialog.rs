@@ -3,8 +3,8 @@
 //! Back closes it and the URL can be shared; Escape and the close button take `task=` away.
 
 use crate::api::load_task;
-use crate::pages::error_text;
-use crate::pages::task::TaskView;
+use crate::components::TaskView;
+use crate::components::text::error_text;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;

@@ -2,6 +2,7 @@
 //! the query are inverse, so a filtered board is a link that can be shared; matching and
 //! grouping are plain functions, the same on the server and in the browser.
 
+use crate::components::text::{encode, priority_label};
 use domain::dto::{Task, TaskPriority, TaskStatus};
 use domain::{CategoryId, LabelId, UserId};
 use std::collections::BTreeMap;
@@ -179,19 +180,6 @@ impl BoardFilter {
     }
 }
 
-/// Percent-encodes a query value (letters, digits and `-_.~,/` stay).
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// One group of the board: a column of the kanban, a section of the list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
@@ -328,16 +316,6 @@ pub fn group(all: &[Arc<Task>], filter: &BoardFilter) -> Vec<Group> {
         }
     }
     groups
-}
-
-pub fn priority_label(p: TaskPriority) -> &'static str {
-    match p {
-        TaskPriority::None => "No priority",
-        TaskPriority::Low => "Low",
-        TaskPriority::Medium => "Medium",
-        TaskPriority::High => "High",
-        TaskPriority::Urgent => "Urgent",
-    }
 }
 
 #[cfg(test)]

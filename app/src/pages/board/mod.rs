@@ -2,11 +2,15 @@
 //! realtime hook, with optimistic changes that roll back when the server refuses.
 
 mod dialog;
-pub(crate) mod filter;
+mod edit;
+mod filter;
+mod kanban;
+mod list;
+mod toolbar;
 mod view;
 
 use crate::api::{BoardData, BulkUpdate, CreateTask, UpdateTask, load_board};
-use crate::pages::error_text;
+use crate::components::text::error_text;
 use crate::realtime::use_realtime;
 use domain::TaskId;
 use domain::dto::Task;

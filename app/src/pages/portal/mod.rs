@@ -2,15 +2,8 @@
 //! by votes, age or trend, filtered by category and words, with votes and submissions, live
 //! over the org's `public` room. Members see exactly this too: it is their preview.
 
-mod settings;
-mod vote;
-
-pub use settings::PublicSettings;
-pub use vote::VoteBox;
-
 use crate::api::{CastVote, CreateTask, load_portal};
-use crate::pages::board::filter::{encode, priority_label};
-use crate::pages::error_text;
+use crate::components::text::{encode, error_text, priority_label};
 use crate::realtime::{LinkState, use_realtime};
 use domain::dto::{PortalPage, Task, TaskPriority};
 use domain::realtime::{Channel, ServerEvent};

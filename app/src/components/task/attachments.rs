@@ -3,8 +3,8 @@
 //! the task or its comments change (a saved text may attach new files).
 
 use crate::api::{DeleteAttachment, load_attachments};
+use crate::components::text::error_text;
 use crate::components::upload::human_size;
-use crate::pages::error_text;
 use domain::dto::file::Attachment;
 use domain::dto::{Comment, Task};
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The vote button of a task page, for members and visitors alike.
 
 use crate::api::{CastVote, load_task_voter};
-use crate::pages::error_text;
+use crate::components::text::error_text;
 use domain::dto::Task;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;

@@ -2,7 +2,7 @@
 //! the public page.
 
 use crate::api::{UnblockUser, load_blocked};
-use crate::pages::error_text;
+use crate::components::text::error_text;
 use leptos::prelude::*;
 
 /// Blocked people (for members who may moderate) and the public page's preview.

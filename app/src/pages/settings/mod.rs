@@ -2,15 +2,19 @@
 //! labels, categories. Controls the member may not use are not shown; the services refuse
 //! them anyway.
 
+mod branding;
+mod public;
+
 use crate::api::{
     CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
     RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
 };
 use crate::components::Avatar;
-use crate::pages::branding::Branding;
-use crate::pages::error_text;
+use crate::components::text::error_text;
+use branding::Branding;
 use domain::permissions::PermissionSet;
 use leptos::prelude::*;
+use public::PublicSettings;
 
 /// Every permission as (group, field, label), in the wire names.
 const PERMISSIONS: [(&str, &str, &str); 17] = [
@@ -117,7 +121,7 @@ pub fn Settings() -> impl IntoView {
                                 <Members data=data.clone() invite remove/>
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
-                                <crate::pages::portal::PublicSettings slug=slug.clone() may_moderate=data.permissions.may_moderate()/>
+                                <PublicSettings slug=slug.clone() may_moderate=data.permissions.may_moderate()/>
                             </section>
                         }.into_any()
                     }

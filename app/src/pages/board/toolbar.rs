@@ -1,0 +1,265 @@
+//! Above the tasks: the toolbar (view, grouping and filters), the one-line task entry and
+//! the new-task dialog.
+
+use super::BoardState;
+use super::filter::{BoardFilter, GroupBy, View};
+use crate::api::CreateTask;
+use crate::components::MarkdownEditor;
+use crate::components::text::priority_label;
+use domain::dto::{TaskPriority, TaskStatus};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys;
+use leptos_router::components::Form;
+
+/// View, grouping, closed tasks and the filters: a GET form, so every state is a URL and
+/// it works without JavaScript; with it, any change applies at once.
+#[component]
+pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl IntoView {
+    let data = state.data.get_value();
+    let base = move || format!("/orgs/{}/tasks", state.slug.get());
+    let with_view = move |view: View| {
+        let mut f = state.filter.get();
+        f.view = view;
+        state.href(&f)
+    };
+    let submit = move |ev: leptos::ev::Event| {
+        if let Some(form) = ev
+            .target()
+            .and_then(|t| JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest("form").ok().flatten())
+            .and_then(|f| JsCast::dyn_into::<web_sys::HtmlFormElement>(f).ok())
+        {
+            let _ = form.request_submit();
+        }
+    };
+    let checked = move |key: &'static str, value: String| {
+        move || {
+            state.filter.with(|f| match key {
+                "status" => f.statuses.iter().any(|s| s.as_str() == value),
+                "priority" => f.priorities.iter().any(|p| p.as_str() == value),
+                "label" => f.labels.iter().any(|l| l.to_string() == value),
+                "assignee" => f.assignees.iter().any(|a| a.to_string() == value),
+                "category" => f.categories.iter().any(|c| c.to_string() == value),
+                _ => false,
+            })
+        }
+    };
+    let choice = move |key: &'static str, value: String, label: String| {
+        view! {
+            <label class="check">
+                <input type="checkbox" name=key value=value.clone() prop:checked=checked(key, value) on:change=submit/>
+                {label}
+            </label>
+        }
+    };
+    let statuses: Vec<_> = TaskStatus::ALL
+        .iter()
+        .map(|s| choice("status", s.as_str().into(), s.label().into()))
+        .collect();
+    let priorities: Vec<_> = TaskPriority::ALL
+        .iter()
+        .rev()
+        .map(|p| choice("priority", p.as_str().into(), priority_label(*p).into()))
+        .collect();
+    let labels: Vec<_> = data
+        .labels
+        .iter()
+        .map(|l| choice("label", l.id.to_string(), l.name.clone()))
+        .collect();
+    let assignees: Vec<_> = data
+        .members
+        .iter()
+        .map(|m| choice("assignee", m.id.to_string(), m.name.clone()))
+        .collect();
+    let categories: Vec<_> = data
+        .categories
+        .iter()
+        .map(|c| choice("category", c.id.to_string(), c.name.clone()))
+        .collect();
+    let menu = |title: &'static str, items: Vec<AnyView>, testid: &'static str| {
+        (!items.is_empty()).then(|| {
+            view! {
+                <details class="menu" data-testid=testid>
+                    <summary>{title}</summary>
+                    <div class="menu-items">{items}</div>
+                </details>
+            }
+        })
+    };
+    let any = |v: Vec<_>| {
+        v.into_iter()
+            .map(IntoAny::into_any)
+            .collect::<Vec<AnyView>>()
+    };
+    view! {
+        <div class="toolbar">
+            <nav class="segmented" aria-label="View">
+                <a href=move || with_view(View::Board) aria-current=move || (state.filter.with(|f| f.view) == View::Board).then_some("page") data-testid="view-board">"Board"</a>
+                <a href=move || with_view(View::List) aria-current=move || (state.filter.with(|f| f.view) == View::List).then_some("page") data-testid="view-list">"List"</a>
+            </nav>
+            <Form method="GET" action=base attr:class="filters" attr:role="search" attr:data-testid="filters">
+                {move || (state.filter.with(|f| f.view) == View::List).then(|| view! { <input type="hidden" name="view" value="list"/> })}
+                <label class="sr-only" for="board-search">"Search tasks"</label>
+                <input id="board-search" node_ref=search type="search" name="q" placeholder="Search  /" aria-keyshortcuts="/"
+                    prop:value=move || state.filter.with(|f| f.text.clone()) data-testid="search"/>
+                <label class="inline">"Group by "
+                    <select name="group" on:change=submit data-testid="group-by">
+                        {GroupBy::ALL.iter().map(|g| view! {
+                            <option value=g.as_str() selected=move || state.filter.with(|f| f.group) == *g>{g.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {menu("Status", any(statuses), "filter-status")}
+                {menu("Priority", any(priorities), "filter-priority")}
+                {menu("Label", any(labels), "filter-label")}
+                {menu("Assignee", any(assignees), "filter-assignee")}
+                {menu("Category", any(categories), "filter-category")}
+                <label class="check">
+                    <input type="checkbox" name="closed" value="1" prop:checked=move || state.filter.with(|f| f.show_closed) on:change=submit data-testid="show-closed"/>
+                    "Done & canceled"
+                </label>
+                <button type="submit" class="button">"Apply"</button>
+                {move || state.filter.with(BoardFilter::is_filtering).then(|| view! {
+                    <a href=move || { let f = state.filter.get(); state.href(&BoardFilter { view: f.view, group: f.group, show_closed: f.show_closed, ..Default::default() }) } data-testid="clear-filters">"Clear"</a>
+                })}
+            </Form>
+        </div>
+    }
+    .into_any()
+}
+
+/// One-line task entry: a plain form, so it works without JavaScript.
+#[component]
+pub(super) fn QuickAdd(state: BoardState, create: ServerAction<CreateTask>) -> impl IntoView {
+    let form = NodeRef::<html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get()
+            && let Some(form) = form.get()
+        {
+            form.reset();
+        }
+    });
+    view! {
+        <ActionForm action=create node_ref=form attr:class="new-task" attr:data-testid="new-task-form">
+            <input type="hidden" name="slug" value=move || state.slug.get()/>
+            <label class="grow">
+                <span class="sr-only">"Title"</span>
+                <input name="title" required maxlength="200" placeholder="Add a task…" autocomplete="off"/>
+            </label>
+            <label>
+                <span class="sr-only">"Visibility"</span>
+                <select name="visibility">
+                    <option value="private" selected>"Private"</option>
+                    <option value="public">"Public"</option>
+                </select>
+            </label>
+            <button type="submit" class="button">"Add"</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// The full new-task form in a dialog (`c`).
+#[component]
+pub(super) fn NewTaskDialog(
+    state: BoardState,
+    create: ServerAction<CreateTask>,
+    dialog: NodeRef<html::Dialog>,
+) -> impl IntoView {
+    let data = state.data.get_value();
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let status = RwSignal::new(String::from("todo"));
+    let priority = RwSignal::new(String::from("none"));
+    let visibility = RwSignal::new(String::from("private"));
+    let category = RwSignal::new(String::new());
+    let labels = RwSignal::new(Vec::<String>::new());
+    let assignees = RwSignal::new(Vec::<String>::new());
+    let close = move || {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            title.set(String::new());
+            description.set(String::new());
+            labels.set(Vec::new());
+            assignees.set(Vec::new());
+            close();
+        }
+    });
+    let toggle = |list: RwSignal<Vec<String>>, id: String| {
+        move |ev: leptos::ev::Event| {
+            let on = event_target_checked(&ev);
+            list.update(|l| {
+                l.retain(|x| *x != id);
+                if on {
+                    l.push(id.clone());
+                }
+            });
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        fn parse<T: std::str::FromStr>(l: Vec<String>) -> Option<Vec<T>> {
+            Some(l.iter().filter_map(|s| s.parse().ok()).collect())
+        }
+        create.dispatch(CreateTask {
+            slug: state.slug.get_untracked(),
+            title: title.get_untracked(),
+            visibility: Some(visibility.get_untracked()),
+            description: Some(description.get_untracked()).filter(|d| !d.trim().is_empty()),
+            status: Some(status.get_untracked()),
+            priority: Some(priority.get_untracked()),
+            category: category.get_untracked().parse().ok(),
+            labels: parse(labels.get_untracked()),
+            assignees: parse(assignees.get_untracked()),
+        });
+    };
+    view! {
+        <dialog node_ref=dialog class="dialog" aria-labelledby="new-task-title" data-testid="new-task-dialog">
+            <form class="stack wide" on:submit=submit>
+                <h2 id="new-task-title">"New task"</h2>
+                <label>"Title" <input required maxlength="200" bind:value=title autofocus data-testid="dialog-title"/></label>
+                <MarkdownEditor id="dialog-description" label="Description (Markdown)" slug=state.slug.get_untracked() value=description mentions=true
+                    public=Signal::derive(move || visibility.get() == "public") testid="dialog-description"/>
+                <div class="row wrap">
+                    <label>"Status" <select bind:value=status>
+                        {TaskStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    </select></label>
+                    <label>"Priority" <select bind:value=priority>
+                        {TaskPriority::ALL.iter().map(|p| view! { <option value=p.as_str()>{priority_label(*p)}</option> }).collect_view()}
+                    </select></label>
+                    <label>"Visibility" <select bind:value=visibility>
+                        <option value="private">"Private"</option>
+                        <option value="public">"Public"</option>
+                    </select></label>
+                    {(!data.categories.is_empty()).then(|| view! {
+                        <label>"Category" <select bind:value=category>
+                            <option value="">"None"</option>
+                            {data.categories.iter().map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> }).collect_view()}
+                        </select></label>
+                    })}
+                </div>
+                {(!data.labels.is_empty()).then(|| view! {
+                    <fieldset><legend>"Labels"</legend>
+                        {data.labels.iter().map(|l| view! { <label class="check"><input type="checkbox" on:change=toggle(labels, l.id.to_string())/>{l.name.clone()}</label> }).collect_view()}
+                    </fieldset>
+                })}
+                {(!data.members.is_empty()).then(|| view! {
+                    <fieldset><legend>"Assignees"</legend>
+                        {data.members.iter().map(|m| view! { <label class="check"><input type="checkbox" on:change=toggle(assignees, m.id.to_string())/>{m.name.clone()}</label> }).collect_view()}
+                    </fieldset>
+                })}
+                <div class="row">
+                    <button type="submit" class="button primary" data-testid="dialog-create">"Create task"</button>
+                    <button type="button" class="button" on:click=move |_| close()>"Cancel"</button>
+                </div>
+            </form>
+        </dialog>
+    }
+    .into_any()
+}
