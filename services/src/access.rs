@@ -205,31 +205,18 @@ pub(crate) fn stored_permissions(json: &str) -> PermissionSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{on_each_database, person};
+    use crate::testing::{self, on_each_database, person};
     use crate::{comment, org, task};
-    use domain::dto::{NewComment, NewOrg, NewTask, OrgPatch, OrgSettings};
+    use domain::dto::{NewComment, NewTask, OrgPatch, OrgSettings};
 
     /// An org `acme` with its public page on, a public and a private task, and on the public
     /// one a public and an internal comment; returns the org's creator.
     async fn acme(svc: &Services) -> Actor {
-        person(svc, "root@example.test").await; // the site admin
-        let owner = person(svc, "owner@example.test").await;
-        let new_org = NewOrg {
-            name: "Acme".into(),
-            slug: "acme".into(),
-            short_id: "ACM".into(),
-            description: None,
-        };
-        org::create(svc, &owner, new_org).await.unwrap();
         let settings = OrgSettings {
             public_page: true,
             ..Default::default()
         };
-        let patch = OrgPatch {
-            settings: Some(settings),
-            ..Default::default()
-        };
-        org::update(svc, &owner, "acme", patch).await.unwrap();
+        let owner = testing::acme(svc, settings).await;
         for (title, visibility) in [
             ("Public", Visibility::Public),
             ("Private", Visibility::Private),

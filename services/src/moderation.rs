@@ -155,32 +155,19 @@ pub async fn unblock(svc: &Services, actor: &Actor, slug: &str, user_id: UserId)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{on_each_database, person};
-    use crate::{comment, org, task};
-    use domain::dto::{NewComment, NewOrg, NewTask, OrgPatch, OrgSettings, Visibility};
+    use crate::testing::{acme, on_each_database, person};
+    use crate::{comment, task};
+    use domain::dto::{NewComment, NewTask, OrgSettings, Visibility};
 
     on_each_database!(
         a_blocked_visitor_still_reads_but_no_longer_comments_until_unblocked,
         |svc| {
-            person(&svc, "root@example.test").await;
-            let owner = person(&svc, "owner@example.test").await;
-            let new_org = NewOrg {
-                name: "Acme".into(),
-                slug: "acme".into(),
-                short_id: "ACM".into(),
-                description: None,
-            };
-            org::create(&svc, &owner, new_org).await.unwrap();
             let settings = OrgSettings {
                 public_page: true,
                 public_actions: true,
                 ..Default::default()
             };
-            let patch = OrgPatch {
-                settings: Some(settings),
-                ..Default::default()
-            };
-            org::update(&svc, &owner, "acme", patch).await.unwrap();
+            let owner = acme(&svc, settings).await;
             let input = NewTask {
                 title: "Public".into(),
                 visibility: Some(Visibility::Public),

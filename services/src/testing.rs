@@ -3,7 +3,8 @@
 //! up through the services themselves. The HTTP tests (`server/tests/api`) keep what only
 //! HTTP can show; rules are tested here, beside the code that holds them.
 
-use crate::{Actor, LocalBus, Services, Settings, session, user::NewUser};
+use crate::{Actor, LocalBus, Services, Settings, org, session, user::NewUser};
+use domain::dto::{NewOrg, OrgPatch, OrgSettings};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use sea_orm_migration::MigratorTrait;
 use std::sync::Arc;
@@ -136,4 +137,28 @@ pub(crate) async fn person(svc: &Services, email: &str) -> Actor {
     session::resolve(svc, &token)
         .await
         .expect("the new session resolves")
+}
+
+/// The org `acme` with `settings`, created by `owner@example.test` (signed up after the site
+/// admin, so that the owner holds only what an org's creator holds); returns the owner.
+pub(crate) async fn acme(svc: &Services, settings: OrgSettings) -> Actor {
+    person(svc, "root@example.test").await;
+    let owner = person(svc, "owner@example.test").await;
+    let new_org = NewOrg {
+        name: "Acme".into(),
+        slug: "acme".into(),
+        short_id: "ACM".into(),
+        description: None,
+    };
+    org::create(svc, &owner, new_org)
+        .await
+        .expect("the org is created");
+    let patch = OrgPatch {
+        settings: Some(settings),
+        ..Default::default()
+    };
+    org::update(svc, &owner, "acme", patch)
+        .await
+        .expect("its settings are set");
+    owner
 }

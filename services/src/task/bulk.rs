@@ -76,22 +76,13 @@ mod tests {
 #[cfg(test)]
 mod database_tests {
     use super::*;
-    use crate::org;
-    use crate::testing::{on_each_database, person};
-    use domain::dto::{NewOrg, NewTask, TaskStatus};
+    use crate::testing::{acme, on_each_database, person};
+    use domain::dto::{NewTask, TaskStatus};
 
     on_each_database!(
         a_bulk_change_applies_to_what_it_can_and_says_why_not_for_the_rest,
         |svc| {
-            person(&svc, "root@example.test").await;
-            let owner = person(&svc, "owner@example.test").await;
-            let new_org = NewOrg {
-                name: "Acme".into(),
-                slug: "acme".into(),
-                short_id: "ACM".into(),
-                description: None,
-            };
-            org::create(&svc, &owner, new_org).await.unwrap();
+            let owner = acme(&svc, Default::default()).await;
             for title in ["One", "Two"] {
                 let input = NewTask {
                     title: title.into(),
