@@ -7,6 +7,8 @@ pub mod category;
 pub mod file;
 pub mod instance_setting;
 pub mod invite;
+pub mod job;
+pub mod job_schedule;
 pub mod label;
 pub mod member;
 pub mod member_team;

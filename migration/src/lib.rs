@@ -7,6 +7,7 @@ mod m0002_foreign_key_indexes;
 mod m0003_files;
 mod m0004_admin;
 mod m0005_task_rank;
+mod m0006_jobs;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_files::Migration),
             Box::new(m0004_admin::Migration),
             Box::new(m0005_task_rank::Migration),
+            Box::new(m0006_jobs::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ pub mod file;
 pub mod identity;
 pub mod instance;
 pub mod invite;
+pub mod jobs;
 pub mod label;
 pub mod markdown;
 pub mod member;
@@ -59,6 +60,8 @@ pub struct Services {
     pub files: Arc<file::FileStore>,
     /// This instance's open sockets, for the site admin (none until the server sets its hub).
     pub connections: Arc<dyn admin::ConnectionStats>,
+    /// Wakes this process's job worker when something is enqueued here.
+    pub job_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Instance settings the services and the edges share.
@@ -98,6 +101,7 @@ impl Services {
             list_cache: Arc::new(task::ListCache::new()),
             files: Arc::new(file::FileStore::in_memory()),
             connections: Arc::new(admin::NoConnections),
+            job_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

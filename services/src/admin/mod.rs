@@ -38,7 +38,7 @@ pub fn may_administer(actor: &Actor) -> bool {
     actor.is_superuser()
 }
 
-fn require(actor: &Actor) -> Result<()> {
+pub(crate) fn require(actor: &Actor) -> Result<()> {
     if actor.is_superuser() {
         Ok(())
     } else {
