@@ -45,6 +45,15 @@ pub enum LogFormat {
     Json,
 }
 
+/// `on`/`off` (also `true`/`false`, `1`/`0`).
+fn parse_switch(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("`{s}`: expected on or off")),
+    }
+}
+
 fn parse_secs(s: &str) -> Result<Duration, String> {
     s.parse::<u64>()
         .map(Duration::from_secs)
@@ -177,6 +186,19 @@ pub struct Config {
     /// [`oidc_providers_from_env`]); not a flag.
     #[arg(skip)]
     pub oidc_providers: Vec<OidcProviderConfig>,
+
+    /// Whether `sayr serve` also runs jobs (mail, sweeps): `off` leaves them to `sayr worker`
+    /// processes sharing the database.
+    #[arg(long, global = true, env = "SAYR_WORKER", value_parser = parse_switch, default_value = "on")]
+    pub worker: bool,
+
+    /// Jobs a worker runs at once.
+    #[arg(long, global = true, env = "SAYR_WORKER_CONCURRENCY", default_value_t = 4)]
+    pub worker_concurrency: usize,
+
+    /// Multiplies every job's retry delay (tests shorten it); not a flag.
+    #[arg(skip = 1.0)]
+    pub job_retry_scale: f64,
 
     /// Seconds between the server's PINGs on each socket.
     #[arg(long, global = true, env = "SAYR_WS_PING_INTERVAL", value_parser = parse_secs, default_value = "30")]

@@ -35,6 +35,10 @@ struct Cli {
 enum Command {
     /// Serve the web app, the API and the realtime hub (migrates first).
     Serve,
+    /// Run jobs (mail, sweeps, purges) from the shared queue, without serving; any number
+    /// of these may run beside `sayr serve` instances (set `SAYR_WORKER=off` on those to
+    /// leave all jobs to the workers).
+    Worker,
     /// Apply database migrations and exit.
     Migrate,
     /// Manage accounts.
@@ -178,6 +182,9 @@ async fn main() -> ExitCode {
                 let app = Application::build(config).await?;
                 tracing::info!(address = %app.address(), "sayr is listening on http://{}", app.address());
                 app.run_until_stopped().await?;
+            }
+            Command::Worker => {
+                server::startup::run_worker(config).await?;
             }
             Command::Migrate => {
                 services_for_cli(&config).await?;

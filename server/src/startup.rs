@@ -5,6 +5,7 @@ use crate::realtime::Hub;
 use crate::state::AppState;
 use crate::{db, http, redis};
 use leptos::config::LeptosOptions;
+use services::jobs::{self, Worker, WorkerConfig};
 use services::{LocalBus, Services, Settings};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -18,13 +19,22 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
+    /// Runs the jobs beside the requests, unless `SAYR_WORKER=off`.
+    worker: Option<Worker>,
 }
 
-impl Application {
-    /// Connects and migrates the database, wires the services, the bus and the hub, and
-    /// binds the listener (port 0 picks a free port).
-    pub async fn build(config: Config) -> Result<Self, StartupError> {
-        install_tls_provider();
+/// What both `sayr serve` and `sayr worker` connect to: the database (migrated), Redis
+/// when configured, the file store, and the services over them.
+pub struct Core {
+    pub services: Services,
+    pub redis: Option<redis::Redis>,
+    /// Every bus message, from this instance and (through Redis) the others.
+    pub fan_out: tokio::sync::broadcast::Receiver<domain::realtime::BusMessage>,
+    pub login: Arc<crate::auth::LoginProviders>,
+}
+
+impl Core {
+    pub async fn connect(config: &Config) -> Result<Self, StartupError> {
         if config.database_url.is_none() {
             std::fs::create_dir_all(&config.data_dir)?;
         }
@@ -47,7 +57,7 @@ impl Application {
             ),
             None => None,
         };
-        let login = Arc::new(crate::auth::LoginProviders::from_config(&config));
+        let login = Arc::new(crate::auth::LoginProviders::from_config(config));
         let settings = Settings {
             signup_open: config.signup,
             login_providers: login
@@ -63,10 +73,57 @@ impl Application {
         if let Some(redis) = &redis {
             services.login_throttle = Arc::new(redis::RedisThrottle::new(redis.clone()));
         }
-        services = services.with_files(crate::storage::build(&config)?);
+        services = services.with_files(crate::storage::build(config)?);
+        Ok(Self {
+            services,
+            redis,
+            fan_out,
+            login,
+        })
+    }
+}
+
+/// A job worker over `services` with every kind this version runs.
+pub fn worker(services: &Services, config: &Config) -> Worker {
+    Worker::new(
+        services.clone(),
+        jobs::standard_registry(),
+        WorkerConfig {
+            concurrency: config.worker_concurrency.max(1),
+            retry_scale: config.job_retry_scale,
+            ..WorkerConfig::default()
+        },
+    )
+}
+
+/// `sayr worker`: runs jobs until SIGTERM or Ctrl-C, then lets running jobs finish (or
+/// gives them back).
+pub async fn run_worker(config: Config) -> Result<(), StartupError> {
+    install_tls_provider();
+    let core = Core::connect(&config).await?;
+    let worker = worker(&core.services, &config);
+    tracing::info!(worker = worker.name(), "sayr worker is running");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    running.await?;
+    Ok(())
+}
+
+impl Application {
+    /// Connects and migrates the database, wires the services, the bus and the hub, and
+    /// binds the listener (port 0 picks a free port).
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        install_tls_provider();
+        let Core {
+            mut services,
+            redis,
+            fan_out,
+            login,
+        } = Core::connect(&config).await?;
         let hub = Arc::new(Hub::new());
         services.connections = hub.clone();
-        crate::storage::spawn_sweep(services.clone());
         spawn_fan_out(fan_out, hub.clone(), services.list_cache.clone());
 
         let listener = TcpListener::bind(config.addr).await?;
@@ -84,7 +141,9 @@ impl Application {
                 .as_deref()
                 .map(|d| d.trim_matches('.').to_ascii_lowercase()),
         };
+        let worker = config.worker.then(|| worker(&services, &config));
         let state = AppState {
+            jobs: worker.as_ref().map(Worker::registry),
             leptos_options,
             services,
             cookies,
@@ -98,6 +157,7 @@ impl Application {
             listener,
             router,
             state,
+            worker,
         })
     }
 
@@ -123,9 +183,17 @@ impl Application {
         let app = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = self.worker.map(|w| tokio::spawn(w.run(stopped)));
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        // Requests are done; running jobs get their grace period.
+        let _ = stop.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+        served
     }
 
     /// Serves until SIGTERM or Ctrl-C.

@@ -19,6 +19,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// GitHub and the OpenID Connect providers people may sign in with.
     pub login: Arc<crate::auth::LoginProviders>,
+    /// The job kinds this instance's worker runs, with its counters (none when
+    /// `SAYR_WORKER=off`).
+    pub jobs: Option<Arc<services::jobs::Registry>>,
 }
 
 impl FromRef<AppState> for Services {

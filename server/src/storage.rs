@@ -1,6 +1,6 @@
 //! The file store: a directory under the data dir by default, any S3-compatible bucket with
-//! `SAYR_STORAGE_URL=s3://bucket[/prefix]` (AWS, MinIO, R2, Garage); and the hourly sweep
-//! of files never attached.
+//! `SAYR_STORAGE_URL=s3://bucket[/prefix]` (AWS, MinIO, R2, Garage). The hourly sweep of
+//! files never attached is a job (`services::jobs::SweepFiles`).
 
 use crate::config::{Config, Secret};
 use clap::Args;
@@ -9,16 +9,11 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::prefix::PrefixStore;
 use object_store::{BackoffConfig, ClientOptions, ObjectStore, RetryConfig};
-use services::Services;
-use services::file::{self, FileLimits, FileStore};
+use services::file::{FileLimits, FileStore};
 use std::sync::Arc;
 use std::time::Duration;
 
 const MIB: u64 = 1024 * 1024;
-
-/// How often the sweep runs, and how old an unattached file must be to go.
-const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
-const UNATTACHED_FOR: chrono::Duration = chrono::Duration::hours(24);
 
 /// Settings of the file store and of uploads (`SAYR_STORAGE_URL` itself is in [`Config`]).
 #[derive(Args, Clone, Debug)]
@@ -177,20 +172,6 @@ pub fn build(config: &Config) -> Result<FileStore, crate::startup::StartupError>
         .with_part_size(5 * MIB as usize)
         .with_attributes(true)
         .with_public_base(public_base))
-}
-
-/// Every hour, removes files that nothing attached within a day of their upload.
-pub fn spawn_sweep(services: Services) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(SWEEP_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            if let Err(e) = file::sweep_unattached(&services, UNATTACHED_FOR).await {
-                tracing::warn!(error = %e, "the sweep of unattached files failed");
-            }
-        }
-    });
 }
 
 #[cfg(test)]
