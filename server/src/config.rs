@@ -187,6 +187,20 @@ pub struct Config {
     #[arg(skip)]
     pub oidc_providers: Vec<OidcProviderConfig>,
 
+    /// Outgoing mail: `smtp://user:pass@host:587` (STARTTLS), `smtps://user:pass@host:465`
+    /// (implicit TLS), `smtp://host:25?tls=none` (a local relay). Without it, mail is
+    /// written to `<data dir>/outbox` and listed at `/admin/mail`.
+    #[arg(long, global = true, env = "SAYR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// The sender of every mail.
+    #[arg(long, global = true, env = "SAYR_MAIL_FROM", default_value = "Sayr <sayr@localhost>")]
+    pub mail_from: String,
+
+    /// What mails and pages call this instance.
+    #[arg(long, global = true, env = "SAYR_INSTANCE_NAME", default_value = "Sayr")]
+    pub instance_name: String,
+
     /// Whether `sayr serve` also runs jobs (mail, sweeps): `off` leaves them to `sayr worker`
     /// processes sharing the database.
     #[arg(long, global = true, env = "SAYR_WORKER", value_parser = parse_switch, default_value = "on")]
@@ -218,6 +232,14 @@ impl Config {
                 "sqlite://{}/sayr.db?mode=rwc",
                 self.data_dir.display()
             )),
+        }
+    }
+
+    /// The mailer in force: SMTP when configured, else the outbox in the data dir.
+    pub fn mailer(&self) -> Result<services::mail::Mailer, String> {
+        match &self.smtp_url {
+            Some(url) => services::mail::Mailer::smtp(url.expose(), &self.mail_from),
+            None => services::mail::Mailer::outbox(self.data_dir.join("outbox"), &self.mail_from),
         }
     }
 

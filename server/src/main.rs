@@ -39,6 +39,9 @@ enum Command {
     /// of these may run beside `sayr serve` instances (set `SAYR_WORKER=off` on those to
     /// leave all jobs to the workers).
     Worker,
+    /// Outgoing mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Apply database migrations and exit.
     Migrate,
     /// Manage accounts.
@@ -47,6 +50,15 @@ enum Command {
     /// Operator commands (`sayr admin create-user`, `sayr admin set-role`).
     #[command(subcommand)]
     Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send a test mail now (not through the queue) and report what the server answered.
+    Test {
+        /// Where to send it.
+        address: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -185,6 +197,22 @@ async fn main() -> ExitCode {
             }
             Command::Worker => {
                 server::startup::run_worker(config).await?;
+            }
+            Command::Mail(MailCommand::Test { address }) => {
+                server::startup::install_tls_provider();
+                let mailer = config.mailer()?;
+                let mut svc = services_for_cli(&config).await?;
+                svc.settings.instance_name = config.instance_name.clone();
+                if let Some(url) = &config.public_url {
+                    svc.settings.public_url = url.trim_end_matches('/').to_string();
+                }
+                let mail = services::mail::compose(&svc, services::mail::Template::Test, &address, ())
+                    .map_err(|e| e.user_message())?;
+                println!("sending a test mail to {address} through {}", mailer.describe());
+                match mailer.send(&mail).await {
+                    Ok(sent) => println!("sent: {sent}"),
+                    Err(e) => return Err(format!("not sent: {e}").into()),
+                }
             }
             Command::Migrate => {
                 services_for_cli(&config).await?;

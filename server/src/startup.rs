@@ -68,12 +68,22 @@ impl Core {
                     display_name: p.display_name,
                 })
                 .collect(),
+            instance_name: config.instance_name.clone(),
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.addr))
+                .trim_end_matches('/')
+                .to_string(),
         };
         let mut services = Services::new(database, redis::bus(redis.as_ref(), local), settings);
         if let Some(redis) = &redis {
             services.login_throttle = Arc::new(redis::RedisThrottle::new(redis.clone()));
         }
         services = services.with_files(crate::storage::build(config)?);
+        let mailer = config.mailer()?;
+        tracing::info!("mail goes to {}", mailer.describe());
+        services.mailer = Arc::new(mailer);
         Ok(Self {
             services,
             redis,
@@ -128,6 +138,10 @@ impl Application {
 
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        if config.public_url.is_none() {
+            // Port 0 (tests) is known only now.
+            services.settings.public_url = format!("http://{addr}");
+        }
         let leptos_options = LeptosOptions::builder()
             .output_name(config.output_name.clone())
             .site_root(config.site_root.to_string_lossy().to_string())

@@ -19,6 +19,7 @@ pub mod instance;
 pub mod invite;
 pub mod jobs;
 pub mod label;
+pub mod mail;
 pub mod markdown;
 pub mod member;
 pub mod moderation;
@@ -60,6 +61,8 @@ pub struct Services {
     pub files: Arc<file::FileStore>,
     /// This instance's open sockets, for the site admin (none until the server sets its hub).
     pub connections: Arc<dyn admin::ConnectionStats>,
+    /// Where mail goes (in memory until the server sets SMTP or the outbox).
+    pub mailer: Arc<mail::Mailer>,
     /// Wakes this process's job worker when something is enqueued here.
     pub job_wake: Arc<tokio::sync::Notify>,
 }
@@ -72,6 +75,10 @@ pub struct Settings {
     pub signup_open: bool,
     /// The external providers people may sign in with, for the login page.
     pub login_providers: Vec<LoginProvider>,
+    /// What mails call this instance ("Sayr").
+    pub instance_name: String,
+    /// Where people reach this instance; links in mails start with it.
+    pub public_url: String,
 }
 
 /// An external login provider as the login page shows it.
@@ -87,6 +94,8 @@ impl Default for Settings {
         Self {
             signup_open: true,
             login_providers: Vec::new(),
+            instance_name: "Sayr".into(),
+            public_url: "http://127.0.0.1:3000".into(),
         }
     }
 }
@@ -102,6 +111,7 @@ impl Services {
             files: Arc::new(file::FileStore::in_memory()),
             connections: Arc::new(admin::NoConnections),
             job_wake: Arc::new(tokio::sync::Notify::new()),
+            mailer: Arc::new(mail::Mailer::memory()),
         }
     }
 

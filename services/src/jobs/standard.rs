@@ -66,6 +66,7 @@ pub(crate) async fn purge_expired(svc: &Services) -> Result<Vec<(&'static str, u
 /// Every kind this version of Sayr runs, with the housekeeping schedules.
 pub fn standard_registry() -> Registry {
     Registry::new()
+        .register::<crate::mail::SendMail>()
         .every("sweep_files", Duration::from_secs(3600), SweepFiles)
         .every("purge_expired", Duration::from_secs(3600), PurgeExpired)
 }
