@@ -19,14 +19,14 @@ export LEPTOS_SITE_ROOT := $(SITE)
 export LEPTOS_OUTPUT_NAME := $(NAME)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser s3-tools site server e2e e2e-run clean bench
+.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools site server e2e e2e-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: tools site server
 	$(CARGO_TARGET_DIR)/release/$(NAME) serve
 
 ## test: unit and integration tests (SQLite; PostgreSQL/Redis when SAYR_TEST_* are set), then Chromium
-test: tools s3-tools site
+test: tools s3-tools smtp-tools site
 	@[ -n "$${SAYR_TEST_DATABASE_URL:-}" ] || echo "SKIPPED: the PostgreSQL runs of the integration tests (set SAYR_TEST_DATABASE_URL to run them)"
 	# frontend is the browser build: testing it beside server would unify app's hydrate and
 	# ssr features into one server binary.
@@ -55,6 +55,10 @@ node-tools:
 s3-tools:
 	@{ s3s-fs --version 2>/dev/null || $(HOME)/.cargo/bin/s3s-fs --version 2>/dev/null; } | grep -q "$(S3S_FS_VERSION)" \
 	  || env -u CARGO_TARGET_DIR cargo install s3s-fs --version $(S3S_FS_VERSION) --features binary --locked
+
+# aiosmtpd: the SMTP server the mail tests start (server/tests/api/smtp_catcher.py).
+smtp-tools:
+	@python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
 
 browser:
 	@{ command -v chromium && command -v brotli; } >/dev/null || { \

@@ -9,7 +9,7 @@ pub fn status(e: &DomainError) -> StatusCode {
     match e {
         DomainError::NotFound => StatusCode::NOT_FOUND,
         DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
+        DomainError::Forbidden(_) | DomainError::EmailUnverified => StatusCode::FORBIDDEN,
         DomainError::Invalid(_) => StatusCode::BAD_REQUEST,
         DomainError::Conflict { .. } => StatusCode::CONFLICT,
         DomainError::Gone(_) => StatusCode::GONE,
@@ -24,6 +24,7 @@ pub fn code(e: &DomainError) -> &'static str {
         DomainError::NotFound => "not_found",
         DomainError::Unauthenticated => "unauthenticated",
         DomainError::Forbidden(_) => "forbidden",
+        DomainError::EmailUnverified => "email_unverified",
         DomainError::Invalid(_) => "invalid_input",
         DomainError::Conflict { .. } => "conflict",
         DomainError::Gone(_) => "gone",

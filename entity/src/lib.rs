@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_key;
 pub mod blocked_user;
 pub mod category;
+pub mod email_token;
 pub mod file;
 pub mod instance_setting;
 pub mod invite;

@@ -18,6 +18,8 @@ pub struct Model {
     pub banned_until: Option<DateTimeUtc>,
     /// Why, as the user is told when they try to sign in.
     pub ban_reason: Option<String>,
+    /// The owner followed a link mailed to `email`.
+    pub email_verified: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ mod m0003_files;
 mod m0004_admin;
 mod m0005_task_rank;
 mod m0006_jobs;
+mod m0007_email_proof;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_admin::Migration),
             Box::new(m0005_task_rank::Migration),
             Box::new(m0006_jobs::Migration),
+            Box::new(m0007_email_proof::Migration),
         ]
     }
 }

@@ -70,6 +70,7 @@ async fn insert_user(db: &DatabaseConnection, email: &str) -> Uuid {
         updated_at: Set(now),
         banned_until: Set(None),
         ban_reason: Set(None),
+        email_verified: Set(false),
     }
     .insert(db)
     .await

@@ -36,6 +36,7 @@ pub(crate) fn user(m: &user::Model) -> User {
         site_admin: m.role == "admin",
         created_at: m.created_at,
         avatar_url: None,
+        email_verified: m.email_verified,
     }
 }
 

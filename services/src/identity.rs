@@ -160,7 +160,6 @@ async fn create_user(
     if !super::instance::signup_allowed_in(svc, db).await? {
         return Err(DomainError::forbidden(super::instance::SIGNUP_CLOSED));
     }
-    let first = user::Entity::find().count(db).await? == 0;
     let Some(email) = email else {
         return Err(domain::parse::FieldError::new(
             "email",
@@ -175,6 +174,7 @@ async fn create_user(
         .or_else(|| PersonName::parse(email.split('@').next().unwrap_or("")).ok())
         .map(|n| n.as_str().to_string())
         .unwrap_or_else(|| "New user".to_string());
+    let first = super::user::claim_first_admin(db).await?;
     let now = Utc::now();
     Ok(user::ActiveModel {
         id: Set(UserId::new().0),
@@ -186,6 +186,8 @@ async fn create_user(
         updated_at: Set(now),
         banned_until: Set(None),
         ban_reason: Set(None),
+        // The provider vouched for it (GitHub's verified addresses, OIDC's email_verified).
+        email_verified: Set(identity.email_verified),
     }
     .insert(db)
     .await?)

@@ -59,9 +59,13 @@ pub async fn create(svc: &Services, actor: &Actor, slug: &str, email: &str) -> R
     Ok(dto(&row))
 }
 
-/// The pending invitations addressed to the actor.
+/// The pending invitations addressed to the actor; none until the actor's address is
+/// proven (anyone may sign up with any address: the code is not theirs to see before).
 pub async fn mine(svc: &Services, actor: &Actor) -> Result<Vec<(Invite, Org)>> {
     let me = super::user::me(svc, actor).await?;
+    if !me.email_verified {
+        return Ok(Vec::new());
+    }
     let rows = invite::Entity::find()
         .filter(invite::Column::Email.eq(me.email))
         .filter(invite::Column::Status.eq("pending"))
@@ -110,6 +114,10 @@ pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
     // Someone else's invitation is not revealed to exist.
     if row.email != me.email {
         return Err(DomainError::NotFound);
+    }
+    // The address must be proven: anyone may sign up with any address.
+    if !me.email_verified {
+        return Err(DomainError::EmailUnverified);
     }
     if row.status != "pending" {
         return Err(DomainError::Gone("this invitation was already used".into()));

@@ -25,6 +25,7 @@ pub mod member;
 pub mod moderation;
 pub mod org;
 pub mod portal;
+pub mod proof;
 pub mod relation;
 pub mod session;
 pub mod task;

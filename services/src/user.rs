@@ -24,7 +24,7 @@ pub struct NewUser {
     pub name: String,
 }
 
-fn parse_password(input: &str) -> Result<String, FieldError> {
+pub(crate) fn parse_password(input: &str) -> Result<String, FieldError> {
     match input.chars().count() {
         0..8 => Err(FieldError::new("password", "must be at least 8 characters")),
         8..=1024 => Ok(input.to_string()),
@@ -36,7 +36,7 @@ fn parse_password(input: &str) -> Result<String, FieldError> {
 }
 
 /// argon2id, off the async threads: it is deliberately slow.
-async fn hash_password(password: String) -> Result<String> {
+pub(crate) async fn hash_password(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         let mut bytes = [0u8; 16];
         getrandom::getrandom(&mut bytes)
@@ -52,7 +52,7 @@ async fn hash_password(password: String) -> Result<String> {
     .map_err(|e| DomainError::Internal(e.to_string()))?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
+pub(crate) async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
@@ -99,8 +99,11 @@ pub async fn create(
         return Err(DomainError::conflict("an account with this e-mail exists"));
     }
     let password_hash = hash_password(password).await?;
-    let first = user::Entity::find().count(&svc.db).await? == 0;
+    // An operator vouches for the address; anyone else proves it by the mailed link.
+    let verified = matches!(actor, Actor::System);
     let now = Utc::now();
+    let txn = svc.db.begin().await?;
+    let first = claim_first_admin(&txn).await?;
     let row = user::ActiveModel {
         id: Set(UserId::new().0),
         email: Set(email.as_str().to_string()),
@@ -111,8 +114,9 @@ pub async fn create(
         updated_at: Set(now),
         banned_until: Set(None),
         ban_reason: Set(None),
+        email_verified: Set(verified),
     }
-    .insert(&svc.db)
+    .insert(&txn)
     .await
     .map_err(|e| match e.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
@@ -120,7 +124,30 @@ pub async fn create(
         }
         _ => e.into(),
     })?;
+    if !verified {
+        super::proof::mail_verification(svc, &txn, &row, &row.email).await?;
+    }
+    txn.commit().await?;
+    svc.job_wake.notify_one();
     Ok(convert::user(&row))
+}
+
+/// Whether the account being created in this transaction is the instance's first (and so
+/// its site admin): the `first_admin` setting's primary key lets one insert win, however
+/// many sign up at once. An instance with accounts from before has it set (migration 7).
+pub(crate) async fn claim_first_admin(db: &impl ConnectionTrait) -> Result<bool> {
+    use entity::instance_setting;
+    use sea_orm::TryInsertResult;
+    let inserted = instance_setting::Entity::insert(instance_setting::ActiveModel {
+        key: Set("first_admin".to_string()),
+        value: Set("true".to_string()),
+        updated_at: Set(Utc::now()),
+        updated_by: Set(None),
+    })
+    .on_conflict_do_nothing_on([instance_setting::Column::Key])
+    .exec_without_returning(db)
+    .await?;
+    Ok(matches!(inserted, TryInsertResult::Inserted(n) if n > 0))
 }
 
 /// The account for this e-mail and password, or Unauthenticated for any mismatch.

@@ -14,6 +14,9 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// Where the user's avatar is served (public); none until one is set.
     pub avatar_url: Option<String>,
+    /// The owner followed a link mailed to `email`.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 /// One of a user's sessions, for their session list.

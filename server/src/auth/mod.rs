@@ -1,6 +1,7 @@
 //! Sign-up, login, logout and the current session (`/api/auth`), and signing in through
 //! GitHub or OpenID Connect providers.
 
+mod email;
 mod external;
 mod http_client;
 mod return_to;
@@ -37,6 +38,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(external::callback))
         .routes(routes!(accounts))
         .routes(routes!(unlink))
+        .routes(routes!(email::verify_email))
+        .routes(routes!(email::resend))
+        .routes(routes!(email::request_reset))
+        .routes(routes!(email::reset))
+        .routes(routes!(email::change_password))
+        .routes(routes!(email::change_email))
 }
 
 /// Input for a new account.

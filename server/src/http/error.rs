@@ -68,7 +68,9 @@ impl IntoResponse for ApiError {
                         tracing::error!(%cause, "internal error");
                         (status, code, "internal error".to_string(), None)
                     }
-                    DomainError::NotFound | DomainError::Unauthenticated => {
+                    DomainError::NotFound
+                    | DomainError::Unauthenticated
+                    | DomainError::EmailUnverified => {
                         (status, code, e.to_string(), None)
                     }
                 }

@@ -11,6 +11,7 @@ mod admin;
 mod auth;
 mod board_more;
 mod comments;
+mod email;
 mod external_login;
 mod files;
 mod files_app;

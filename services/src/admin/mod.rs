@@ -7,7 +7,7 @@ mod users;
 
 pub use orgs::{delete_org, inspect_org, orgs};
 pub use users::{ban, parse_ban_until, revoke_sessions, set_role, unban, users};
-pub(crate) use users::{ban_of, refuse_banned, refuse_if_banned};
+pub(crate) use users::{ban_of, end_sessions, refuse_banned, refuse_if_banned};
 
 use super::{Actor, DomainError, Result, Services, instance};
 use chrono::Utc;

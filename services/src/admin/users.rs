@@ -246,9 +246,11 @@ fn drop_sockets(svc: &Services, sessions: &[Uuid], keys: &[Uuid]) {
     }
 }
 
-/// Ends every session of a user; their open tabs and sockets lose access at once.
-async fn end_sessions(svc: &Services, user: Uuid) -> Result<u64> {
-    let (ids, _) = ways_in(svc, user).await?;
+/// Ends every session of a user but `keep`; their open tabs and sockets lose access at
+/// once.
+pub(crate) async fn end_sessions(svc: &Services, user: Uuid, keep: Option<Uuid>) -> Result<u64> {
+    let (mut ids, _) = ways_in(svc, user).await?;
+    ids.retain(|id| Some(*id) != keep);
     if ids.is_empty() {
         return Ok(0);
     }
@@ -285,7 +287,7 @@ pub async fn ban(
     active.ban_reason = Set(Some(reason));
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;
-    end_sessions(svc, row.id).await?;
+    end_sessions(svc, row.id, None).await?;
     // Keys stay (they work again when the ban ends); sockets that came in with one leave.
     let (_, keys) = ways_in(svc, row.id).await?;
     drop_sockets(svc, &[], &keys);
@@ -312,7 +314,7 @@ pub async fn unban(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUse
 pub async fn revoke_sessions(svc: &Services, actor: &Actor, id: UserId) -> Result<u64> {
     require(actor)?;
     let row = find(svc, id).await?;
-    end_sessions(svc, row.id).await
+    end_sessions(svc, row.id, None).await
 }
 
 #[cfg(test)]

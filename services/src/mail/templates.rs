@@ -45,6 +45,27 @@ fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        // HTML escaping that leaves `/` alone, so that links read as links in the source
+        // of the mail too (minijinja's own escapes it as `&#x2f;`).
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
+                let text = value.to_string();
+                let mut escaped = String::with_capacity(text.len());
+                for c in text.chars() {
+                    match c {
+                        '&' => escaped.push_str("&amp;"),
+                        '<' => escaped.push_str("&lt;"),
+                        '>' => escaped.push_str("&gt;"),
+                        '"' => escaped.push_str("&quot;"),
+                        '\'' => escaped.push_str("&#39;"),
+                        c => escaped.push(c),
+                    }
+                }
+                out.write_str(&escaped).map_err(minijinja::Error::from)
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         for (name, source) in templates![
             "base.html",
             "button.html",

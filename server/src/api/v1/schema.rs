@@ -140,6 +140,8 @@ pub enum ErrorCode {
     Unauthenticated,
     /// 403
     Forbidden,
+    /// 403: only an account whose e-mail address is proven may do this
+    EmailUnverified,
     /// 404, also for what exists but the caller may not see
     NotFound,
     /// 409

@@ -325,8 +325,23 @@ impl TestApp {
         self.request(Method::POST, path, Some(body), session).await
     }
 
-    /// Signs up a new account and returns its session.
+    /// Signs up a new account with its address proven (as if its owner had followed the
+    /// mailed link; `email.rs` tests the link itself) and returns its session.
     pub async fn sign_up(&self, email: &str) -> Session {
+        let mut session = self.sign_up_unverified(email).await;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        entity::user::Entity::update_many()
+            .col_expr(entity::user::Column::EmailVerified, Expr::value(true))
+            .filter(entity::user::Column::Email.eq(email))
+            .exec(&self.db().await)
+            .await
+            .unwrap();
+        session.user["emailVerified"] = json!(true);
+        session
+    }
+
+    /// Signs up a new account whose address nobody proved, and returns its session.
+    pub async fn sign_up_unverified(&self, email: &str) -> Session {
         let res = self
             .http
             .post(format!("{}/api/auth/signup", self.base))
@@ -354,6 +369,29 @@ impl TestApp {
             token,
             user: body["user"].clone(),
         }
+    }
+
+    /// Signs in with a password and returns the new session.
+    pub async fn sign_in_session(&self, email: &str, password: &str) -> Session {
+        let res = self
+            .http
+            .post(format!("{}/api/auth/login", self.base))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "login of {email}");
+        let token = res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .strip_prefix("sayr_session=")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = res.json().await.unwrap();
+        Session { token, user: body["user"].clone() }
     }
 
     /// Creates an org owned by `session` and returns its JSON.
@@ -750,6 +788,205 @@ pub fn configure_s3(config: &mut Config, port: u16) {
 }
 
 impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---- Mail: a real SMTP server (aiosmtpd) that keeps what it accepts ----
+
+/// A mail as the SMTP server received it.
+#[derive(Clone, Debug)]
+pub struct CaughtMail {
+    pub raw: String,
+    pub to: String,
+    pub subject: String,
+    /// The text/plain part, decoded.
+    pub text: String,
+    /// The text/html part, decoded.
+    pub html: String,
+}
+
+impl CaughtMail {
+    /// The first link in the text part that starts with `prefix`.
+    pub fn link(&self, prefix: &str) -> Option<String> {
+        let at = self.text.find(prefix)?;
+        let rest = &self.text[at..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        Some(rest[..end].to_string())
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        header_of(&self.raw, name)
+    }
+}
+
+fn header_of(raw: &str, name: &str) -> Option<String> {
+    let head = raw.split("\r\n\r\n").next().unwrap_or(raw);
+    let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+    unfolded.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+/// Decodes quoted-printable (what lettre uses for long text lines).
+fn decode_qp(body: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'=' if bytes.get(i + 1) == Some(&b'\r') && bytes.get(i + 2) == Some(&b'\n') => i += 3,
+            b'=' if bytes.get(i + 1) == Some(&b'\n') => i += 2,
+            b'=' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(&body[i + 1..i + 3], 16) {
+                    Ok(b) => out.push(b),
+                    Err(_) => out.extend_from_slice(&bytes[i..i + 3]),
+                }
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).replace("\r\n", "\n")
+}
+
+/// The decoded body of the part whose content type starts with `kind`.
+fn part(raw: &str, kind: &str) -> String {
+    for piece in raw.split("\r\n--") {
+        let Some((head, body)) = piece.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let is_kind = header_of(&format!("{head}\r\n\r\n"), "Content-Type")
+            .is_some_and(|t| t.starts_with(kind));
+        if is_kind {
+            let encoding = header_of(&format!("{head}\r\n\r\n"), "Content-Transfer-Encoding")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            return match encoding.as_str() {
+                "quoted-printable" => decode_qp(body),
+                "base64" => {
+                    use base64::Engine;
+                    let clean: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+                    String::from_utf8_lossy(
+                        &base64::engine::general_purpose::STANDARD
+                            .decode(clean)
+                            .unwrap_or_default(),
+                    )
+                    .to_string()
+                }
+                _ => body.replace("\r\n", "\n"),
+            };
+        }
+    }
+    String::new()
+}
+
+/// An SMTP server of a test's own (aiosmtpd), on a free port. Killed on drop.
+pub struct SmtpServer {
+    pub port: u16,
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    /// Starts one that refuses the first `refuse` messages (451), or None when Python's
+    /// aiosmtpd is not installed. With `SAYR_TEST_SMTP_REQUIRED` set (CI), a missing
+    /// aiosmtpd fails the test instead.
+    pub async fn start(refuse: u32) -> Option<Self> {
+        let have = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !have {
+            assert!(
+                std::env::var_os("SAYR_TEST_SMTP_REQUIRED").is_none(),
+                "aiosmtpd is required (SAYR_TEST_SMTP_REQUIRED) but not installed: pip install aiosmtpd"
+            );
+            eprintln!("SKIPPED: aiosmtpd is not installed (pip install aiosmtpd)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let port = closed_port();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/smtp_catcher.py");
+        let child = std::process::Command::new("python3")
+            .arg(script)
+            .arg(dir.path())
+            .arg(port.to_string())
+            .arg(refuse.to_string())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the SMTP server starts");
+        let server = Self { port, child, dir };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(std::time::Instant::now() < deadline, "the SMTP server listens within 10 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Some(server)
+    }
+
+    /// Points `config` at this server (plain SMTP, as to a local relay) and shortens the
+    /// retries.
+    pub fn configure(&self, config: &mut Config) {
+        config.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{}?tls=none", self.port)));
+        config.mail_from = "Sayr Test <sayr@example.test>".into();
+        config.job_retry_scale = 0.01;
+    }
+
+    /// The mails received so far, in order.
+    pub fn mails(&self) -> Vec<CaughtMail> {
+        let mut names: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|p| {
+                let raw = std::fs::read_to_string(p).unwrap();
+                CaughtMail {
+                    to: header_of(&raw, "To").unwrap_or_default(),
+                    subject: header_of(&raw, "Subject").unwrap_or_default(),
+                    text: part(&raw, "text/plain"),
+                    html: part(&raw, "text/html"),
+                    raw,
+                }
+            })
+            .collect()
+    }
+
+    /// Waits (up to 30 s) until a mail to `to` arrives; returns the newest one.
+    pub async fn wait_for(&self, to: &str) -> CaughtMail {
+        self.wait_for_subject(to, "").await
+    }
+
+    /// Waits (up to 30 s) until a mail to `to` whose subject contains `subject` arrives.
+    pub async fn wait_for_subject(&self, to: &str, subject: &str) -> CaughtMail {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let found = self
+                .mails()
+                .into_iter()
+                .rev()
+                .find(|m| m.to.contains(to) && m.subject.contains(subject));
+            if let Some(mail) = found {
+                return mail;
+            }
+            assert!(std::time::Instant::now() < deadline, "a mail to {to} arrives within 30 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for SmtpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -1,0 +1,243 @@
+//! Accounts proven by e-mail, against a real SMTP server (aiosmtpd): the mails, their
+//! links (once, then 410), the invitation hole, password reset, and delivery through an
+//! SMTP server that refuses at first.
+
+use crate::common::{Backend, Session, SmtpServer, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// One test per backend with an SMTP server that refuses its first `refuse` messages.
+macro_rules! with_smtp {
+    ($name:ident, $refuse:expr, |$app:ident, $smtp:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: TestApp, $smtp: SmtpServer) $body
+
+            async fn on(backend: Backend) {
+                let Some(smtp) = SmtpServer::start($refuse).await else { return };
+                let app = TestApp::spawn_with(backend, |c| smtp.configure(c)).await;
+                let database = app.database.clone();
+                $crate::common::within_limit(database, run(app, smtp)).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                on(Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::common::postgres_url().is_some() {
+                    on(Backend::Postgres).await;
+                }
+            }
+        }
+    };
+}
+
+fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).expect("a token in the link").to_string()
+}
+
+with_smtp!(sign_up_mails_a_link_that_proves_the_address_once, 0, |app, smtp| {
+    let ada = app.sign_up_unverified("ada@example.test").await;
+    assert_eq!(ada.user["emailVerified"], false);
+    let mail = smtp.wait_for("ada@example.test").await;
+    assert!(mail.subject.contains("Confirm your e-mail address"), "{}", mail.subject);
+    assert!(mail.header("From").unwrap().contains("sayr@example.test"));
+    assert!(!mail.html.is_empty() && mail.html.contains("<a href"), "an HTML part with the link");
+    let link = mail.link(&format!("{}/verify-email?token=", app.base)).expect("the link in the text part");
+    assert!(mail.html.contains(&link), "the same link in the HTML part: {link}\n{}\n{}", mail.html, mail.raw);
+
+    let (status, body) = app.post("/api/auth/verify-email", json!({"token": token_of(&link)}), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user"]["emailVerified"], true);
+    let (_, me) = app.get("/api/auth/session", Some(&ada)).await;
+    assert_eq!(me["user"]["emailVerified"], true);
+
+    let (status, body) = app.post("/api/auth/verify-email", json!({"token": token_of(&link)}), None).await;
+    assert_eq!(status, StatusCode::GONE, "a link works once");
+    assert_eq!(body["error"]["code"], "gone");
+    let (status, _) = app.post("/api/auth/verify-email", json!({"token": "0".repeat(64)}), None).await;
+    assert_eq!(status, StatusCode::GONE, "an unknown token is gone too");
+});
+
+with_smtp!(asking_again_invalidates_the_previous_link, 0, |app, smtp| {
+    let ada = app.sign_up_unverified("ada@example.test").await;
+    let first = smtp.wait_for("ada@example.test").await;
+    let (status, _) = app.post("/api/auth/verify-email/resend", json!({}), Some(&ada)).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while smtp.mails().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the second mail arrives");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let second = smtp.mails().pop().unwrap();
+    let prefix = format!("{}/verify-email?token=", app.base);
+    let (old, new) = (first.link(&prefix).unwrap(), second.link(&prefix).unwrap());
+    assert_ne!(old, new);
+    let (status, _) = app.post("/api/auth/verify-email", json!({"token": token_of(&old)}), None).await;
+    assert_eq!(status, StatusCode::GONE, "the first link stopped working");
+    let (status, _) = app.post("/api/auth/verify-email", json!({"token": token_of(&new)}), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.post("/api/auth/verify-email/resend", json!({}), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+});
+
+// The attack from the issue: an admin invites an address; someone else signs up with it.
+with_smtp!(an_unproven_address_cannot_take_an_invitation_meant_for_it, 0, |app, smtp| {
+    let owner = app.sign_up("owner@example.test").await;
+    app.create_org(&owner, "acme").await;
+    let (status, invite) = app
+        .post("/api/v1/orgs/acme/invites", json!({"email": "newhire@corp.test"}), Some(&owner))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invite}");
+    let code = invite["invite"]["code"].as_str().unwrap().to_string();
+
+    let intruder: Session = app.sign_up_unverified("newhire@corp.test").await;
+    let (status, me) = app.get("/api/v1/me", Some(&intruder)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!me.to_string().contains(&code), "the invitation's code is not shown: {me}");
+    let (status, body) = app
+        .post(&format!("/api/v1/invites/{code}/accept"), json!({}), Some(&intruder))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["code"], "email_unverified");
+    let (status, _) = app.get("/api/v1/orgs/acme/tasks", Some(&intruder)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "still no member");
+
+    // The real owner of the mailbox proves it, then accepts.
+    let mail = smtp.wait_for("newhire@corp.test").await;
+    let link = mail.link(&format!("{}/verify-email?token=", app.base)).unwrap();
+    let (status, _) = app.post("/api/auth/verify-email", json!({"token": token_of(&link)}), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .post(&format!("/api/v1/invites/{code}/accept"), json!({}), Some(&intruder))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+});
+
+with_smtp!(a_forgotten_password_is_reset_by_a_link_that_ends_every_session, 0, |app, smtp| {
+    let ada = app.sign_up("ada@example.test").await;
+    let (status, _) = app
+        .post("/api/auth/password-reset/request", json!({"email": "nobody@example.test"}), None)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "the same answer for an unknown address");
+    let (status, _) = app
+        .post("/api/auth/password-reset/request", json!({"email": "ADA@example.test"}), None)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let mail = smtp.wait_for_subject("ada@example.test", "Reset your").await;
+    assert!(smtp.mails().iter().all(|m| !m.to.contains("nobody")), "no mail to an unknown address");
+    let link = mail.link(&format!("{}/reset-password?token=", app.base)).unwrap();
+
+    let (status, body) = app
+        .post("/api/auth/password-reset", json!({"token": token_of(&link), "password": "short"}), None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = app
+        .post("/api/auth/password-reset", json!({"token": token_of(&link), "password": "a brand new password"}), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "a refused password did not use the link up");
+    let (status, _) = app.get("/api/auth/session", Some(&ada)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old session ended");
+    let (status, _) = app
+        .post("/api/auth/password-reset", json!({"token": token_of(&link), "password": "yet another password"}), None)
+        .await;
+    assert_eq!(status, StatusCode::GONE);
+    let login = |password: &'static str| {
+        let app = &app;
+        async move {
+            app.post("/api/auth/login", json!({"email": "ada@example.test", "password": password}), None)
+                .await
+                .0
+        }
+    };
+    assert_eq!(login("correct horse battery").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(login("a brand new password").await, StatusCode::OK);
+});
+
+with_smtp!(changing_the_password_needs_the_current_one_and_ends_the_other_sessions, 0, |app, _smtp| {
+    let here = app.sign_up("ada@example.test").await;
+    let (_, other) = app
+        .post("/api/auth/login", json!({"email": "ada@example.test", "password": "correct horse battery"}), None)
+        .await;
+    assert!(other["user"].is_object());
+    let elsewhere = app.sign_in_session("ada@example.test", "correct horse battery").await;
+    let (status, body) = app
+        .post("/api/auth/password", json!({"current": "wrong password", "new": "a brand new password"}), Some(&here))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["error"]["fields"]["current"].is_string());
+    let (status, _) = app
+        .post("/api/auth/password", json!({"current": "correct horse battery", "new": "a brand new password"}), Some(&here))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/auth/session", Some(&here)).await.0, StatusCode::OK, "this session goes on");
+    assert_eq!(app.get("/api/auth/session", Some(&elsewhere)).await.0, StatusCode::UNAUTHORIZED);
+});
+
+with_smtp!(a_new_address_counts_once_proven_and_the_old_one_is_told, 0, |app, smtp| {
+    let ada = app.sign_up("ada@example.test").await;
+    app.sign_up("taken@example.test").await;
+    let change = |email: &'static str, password: &'static str| {
+        let (app, ada) = (&app, &ada);
+        async move {
+            app.post("/api/auth/email", json!({"email": email, "password": password}), Some(ada)).await
+        }
+    };
+    assert_eq!(change("new@example.test", "wrong password").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(change("taken@example.test", "correct horse battery").await.0, StatusCode::CONFLICT);
+    assert_eq!(change("new@example.test", "correct horse battery").await.0, StatusCode::ACCEPTED);
+    let told = smtp.wait_for_subject("ada@example.test", "is changing").await;
+    assert!(told.text.contains("new@example.test"), "{}", told.text);
+    let (_, me) = app.get("/api/auth/session", Some(&ada)).await;
+    assert_eq!(me["user"]["email"], "ada@example.test", "not before the new address is proven");
+    let mail = smtp.wait_for("new@example.test").await;
+    let link = mail.link(&format!("{}/verify-email?token=", app.base)).unwrap();
+    let (status, body) = app.post("/api/auth/verify-email", json!({"token": token_of(&link)}), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user"]["email"], "new@example.test");
+    assert_eq!(body["user"]["emailVerified"], true);
+});
+
+with_smtp!(mail_survives_an_smtp_server_that_refuses_at_first, 2, |app, smtp| {
+    app.sign_up_unverified("ada@example.test").await;
+    let mail = smtp.wait_for("ada@example.test").await;
+    assert!(mail.subject.contains("Confirm"));
+    assert_eq!(smtp.mails().len(), 1, "delivered once, after two refusals");
+    let (_, metrics) = app.get("/metrics", None).await;
+    let metrics = metrics.as_str().unwrap().to_string();
+    assert!(
+        metrics.contains("sayr_job_attempts_total{kind=\"send_mail\",outcome=\"failed\"} 2"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("sayr_job_attempts_total{kind=\"send_mail\",outcome=\"done\"} 1"));
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_mail_lands_in_the_outbox_for_the_site_admin() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.sign_up("admin@example.test").await;
+    app.sign_up_unverified("ada@example.test").await;
+    let svc = &app.app_state.services;
+    let actor = services::Actor::User(services::UserActor {
+        id: serde_json::from_value(admin.user["id"].clone()).unwrap(),
+        site_admin: true,
+        session: None,
+        api_key: None,
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mails = loop {
+        let mails = services::mail::outbox(svc, &actor).await.unwrap();
+        if mails.iter().any(|m| m.to == "ada@example.test") {
+            break mails;
+        }
+        assert!(std::time::Instant::now() < deadline, "the mail reaches the outbox");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let mail = mails.iter().find(|m| m.to == "ada@example.test").unwrap();
+    assert!(mail.text.contains("/verify-email?token="));
+    let nobody = services::Actor::anonymous();
+    assert!(services::mail::outbox(svc, &nobody).await.is_err(), "the site admin's only");
+}
