@@ -3,7 +3,8 @@
 //!
 //! The linking rule: an identity the instance has seen before signs its user in. A new
 //! identity is linked to the signed-in user, or to the account with the same e-mail address
-//! when the provider says it verified that address. Otherwise a new account is created; an
+//! when the provider says it verified that address and the account proved it too. Otherwise
+//! a new account is created; an
 //! unverified address that belongs to an existing account is refused, so that nobody takes
 //! over an account by claiming its e-mail at a provider.
 
@@ -95,6 +96,10 @@ pub async fn sign_in(
                          provider from your account settings",
                     ));
                 }
+                // Anyone may have registered the address with a password: linking would let
+                // them in to the identity's owner's account. Its owner signs in with the
+                // password and connects the provider.
+                Some(row) if !row.email_verified => return Err(DomainError::EmailUnverified),
                 Some(row) => row,
                 None => create_user(svc, &txn, &identity, email.as_deref()).await?,
             };
@@ -163,7 +168,7 @@ async fn create_user(
     let Some(email) = email else {
         return Err(domain::parse::FieldError::new(
             "email",
-            "the provider did not share an e-mail address",
+            "the provider did not share a verified e-mail address",
         )
         .into());
     };

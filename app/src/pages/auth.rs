@@ -14,10 +14,18 @@ fn external_error(code: &str) -> &'static str {
              account. Sign in with your password, then connect the provider in your account \
              settings."
         }
+        "email_unproven" => {
+            "An account with this e-mail exists, but its address was never confirmed, so the \
+             provider cannot be connected to it by e-mail. Sign in with that account's \
+             password, then connect the provider from your account page."
+        }
         "signup_closed" => {
             "Sign-up is closed on this instance: ask an administrator for an account."
         }
-        "no_email" => "The provider did not share an e-mail address, which a new account needs.",
+        "no_email" => {
+            "The provider did not share a verified e-mail address, which a new account needs. \
+             Verify an address with the provider, then try again."
+        }
         "banned" => "This account is banned on this instance.",
         _ => "Signing in did not work. Please try again.",
     }

@@ -1,7 +1,7 @@
 //! Accounts proven by e-mail (`/api/auth/verify-email`, `/password-reset`, `/password`,
 //! `/email`): the links the services mail, and the password.
 
-use crate::api::v1::schema::{Gone, InvalidInput, RateLimited, Unauthenticated, UserBody, Conflict};
+use crate::api::v1::schema::{Conflict, Gone, InvalidInput, RateLimited, TooLarge, Unauthenticated, UserBody};
 use crate::http::ApiError;
 use axum::Json;
 use axum::http::StatusCode;
@@ -32,6 +32,7 @@ pub(super) struct TokenBody {
         (status = 400, response = InvalidInput),
         (status = 409, response = Conflict),
         (status = 410, response = Gone),
+        (status = 413, response = TooLarge),
     )
 )]
 pub(super) async fn verify_email(cx: Caller, body: Body<TokenBody>) -> Result<Json<UserBody>, ApiError> {
@@ -76,6 +77,7 @@ pub(super) struct EmailBody {
         (status = 202, description = "A link is mailed if the account exists"),
         (status = 400, response = InvalidInput),
         (status = 429, response = RateLimited),
+        (status = 413, response = TooLarge),
     )
 )]
 pub(super) async fn request_reset(cx: Caller, body: Body<EmailBody>) -> Result<StatusCode, ApiError> {
@@ -104,6 +106,7 @@ pub(super) struct ResetBody {
         (status = 204, description = "The password is set; sign in with it"),
         (status = 400, response = InvalidInput),
         (status = 410, response = Gone),
+        (status = 413, response = TooLarge),
     )
 )]
 pub(super) async fn reset(cx: Caller, body: Body<ResetBody>) -> Result<StatusCode, ApiError> {
@@ -131,6 +134,7 @@ pub(super) struct PasswordBody {
         (status = 400, response = InvalidInput),
         (status = 401, response = Unauthenticated),
         (status = 429, response = RateLimited),
+        (status = 413, response = TooLarge),
     )
 )]
 pub(super) async fn change_password(cx: Caller, body: Body<PasswordBody>) -> Result<StatusCode, ApiError> {
@@ -160,6 +164,7 @@ pub(super) struct ChangeEmailBody {
         (status = 401, response = Unauthenticated),
         (status = 409, response = Conflict),
         (status = 429, response = RateLimited),
+        (status = 413, response = TooLarge),
     )
 )]
 pub(super) async fn change_email(cx: Caller, body: Body<ChangeEmailBody>) -> Result<StatusCode, ApiError> {

@@ -14,7 +14,10 @@ use services::{Actor, DomainError, api_key, session};
 #[derive(Clone, Debug)]
 pub struct SessionToken(pub String);
 
-fn is_cross_origin(
+/// Whether a browser sent this request from another site: `Sec-Fetch-Site` when the
+/// browser sends it, else `Origin` against this instance (its public URL or host, or an
+/// org's subdomain). A request with neither is not a browser's.
+pub(crate) fn is_cross_origin(
     headers: &HeaderMap,
     public_url: Option<&str>,
     root_domain: Option<&str>,
@@ -56,7 +59,9 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// Resolves the actor of every request and refuses cross-site state changes made with the
+/// Resolves the actor of every request and refuses cross-site state changes, signed in or
+/// not: a SameSite=Lax cookie is not sent on a cross-site POST, so a page elsewhere could
+/// otherwise sign a visitor in as someone else (login CSRF) or act with the visitor
 /// cookie. A Bearer key that does not exist is refused outright rather than treated as
 /// anonymous, so that a revoked key fails loudly. Bearer requests need no origin check.
 pub async fn resolve_actor(
@@ -82,7 +87,6 @@ pub async fn resolve_actor(
     };
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe
-        && token.is_some()
         && is_cross_origin(
             req.headers(),
             state.config.public_url.as_deref(),

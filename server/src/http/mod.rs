@@ -1,6 +1,6 @@
 //! The HTTP edge: the router, errors in the contract's shape, the actor of each request.
 
-mod actor;
+pub(crate) mod actor;
 mod error;
 mod router;
 

@@ -9,7 +9,8 @@ pub use socket::MIN_GAP;
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::{Query, State, WebSocketUpgrade};
-use axum::response::Response;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use services::Actor;
 
@@ -23,12 +24,31 @@ pub struct ConnectQuery {
 }
 
 /// Upgrades to a socket; the actor was resolved from the cookie like any other request.
+/// A page of another site may not open a socket with this instance's cookies (cross-site
+/// WebSocket hijacking): with a cookie, the `Origin` must be this instance or an org's
+/// subdomain.
 pub async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Query(query): Query<ConnectQuery>,
+    headers: HeaderMap,
 ) -> Response {
+    let with_cookie = edge::cookies::session_token(&headers).is_some()
+        || edge::cookies::visitor_id(&headers).is_some();
+    if with_cookie
+        && crate::http::actor::is_cross_origin(
+            &headers,
+            state.config.public_url.as_deref(),
+            state.config.root_domain.as_deref(),
+        )
+    {
+        tracing::warn!(origin = ?headers.get(axum::http::header::ORIGIN), "cross-site socket refused");
+        return crate::http::ApiError::from(services::DomainError::forbidden(
+            "cross-site socket refused",
+        ))
+        .into_response();
+    }
     // Frames a little larger than allowed still arrive, so that they can be answered with
     // `bad_message` instead of a dropped connection.
     // A 4 KiB read buffer instead of tungstenite's 128 KiB: frames from clients are small

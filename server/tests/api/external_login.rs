@@ -414,6 +414,21 @@ async fn a_verified_address_links_and_an_unverified_one_does_not() {
     assert!(session_of(&app, &browser).await.is_none());
     let (_, linked) = app.get("/api/auth/accounts", Some(&owner)).await;
     assert_eq!(linked, json!([]));
+
+    // The attack: someone registered carol@example.test with a password before carol ever
+    // came; when carol arrives through the provider (which vouches for her address), her
+    // identity is not linked to that account, whose password would still open it.
+    let squatter = app.sign_up_unverified("carol@example.test").await;
+    let mut browser = Browser::new();
+    let callback = through_provider(&mut browser, &app, &provider, "carol", "/").await;
+    let answer = browser.get(&callback).await;
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/login?error=email_unproven")
+    );
+    assert!(session_of(&app, &browser).await.is_none());
+    let (_, linked) = app.get("/api/auth/accounts", Some(&squatter)).await;
+    assert_eq!(linked, json!([]), "the squatter's account holds no identity of carol's");
 }
 
 // ---- GitHub, against a stand-in for its token and user endpoints ----
@@ -646,13 +661,11 @@ async fn github_connects_to_the_signed_in_account(backend: Backend) {
         Some("/login?error=account_conflict")
     );
 
-    // An unverified GitHub address that matches carol's account does not open it.
+    // An unverified GitHub address that matches carol's account does not open it, nor
+    // does it make an account: GitHub's unverified addresses are not used at all.
     let mut stranger = Browser::new();
     let answer = github_flow(&app, &mut stranger, &stand_in, "good-hidden").await;
-    assert_eq!(
-        answer.location.as_deref(),
-        Some("/login?error=account_conflict")
-    );
+    assert_eq!(answer.location.as_deref(), Some("/login?error=no_email"));
     assert!(session_of(&app, &stranger).await.is_none());
 
     // carol has a password, so she may disconnect GitHub.

@@ -86,6 +86,15 @@ const CASES: &[Case] = &[
     case("POST", "/api/auth/login", Rule::Anyone, 200),
     case("POST", "/api/auth/logout", Rule::Anyone, 204),
     case("GET", "/api/auth/session", Rule::SignedIn, 200),
+    // A made-up token: everyone gets as far as "this link is gone".
+    case("POST", "/api/auth/verify-email", Rule::Anyone, 410),
+    case("POST", "/api/auth/verify-email/resend", Rule::SignedIn, 202),
+    case("POST", "/api/auth/password-reset/request", Rule::Anyone, 202),
+    case("POST", "/api/auth/password-reset", Rule::Anyone, 410),
+    // Bodies refused as input (a short password, a bad address): past the sign-in check,
+    // nothing changed, no failed-password count.
+    case("POST", "/api/auth/password", Rule::SignedIn, 400),
+    case("POST", "/api/auth/email", Rule::SignedIn, 400),
     case("GET", "/api/auth/sessions", Rule::SignedIn, 200),
     case("DELETE", "/api/auth/sessions/{id}", Rule::SignedIn, 204),
     case("GET", "/api/auth/accounts", Rule::SignedIn, 200),
@@ -643,6 +652,15 @@ fn body_for(case: &Case, n: usize, version: &str) -> Option<Value> {
         ("POST", "/api/auth/login") => {
             json!({"email": "member@example.test", "password": "correct horse battery"})
         }
+        ("POST", "/api/auth/verify-email") => json!({"token": "0".repeat(64)}),
+        ("POST", "/api/auth/password-reset/request") => {
+            json!({"email": format!("nobody{n}@example.test")})
+        }
+        ("POST", "/api/auth/password-reset") => {
+            json!({"token": "0".repeat(64), "password": "a new password"})
+        }
+        ("POST", "/api/auth/password") => json!({"current": "whatever", "new": "short"}),
+        ("POST", "/api/auth/email") => json!({"email": "not an address", "password": "x"}),
         ("POST", "/api/v1/me/api-keys") => json!({"name": "matrix"}),
         ("POST", "/api/v1/orgs") => {
             json!({"name": "New", "slug": format!("made-{n}"), "shortId": "NEW"})

@@ -351,6 +351,7 @@ mod tests {
             updated_at: now,
             banned_until: Some(forever()),
             ban_reason: Some("spam".into()),
+            email_verified: true,
         };
         assert_eq!(
             ban_of(&row, now),

@@ -16,6 +16,9 @@ pub(super) enum Failure {
     /// The identity is linked elsewhere, or the e-mail belongs to an account that must
     /// link it itself.
     Conflict,
+    /// The e-mail belongs to an account whose address is not proven: it must sign in with
+    /// its password and connect the provider itself.
+    Unproven,
     /// Sign-up is closed and the identity belongs to no account.
     SignupClosed,
     /// The provider shared no e-mail address for a new account.
@@ -31,6 +34,7 @@ impl Failure {
             Failure::Provider => "oauth_failed",
             Failure::Unavailable => "provider_unavailable",
             Failure::Conflict => "account_conflict",
+            Failure::Unproven => "email_unproven",
             Failure::SignupClosed => "signup_closed",
             Failure::NoEmail => "no_email",
             Failure::Banned => "banned",

@@ -85,11 +85,12 @@ pub(super) async fn github_identity(
     } else {
         Vec::new()
     };
+    // Only an address GitHub verified: an unverified one proves nothing, so it neither
+    // creates an account nor links to one.
     let chosen = emails
         .iter()
         .find(|e| e.primary && e.verified)
-        .or_else(|| emails.iter().find(|e| e.verified))
-        .or_else(|| emails.iter().find(|e| e.primary));
+        .or_else(|| emails.iter().find(|e| e.verified));
     Ok(ExternalIdentity {
         provider: "github".into(),
         subject: user.id.to_string(),

@@ -290,6 +290,7 @@ pub async fn callback(
         }
         Ok(Outcome::Linked { .. }) => Redirect::to("/login/auth-check").into_response(),
         Err(DomainError::Conflict { .. }) => return to_login(Failure::Conflict, cookies),
+        Err(DomainError::EmailUnverified) => return to_login(Failure::Unproven, cookies),
         Err(DomainError::Forbidden(m)) if m == services::instance::SIGNUP_CLOSED => {
             return to_login(Failure::SignupClosed, cookies);
         }
