@@ -57,6 +57,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view={Lazy::<RootRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::Login/>
                     <Route path=path!("/signup") view=pages::Signup/>
+                    <Route path=path!("/verify-email") view=pages::VerifyEmail/>
+                    <Route path=path!("/forgot-password") view=pages::ForgotPassword/>
+                    <Route path=path!("/reset-password") view=pages::ResetPassword/>
+                    <Route path=path!("/invite") view=pages::InvitePage/>
                     <Route path=path!("/settings/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>

@@ -75,9 +75,21 @@ enum UserCommand {
     Create(CreateUser),
     /// Make an account a site admin, or not.
     SetRole(SetRole),
+    /// Set an account's password (every session of the account ends). The password is read
+    /// from standard input, so that it stays out of the shell's history and `ps`.
+    SetPassword(SetPassword),
     /// Delete an account with its avatar and the uploads nothing links (refused while it
     /// created an org that still exists).
     Delete(DeleteUser),
+}
+
+#[derive(clap::Args)]
+struct SetPassword {
+    /// The account's e-mail address.
+    email: String,
+    /// Read the password from standard input (the only way: never as an argument).
+    #[arg(long, required = true)]
+    password_stdin: bool,
 }
 
 #[derive(clap::Args)]
@@ -225,6 +237,16 @@ async fn main() -> ExitCode {
                     .await
                     .map_err(|e| e.user_message())?;
                 println!("created {} ({})", created.email, created.id);
+            }
+            Command::User(UserCommand::SetPassword(SetPassword { email, .. })) => {
+                let mut password = String::new();
+                std::io::stdin().read_line(&mut password)?;
+                let password = password.trim_end_matches(['\r', '\n']);
+                let svc = services_for_cli(&config).await?;
+                let changed = services::proof::set_password(&svc, &Actor::System, &email, password)
+                    .await
+                    .map_err(|e| e.user_message())?;
+                println!("the password of {} is set; its sessions ended", changed.email);
             }
             Command::User(UserCommand::Delete(DeleteUser { email })) => {
                 delete_user(&config, &email).await?;

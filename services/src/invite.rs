@@ -43,6 +43,7 @@ pub async fn create(svc: &Services, actor: &Actor, slug: &str, email: &str) -> R
     }
     let email = Email::parse(email)?;
     let now = Utc::now();
+    let txn = svc.db.begin().await?;
     let row = invite::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(access.org.id),
@@ -54,9 +55,104 @@ pub async fn create(svc: &Services, actor: &Actor, slug: &str, email: &str) -> R
         created_at: Set(now),
         accepted_at: Set(None),
     }
-    .insert(&svc.db)
+    .insert(&txn)
     .await?;
+    mail_invitation(svc, &txn, actor, &access.org, &row).await?;
+    txn.commit().await?;
+    svc.job_wake.notify_one();
     Ok(dto(&row))
+}
+
+/// Mails the invitation with a link of its own (not the code, which the inviting admins
+/// see): following it proves the address, so the invitee needs no second verification.
+async fn mail_invitation(
+    svc: &Services,
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    org: &organization::Model,
+    row: &invite::Model,
+) -> Result<()> {
+    use super::{mail, proof};
+    let inviter = match actor.user_id() {
+        Some(id) => user::Entity::find_by_id(id.0)
+            .one(db)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_else(|| "Someone".into()),
+        None => "Someone".into(),
+    };
+    let token = proof::issue(
+        db,
+        proof::INVITE,
+        proof::Holder::Invite(row.id),
+        &row.email,
+        row.expires_at - Utc::now(),
+    )
+    .await?;
+    let mail = mail::compose(
+        svc,
+        mail::Template::Invitation,
+        &row.email,
+        minijinja::context! {
+            email => row.email,
+            inviter => inviter,
+            org_name => org.name,
+            link => format!("{}/invite?token={token}", svc.settings.public_url),
+            expires => row.expires_at.format("%Y-%m-%d").to_string(),
+        },
+    )?;
+    mail::queue(db, mail).await
+}
+
+/// The invitation a mailed link stands for, for the page that offers to accept it: its
+/// org and address (the link's holder received the mail, so nothing is revealed). Gone
+/// when used, expired or unknown.
+pub async fn by_link(svc: &Services, token: &str) -> Result<(Invite, Org)> {
+    let gone = || DomainError::Gone("this invitation link was already used or has expired".into());
+    let link = super::proof::peek(&svc.db, token, super::proof::INVITE).await?;
+    let row = invite::Entity::find_by_id(link.invite_id.ok_or_else(gone)?)
+        .one(&svc.db)
+        .await?
+        .ok_or_else(gone)?;
+    let org = organization::Entity::find_by_id(row.org_id)
+        .one(&svc.db)
+        .await?
+        .ok_or_else(gone)?;
+    Ok((dto(&row), convert::org(&org)))
+}
+
+/// Accepts an invitation through its mailed link: the signed-in account must have the
+/// invited address, which the link proves (it becomes verified), then joins.
+#[tracing::instrument(skip(svc, actor, token))]
+pub async fn accept_link(svc: &Services, actor: &Actor, token: &str) -> Result<Org> {
+    use super::proof;
+    let user_id = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+    let me = user::Entity::find_by_id(user_id.0)
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::Unauthenticated)?;
+    let link = proof::peek(&svc.db, token, proof::INVITE).await?;
+    if link.email != me.email {
+        return Err(DomainError::forbidden(format!(
+            "this invitation was sent to {}: sign in with that address to accept it",
+            link.email
+        )));
+    }
+    let invite_row = invite::Entity::find_by_id(link.invite_id.unwrap_or_default())
+        .one(&svc.db)
+        .await?
+        .ok_or_else(|| DomainError::Gone("this invitation no longer exists".into()))?;
+    let txn = svc.db.begin().await?;
+    proof::take(&txn, token, proof::INVITE).await?;
+    if !me.email_verified {
+        user::Entity::update_many()
+            .col_expr(user::Column::EmailVerified, true.into())
+            .filter(user::Column::Id.eq(me.id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    accept(svc, actor, &invite_row.code).await
 }
 
 /// The pending invitations addressed to the actor; none until the actor's address is

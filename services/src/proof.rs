@@ -80,6 +80,23 @@ pub(crate) async fn issue(
     Ok(token)
 }
 
+/// The unused, unexpired token of `purpose`, without using it (Gone otherwise).
+pub(crate) async fn peek(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: &str,
+) -> Result<email_token::Model> {
+    let row = email_token::Entity::find()
+        .filter(email_token::Column::TokenHash.eq(hash_token(token.trim())))
+        .filter(email_token::Column::Purpose.eq(purpose))
+        .one(db)
+        .await?;
+    match row {
+        Some(row) if row.used_at.is_none() && row.expires_at > Utc::now() => Ok(row),
+        _ => Err(DomainError::Gone("this link was already used or has expired".into())),
+    }
+}
+
 /// Uses a token of `purpose`: once, before it expires. Unknown, used and expired tokens are
 /// all Gone (which of them is not told).
 pub(crate) async fn take(

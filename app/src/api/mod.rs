@@ -21,7 +21,10 @@ pub use admin::{
     load_admin_users, load_connections, revoke_user_sessions, set_signups, set_user_role,
     unban_user,
 };
-pub use auth::{Login, Logout, Signup, login, logout, signup};
+pub use auth::{
+    AcceptInviteLink, ChangeEmail, ChangePassword, InviteLink, Login, Logout, RequestPasswordReset, ResendVerification,
+    ResetPassword, Signup, VerifyEmail, load_invite_link, login, logout, signup,
+};
 pub use board::{
     BoardData, BulkResult, BulkUpdate, CreateTask, UpdateTask, bulk_update, create_task,
     load_board, update_task,

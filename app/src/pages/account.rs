@@ -1,5 +1,5 @@
 use crate::api::{
-    AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, Logout, RevokeSession, UnlinkAccount,
+    AccountData, ChangeEmail, ChangePassword, CreateApiKey, ResendVerification, DeleteAccount, DeleteApiKey, Logout, RevokeSession, UnlinkAccount,
     load_account,
 };
 use crate::components::text::error_text;
@@ -101,6 +101,7 @@ fn AccountView(
             </div>
             <p><strong>{data.user.name.clone()}</strong>" · "<span class="muted">{data.user.email.clone()}</span></p>
             <ImagePicker label="Avatar" kind="avatar" testid="avatar-picker" endpoint="/api/v1/me/avatar" current=data.user.avatar_url.clone()/>
+            <EmailAndPassword verified=data.user.email_verified/>
 
             <h2 id="sessions">"Sessions"</h2>
             <p class="muted">"Where you are signed in. Signing a session out takes effect at once, open tabs included."</p>
@@ -178,4 +179,60 @@ fn AccountView(
         </section>
     }
     .into_any()
+}
+
+/// The address (proven or not, a new link, a new address) and the password.
+#[component]
+fn EmailAndPassword(verified: bool) -> impl IntoView {
+    let resend = ServerAction::<ResendVerification>::new();
+    let change_email = ServerAction::<ChangeEmail>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let outcome = |ok: &'static str, testid: &'static str| {
+        move |r: Result<(), ServerFnError>| match r {
+            Ok(()) => view! { <p class="notice" role="status" data-testid=testid>{ok}</p> }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+        }
+    };
+    view! {
+        <h2 id="email">"E-mail address"</h2>
+        {if verified {
+            view! { <p><span class="badge" data-testid="email-verified">"confirmed"</span></p> }.into_any()
+        } else {
+            view! {
+                <p data-testid="email-unverified">
+                    <span class="badge">"not confirmed"</span>
+                    " Follow the link we mailed you. Until then you cannot accept invitations sent to this address."
+                </p>
+                <ActionForm action=resend>
+                    <button type="submit" class="button" data-testid="resend-verification">"Send the link again"</button>
+                </ActionForm>
+                {move || resend.value().get().map(outcome("A new link is on its way.", "resend-done"))}
+            }.into_any()
+        }}
+        <details>
+            <summary>"Change the address"</summary>
+            <ActionForm action=change_email attr:class="stack">
+                <label>"New address" <input type="email" name="email" required autocomplete="email"/></label>
+                <label>"Your password" <input type="password" name="password" required autocomplete="current-password"/></label>
+                <button type="submit" class="button">"Change it"</button>
+            </ActionForm>
+            {move || change_email.value().get().map(outcome(
+                "We mailed a link to the new address; it becomes yours once you follow it.",
+                "email-change-sent",
+            ))}
+        </details>
+        <h2 id="password">"Password"</h2>
+        <details>
+            <summary>"Change the password"</summary>
+            <ActionForm action=change_password attr:class="stack">
+                <label>"Current password" <input type="password" name="current" required autocomplete="current-password"/></label>
+                <label>"New password" <input type="password" name="new" required minlength="8" autocomplete="new-password"/></label>
+                <button type="submit" class="button">"Change it"</button>
+            </ActionForm>
+            {move || change_password.value().get().map(outcome(
+                "Your password is changed; your other sessions were signed out.",
+                "password-changed",
+            ))}
+        </details>
+    }
 }

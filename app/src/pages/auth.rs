@@ -1,4 +1,8 @@
-use crate::api::{Login as LoginFn, LoginOptions, Signup as SignupFn, load_login_options};
+use crate::api::{
+    AcceptInviteLink, load_invite_link,
+    Login as LoginFn, LoginOptions, RequestPasswordReset, ResetPassword as ResetPasswordFn,
+    Signup as SignupFn, VerifyEmail as VerifyEmailFn, load_login_options,
+};
 use crate::components::text::{encode, error_text};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -67,17 +71,22 @@ pub fn Login() -> impl IntoView {
         <section class="card narrow">
             <h1>"Sign in"</h1>
             {move || failure().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{m}</p> })}
+            {move || query.with(|q| q.get("reset")).map(|_| view! {
+                <p class="notice" role="status" data-testid="reset-done">"Your new password is set, and you were signed out everywhere. Sign in with it."</p>
+            })}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     options.await.ok().map(|o| view! { <ProviderButtons options=o return_to=return_to()/> })
                 })}
             </Transition>
             <ActionForm action=login attr:class="stack" attr:data-testid="login-form">
+                {move || return_to().map(|r| view! { <input type="hidden" name="return_to" value=r/> })}
                 <label>"E-mail" <input type="email" name="email" required autocomplete="email"/></label>
                 <label>"Password" <input type="password" name="password" required autocomplete="current-password"/></label>
                 <button type="submit" class="button primary">"Sign in"</button>
             </ActionForm>
             {move || login.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            <p class="muted"><a href="/forgot-password" data-testid="forgot-password">"Forgot your password?"</a></p>
             <p class="muted">"New here? " <a href="/signup">"Create an account"</a></p>
         </section>
     }
@@ -110,6 +119,129 @@ pub fn Signup() -> impl IntoView {
             </ActionForm>
             {move || signup.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
             <p class="muted">"Have an account? " <a href="/login">"Sign in"</a></p>
+        </section>
+    }
+}
+
+/// The token of a mailed link (`?token=`).
+fn token_of_link() -> impl Fn() -> String + Copy {
+    let query = use_query_map();
+    move || query.with(|q| q.get("token")).unwrap_or_default()
+}
+
+/// `/verify-email?token=`: the link in a verification mail. A button posts the token, so
+/// that a mail scanner opening the link does not use it up.
+#[component]
+pub fn VerifyEmail() -> impl IntoView {
+    let verify = ServerAction::<VerifyEmailFn>::new();
+    let token = token_of_link();
+    view! {
+        <section class="card narrow" data-testid="verify-email">
+            <h1>"Confirm your e-mail address"</h1>
+            <p>"One click and your address counts as yours: you can then accept invitations sent to it."</p>
+            <ActionForm action=verify attr:class="stack">
+                <input type="hidden" name="token" value=token/>
+                <button type="submit" class="button primary" data-testid="confirm-email">"Confirm my address"</button>
+            </ActionForm>
+            {move || verify.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert">{error_text(&e)}</p>
+                <p class="muted">"Send a new link from " <a href="/settings/account">"your account page"</a>"."</p>
+            })}
+        </section>
+    }
+}
+
+/// `/forgot-password`: asks for a reset link.
+#[component]
+pub fn ForgotPassword() -> impl IntoView {
+    let request = ServerAction::<RequestPasswordReset>::new();
+    view! {
+        <section class="card narrow" data-testid="forgot">
+            <h1>"Forgot your password?"</h1>
+            <p class="muted">"We mail a link to choose a new one. It works once, for an hour."</p>
+            <ActionForm action=request attr:class="stack">
+                <label>"E-mail" <input type="email" name="email" required autocomplete="email"/></label>
+                <button type="submit" class="button primary" data-testid="send-reset">"Send the link"</button>
+            </ActionForm>
+            {move || request.value().get().map(|r| match r {
+                Ok(()) => view! {
+                    <p class="notice" role="status" data-testid="reset-sent">"If an account uses this address, a link is on its way. Check your mail."</p>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+            <p class="muted"><a href="/login">"Back to sign in"</a></p>
+        </section>
+    }
+}
+
+/// `/reset-password?token=`: the link in a reset mail.
+#[component]
+pub fn ResetPassword() -> impl IntoView {
+    let reset = ServerAction::<ResetPasswordFn>::new();
+    let token = token_of_link();
+    view! {
+        <section class="card narrow" data-testid="reset-password">
+            <h1>"Choose a new password"</h1>
+            <p class="muted">"Setting it signs you out everywhere."</p>
+            <ActionForm action=reset attr:class="stack">
+                <input type="hidden" name="token" value=token/>
+                <label>"New password" <input type="password" name="password" required minlength="8" autocomplete="new-password"/></label>
+                <button type="submit" class="button primary" data-testid="set-password">"Set the password"</button>
+            </ActionForm>
+            {move || reset.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert">{error_text(&e)}</p>
+                <p class="muted"><a href="/forgot-password">"Ask for a new link"</a></p>
+            })}
+        </section>
+    }
+}
+
+/// `/invite?token=`: the link in an invitation mail. Accepting proves the address, so the
+/// invitee needs no separate confirmation.
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let accept = ServerAction::<AcceptInviteLink>::new();
+    let token = token_of_link();
+    let link = Resource::new(token, load_invite_link);
+    view! {
+        <section class="card narrow" data-testid="invite-link">
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Err(e) => view! {
+                            <h1>"Invitation"</h1>
+                            <p class="error" role="alert">{error_text(&e)}</p>
+                        }.into_any(),
+                        Ok(invite) => {
+                            let here = format!("/invite?token={}", encode(&token()));
+                            let who = invite.signed_in_as.clone();
+                            view! {
+                                <h1>"Join "{invite.org_name.clone()}</h1>
+                                <p>"This invitation is for "<strong>{invite.email.clone()}</strong>"."</p>
+                                {match who {
+                                    Some(me) if me == invite.email => view! {
+                                        <ActionForm action=accept attr:class="stack">
+                                            <input type="hidden" name="token" value=token()/>
+                                            <button type="submit" class="button primary" data-testid="accept-invite">"Accept and join"</button>
+                                        </ActionForm>
+                                    }.into_any(),
+                                    Some(me) => view! {
+                                        <p class="muted">"You are signed in as "{me}". Sign out, then sign in or create an account with the invited address."</p>
+                                    }.into_any(),
+                                    None => view! {
+                                        <p class="actions">
+                                            <a class="button primary" href=format!("/login?returnTo={}", encode(&here))>"Sign in to accept"</a>
+                                            <a class="button" href="/signup">"Create an account"</a>
+                                        </p>
+                                        <p class="muted">"After creating the account, open this link again."</p>
+                                    }.into_any(),
+                                }}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            {move || accept.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
         </section>
     }
 }

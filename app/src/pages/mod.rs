@@ -11,7 +11,7 @@ mod task;
 
 pub use account::Account;
 pub use admin::{Admin, AdminConnections, AdminOrg, AdminOrgs, AdminUsers};
-pub use auth::{Login, Signup};
+pub use auth::{ForgotPassword, InvitePage, Login, ResetPassword, Signup, VerifyEmail};
 pub use board::Board;
 pub use home::Home;
 pub use portal::Portal;

@@ -107,7 +107,7 @@ with_smtp!(an_unproven_address_cannot_take_an_invitation_meant_for_it, 0, |app, 
     assert_eq!(status, StatusCode::NOT_FOUND, "still no member");
 
     // The real owner of the mailbox proves it, then accepts.
-    let mail = smtp.wait_for("newhire@corp.test").await;
+    let mail = smtp.wait_for_subject("newhire@corp.test", "Confirm").await;
     let link = mail.link(&format!("{}/verify-email?token=", app.base)).unwrap();
     let (status, _) = app.post("/api/auth/verify-email", json!({"token": token_of(&link)}), None).await;
     assert_eq!(status, StatusCode::OK);
@@ -241,3 +241,53 @@ async fn without_smtp_mail_lands_in_the_outbox_for_the_site_admin() {
     let nobody = services::Actor::anonymous();
     assert!(services::mail::outbox(svc, &nobody).await.is_err(), "the site admin's only");
 }
+
+/// Posts a server function's form as the instance's own page would.
+async fn form(app: &TestApp, session: &Session, function: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.http
+        .post(format!("{}/sfn/{function}", app.base))
+        .header("cookie", session.cookie())
+        .header("origin", &app.base)
+        .header("accept", "text/html")
+        .header("referer", format!("{}/", app.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+with_smtp!(the_invitation_mail_carries_a_link_that_proves_the_address_and_joins, 0, |app, smtp| {
+    let owner = app.sign_up("owner@example.test").await;
+    app.create_org(&owner, "acme").await;
+    let (status, invite) = app
+        .post("/api/v1/orgs/acme/invites", json!({"email": "newhire@corp.test"}), Some(&owner))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let code = invite["invite"]["code"].as_str().unwrap().to_string();
+    let mail = smtp.wait_for_subject("newhire@corp.test", "invited you").await;
+    assert!(mail.subject.contains("owner invited you to"), "{}", mail.subject);
+    let link = mail.link(&format!("{}/invite?token=", app.base)).expect("an accept link");
+    assert!(!link.contains(&code), "the link is not the code the admins see");
+    let token = token_of(&link);
+
+    // The page names the org and the address, to anyone holding the link.
+    let page = app.http.get(&link).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("newhire@corp.test") && page.contains("Join"), "{page}");
+
+    // Someone signed in with another address cannot use it.
+    let other = app.sign_up("other@example.test").await;
+    let res = form(&app, &other, "accept_invite_link", &[("token", &token)]).await;
+    assert!(!res.status().is_redirection() || res.headers()["location"] != "/orgs/acme/tasks");
+    assert_eq!(app.get("/api/v1/orgs/acme/tasks", Some(&other)).await.0, StatusCode::NOT_FOUND);
+
+    // The invitee signs up (unproven), follows the link: proven and a member, no second step.
+    let newhire = app.sign_up_unverified("newhire@corp.test").await;
+    let res = form(&app, &newhire, "accept_invite_link", &[("token", &token)]).await;
+    assert_eq!(res.headers().get("location").map(|l| l.to_str().unwrap()), Some("/orgs/acme/tasks"));
+    assert_eq!(app.get("/api/v1/orgs/acme/tasks", Some(&newhire)).await.0, StatusCode::OK);
+    let (_, me) = app.get("/api/auth/session", Some(&newhire)).await;
+    assert_eq!(me["user"]["emailVerified"], true);
+    // The link worked once.
+    let res = form(&app, &newhire, "accept_invite_link", &[("token", &token)]).await;
+    assert_ne!(res.headers().get("location").map(|l| l.to_str().unwrap()), Some("/orgs/acme/tasks"));
+});

@@ -3,7 +3,7 @@
 use super::{Job, JobError, Registry};
 use crate::{Result, Services};
 use chrono::Utc;
-use entity::{invite, session};
+use entity::{email_token, invite, session};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -28,8 +28,7 @@ impl Job for SweepFiles {
     }
 }
 
-/// Deletes expired sessions and long-expired invitations (and, with the e-mail links,
-/// their used or expired tokens). Deleting what is already gone deletes nothing: harmless.
+/// Deletes expired sessions, long-expired invitations and old e-mail links. Deleting what is already gone deletes nothing: harmless.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PurgeExpired;
 
@@ -60,7 +59,23 @@ pub(crate) async fn purge_expired(svc: &Services) -> Result<Vec<(&'static str, u
         .exec(&svc.db)
         .await?
         .rows_affected;
-    Ok(vec![("session", sessions), ("invite", invites)])
+    // Links: a day after they were used or expired (so "already used" reads right for a
+    // while), then gone.
+    let tokens = email_token::Entity::delete_many()
+        .filter(email_token::Column::ExpiresAt.lt(now - chrono::Duration::days(1)))
+        .exec(&svc.db)
+        .await?
+        .rows_affected;
+    let used = email_token::Entity::delete_many()
+        .filter(email_token::Column::UsedAt.lt(now - chrono::Duration::days(1)))
+        .exec(&svc.db)
+        .await?
+        .rows_affected;
+    Ok(vec![
+        ("session", sessions),
+        ("invite", invites),
+        ("email_token", tokens + used),
+    ])
 }
 
 /// Every kind this version of Sayr runs, with the housekeeping schedules.
