@@ -67,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orgs") view={Lazy::<AdminOrgsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orgs/:slug") view={Lazy::<AdminOrgRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/connections") view={Lazy::<AdminConnectionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/jobs") view={Lazy::<AdminJobsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/mail") view={Lazy::<AdminMailRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks/:number") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async/>

@@ -100,3 +100,17 @@ lazy_page!(
     admin_connections_view,
     preload_admin_connections
 );
+lazy_page!(
+    AdminJobsRoute,
+    pages::AdminJobs,
+    admin,
+    admin_jobs_view,
+    preload_admin_jobs
+);
+lazy_page!(
+    AdminMailRoute,
+    pages::AdminMail,
+    admin,
+    admin_mail_view,
+    preload_admin_mail
+);

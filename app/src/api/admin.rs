@@ -149,3 +149,35 @@ pub async fn load_connections() -> Result<Connections, ServerFnError> {
         .await
         .map_err(fail)
 }
+
+/// The job queue by kind, and the jobs that failed.
+#[server(prefix = "/sfn", endpoint = "admin_jobs")]
+pub async fn load_admin_jobs() -> Result<domain::dto::AdminJobs, ServerFnError> {
+    use super::ssr::*;
+    let cx = caller()?;
+    services::jobs::overview(&cx.svc, &cx.actor).await.map_err(fail)
+}
+
+/// Puts a failed job back in the queue, due now, its attempts reset.
+#[server(prefix = "/sfn", endpoint = "admin_retry_job")]
+pub async fn admin_retry_job(id: uuid::Uuid) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let cx = caller()?;
+    services::jobs::retry(&cx.svc, &cx.actor, id).await.map_err(fail)
+}
+
+/// Deletes a failed job without running it.
+#[server(prefix = "/sfn", endpoint = "admin_discard_job")]
+pub async fn admin_discard_job(id: uuid::Uuid) -> Result<(), ServerFnError> {
+    use super::ssr::*;
+    let cx = caller()?;
+    services::jobs::discard(&cx.svc, &cx.actor, id).await.map_err(fail)
+}
+
+/// The outbox (mail written to the data dir when no SMTP server is configured).
+#[server(prefix = "/sfn", endpoint = "admin_outbox")]
+pub async fn load_outbox() -> Result<Vec<domain::dto::OutboxMail>, ServerFnError> {
+    use super::ssr::*;
+    let cx = caller()?;
+    services::mail::outbox(&cx.svc, &cx.actor).await.map_err(fail)
+}

@@ -18,9 +18,10 @@ pub async fn login(
     Ok(user)
 }
 
+#[cfg(feature = "ssr")]
 /// A path on this instance: `/…`, never `//host` or `/\host` (which browsers read as
 /// another site).
-pub fn is_local_path(path: &str) -> bool {
+fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && !path.contains('\\')

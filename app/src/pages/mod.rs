@@ -10,7 +10,7 @@ mod settings;
 mod task;
 
 pub use account::Account;
-pub use admin::{Admin, AdminConnections, AdminOrg, AdminOrgs, AdminUsers};
+pub use admin::{Admin, AdminConnections, AdminJobs, AdminMail, AdminOrg, AdminOrgs, AdminUsers};
 pub use auth::{ForgotPassword, InvitePage, Login, ResetPassword, Signup, VerifyEmail};
 pub use board::Board;
 pub use home::Home;

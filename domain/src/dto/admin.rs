@@ -154,3 +154,53 @@ pub struct AdminOverview {
     pub open_sockets: u64,
     pub settings: InstanceSettings,
 }
+
+/// A job as the site admin sees it in the dead list (or waiting for a retry).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminJob {
+    pub id: uuid::Uuid,
+    pub kind: String,
+    /// `queued` (waiting for its next attempt) or `dead` (out of attempts).
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the next attempt is due (queued jobs).
+    pub run_at: DateTime<Utc>,
+}
+
+/// How many jobs of one kind are in each state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindStats {
+    /// Waiting for their time or a worker (never tried yet).
+    pub queued: u64,
+    /// Held by a worker now.
+    pub running: u64,
+    /// Failed at least once, waiting for their next attempt.
+    pub retrying: u64,
+    /// Out of attempts.
+    pub dead: u64,
+}
+
+/// The jobs page: the queue by kind, and the jobs that failed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminJobs {
+    pub stats: Vec<(String, KindStats)>,
+    pub failed: Vec<AdminJob>,
+}
+
+/// A mail in the outbox (no SMTP configured), as the site admin sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMail {
+    pub id: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub written_at: DateTime<Utc>,
+}

@@ -17,7 +17,7 @@ mod timeline;
 mod user;
 
 pub use admin::{
-    ADMIN_PAGE_SIZE, AdminMember, AdminOrg, AdminOverview, AdminPage, AdminUser, Ban,
+    ADMIN_PAGE_SIZE, AdminJob, AdminJobs, AdminMember, KindStats, OutboxMail, AdminOrg, AdminOverview, AdminPage, AdminUser, Ban,
     ConnectionSnapshot, Connections, InstanceSettings, OrgInspection, RoomConnections, RoomSockets,
 };
 pub use api_key::{ApiKey, CreatedApiKey};

@@ -291,3 +291,71 @@ with_smtp!(the_invitation_mail_carries_a_link_that_proves_the_address_and_joins,
     let res = form(&app, &newhire, "accept_invite_link", &[("token", &token)]).await;
     assert_ne!(res.headers().get("location").map(|l| l.to_str().unwrap()), Some("/orgs/acme/tasks"));
 });
+
+/// A page as a browser gets it (status, HTML).
+async fn page(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
+    let res = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .header("cookie", session.cookie())
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+with_smtp!(the_site_admin_sees_failed_jobs_and_retries_or_discards_them, 100, |app, smtp| {
+    let admin = app.sign_up("admin@example.test").await;
+    let someone = app.sign_up("someone@example.test").await;
+    // Every attempt is refused; the retries are quick in tests. Wait for a failed attempt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let failed_job = loop {
+        let (status, html) = page(&app, "/admin/jobs", &admin).await;
+        assert_eq!(status, StatusCode::OK);
+        if html.contains(r#"data-testid="failed-job""#) {
+            break html;
+        }
+        assert!(std::time::Instant::now() < deadline, "a failed mail job is listed: {html}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(failed_job.contains("send_mail") && failed_job.contains("try again later"), "{failed_job}");
+    let (status, _) = page(&app, "/admin/jobs", &someone).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "site admins only");
+    drop(smtp);
+
+    let svc = &app.app_state.services;
+    let actor = |s: &Session| services::Actor::User(services::UserActor {
+        id: serde_json::from_value(s.user["id"].clone()).unwrap(),
+        site_admin: s.user["siteAdmin"] == true,
+        session: None,
+        api_key: None,
+    });
+    let failed = services::jobs::dead_jobs(svc, &actor(&admin)).await.unwrap();
+    assert!(!failed.is_empty());
+    let id = failed[0].id.to_string();
+    let res = form(&app, &someone, "admin_discard_job", &[("id", &id)]).await;
+    assert!(res.status().is_client_error() || res.headers().get("location").is_some_and(|l| l != "/admin/jobs"));
+    assert!(services::jobs::dead_jobs(svc, &actor(&admin)).await.unwrap().iter().any(|j| j.id == failed[0].id), "not discarded by a non-admin");
+    form(&app, &admin, "admin_discard_job", &[("id", &id)]).await;
+    assert!(!services::jobs::dead_jobs(svc, &actor(&admin)).await.unwrap().iter().any(|j| j.id == failed[0].id), "discarded");
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_page_lists_the_mail_for_the_site_admin() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.sign_up("admin@example.test").await;
+    let someone = app.sign_up("someone@example.test").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, html) = page(&app, "/admin/mail", &admin).await;
+        assert_eq!(status, StatusCode::OK);
+        if html.contains("someone@example.test") {
+            assert!(html.contains("Confirm your e-mail address") && html.contains("/verify-email?token="));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the outbox lists the mail: {html}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(page(&app, "/admin/mail", &someone).await.0, StatusCode::NOT_FOUND);
+}

@@ -26,7 +26,8 @@ mod runner;
 pub mod schedule;
 mod standard;
 
-pub use queue::{JobStats, KindStats, dead_jobs, discard, retry, stats};
+pub use domain::dto::KindStats;
+pub use queue::{JobStats, dead_jobs, discard, overview, retry, stats};
 pub use runner::{Registry, Worker, WorkerConfig};
 pub use standard::{PurgeExpired, SweepFiles, standard_registry};
 

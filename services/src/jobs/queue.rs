@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::Serialize;
+use domain::dto::{AdminJob, AdminJobs, KindStats};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use uuid::Uuid;
@@ -206,39 +206,22 @@ fn truncate(error: &str) -> String {
     }
 }
 
-/// A job as the site admin sees it.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JobView {
-    pub id: Uuid,
-    pub kind: String,
-    pub status: String,
-    pub attempts: i32,
-    pub max_attempts: i32,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub run_at: DateTime<Utc>,
-}
-
-impl From<job::Model> for JobView {
-    fn from(row: job::Model) -> Self {
-        Self {
-            id: row.id,
-            kind: row.kind,
-            status: row.status,
-            attempts: row.attempts,
-            max_attempts: row.max_attempts,
-            last_error: row.last_error,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            run_at: row.run_at,
-        }
+fn view(row: job::Model) -> AdminJob {
+    AdminJob {
+        id: row.id,
+        kind: row.kind,
+        status: row.status,
+        attempts: row.attempts,
+        max_attempts: row.max_attempts,
+        last_error: row.last_error,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        run_at: row.run_at,
     }
 }
 
 /// The dead jobs and those waiting to be retried, newest first (site admin).
-pub async fn dead_jobs(svc: &Services, actor: &Actor) -> Result<Vec<JobView>> {
+pub async fn dead_jobs(svc: &Services, actor: &Actor) -> Result<Vec<AdminJob>> {
     require(actor)?;
     let rows = job::Entity::find()
         .filter(
@@ -254,7 +237,7 @@ pub async fn dead_jobs(svc: &Services, actor: &Actor) -> Result<Vec<JobView>> {
         .limit(200)
         .all(&svc.db)
         .await?;
-    Ok(rows.into_iter().map(JobView::from).collect())
+    Ok(rows.into_iter().map(view).collect())
 }
 
 /// Puts a dead (or retrying) job back in the queue, due now, with its attempts reset.
@@ -290,19 +273,6 @@ pub async fn discard(svc: &Services, actor: &Actor, id: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// How many jobs of one kind are in each state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct KindStats {
-    /// Waiting for their time or a worker (never tried yet).
-    pub queued: u64,
-    /// Held by a worker now.
-    pub running: u64,
-    /// Failed at least once, waiting for their next attempt.
-    pub retrying: u64,
-    /// Out of attempts.
-    pub dead: u64,
-}
-
 pub type JobStats = BTreeMap<String, KindStats>;
 
 /// The queue by kind and state, for `/metrics` (which needs no actor: the server decides
@@ -334,4 +304,13 @@ pub async fn stats(svc: &Services) -> Result<JobStats> {
         }
     }
     Ok(out)
+}
+
+/// The jobs page: the queue by kind and the failed jobs (site admin).
+pub async fn overview(svc: &Services, actor: &Actor) -> Result<AdminJobs> {
+    let failed = dead_jobs(svc, actor).await?;
+    Ok(AdminJobs {
+        stats: stats(svc).await?.into_iter().collect(),
+        failed,
+    })
 }

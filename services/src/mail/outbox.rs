@@ -4,20 +4,9 @@
 use super::Mail;
 use crate::admin::require;
 use crate::{Actor, DomainError, Result, Services};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
+pub use domain::dto::OutboxMail;
 use std::path::{Path, PathBuf};
-
-/// A mail in the outbox, as the site admin sees it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutboxMail {
-    pub id: String,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub written_at: DateTime<Utc>,
-}
 
 /// Writes `mail` (its formatted message beside a summary); returns the `.eml` path. The
 /// name is the mail's id, so writing it again replaces it.

@@ -3,10 +3,12 @@
 //! JavaScript.
 
 mod connections;
+mod jobs;
 mod orgs;
 mod users;
 
 pub use connections::AdminConnections;
+pub use jobs::{AdminJobs, AdminMail};
 pub use orgs::{AdminOrg, AdminOrgs};
 pub use users::AdminUsers;
 
@@ -36,6 +38,8 @@ fn AdminNav(current: &'static str) -> impl IntoView {
             {link("/admin/users", "Users")}
             {link("/admin/orgs", "Organizations")}
             {link("/admin/connections", "Connections")}
+            {link("/admin/jobs", "Jobs")}
+            {link("/admin/mail", "Outbox")}
         </nav>
     }
 }
