@@ -1,6 +1,6 @@
 // Starts a real `sayr` on a fresh SQLite database and a free port, with Chromium beside it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -38,6 +38,23 @@ export async function startSayr() {
   }
   return {
     base,
+    dataDir,
+    /** The newest mail to `to` whose subject contains `subject`, from the outbox (no SMTP
+     *  is configured, so the server writes its mail there); waits up to 15 s. */
+    async mail(to, subject = '') {
+      for (let i = 0; i < 150; i++) {
+        let found = [];
+        try {
+          found = readdirSync(join(dataDir, 'outbox')).filter((f) => f.endsWith('.json'))
+            .map((f) => JSON.parse(readFileSync(join(dataDir, 'outbox', f), 'utf8')))
+            .filter((m) => m.to === to && m.subject.includes(subject))
+            .sort((a, b) => a.writtenAt.localeCompare(b.writtenAt));
+        } catch { /* no outbox yet */ }
+        if (found.length) return found[found.length - 1];
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no mail to ${to} (${subject})`);
+    },
     async stop() { proc.kill('SIGTERM'); await new Promise((r) => (exited ? r() : proc.on('exit', r))); rmSync(dataDir, { recursive: true, force: true }); },
     /** Signs up through the API; returns the session token. */
     async signUp(email, name = 'Ann') {
