@@ -210,6 +210,11 @@ pub struct Config {
     #[arg(long, global = true, env = "SAYR_WORKER_CONCURRENCY", default_value_t = 4)]
     pub worker_concurrency: usize,
 
+    /// Seconds a worker's claim on a job lasts without renewal: how long a job waits after
+    /// its worker died before another takes it.
+    #[arg(long, global = true, env = "SAYR_WORKER_LEASE", value_parser = parse_secs, default_value = "60")]
+    pub worker_lease: Duration,
+
     /// Multiplies every job's retry delay (tests shorten it); not a flag.
     #[arg(skip = 1.0)]
     pub job_retry_scale: f64,

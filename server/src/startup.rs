@@ -100,6 +100,7 @@ pub fn worker(services: &Services, config: &Config) -> Worker {
         jobs::standard_registry(),
         WorkerConfig {
             concurrency: config.worker_concurrency.max(1),
+            lease: config.worker_lease.max(std::time::Duration::from_secs(1)),
             retry_scale: config.job_retry_scale,
             ..WorkerConfig::default()
         },

@@ -25,3 +25,4 @@ mod task_changes;
 mod tasks;
 mod teams;
 mod web_pages;
+mod workers;

@@ -223,8 +223,8 @@ pub struct TestApp {
     /// The test's PostgreSQL database, when it runs on one.
     pub database: Option<String>,
     /// The database the instance uses, for tests that arrange what no endpoint can (an
-    /// expired invitation, a ban that ended).
-    database_url: String,
+    /// expired invitation, a ban that ended), and for other processes on the same data.
+    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -899,6 +899,12 @@ impl SmtpServer {
     /// aiosmtpd is not installed. With `SAYR_TEST_SMTP_REQUIRED` set (CI), a missing
     /// aiosmtpd fails the test instead.
     pub async fn start(refuse: u32) -> Option<Self> {
+        Self::start_hanging(refuse, 0).await
+    }
+
+    /// Like [`SmtpServer::start`], hanging `hang_secs` on the first message before refusing
+    /// it (`hanging()` tells when it started to).
+    pub async fn start_hanging(refuse: u32, hang_secs: u32) -> Option<Self> {
         let have = std::process::Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .stderr(std::process::Stdio::null())
@@ -920,6 +926,7 @@ impl SmtpServer {
             .arg(dir.path())
             .arg(port.to_string())
             .arg(refuse.to_string())
+            .arg(hang_secs.to_string())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("the SMTP server starts");
@@ -938,6 +945,11 @@ impl SmtpServer {
         config.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{}?tls=none", self.port)));
         config.mail_from = "Sayr Test <sayr@example.test>".into();
         config.job_retry_scale = 0.01;
+    }
+
+    /// Whether the first message is being held (see [`SmtpServer::start_hanging`]).
+    pub fn hanging(&self) -> bool {
+        self.dir.path().join("hanging").exists()
     }
 
     /// The mails received so far, in order.
