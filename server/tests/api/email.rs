@@ -359,3 +359,18 @@ async fn the_outbox_page_lists_the_mail_for_the_site_admin() {
     }
     assert_eq!(page(&app, "/admin/mail", &someone).await.0, StatusCode::NOT_FOUND);
 }
+
+with_smtp!(asking_for_links_is_throttled_per_address, 0, |app, _smtp| {
+    app.sign_up("ada@example.test").await;
+    let ask = || app.post("/api/auth/password-reset/request", json!({"email": "ada@example.test"}), None);
+    for _ in 0..services::throttle::PER_ACCOUNT {
+        assert_eq!(ask().await.0, StatusCode::ACCEPTED);
+    }
+    let (status, body) = ask().await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // Another address is not held back by ada's.
+    let (status, _) = app
+        .post("/api/auth/password-reset/request", json!({"email": "bob@example.test"}), None)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+});

@@ -83,3 +83,29 @@ async fn a_killed_worker_leaves_its_job_to_another_postgres() {
         killed_worker_leaves_the_job_to_another(Backend::Postgres).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sayr_mail_test_reports_what_the_smtp_server_answered() {
+    let Some(smtp) = SmtpServer::start(0).await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |url: String| {
+        Command::new(env!("CARGO_BIN_EXE_sayr"))
+            .args(["mail", "test", "reader@example.test"])
+            .env_clear()
+            .env("SAYR_DATA_DIR", dir.path())
+            .env("SAYR_SMTP_URL", url)
+            .env("SAYR_LOG", "warn")
+            .output()
+            .expect("sayr mail test runs")
+    };
+    let out = run(format!("smtp://127.0.0.1:{}?tls=none", smtp.port));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("sent: 127.0.0.1:") && stdout.contains("250"), "{stdout}");
+    let mail = smtp.wait_for("reader@example.test").await;
+    assert!(mail.subject.contains("A test mail"));
+
+    let out = run(format!("smtp://127.0.0.1:{}?tls=none", crate::common::closed_port()));
+    assert!(!out.status.success(), "a server that is not there is a failure");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not sent"));
+}
