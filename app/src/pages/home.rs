@@ -37,6 +37,13 @@ pub fn Home() -> impl IntoView {
                                         <button type="submit" class="link">"Sign out"</button>
                                     </ActionForm>
                                 </div>
+                                {(!user.email_verified).then(|| view! {
+                                    <p class="notice" role="status" data-testid="confirm-address">
+                                        "Confirm your e-mail address: follow the link we mailed to "<strong>{user.email.clone()}</strong>
+                                        ". Invitations sent to it show here once it is confirmed. "
+                                        <a href="/settings/account#email">"Send the link again"</a>
+                                    </p>
+                                })}
                                 {(!data.invites.is_empty()).then({ let invites = data.invites.clone(); move || view! {
                                     <h2>"Invitations"</h2>
                                     <ul class="list" data-testid="invites">
