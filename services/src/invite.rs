@@ -89,6 +89,15 @@ async fn mail_invitation(
         row.expires_at - Utc::now(),
     )
     .await?;
+    // The org's logo, as an absolute URL (mail clients have no base). Org logos are public.
+    let logo = super::org::dtos(db, vec![convert::org(org)])
+        .await?
+        .remove(0)
+        .logo_url
+        .map(|url| match url.starts_with('/') {
+            true => format!("{}{url}", svc.settings.public_url),
+            false => url,
+        });
     let mail = mail::compose(
         svc,
         mail::Template::Invitation,
@@ -97,6 +106,7 @@ async fn mail_invitation(
             email => row.email,
             inviter => inviter,
             org_name => org.name,
+            org_logo => logo,
             link => format!("{}/invite?token={token}", svc.settings.public_url),
             expires => row.expires_at.format("%Y-%m-%d").to_string(),
         },

@@ -259,6 +259,10 @@ async fn form(app: &TestApp, session: &Session, function: &str, fields: &[(&str,
 with_smtp!(the_invitation_mail_carries_a_link_that_proves_the_address_and_joins, 0, |app, smtp| {
     let owner = app.sign_up("owner@example.test").await;
     app.create_org(&owner, "acme").await;
+    let (status, logo) = app
+        .upload(reqwest::Method::PUT, "/api/v1/orgs/acme/logo", Some(&owner), "logo.png", &crate::common::png(300), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{logo}");
     let (status, invite) = app
         .post("/api/v1/orgs/acme/invites", json!({"email": "newhire@corp.test"}), Some(&owner))
         .await;
@@ -266,6 +270,9 @@ with_smtp!(the_invitation_mail_carries_a_link_that_proves_the_address_and_joins,
     let code = invite["invite"]["code"].as_str().unwrap().to_string();
     let mail = smtp.wait_for_subject("newhire@corp.test", "invited you").await;
     assert!(mail.subject.contains("owner invited you to"), "{}", mail.subject);
+    let logo_url = logo["url"].as_str().unwrap();
+    let logo_url = if logo_url.starts_with('/') { format!("{}{logo_url}", app.base) } else { logo_url.to_string() };
+    assert!(mail.html.contains(&format!(r#"<img src="{logo_url}""#)), "the org's logo, absolute: {}", mail.html);
     let link = mail.link(&format!("{}/invite?token=", app.base)).expect("an accept link");
     assert!(!link.contains(&code), "the link is not the code the admins see");
     let token = token_of(&link);
