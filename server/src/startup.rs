@@ -83,6 +83,12 @@ impl Core {
         services = services.with_files(crate::storage::build(config)?);
         let mailer = config.mailer()?;
         tracing::info!("mail goes to {}", mailer.describe());
+        if config.public_url.is_none() && config.smtp_url.is_some() {
+            tracing::warn!(
+                "SAYR_PUBLIC_URL is not set: links in mails point at this process's own address ({}); set it to the URL people reach Sayr at",
+                config.addr
+            );
+        }
         services.mailer = Arc::new(mailer);
         Ok(Self {
             services,
