@@ -36,7 +36,7 @@ export async function startSayr() {
     try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
+  const sayr = {
     base,
     dataDir,
     /** The newest mail to `to` whose subject contains `subject`, from the outbox (no SMTP
@@ -56,12 +56,21 @@ export async function startSayr() {
       throw new Error(`no mail to ${to} (${subject})`);
     },
     async stop() { proc.kill('SIGTERM'); await new Promise((r) => (exited ? r() : proc.on('exit', r))); rmSync(dataDir, { recursive: true, force: true }); },
-    /** Signs up through the API; returns the session token. */
-    async signUp(email, name = 'Ann') {
+    /** Signs up through the API and follows the link of the verification mail (unless
+     *  `verify` is false); returns the session token. */
+    async signUp(email, name = 'Ann', { verify = true } = {}) {
       const res = await fetch(`${base}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email, name, password: 'correct horse battery' }) });
       if (res.status !== 201) throw new Error(`sign-up: ${res.status} ${await res.text()}`);
-      return /sayr_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
+      const token = /sayr_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
+      if (verify) {
+        const mail = await sayr.mail(email, 'Confirm');
+        const link = /verify-email\?token=([0-9a-f]+)/.exec(mail.text);
+        const proved = await fetch(`${base}/api/auth/verify-email`, { method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: link[1] }) });
+        if (proved.status !== 200) throw new Error(`verify-email: ${proved.status} ${await proved.text()}`);
+      }
+      return token;
     },
     async api(method, path, token, body) {
       const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', cookie: `sayr_session=${token}` },
@@ -69,6 +78,7 @@ export async function startSayr() {
       return { status: res.status, body: await res.json().catch(() => null) };
     },
   };
+  return sayr;
 }
 
 /** Chromium, with a helper that opens a signed-in page and fails the test on page errors. */
