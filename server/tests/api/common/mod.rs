@@ -236,6 +236,24 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session a sign-up or login answer sets (its cookie) for its `user`.
+    pub async fn from_response(res: reqwest::Response) -> Self {
+        let token = res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .strip_prefix("sayr_session=")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = res.json().await.unwrap();
+        Session {
+            token,
+            user: body["user"].clone(),
+        }
+    }
+
     pub fn cookie(&self) -> String {
         format!("sayr_session={}", self.token)
     }
@@ -350,25 +368,7 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED, "sign-up of {email}");
-        let cookie = res
-            .headers()
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
-        let token = cookie
-            .strip_prefix("sayr_session=")
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let body: Value = res.json().await.unwrap();
-        Session {
-            token,
-            user: body["user"].clone(),
-        }
+        Session::from_response(res).await
     }
 
     /// Signs in with a password and returns the new session.
@@ -381,17 +381,7 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK, "login of {email}");
-        let token = res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .strip_prefix("sayr_session=")
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let body: Value = res.json().await.unwrap();
-        Session { token, user: body["user"].clone() }
+        Session::from_response(res).await
     }
 
     /// Creates an org owned by `session` and returns its JSON.
