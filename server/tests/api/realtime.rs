@@ -737,3 +737,72 @@ on_each_backend!(
         }
     }
 );
+
+// A changed password ends the other sessions and their sockets; a reset from the mailed
+// link ends every session, this one's socket too.
+on_each_backend!(a_new_password_shuts_the_old_sessions_sockets_out, |app| {
+    let owner = app.sign_up("owner@example.test").await;
+    let org = app.create_org(&owner, "acme").await;
+    let org_id = org["id"].as_str().unwrap().to_string();
+    let other = app.sign_in_session("owner@example.test", "correct horse battery").await;
+    let mut elsewhere = app.socket(Some(&other), "").await;
+    into_tasks_room(&mut elsewhere, &org_id).await;
+    let mut here = app.socket(Some(&owner), "").await;
+    into_tasks_room(&mut here, &org_id).await;
+
+    let (status, body) = app
+        .post(
+            "/api/auth/password",
+            json!({"current": "correct horse battery", "new": "a brand new password"}),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    shut_out(&app, &mut elsewhere, &owner, &org_id).await;
+    // This session's socket stays in the room: it hears the task `shut_out` created.
+    let heard = loop {
+        let m = here.next().await;
+        if !matches!(m.event, ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)) {
+            break m;
+        }
+    };
+    assert!(matches!(heard.event, ServerEvent::CreateTask(ref t) if t.title == "after"), "{heard:?}");
+
+    // The reset link from the outbox (no SMTP here); the owner is the site admin.
+    let (status, _) = app
+        .post("/api/auth/password-reset/request", json!({"email": "owner@example.test"}), None)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let admin = services::Actor::User(services::UserActor {
+        id: serde_json::from_value(owner.user["id"].clone()).unwrap(),
+        site_admin: true,
+        session: None,
+        api_key: None,
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let token = loop {
+        let mails = services::mail::outbox(&app.app_state.services, &admin).await.unwrap();
+        let link = mails
+            .iter()
+            .find(|m| m.subject.contains("Reset"))
+            .and_then(|m| m.text.split("token=").nth(1))
+            .map(|t| t.split_whitespace().next().unwrap().to_string());
+        if let Some(token) = link {
+            break token;
+        }
+        assert!(std::time::Instant::now() < deadline, "the reset mail reaches the outbox");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let (status, _) = app
+        .post("/api/auth/password-reset", json!({"token": token, "password": "yet another password"}), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let moved = loop {
+        let m = here.next().await;
+        if !matches!(m.event, ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)) {
+            break m;
+        }
+    };
+    assert!(matches!(moved.event, ServerEvent::WaitingRoom { .. }), "{moved:?}");
+    assert_eq!(app.get("/api/auth/session", Some(&owner)).await.0, StatusCode::UNAUTHORIZED);
+});
