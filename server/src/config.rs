@@ -194,11 +194,21 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
 
     /// The sender of every mail.
-    #[arg(long, global = true, env = "SAYR_MAIL_FROM", default_value = "Sayr <sayr@localhost>")]
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_MAIL_FROM",
+        default_value = "Sayr <sayr@localhost>"
+    )]
     pub mail_from: String,
 
     /// What mails and pages call this instance.
-    #[arg(long, global = true, env = "SAYR_INSTANCE_NAME", default_value = "Sayr")]
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_INSTANCE_NAME",
+        default_value = "Sayr"
+    )]
     pub instance_name: String,
 
     /// Whether `sayr serve` also runs jobs (mail, sweeps): `off` leaves them to `sayr worker`
@@ -207,7 +217,12 @@ pub struct Config {
     pub worker: bool,
 
     /// Jobs a worker runs at once.
-    #[arg(long, global = true, env = "SAYR_WORKER_CONCURRENCY", default_value_t = 4)]
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_WORKER_CONCURRENCY",
+        default_value_t = 4
+    )]
     pub worker_concurrency: usize,
 
     /// Seconds a worker's claim on a job lasts without renewal: how long a job waits after

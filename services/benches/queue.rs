@@ -37,8 +37,14 @@ async fn sqlite() -> (DatabaseConnection, tempfile::TempDir) {
 async fn postgres(url: &str, n: u32) -> DatabaseConnection {
     let admin = Database::connect(url).await.unwrap();
     let name = format!("sayr_bench_queue_{}_{n}", std::process::id());
-    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
     let (base, _) = url.rsplit_once('/').unwrap();
     let db = Database::connect(format!("{base}/{name}")).await.unwrap();
     migration::Migrator::up(&db, None).await.unwrap();
@@ -59,7 +65,10 @@ async fn drain(svc: &Services, workers: usize, registry: fn() -> Registry) -> Du
     let (stop, rx) = tokio::sync::watch::channel(false);
     let running: Vec<_> = (0..workers)
         .map(|_| {
-            let config = WorkerConfig { poll: Duration::from_millis(20), ..WorkerConfig::default() };
+            let config = WorkerConfig {
+                poll: Duration::from_millis(20),
+                ..WorkerConfig::default()
+            };
             tokio::spawn(Worker::new(svc.clone(), registry(), config).run(rx.clone()))
         })
         .collect();
@@ -98,7 +107,11 @@ async fn throughput(label: &str, svc: &Services, n: u32, workers: usize) {
 
 async fn mail_throughput(label: &str, svc: &mut Services, smtp: &str, n: u32, workers: usize) {
     svc.mailer = Arc::new(
-        services::mail::Mailer::smtp(&format!("smtp://{smtp}?tls=none"), "Bench <bench@example.test>").unwrap(),
+        services::mail::Mailer::smtp(
+            &format!("smtp://{smtp}?tls=none"),
+            "Bench <bench@example.test>",
+        )
+        .unwrap(),
     );
     for i in 0..n {
         let mail = services::mail::compose(
@@ -108,9 +121,14 @@ async fn mail_throughput(label: &str, svc: &mut Services, smtp: &str, n: u32, wo
             (),
         )
         .unwrap();
-        jobs::enqueue(svc, &services::mail::SendMail(mail)).await.unwrap();
+        jobs::enqueue(svc, &services::mail::SendMail(mail))
+            .await
+            .unwrap();
     }
-    let took = drain(svc, workers, || Registry::new().register::<services::mail::SendMail>()).await;
+    let took = drain(svc, workers, || {
+        Registry::new().register::<services::mail::SendMail>()
+    })
+    .await;
     println!(
         "{label:<10} mail   workers={workers}  {n} jobs in {:>6.2} s  = {:>7.0} jobs/s",
         took.as_secs_f64(),
@@ -136,10 +154,14 @@ async fn enqueue_cost(label: &str, svc: &Services, n: usize) {
     let mut with_job = Vec::with_capacity(n);
     for i in 0..n {
         let t = Instant::now();
-        services::session::start(svc, user.id, Default::default()).await.unwrap();
+        services::session::start(svc, user.id, Default::default())
+            .await
+            .unwrap();
         alone.push(t.elapsed());
         let t = Instant::now();
-        services::session::start(svc, user.id, Default::default()).await.unwrap();
+        services::session::start(svc, user.id, Default::default())
+            .await
+            .unwrap();
         jobs::enqueue(svc, &Noop(i as u32)).await.unwrap();
         with_job.push(t.elapsed());
     }
@@ -157,9 +179,14 @@ async fn enqueue_cost(label: &str, svc: &Services, n: usize) {
 
 #[tokio::main]
 async fn main() {
-    let n: u32 = std::env::var("JOBS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let n: u32 = std::env::var("JOBS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
     let smtp = std::env::var("SAYR_BENCH_SMTP").ok();
-    let pg = std::env::var("SAYR_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    let pg = std::env::var("SAYR_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
     let mut round = 0;
     for workers in [1, 2] {
         let (db, _dir) = sqlite().await;

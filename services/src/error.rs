@@ -15,7 +15,9 @@ pub enum DomainError {
     #[error("{0}")]
     Forbidden(String),
     /// Only an account whose e-mail address is proven may do this.
-    #[error("confirm your e-mail address first: follow the link we mailed you, or send a new one from your account page")]
+    #[error(
+        "confirm your e-mail address first: follow the link we mailed you, or send a new one from your account page"
+    )]
     EmailUnverified,
     /// Bad input, field by field.
     #[error("invalid input")]

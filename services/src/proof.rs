@@ -14,8 +14,7 @@ use domain::parse::{Email, FieldError};
 use entity::{email_token, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -93,7 +92,9 @@ pub(crate) async fn peek(
         .await?;
     match row {
         Some(row) if row.used_at.is_none() && row.expires_at > Utc::now() => Ok(row),
-        _ => Err(DomainError::Gone("this link was already used or has expired".into())),
+        _ => Err(DomainError::Gone(
+            "this link was already used or has expired".into(),
+        )),
     }
 }
 
@@ -190,7 +191,9 @@ pub async fn verify_email(svc: &Services, token: &str) -> Result<User> {
             .await?
             .is_some();
         if taken {
-            return Err(DomainError::conflict("another account uses this e-mail address now"));
+            return Err(DomainError::conflict(
+                "another account uses this e-mail address now",
+            ));
         }
         active.email = Set(row.email.clone());
     }
@@ -232,7 +235,14 @@ pub async fn request_password_reset(svc: &Services, email: &str, client: ClientI
         return Ok(());
     };
     let txn = svc.db.begin().await?;
-    let token = issue(&txn, RESET, Holder::User(row.id), &row.email, RESET_LIFETIME).await?;
+    let token = issue(
+        &txn,
+        RESET,
+        Holder::User(row.id),
+        &row.email,
+        RESET_LIFETIME,
+    )
+    .await?;
     let mail = mail::compose(
         svc,
         mail::Template::ResetPassword,
@@ -292,15 +302,23 @@ async fn confirm_password(row: &user::Model, password: &str, field: &str) -> Res
 
 /// Changes the signed-in account's password (the current one required); its other
 /// sessions end.
-pub async fn change_password(svc: &Services, actor: &Actor, current: &str, new: &str) -> Result<()> {
+pub async fn change_password(
+    svc: &Services,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> Result<()> {
     let row = load(svc, actor).await?;
     let mut fields = Fields::default();
-    let new = fields.check(super::user::parse_password(new).map_err(|_| {
-        FieldError::new("new", "must be 8 to 1024 characters")
-    }));
+    let new = fields.check(
+        super::user::parse_password(new)
+            .map_err(|_| FieldError::new("new", "must be 8 to 1024 characters")),
+    );
     fields.finish()?;
     if let Err(wait) = svc.login_throttle.check(&row.email, None).await {
-        return Err(DomainError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
+        return Err(DomainError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
     }
     if let Err(e) = confirm_password(&row, current, "current").await {
         svc.login_throttle.failed(&row.email, None).await;
@@ -332,7 +350,9 @@ pub async fn change_email(
         return Err(FieldError::new("email", "is already your address").into());
     }
     if let Err(wait) = svc.login_throttle.check(&row.email, None).await {
-        return Err(DomainError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
+        return Err(DomainError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
     }
     if let Err(e) = confirm_password(&row, password, "password").await {
         svc.login_throttle.failed(&row.email, None).await;
@@ -345,7 +365,9 @@ pub async fn change_email(
         .await?
         .is_some();
     if taken {
-        return Err(DomainError::conflict("another account uses this e-mail address"));
+        return Err(DomainError::conflict(
+            "another account uses this e-mail address",
+        ));
     }
     let txn = svc.db.begin().await?;
     mail_verification(svc, &txn, &row, email.as_str()).await?;
@@ -363,7 +385,12 @@ pub async fn change_email(
 
 /// `sayr user set-password`: an operator sets a password; every session of the account
 /// ends.
-pub async fn set_password(svc: &Services, actor: &Actor, email: &str, password: &str) -> Result<User> {
+pub async fn set_password(
+    svc: &Services,
+    actor: &Actor,
+    email: &str,
+    password: &str,
+) -> Result<User> {
     if !matches!(actor, Actor::System) {
         return Err(DomainError::forbidden("only operators set passwords"));
     }

@@ -381,59 +381,68 @@ mod tests {
     use super::*;
     use crate::testing::on_each_database;
 
-    on_each_database!(of_many_first_sign_ups_at_once_exactly_one_becomes_site_admin, |svc| {
-        let sign_ups = (0..8).map(|i| {
-            let svc = svc.clone();
-            tokio::spawn(async move {
-                let input = NewUser {
-                    email: format!("early{i}@example.test"),
-                    password: "correct horse battery".into(),
-                    name: format!("Early {i}"),
-                };
-                // SQLite may refuse a writer while another holds the lock: that one retries.
-                loop {
-                    match create(&svc, &Actor::anonymous(), input.clone(), false).await {
-                        Err(DomainError::Internal(e)) if e.contains("locked") => {
-                            tokio::time::sleep(std::time::Duration::from_millis(10)).await
+    on_each_database!(
+        of_many_first_sign_ups_at_once_exactly_one_becomes_site_admin,
+        |svc| {
+            let sign_ups = (0..8).map(|i| {
+                let svc = svc.clone();
+                tokio::spawn(async move {
+                    let input = NewUser {
+                        email: format!("early{i}@example.test"),
+                        password: "correct horse battery".into(),
+                        name: format!("Early {i}"),
+                    };
+                    // SQLite may refuse a writer while another holds the lock: that one retries.
+                    loop {
+                        match create(&svc, &Actor::anonymous(), input.clone(), false).await {
+                            Err(DomainError::Internal(e)) if e.contains("locked") => {
+                                tokio::time::sleep(std::time::Duration::from_millis(10)).await
+                            }
+                            other => break other,
                         }
-                        other => break other,
                     }
-                }
-            })
-        });
-        let mut admins = 0;
-        for s in sign_ups {
-            let user = s.await.unwrap().unwrap();
-            assert!(!user.email_verified, "a sign-up proves nothing yet");
-            admins += usize::from(user.site_admin);
+                })
+            });
+            let mut admins = 0;
+            for s in sign_ups {
+                let user = s.await.unwrap().unwrap();
+                assert!(!user.email_verified, "a sign-up proves nothing yet");
+                admins += usize::from(user.site_admin);
+            }
+            assert_eq!(admins, 1);
+            let later = create(
+                &svc,
+                &Actor::anonymous(),
+                NewUser {
+                    email: "late@example.test".into(),
+                    password: "correct horse battery".into(),
+                    name: "Late".into(),
+                },
+                false,
+            )
+            .await
+            .unwrap();
+            assert!(!later.site_admin);
+            let by_operator = create(
+                &svc,
+                &Actor::System,
+                NewUser {
+                    email: "ops@example.test".into(),
+                    password: "correct horse battery".into(),
+                    name: "Ops".into(),
+                },
+                false,
+            )
+            .await
+            .unwrap();
+            assert!(
+                by_operator.email_verified,
+                "an operator vouches for the address"
+            );
+            assert!(
+                svc.mailer.sent().is_empty(),
+                "nothing is sent before the worker runs"
+            );
         }
-        assert_eq!(admins, 1);
-        let later = create(
-            &svc,
-            &Actor::anonymous(),
-            NewUser {
-                email: "late@example.test".into(),
-                password: "correct horse battery".into(),
-                name: "Late".into(),
-            },
-            false,
-        )
-        .await
-        .unwrap();
-        assert!(!later.site_admin);
-        let by_operator = create(
-            &svc,
-            &Actor::System,
-            NewUser {
-                email: "ops@example.test".into(),
-                password: "correct horse battery".into(),
-                name: "Ops".into(),
-            },
-            false,
-        )
-        .await
-        .unwrap();
-        assert!(by_operator.email_verified, "an operator vouches for the address");
-        assert!(svc.mailer.sent().is_empty(), "nothing is sent before the worker runs");
-    });
+    );
 }

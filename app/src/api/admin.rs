@@ -155,7 +155,9 @@ pub async fn load_connections() -> Result<Connections, ServerFnError> {
 pub async fn load_admin_jobs() -> Result<domain::dto::AdminJobs, ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
-    services::jobs::overview(&cx.svc, &cx.actor).await.map_err(fail)
+    services::jobs::overview(&cx.svc, &cx.actor)
+        .await
+        .map_err(fail)
 }
 
 /// Puts a failed job back in the queue, due now, its attempts reset.
@@ -163,7 +165,9 @@ pub async fn load_admin_jobs() -> Result<domain::dto::AdminJobs, ServerFnError> 
 pub async fn admin_retry_job(id: uuid::Uuid) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
-    services::jobs::retry(&cx.svc, &cx.actor, id).await.map_err(fail)
+    services::jobs::retry(&cx.svc, &cx.actor, id)
+        .await
+        .map_err(fail)
 }
 
 /// Deletes a failed job without running it.
@@ -171,7 +175,9 @@ pub async fn admin_retry_job(id: uuid::Uuid) -> Result<(), ServerFnError> {
 pub async fn admin_discard_job(id: uuid::Uuid) -> Result<(), ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
-    services::jobs::discard(&cx.svc, &cx.actor, id).await.map_err(fail)
+    services::jobs::discard(&cx.svc, &cx.actor, id)
+        .await
+        .map_err(fail)
 }
 
 /// The outbox (mail written to the data dir when no SMTP server is configured).
@@ -179,5 +185,7 @@ pub async fn admin_discard_job(id: uuid::Uuid) -> Result<(), ServerFnError> {
 pub async fn load_outbox() -> Result<Vec<domain::dto::OutboxMail>, ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
-    services::mail::outbox(&cx.svc, &cx.actor).await.map_err(fail)
+    services::mail::outbox(&cx.svc, &cx.actor)
+        .await
+        .map_err(fail)
 }

@@ -14,7 +14,12 @@ pub async fn login(
         .await
         .map_err(fail)?;
     set_session_cookie(Some(&token));
-    leptos_axum::redirect(return_to.as_deref().filter(|p| is_local_path(p)).unwrap_or("/"));
+    leptos_axum::redirect(
+        return_to
+            .as_deref()
+            .filter(|p| is_local_path(p))
+            .unwrap_or("/"),
+    );
     Ok(user)
 }
 
@@ -144,7 +149,10 @@ pub async fn load_invite_link(token: String) -> Result<InviteLink, ServerFnError
         .await
         .map_err(fail)?;
     let signed_in_as = match cx.actor.user_id() {
-        Some(_) => services::user::me(&cx.svc, &cx.actor).await.ok().map(|u| u.email),
+        Some(_) => services::user::me(&cx.svc, &cx.actor)
+            .await
+            .ok()
+            .map(|u| u.email),
         None => None,
     };
     Ok(InviteLink {

@@ -16,14 +16,15 @@ pub use account::{
     load_login_options, revoke_session, unlink_account,
 };
 pub use admin::{
-    AdminDiscardJob, AdminRetryJob, BanUser, DeleteOrg, load_admin_jobs, load_outbox, RevokeUserSessions, SetSignups, SetUserRole, UnbanUser, ban_user,
-    delete_org, load_admin_link, load_admin_org, load_admin_orgs, load_admin_overview,
-    load_admin_users, load_connections, revoke_user_sessions, set_signups, set_user_role,
-    unban_user,
+    AdminDiscardJob, AdminRetryJob, BanUser, DeleteOrg, RevokeUserSessions, SetSignups,
+    SetUserRole, UnbanUser, ban_user, delete_org, load_admin_jobs, load_admin_link, load_admin_org,
+    load_admin_orgs, load_admin_overview, load_admin_users, load_connections, load_outbox,
+    revoke_user_sessions, set_signups, set_user_role, unban_user,
 };
 pub use auth::{
-    AcceptInviteLink, ChangeEmail, ChangePassword, InviteLink, Login, Logout, RequestPasswordReset, ResendVerification,
-    ResetPassword, Signup, VerifyEmail, load_invite_link, login, logout, signup,
+    AcceptInviteLink, ChangeEmail, ChangePassword, InviteLink, Login, Logout, RequestPasswordReset,
+    ResendVerification, ResetPassword, Signup, VerifyEmail, load_invite_link, login, logout,
+    signup,
 };
 pub use board::{
     BoardData, BulkResult, BulkUpdate, CreateTask, UpdateTask, bulk_update, create_task,

@@ -1,6 +1,6 @@
 use crate::api::{
-    AccountData, ChangeEmail, ChangePassword, CreateApiKey, ResendVerification, DeleteAccount, DeleteApiKey, Logout, RevokeSession, UnlinkAccount,
-    load_account,
+    AccountData, ChangeEmail, ChangePassword, CreateApiKey, DeleteAccount, DeleteApiKey, Logout,
+    ResendVerification, RevokeSession, UnlinkAccount, load_account,
 };
 use crate::components::text::error_text;
 use crate::components::upload::ImagePicker;
@@ -189,7 +189,9 @@ fn EmailAndPassword(verified: bool) -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let outcome = |ok: &'static str, testid: &'static str| {
         move |r: Result<(), ServerFnError>| match r {
-            Ok(()) => view! { <p class="notice" role="status" data-testid=testid>{ok}</p> }.into_any(),
+            Ok(()) => {
+                view! { <p class="notice" role="status" data-testid=testid>{ok}</p> }.into_any()
+            }
             Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
         }
     };

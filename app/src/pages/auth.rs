@@ -1,7 +1,7 @@
 use crate::api::{
-    AcceptInviteLink, load_invite_link,
-    Login as LoginFn, LoginOptions, RequestPasswordReset, ResetPassword as ResetPasswordFn,
-    Signup as SignupFn, VerifyEmail as VerifyEmailFn, load_login_options,
+    AcceptInviteLink, Login as LoginFn, LoginOptions, RequestPasswordReset,
+    ResetPassword as ResetPasswordFn, Signup as SignupFn, VerifyEmail as VerifyEmailFn,
+    load_invite_link, load_login_options,
 };
 use crate::components::text::{encode, error_text};
 use leptos::prelude::*;

@@ -17,8 +17,9 @@ mod timeline;
 mod user;
 
 pub use admin::{
-    ADMIN_PAGE_SIZE, AdminJob, AdminJobs, AdminMember, KindStats, OutboxMail, AdminOrg, AdminOverview, AdminPage, AdminUser, Ban,
-    ConnectionSnapshot, Connections, InstanceSettings, OrgInspection, RoomConnections, RoomSockets,
+    ADMIN_PAGE_SIZE, AdminJob, AdminJobs, AdminMember, AdminOrg, AdminOverview, AdminPage,
+    AdminUser, Ban, ConnectionSnapshot, Connections, InstanceSettings, KindStats, OrgInspection,
+    OutboxMail, RoomConnections, RoomSockets,
 };
 pub use api_key::{ApiKey, CreatedApiKey};
 pub use board::Board;

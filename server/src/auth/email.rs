@@ -1,7 +1,9 @@
 //! Accounts proven by e-mail (`/api/auth/verify-email`, `/password-reset`, `/password`,
 //! `/email`): the links the services mail, and the password.
 
-use crate::api::v1::schema::{Conflict, Gone, InvalidInput, RateLimited, TooLarge, Unauthenticated, UserBody};
+use crate::api::v1::schema::{
+    Conflict, Gone, InvalidInput, RateLimited, TooLarge, Unauthenticated, UserBody,
+};
 use crate::http::ApiError;
 use axum::Json;
 use axum::http::StatusCode;
@@ -35,7 +37,10 @@ pub(super) struct TokenBody {
         (status = 413, response = TooLarge),
     )
 )]
-pub(super) async fn verify_email(cx: Caller, body: Body<TokenBody>) -> Result<Json<UserBody>, ApiError> {
+pub(super) async fn verify_email(
+    cx: Caller,
+    body: Body<TokenBody>,
+) -> Result<Json<UserBody>, ApiError> {
     let Json(body) = body?;
     let user = proof::verify_email(&cx.svc, &body.token).await?;
     Ok(Json(UserBody { user }))
@@ -80,7 +85,10 @@ pub(super) struct EmailBody {
         (status = 413, response = TooLarge),
     )
 )]
-pub(super) async fn request_reset(cx: Caller, body: Body<EmailBody>) -> Result<StatusCode, ApiError> {
+pub(super) async fn request_reset(
+    cx: Caller,
+    body: Body<EmailBody>,
+) -> Result<StatusCode, ApiError> {
     let Json(body) = body?;
     proof::request_password_reset(&cx.svc, &body.email, cx.client).await?;
     Ok(StatusCode::ACCEPTED)
@@ -137,7 +145,10 @@ pub(super) struct PasswordBody {
         (status = 413, response = TooLarge),
     )
 )]
-pub(super) async fn change_password(cx: Caller, body: Body<PasswordBody>) -> Result<StatusCode, ApiError> {
+pub(super) async fn change_password(
+    cx: Caller,
+    body: Body<PasswordBody>,
+) -> Result<StatusCode, ApiError> {
     let Json(body) = body?;
     proof::change_password(&cx.svc, &cx.actor, &body.current, &body.new).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -167,7 +178,10 @@ pub(super) struct ChangeEmailBody {
         (status = 413, response = TooLarge),
     )
 )]
-pub(super) async fn change_email(cx: Caller, body: Body<ChangeEmailBody>) -> Result<StatusCode, ApiError> {
+pub(super) async fn change_email(
+    cx: Caller,
+    body: Body<ChangeEmailBody>,
+) -> Result<StatusCode, ApiError> {
     let Json(body) = body?;
     proof::change_email(&cx.svc, &cx.actor, &body.email, &body.password, cx.client).await?;
     Ok(StatusCode::ACCEPTED)

@@ -133,11 +133,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
         Ok(stats) => text.push_str(&job_metrics(&stats, state.jobs.as_deref())),
         Err(e) => tracing::warn!(error = %e, "the job queue's figures could not be read"),
     }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        text,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 /// The queue's depth by kind and state (shared by every instance: it is the database's),
@@ -167,8 +163,14 @@ fn job_metrics(
              # TYPE sayr_job_attempts_total counter\n",
         );
         for (kind, done, failed) in registry.counters() {
-            let _ = writeln!(out, "sayr_job_attempts_total{{kind=\"{kind}\",outcome=\"done\"}} {done}");
-            let _ = writeln!(out, "sayr_job_attempts_total{{kind=\"{kind}\",outcome=\"failed\"}} {failed}");
+            let _ = writeln!(
+                out,
+                "sayr_job_attempts_total{{kind=\"{kind}\",outcome=\"done\"}} {done}"
+            );
+            let _ = writeln!(
+                out,
+                "sayr_job_attempts_total{{kind=\"{kind}\",outcome=\"failed\"}} {failed}"
+            );
         }
     }
     out

@@ -125,7 +125,10 @@ on_each_backend!(sessions_are_listed_and_revoked_at_once, |app| {
 // to sign the visitor in as the attacker. Refused whether or not a cookie came along.
 on_each_backend!(a_login_posted_from_another_site_is_refused, |app| {
     app.sign_up("mallory@example.test").await;
-    let form = [("email", "mallory@example.test"), ("password", "correct horse battery")];
+    let form = [
+        ("email", "mallory@example.test"),
+        ("password", "correct horse battery"),
+    ];
     let cross = |path: &str, headers: &[(&'static str, &'static str)]| {
         let mut req = app.http.post(format!("{}{path}", app.base)).form(&form);
         for (k, v) in headers {
@@ -135,11 +138,17 @@ on_each_backend!(a_login_posted_from_another_site_is_refused, |app| {
     };
     for headers in [
         &[("origin", "https://evil.example")][..],
-        &[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")][..],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ][..],
     ] {
         let res = cross("/sfn/login", headers).await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{headers:?}");
-        assert!(res.headers().get("set-cookie").is_none(), "no session handed out");
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "no session handed out"
+        );
         let res = app
             .http
             .post(format!("{}/api/auth/login", app.base))
@@ -168,32 +177,47 @@ on_each_backend!(a_login_posted_from_another_site_is_refused, |app| {
 // Cross-site WebSocket hijacking: another site's page opens /ws with this instance's
 // cookie and would read the private rooms. Refused when a cookie comes with a foreign
 // Origin; a cookie-less socket (public) and the instance's own pages connect.
-on_each_backend!(a_socket_opened_from_another_site_with_a_cookie_is_refused, |app| {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let ada = app.sign_up("ada@example.test").await;
-    let open = |cookie: Option<String>, origin: String| {
-        let addr = app.addr;
-        async move {
-            let mut req = format!("ws://{addr}/ws").into_client_request().unwrap();
-            if let Some(cookie) = cookie {
-                req.headers_mut().insert("cookie", cookie.parse().unwrap());
+on_each_backend!(
+    a_socket_opened_from_another_site_with_a_cookie_is_refused,
+    |app| {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let ada = app.sign_up("ada@example.test").await;
+        let open = |cookie: Option<String>, origin: String| {
+            let addr = app.addr;
+            async move {
+                let mut req = format!("ws://{addr}/ws").into_client_request().unwrap();
+                if let Some(cookie) = cookie {
+                    req.headers_mut().insert("cookie", cookie.parse().unwrap());
+                }
+                req.headers_mut().insert("origin", origin.parse().unwrap());
+                match tokio_tungstenite::connect_async(req).await {
+                    Ok(_) => 101,
+                    Err(tokio_tungstenite::tungstenite::Error::Http(res)) => res.status().as_u16(),
+                    Err(e) => panic!("unexpected: {e}"),
+                }
             }
-            req.headers_mut().insert("origin", origin.parse().unwrap());
-            match tokio_tungstenite::connect_async(req).await {
-                Ok(_) => 101,
-                Err(tokio_tungstenite::tungstenite::Error::Http(res)) => res.status().as_u16(),
-                Err(e) => panic!("unexpected: {e}"),
-            }
-        }
-    };
-    let evil = "https://evil.example".to_string();
-    let refused = StatusCode::FORBIDDEN.as_u16();
-    assert_eq!(open(Some(ada.cookie()), evil.clone()).await, refused, "session cookie, foreign origin");
-    assert_eq!(
-        open(Some(format!("sayr_visitor={}", "ab".repeat(16))), evil.clone()).await,
-        refused,
-        "visitor cookie, foreign origin"
-    );
-    assert_eq!(open(None, evil).await, 101, "no cookie: nothing to hijack");
-    assert_eq!(open(Some(ada.cookie()), app.base.clone()).await, 101, "the instance's own page");
-});
+        };
+        let evil = "https://evil.example".to_string();
+        let refused = StatusCode::FORBIDDEN.as_u16();
+        assert_eq!(
+            open(Some(ada.cookie()), evil.clone()).await,
+            refused,
+            "session cookie, foreign origin"
+        );
+        assert_eq!(
+            open(
+                Some(format!("sayr_visitor={}", "ab".repeat(16))),
+                evil.clone()
+            )
+            .await,
+            refused,
+            "visitor cookie, foreign origin"
+        );
+        assert_eq!(open(None, evil).await, 101, "no cookie: nothing to hijack");
+        assert_eq!(
+            open(Some(ada.cookie()), app.base.clone()).await,
+            101,
+            "the instance's own page"
+        );
+    }
+);

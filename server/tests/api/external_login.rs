@@ -428,7 +428,11 @@ async fn a_verified_address_links_and_an_unverified_one_does_not() {
     );
     assert!(session_of(&app, &browser).await.is_none());
     let (_, linked) = app.get("/api/auth/accounts", Some(&squatter)).await;
-    assert_eq!(linked, json!([]), "the squatter's account holds no identity of carol's");
+    assert_eq!(
+        linked,
+        json!([]),
+        "the squatter's account holds no identity of carol's"
+    );
 }
 
 // ---- GitHub, against a stand-in for its token and user endpoints ----

@@ -89,7 +89,12 @@ const CASES: &[Case] = &[
     // A made-up token: everyone gets as far as "this link is gone".
     case("POST", "/api/auth/verify-email", Rule::Anyone, 410),
     case("POST", "/api/auth/verify-email/resend", Rule::SignedIn, 202),
-    case("POST", "/api/auth/password-reset/request", Rule::Anyone, 202),
+    case(
+        "POST",
+        "/api/auth/password-reset/request",
+        Rule::Anyone,
+        202,
+    ),
     case("POST", "/api/auth/password-reset", Rule::Anyone, 410),
     // Bodies refused as input (a short password, a bad address): past the sign-in check,
     // nothing changed, no failed-password count.

@@ -744,7 +744,9 @@ on_each_backend!(a_new_password_shuts_the_old_sessions_sockets_out, |app| {
     let owner = app.sign_up("owner@example.test").await;
     let org = app.create_org(&owner, "acme").await;
     let org_id = org["id"].as_str().unwrap().to_string();
-    let other = app.sign_in_session("owner@example.test", "correct horse battery").await;
+    let other = app
+        .sign_in_session("owner@example.test", "correct horse battery")
+        .await;
     let mut elsewhere = app.socket(Some(&other), "").await;
     into_tasks_room(&mut elsewhere, &org_id).await;
     let mut here = app.socket(Some(&owner), "").await;
@@ -762,15 +764,25 @@ on_each_backend!(a_new_password_shuts_the_old_sessions_sockets_out, |app| {
     // This session's socket stays in the room: it hears the task `shut_out` created.
     let heard = loop {
         let m = here.next().await;
-        if !matches!(m.event, ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)) {
+        if !matches!(
+            m.event,
+            ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)
+        ) {
             break m;
         }
     };
-    assert!(matches!(heard.event, ServerEvent::CreateTask(ref t) if t.title == "after"), "{heard:?}");
+    assert!(
+        matches!(heard.event, ServerEvent::CreateTask(ref t) if t.title == "after"),
+        "{heard:?}"
+    );
 
     // The reset link from the outbox (no SMTP here); the owner is the site admin.
     let (status, _) = app
-        .post("/api/auth/password-reset/request", json!({"email": "owner@example.test"}), None)
+        .post(
+            "/api/auth/password-reset/request",
+            json!({"email": "owner@example.test"}),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     let admin = services::Actor::User(services::UserActor {
@@ -781,7 +793,9 @@ on_each_backend!(a_new_password_shuts_the_old_sessions_sockets_out, |app| {
     });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let token = loop {
-        let mails = services::mail::outbox(&app.app_state.services, &admin).await.unwrap();
+        let mails = services::mail::outbox(&app.app_state.services, &admin)
+            .await
+            .unwrap();
         let link = mails
             .iter()
             .find(|m| m.subject.contains("Reset"))
@@ -790,19 +804,35 @@ on_each_backend!(a_new_password_shuts_the_old_sessions_sockets_out, |app| {
         if let Some(token) = link {
             break token;
         }
-        assert!(std::time::Instant::now() < deadline, "the reset mail reaches the outbox");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reset mail reaches the outbox"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     let (status, _) = app
-        .post("/api/auth/password-reset", json!({"token": token, "password": "yet another password"}), None)
+        .post(
+            "/api/auth/password-reset",
+            json!({"token": token, "password": "yet another password"}),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let moved = loop {
         let m = here.next().await;
-        if !matches!(m.event, ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)) {
+        if !matches!(
+            m.event,
+            ServerEvent::UserSubscribed(_) | ServerEvent::UserUnsubscribed(_)
+        ) {
             break m;
         }
     };
-    assert!(matches!(moved.event, ServerEvent::WaitingRoom { .. }), "{moved:?}");
-    assert_eq!(app.get("/api/auth/session", Some(&owner)).await.0, StatusCode::UNAUTHORIZED);
+    assert!(
+        matches!(moved.event, ServerEvent::WaitingRoom { .. }),
+        "{moved:?}"
+    );
+    assert_eq!(
+        app.get("/api/auth/session", Some(&owner)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 });

@@ -5,13 +5,13 @@ use super::{Enqueue, Job};
 use crate::admin::require;
 use crate::{Actor, DomainError, Result, Services};
 use chrono::{DateTime, Utc};
+use domain::dto::{AdminJob, AdminJobs, KindStats};
 use entity::job;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use domain::dto::{AdminJob, AdminJobs, KindStats};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use uuid::Uuid;
@@ -20,11 +20,7 @@ pub(super) const QUEUED: &str = "queued";
 pub(super) const RUNNING: &str = "running";
 pub(super) const DEAD: &str = "dead";
 
-pub(super) async fn insert<J: Job>(
-    db: &impl ConnectionTrait,
-    job: &J,
-    how: Enqueue,
-) -> Result<()> {
+pub(super) async fn insert<J: Job>(db: &impl ConnectionTrait, job: &J, how: Enqueue) -> Result<()> {
     insert_raw(db, J::KIND, payload_of(job)?, J::MAX_ATTEMPTS, how).await
 }
 
@@ -101,7 +97,10 @@ pub(super) async fn claim(
         .col_expr(job::Column::Status, Expr::value(RUNNING))
         .col_expr(job::Column::LockedBy, Expr::value(worker))
         .col_expr(job::Column::LeaseUntil, Expr::value(now + lease))
-        .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
+        .col_expr(
+            job::Column::Attempts,
+            Expr::col(job::Column::Attempts).add(1),
+        )
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .filter(job::Column::Id.in_subquery(next))
         .exec_with_returning(db)
@@ -151,7 +150,10 @@ pub(super) async fn fail(
     let now = Utc::now();
     let mut update = job::Entity::update_many()
         .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
-        .col_expr(job::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            job::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(job::Column::LastError, Expr::value(truncate(error)))
         .col_expr(job::Column::UpdatedAt, Expr::value(now));
     update = match retry_at {
@@ -160,7 +162,12 @@ pub(super) async fn fail(
             .col_expr(job::Column::RunAt, Expr::value(at)),
         None => update.col_expr(job::Column::Status, Expr::value(DEAD)),
     };
-    Ok(update.filter(held_by(id, worker)).exec(db).await?.rows_affected == 1)
+    Ok(update
+        .filter(held_by(id, worker))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
 }
 
 /// Gives a job back unfinished (the worker is shutting down): due at once, and the
@@ -169,8 +176,14 @@ pub(super) async fn give_back(db: &impl ConnectionTrait, id: Uuid, worker: &str)
     job::Entity::update_many()
         .col_expr(job::Column::Status, Expr::value(QUEUED))
         .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
-        .col_expr(job::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1))
+        .col_expr(
+            job::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            job::Column::Attempts,
+            Expr::col(job::Column::Attempts).sub(1),
+        )
         .col_expr(job::Column::RunAt, Expr::value(Utc::now()))
         .filter(held_by(id, worker))
         .exec(db)
@@ -225,13 +238,11 @@ pub async fn dead_jobs(svc: &Services, actor: &Actor) -> Result<Vec<AdminJob>> {
     require(actor)?;
     let rows = job::Entity::find()
         .filter(
-            Condition::any()
-                .add(job::Column::Status.eq(DEAD))
-                .add(
-                    Condition::all()
-                        .add(job::Column::Status.eq(QUEUED))
-                        .add(job::Column::Attempts.gt(0)),
-                ),
+            Condition::any().add(job::Column::Status.eq(DEAD)).add(
+                Condition::all()
+                    .add(job::Column::Status.eq(QUEUED))
+                    .add(job::Column::Attempts.gt(0)),
+            ),
         )
         .order_by_desc(job::Column::UpdatedAt)
         .limit(200)

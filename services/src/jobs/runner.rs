@@ -59,7 +59,8 @@ impl Registry {
 
     /// Enqueues `job` once per `every`, across all instances (see [`schedule`]).
     pub fn every<J: Job + Clone>(mut self, name: &'static str, every: Duration, job: J) -> Self {
-        self.schedules.push(schedule::Periodic::new(name, every, job));
+        self.schedules
+            .push(schedule::Periodic::new(name, every, job));
         self.register::<J>()
     }
 
@@ -193,7 +194,10 @@ impl Worker {
                 }
                 Ok(None) => {
                     drop(permit);
-                    let wait = self.config.poll.min(next_tick - tokio::time::Instant::now());
+                    let wait = self
+                        .config
+                        .poll
+                        .min(next_tick - tokio::time::Instant::now());
                     tokio::select! {
                         _ = tokio::time::sleep(wait) => {}
                         _ = self.svc.job_wake.notified() => {}
@@ -281,7 +285,11 @@ impl Attempt {
     }
 
     /// Runs the job while renewing its lease; `None` when the lease was lost.
-    async fn run_leased(&self, kind: &Kind, row: &entity::job::Model) -> Option<Result<(), JobError>> {
+    async fn run_leased(
+        &self,
+        kind: &Kind,
+        row: &entity::job::Model,
+    ) -> Option<Result<(), JobError>> {
         let job = (kind.run)(self.svc.clone(), row.payload.clone());
         tokio::pin!(job);
         let mut renew = tokio::time::interval(self.config.lease / 3);
@@ -300,13 +308,24 @@ impl Attempt {
         }
     }
 
-    async fn failed(&self, row: &entity::job::Model, retry: Option<chrono::DateTime<Utc>>, error: &str) {
+    async fn failed(
+        &self,
+        row: &entity::job::Model,
+        retry: Option<chrono::DateTime<Utc>>,
+        error: &str,
+    ) {
         match queue::fail(&self.svc.db, row.id, &self.worker, error, retry).await {
             Ok(_) => match retry {
                 Some(at) => tracing::warn!(error, retry_at = %at, "job failed; will retry"),
-                None => tracing::error!(error, attempts = row.attempts, "job failed for good; it is in the dead list"),
+                None => tracing::error!(
+                    error,
+                    attempts = row.attempts,
+                    "job failed for good; it is in the dead list"
+                ),
             },
-            Err(e) => tracing::warn!(error = %e, "job failed, and the failure was not recorded; its lease will run out"),
+            Err(e) => {
+                tracing::warn!(error = %e, "job failed, and the failure was not recorded; its lease will run out")
+            }
         }
     }
 }
@@ -334,11 +353,15 @@ mod tests {
             let full = (10.0 * 2f64.powi(attempt - 1)).min(3600.0);
             for _ in 0..50 {
                 let d = backoff(base, attempt, 1.0).num_milliseconds() as f64 / 1000.0;
-                assert!(d >= full / 2.0 - 0.001 && d <= full + 0.001, "attempt {attempt}: {d}s");
+                assert!(
+                    d >= full / 2.0 - 0.001 && d <= full + 0.001,
+                    "attempt {attempt}: {d}s"
+                );
             }
         }
-        let spread: std::collections::HashSet<i64> =
-            (0..20).map(|_| backoff(base, 3, 1.0).num_milliseconds()).collect();
+        let spread: std::collections::HashSet<i64> = (0..20)
+            .map(|_| backoff(base, 3, 1.0).num_milliseconds())
+            .collect();
         assert!(spread.len() > 5, "no jitter: {spread:?}");
     }
 }

@@ -47,7 +47,10 @@ pub async fn tick(svc: &Services, schedules: &[Periodic]) -> Result<usize> {
         .on_conflict_do_nothing_on([job_schedule::Column::Name])
         .exec_without_returning(&svc.db)
         .await?;
-        let Some(row) = job_schedule::Entity::find_by_id(p.name.to_string()).one(&svc.db).await? else {
+        let Some(row) = job_schedule::Entity::find_by_id(p.name.to_string())
+            .one(&svc.db)
+            .await?
+        else {
             continue;
         };
         if row.next_run_at > now {
@@ -56,7 +59,10 @@ pub async fn tick(svc: &Services, schedules: &[Periodic]) -> Result<usize> {
         let txn = svc.db.begin().await?;
         let next = now + chrono::Duration::from_std(p.every).unwrap_or(chrono::Duration::hours(1));
         let won = job_schedule::Entity::update_many()
-            .col_expr(job_schedule::Column::NextRunAt, sea_orm::sea_query::Expr::value(next))
+            .col_expr(
+                job_schedule::Column::NextRunAt,
+                sea_orm::sea_query::Expr::value(next),
+            )
             .filter(job_schedule::Column::Name.eq(p.name))
             .filter(job_schedule::Column::NextRunAt.eq(row.next_run_at))
             .exec(&txn)
@@ -64,7 +70,14 @@ pub async fn tick(svc: &Services, schedules: &[Periodic]) -> Result<usize> {
             .rows_affected
             == 1;
         if won {
-            queue::insert_raw(&txn, p.kind, p.payload.clone(), p.max_attempts, Enqueue::default()).await?;
+            queue::insert_raw(
+                &txn,
+                p.kind,
+                p.payload.clone(),
+                p.max_attempts,
+                Enqueue::default(),
+            )
+            .await?;
             enqueued += 1;
         }
         txn.commit().await?;

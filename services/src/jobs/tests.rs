@@ -3,12 +3,12 @@
 
 use super::*;
 use crate::testing::{on_each_database, person};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use tokio::sync::watch;
 use uuid::Uuid;
-use sea_orm::EntityTrait;
 
 /// What the test jobs did, by test tag: how many times each job id ran.
 static RUNS: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
@@ -16,12 +16,20 @@ static RUNS: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
 static OVERLAPS: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
 
 fn runs(key: &str) -> u32 {
-    RUNS.lock().unwrap().get_or_insert_default().get(key).copied().unwrap_or(0)
+    RUNS.lock()
+        .unwrap()
+        .get_or_insert_default()
+        .get(key)
+        .copied()
+        .unwrap_or(0)
 }
 
 fn count(key: &str) -> u32 {
     let mut map = RUNS.lock().unwrap();
-    let n = map.get_or_insert_default().entry(key.to_string()).or_default();
+    let n = map
+        .get_or_insert_default()
+        .entry(key.to_string())
+        .or_default();
     *n += 1;
     *n
 }
@@ -50,7 +58,11 @@ impl Job for Count {
             assert_eq!(*n, 1, "job {key} runs twice at once");
         }
         tokio::time::sleep(Duration::from_millis(self.ms)).await;
-        OVERLAPS.lock().unwrap().get_or_insert_default().insert(key.clone(), 0);
+        OVERLAPS
+            .lock()
+            .unwrap()
+            .get_or_insert_default()
+            .insert(key.clone(), 0);
         count(&key);
         Ok(())
     }
@@ -114,7 +126,10 @@ fn fast() -> WorkerConfig {
 }
 
 /// Starts a worker; dropping the sender (or sending true) stops it.
-fn start(svc: &Services, config: WorkerConfig) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
+fn start(
+    svc: &Services,
+    config: WorkerConfig,
+) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
     let (stop, rx) = watch::channel(false);
     let worker = Worker::new(svc.clone(), registry(), config);
     (stop, tokio::spawn(worker.run(rx)))
@@ -123,7 +138,10 @@ fn start(svc: &Services, config: WorkerConfig) -> (watch::Sender<bool>, tokio::t
 async fn wait_for(what: &str, mut done: impl AsyncFnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !done().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -132,7 +150,12 @@ async fn totals(svc: &Services) -> KindStats {
     let mut all = KindStats::default();
     // Only the test kinds: signing people up also queues their mail, which no test worker
     // here runs.
-    for (_, s) in stats(svc).await.unwrap().iter().filter(|(k, _)| k.starts_with("test_")) {
+    for (_, s) in stats(svc)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("test_"))
+    {
         all.queued += s.queued;
         all.running += s.running;
         all.retrying += s.retrying;
@@ -144,11 +167,23 @@ async fn totals(svc: &Services) -> KindStats {
 on_each_database!(two_workers_run_every_job_exactly_once, |svc| {
     let tag = tag();
     for id in 0..40 {
-        enqueue(&svc, &Count { tag: tag.clone(), id, ms: 5 }).await.unwrap();
+        enqueue(
+            &svc,
+            &Count {
+                tag: tag.clone(),
+                id,
+                ms: 5,
+            },
+        )
+        .await
+        .unwrap();
     }
     let (stop_a, a) = start(&svc, fast());
     let (stop_b, b) = start(&svc, fast());
-    wait_for("the queue to empty", async || totals(&svc).await == KindStats::default()).await;
+    wait_for("the queue to empty", async || {
+        totals(&svc).await == KindStats::default()
+    })
+    .await;
     for id in 0..40 {
         assert_eq!(runs(&format!("{tag}/{id}")), 1, "job {id}");
     }
@@ -160,104 +195,243 @@ on_each_database!(two_workers_run_every_job_exactly_once, |svc| {
 
 on_each_database!(a_failing_job_is_retried_later_and_then_succeeds, |svc| {
     let tag = tag();
-    enqueue(&svc, &Flaky { tag: tag.clone(), fails: 2 }).await.unwrap();
+    enqueue(
+        &svc,
+        &Flaky {
+            tag: tag.clone(),
+            fails: 2,
+        },
+    )
+    .await
+    .unwrap();
     let (stop, w) = start(&svc, fast());
-    wait_for("the third attempt", async || runs(&tag) == 3 && totals(&svc).await == KindStats::default()).await;
-    stop.send(true).unwrap();
-    w.await.unwrap();
-});
-
-on_each_database!(a_job_out_of_attempts_is_dead_until_the_admin_retries_or_discards_it, |svc| {
-    let admin = person(&svc, "admin@example.test").await; // the first account: site admin
-    let stranger = person(&svc, "someone@example.test").await;
-    let tag = tag();
-    enqueue(&svc, &Flaky { tag: tag.clone(), fails: 100 }).await.unwrap();
-    let (stop, w) = start(&svc, fast());
-    wait_for("the dead list", async || totals(&svc).await.dead == 1).await;
-    stop.send(true).unwrap();
-    w.await.unwrap();
-    assert_eq!(runs(&tag), 3, "tried MAX_ATTEMPTS times");
-
-    assert!(matches!(dead_jobs(&svc, &stranger).await, Err(crate::DomainError::NotFound)));
-    let dead = dead_jobs(&svc, &admin).await.unwrap();
-    assert_eq!(dead.len(), 1);
-    assert_eq!((dead[0].kind.as_str(), dead[0].status.as_str(), dead[0].attempts), ("test_flaky", "dead", 3));
-    assert_eq!(dead[0].last_error.as_deref(), Some("attempt 3 refused"));
-
-    // Retried by the admin: three more attempts, dead again.
-    assert!(matches!(retry(&svc, &stranger, dead[0].id).await, Err(crate::DomainError::NotFound)));
-    retry(&svc, &admin, dead[0].id).await.unwrap();
-    let (stop, w) = start(&svc, fast());
-    wait_for("the second burial", async || runs(&tag) == 6 && totals(&svc).await.dead == 1).await;
-    stop.send(true).unwrap();
-    w.await.unwrap();
-
-    discard(&svc, &admin, dead[0].id).await.unwrap();
-    assert_eq!(totals(&svc).await, KindStats::default());
-    assert!(matches!(discard(&svc, &admin, dead[0].id).await, Err(crate::DomainError::NotFound)));
-});
-
-on_each_database!(a_job_whose_worker_died_runs_again_once_its_lease_runs_out, |svc| {
-    let tag = tag();
-    enqueue(&svc, &Count { tag: tag.clone(), id: 1, ms: 0 }).await.unwrap();
-    // A worker claims it and dies (kill -9): nothing finishes or gives it back.
-    let ghost = queue::claim(&svc.db, &["test_count"], "ghost", Duration::from_millis(800))
-        .await
-        .unwrap()
-        .expect("the job is claimed");
-    assert_eq!(ghost.attempts, 1);
-    let (stop, w) = start(&svc, fast());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(runs(&format!("{tag}/1")), 0, "not taken while the lease holds");
-    wait_for("the job to run after the lease", async || runs(&format!("{tag}/1")) == 1).await;
-    wait_for("the queue to empty", async || totals(&svc).await == KindStats::default()).await;
-    // The ghost's late report changes nothing.
-    assert!(!queue::finish(&svc.db, ghost.id, "ghost").await.unwrap());
-    stop.send(true).unwrap();
-    w.await.unwrap();
-});
-
-on_each_database!(shutdown_finishes_short_jobs_and_gives_back_long_ones, |svc| {
-    let tag = tag();
-    enqueue(&svc, &Slow { tag: format!("{tag}-short"), ms: 200 }).await.unwrap();
-    enqueue(&svc, &Slow { tag: format!("{tag}-long"), ms: 60_000 }).await.unwrap();
-    let config = WorkerConfig { grace: Duration::from_millis(800), ..fast() };
-    let (stop, w) = start(&svc, config);
-    wait_for("both to start", async || {
-        runs(&format!("{tag}-short/start")) == 1 && runs(&format!("{tag}-long/start")) == 1
+    wait_for("the third attempt", async || {
+        runs(&tag) == 3 && totals(&svc).await == KindStats::default()
     })
     .await;
     stop.send(true).unwrap();
     w.await.unwrap();
-    assert_eq!(runs(&format!("{tag}-short/end")), 1, "the short job finished");
-    assert_eq!(runs(&format!("{tag}-long/end")), 0);
-    // The long one is back in the queue, due now, its attempt not counted.
-    let left = entity::job::Entity::find().all(&svc.db).await.unwrap();
-    assert_eq!(left.len(), 1);
-    assert_eq!((left[0].status.as_str(), left[0].attempts, left[0].locked_by.as_deref()), ("queued", 0, None));
 });
+
+on_each_database!(
+    a_job_out_of_attempts_is_dead_until_the_admin_retries_or_discards_it,
+    |svc| {
+        let admin = person(&svc, "admin@example.test").await; // the first account: site admin
+        let stranger = person(&svc, "someone@example.test").await;
+        let tag = tag();
+        enqueue(
+            &svc,
+            &Flaky {
+                tag: tag.clone(),
+                fails: 100,
+            },
+        )
+        .await
+        .unwrap();
+        let (stop, w) = start(&svc, fast());
+        wait_for("the dead list", async || totals(&svc).await.dead == 1).await;
+        stop.send(true).unwrap();
+        w.await.unwrap();
+        assert_eq!(runs(&tag), 3, "tried MAX_ATTEMPTS times");
+
+        assert!(matches!(
+            dead_jobs(&svc, &stranger).await,
+            Err(crate::DomainError::NotFound)
+        ));
+        let dead = dead_jobs(&svc, &admin).await.unwrap();
+        assert_eq!(dead.len(), 1);
+        assert_eq!(
+            (
+                dead[0].kind.as_str(),
+                dead[0].status.as_str(),
+                dead[0].attempts
+            ),
+            ("test_flaky", "dead", 3)
+        );
+        assert_eq!(dead[0].last_error.as_deref(), Some("attempt 3 refused"));
+
+        // Retried by the admin: three more attempts, dead again.
+        assert!(matches!(
+            retry(&svc, &stranger, dead[0].id).await,
+            Err(crate::DomainError::NotFound)
+        ));
+        retry(&svc, &admin, dead[0].id).await.unwrap();
+        let (stop, w) = start(&svc, fast());
+        wait_for("the second burial", async || {
+            runs(&tag) == 6 && totals(&svc).await.dead == 1
+        })
+        .await;
+        stop.send(true).unwrap();
+        w.await.unwrap();
+
+        discard(&svc, &admin, dead[0].id).await.unwrap();
+        assert_eq!(totals(&svc).await, KindStats::default());
+        assert!(matches!(
+            discard(&svc, &admin, dead[0].id).await,
+            Err(crate::DomainError::NotFound)
+        ));
+    }
+);
+
+on_each_database!(
+    a_job_whose_worker_died_runs_again_once_its_lease_runs_out,
+    |svc| {
+        let tag = tag();
+        enqueue(
+            &svc,
+            &Count {
+                tag: tag.clone(),
+                id: 1,
+                ms: 0,
+            },
+        )
+        .await
+        .unwrap();
+        // A worker claims it and dies (kill -9): nothing finishes or gives it back.
+        let ghost = queue::claim(
+            &svc.db,
+            &["test_count"],
+            "ghost",
+            Duration::from_millis(800),
+        )
+        .await
+        .unwrap()
+        .expect("the job is claimed");
+        assert_eq!(ghost.attempts, 1);
+        let (stop, w) = start(&svc, fast());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            runs(&format!("{tag}/1")),
+            0,
+            "not taken while the lease holds"
+        );
+        wait_for("the job to run after the lease", async || {
+            runs(&format!("{tag}/1")) == 1
+        })
+        .await;
+        wait_for("the queue to empty", async || {
+            totals(&svc).await == KindStats::default()
+        })
+        .await;
+        // The ghost's late report changes nothing.
+        assert!(!queue::finish(&svc.db, ghost.id, "ghost").await.unwrap());
+        stop.send(true).unwrap();
+        w.await.unwrap();
+    }
+);
+
+on_each_database!(
+    shutdown_finishes_short_jobs_and_gives_back_long_ones,
+    |svc| {
+        let tag = tag();
+        enqueue(
+            &svc,
+            &Slow {
+                tag: format!("{tag}-short"),
+                ms: 200,
+            },
+        )
+        .await
+        .unwrap();
+        enqueue(
+            &svc,
+            &Slow {
+                tag: format!("{tag}-long"),
+                ms: 60_000,
+            },
+        )
+        .await
+        .unwrap();
+        let config = WorkerConfig {
+            grace: Duration::from_millis(800),
+            ..fast()
+        };
+        let (stop, w) = start(&svc, config);
+        wait_for("both to start", async || {
+            runs(&format!("{tag}-short/start")) == 1 && runs(&format!("{tag}-long/start")) == 1
+        })
+        .await;
+        stop.send(true).unwrap();
+        w.await.unwrap();
+        assert_eq!(
+            runs(&format!("{tag}-short/end")),
+            1,
+            "the short job finished"
+        );
+        assert_eq!(runs(&format!("{tag}-long/end")), 0);
+        // The long one is back in the queue, due now, its attempt not counted.
+        let left = entity::job::Entity::find().all(&svc.db).await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(
+            (
+                left[0].status.as_str(),
+                left[0].attempts,
+                left[0].locked_by.as_deref()
+            ),
+            ("queued", 0, None)
+        );
+    }
+);
 
 on_each_database!(a_dedupe_key_enqueues_the_same_work_once, |svc| {
     let tag = tag();
-    let how = || Enqueue { dedupe_key: Some(format!("{tag}-delivery")), ..Default::default() };
-    enqueue_with(&svc, &Count { tag: tag.clone(), id: 1, ms: 0 }, how()).await.unwrap();
-    enqueue_with(&svc, &Count { tag: tag.clone(), id: 1, ms: 0 }, how()).await.unwrap();
+    let how = || Enqueue {
+        dedupe_key: Some(format!("{tag}-delivery")),
+        ..Default::default()
+    };
+    enqueue_with(
+        &svc,
+        &Count {
+            tag: tag.clone(),
+            id: 1,
+            ms: 0,
+        },
+        how(),
+    )
+    .await
+    .unwrap();
+    enqueue_with(
+        &svc,
+        &Count {
+            tag: tag.clone(),
+            id: 1,
+            ms: 0,
+        },
+        how(),
+    )
+    .await
+    .unwrap();
     assert_eq!(totals(&svc).await.queued, 1);
 });
 
-on_each_database!(a_periodic_job_is_enqueued_once_per_period_however_many_look, |svc| {
-    let registry = Registry::new().every("test_period", Duration::from_secs(3600), Count { tag: tag(), id: 0, ms: 0 });
-    let looks = (0..6).map(|_| {
-        let svc = svc.clone();
-        let schedules = registry.schedules.clone();
-        tokio::spawn(async move { schedule::tick(&svc, &schedules).await })
-    });
-    let mut enqueued = 0;
-    for look in looks {
-        // SQLite may refuse a writer while another holds the lock: that look enqueues nothing.
-        enqueued += look.await.unwrap().unwrap_or(0);
+on_each_database!(
+    a_periodic_job_is_enqueued_once_per_period_however_many_look,
+    |svc| {
+        let registry = Registry::new().every(
+            "test_period",
+            Duration::from_secs(3600),
+            Count {
+                tag: tag(),
+                id: 0,
+                ms: 0,
+            },
+        );
+        let looks = (0..6).map(|_| {
+            let svc = svc.clone();
+            let schedules = registry.schedules.clone();
+            tokio::spawn(async move { schedule::tick(&svc, &schedules).await })
+        });
+        let mut enqueued = 0;
+        for look in looks {
+            // SQLite may refuse a writer while another holds the lock: that look enqueues nothing.
+            enqueued += look.await.unwrap().unwrap_or(0);
+        }
+        assert_eq!(enqueued, 1);
+        assert_eq!(
+            schedule::tick(&svc, &registry.schedules).await.unwrap(),
+            0,
+            "not due again within the hour"
+        );
+        assert_eq!(totals(&svc).await.queued, 1);
     }
-    assert_eq!(enqueued, 1);
-    assert_eq!(schedule::tick(&svc, &registry.schedules).await.unwrap(), 0, "not due again within the hour");
-    assert_eq!(totals(&svc).await.queued, 1);
-});
+);

@@ -94,7 +94,12 @@ fn environment() -> &'static Environment<'static> {
 
 /// Renders `template` for `to`, with the instance's name and URL beside `context`'s
 /// values.
-pub fn compose(svc: &Services, template: Template, to: &str, context: impl Serialize) -> Result<Mail> {
+pub fn compose(
+    svc: &Services,
+    template: Template,
+    to: &str,
+    context: impl Serialize,
+) -> Result<Mail> {
     let env = environment();
     let base = minijinja::context! {
         instance => svc.settings.instance_name.clone(),
@@ -151,16 +156,30 @@ mod tests {
             Template::Test,
         ] {
             let mail = compose(&svc, t, "ada@example.test", &ctx).unwrap();
-            assert!(!mail.subject.is_empty() && !mail.subject.contains('\n'), "{t:?}");
+            assert!(
+                !mail.subject.is_empty() && !mail.subject.contains('\n'),
+                "{t:?}"
+            );
             assert!(mail.text.contains("Sayr"), "{t:?} names the instance");
             assert!(mail.html.contains("<html>"), "{t:?}");
-            if matches!(t, Template::VerifyEmail | Template::ResetPassword | Template::Invitation) {
-                assert!(mail.text.contains("verify-email?token=abc&x=1"), "{t:?}: the link as is in text");
-                assert!(mail.html.contains("token=abc&amp;x=1"), "{t:?}: the link escaped in HTML");
+            if matches!(
+                t,
+                Template::VerifyEmail | Template::ResetPassword | Template::Invitation
+            ) {
+                assert!(
+                    mail.text.contains("verify-email?token=abc&x=1"),
+                    "{t:?}: the link as is in text"
+                );
+                assert!(
+                    mail.html.contains("token=abc&amp;x=1"),
+                    "{t:?}: the link escaped in HTML"
+                );
             }
             if matches!(t, Template::VerifyEmail) {
                 assert!(mail.text.contains("Ada <script>"));
-                assert!(mail.html.contains("Ada &lt;script&gt;") && !mail.html.contains("<script>"));
+                assert!(
+                    mail.html.contains("Ada &lt;script&gt;") && !mail.html.contains("<script>")
+                );
             }
         }
     }

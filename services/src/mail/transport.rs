@@ -65,7 +65,8 @@ impl Mailer {
             .find(|(k, _)| k == "tls")
             .map(|(_, v)| v.to_string());
         let params = || {
-            TlsParameters::new(host.clone()).map_err(|e| format!("SAYR_SMTP_URL: TLS for {host}: {e}"))
+            TlsParameters::new(host.clone())
+                .map_err(|e| format!("SAYR_SMTP_URL: TLS for {host}: {e}"))
         };
         let (tls, default_port) = match (parsed.scheme(), tls_mode.as_deref()) {
             ("smtps", None) => (Tls::Wrapper(params()?), 465),
@@ -86,7 +87,8 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(30)));
         if !parsed.username().is_empty() {
             let decode = |s: &str| {
-                percent_decode(s).map_err(|_| "SAYR_SMTP_URL: the credentials are not UTF-8".to_string())
+                percent_decode(s)
+                    .map_err(|_| "SAYR_SMTP_URL: the credentials are not UTF-8".to_string())
             };
             builder = builder.credentials(Credentials::new(
                 decode(parsed.username())?,
@@ -138,7 +140,9 @@ impl Mailer {
     pub fn describe(&self) -> String {
         match &self.transport {
             Transport::Smtp { server, .. } => format!("SMTP server {server}"),
-            Transport::Outbox(dir) => format!("the outbox {} (set SAYR_SMTP_URL to send)", dir.display()),
+            Transport::Outbox(dir) => {
+                format!("the outbox {} (set SAYR_SMTP_URL to send)", dir.display())
+            }
             Transport::Memory(_) => "memory".into(),
         }
     }
@@ -157,7 +161,10 @@ impl Mailer {
             builder = builder.header(ListUnsubscribe(format!("<{link}>")));
         }
         builder
-            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                mail.html.clone(),
+            ))
             .map_err(|e| MailError::Permanent(format!("the message: {e}")))
     }
 

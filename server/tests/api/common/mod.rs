@@ -922,8 +922,14 @@ impl SmtpServer {
             .expect("the SMTP server starts");
         let server = Self { port, child, dir };
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-            assert!(std::time::Instant::now() < deadline, "the SMTP server listens within 10 s");
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the SMTP server listens within 10 s"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Some(server)
@@ -932,7 +938,10 @@ impl SmtpServer {
     /// Points `config` at this server (plain SMTP, as to a local relay) and shortens the
     /// retries.
     pub fn configure(&self, config: &mut Config) {
-        config.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{}?tls=none", self.port)));
+        config.smtp_url = Some(Secret::new(format!(
+            "smtp://127.0.0.1:{}?tls=none",
+            self.port
+        )));
         config.mail_from = "Sayr Test <sayr@example.test>".into();
         config.job_retry_scale = 0.01;
     }
@@ -982,7 +991,10 @@ impl SmtpServer {
             if let Some(mail) = found {
                 return mail;
             }
-            assert!(std::time::Instant::now() < deadline, "a mail to {to} arrives within 30 s");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "a mail to {to} arrives within 30 s"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
