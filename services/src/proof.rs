@@ -178,10 +178,7 @@ async fn load(svc: &Services, actor: &Actor) -> Result<user::Model> {
 pub async fn verify_email(svc: &Services, token: &str) -> Result<User> {
     let txn = svc.db.begin().await?;
     let row = take(&txn, token, VERIFY).await?;
-    let account = user::Entity::find_by_id(row.user_id.unwrap_or_default())
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DomainError::Gone("this link was already used or has expired".into()))?;
+    let account = holder(&txn, &row).await?;
     let mut active: user::ActiveModel = account.clone().into();
     if row.email != account.email {
         // A change of address: still free?
@@ -263,10 +260,7 @@ pub async fn reset_password(svc: &Services, token: &str, password: &str) -> Resu
     let hash = super::user::hash_password(password).await?;
     let txn = svc.db.begin().await?;
     let row = take(&txn, token, RESET).await?;
-    let account = user::Entity::find_by_id(row.user_id.unwrap_or_default())
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DomainError::Gone("this link was already used or has expired".into()))?;
+    let account = holder(&txn, &row).await?;
     let mut active: user::ActiveModel = account.clone().into();
     active.password_hash = Set(Some(hash));
     if row.email == account.email {
@@ -287,8 +281,19 @@ fn current_session(actor: &Actor) -> Option<Uuid> {
     }
 }
 
-/// Checks the account's password for a change it guards.
-async fn confirm_password(row: &user::Model, password: &str, field: &str) -> Result<()> {
+/// Checks the account's password for a change it guards, counted by the sign-in
+/// throttle like a login: too many misses answer RateLimited; a miss is a `field` error.
+async fn confirm_password(
+    svc: &Services,
+    row: &user::Model,
+    password: &str,
+    field: &str,
+) -> Result<()> {
+    if let Err(wait) = svc.login_throttle.check(&row.email, None).await {
+        return Err(DomainError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
     let ok = match &row.password_hash {
         Some(hash) => super::user::verify_password(password.to_string(), hash.clone()).await,
         None => false,
@@ -296,8 +301,17 @@ async fn confirm_password(row: &user::Model, password: &str, field: &str) -> Res
     if ok {
         Ok(())
     } else {
+        svc.login_throttle.failed(&row.email, None).await;
         Err(FieldError::new(field, "is not your current password").into())
     }
+}
+
+/// The account a used link belongs to (Gone when it was deleted meanwhile).
+async fn holder(db: &impl ConnectionTrait, row: &email_token::Model) -> Result<user::Model> {
+    user::Entity::find_by_id(row.user_id.unwrap_or_default())
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::Gone("this link was already used or has expired".into()))
 }
 
 /// Changes the signed-in account's password (the current one required); its other
@@ -315,15 +329,7 @@ pub async fn change_password(
             .map_err(|_| FieldError::new("new", "must be 8 to 1024 characters")),
     );
     fields.finish()?;
-    if let Err(wait) = svc.login_throttle.check(&row.email, None).await {
-        return Err(DomainError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    if let Err(e) = confirm_password(&row, current, "current").await {
-        svc.login_throttle.failed(&row.email, None).await;
-        return Err(e);
-    }
+    confirm_password(svc, &row, current, "current").await?;
     let hash = super::user::hash_password(new.unwrap()).await?;
     let mut active: user::ActiveModel = row.clone().into();
     active.password_hash = Set(Some(hash));
@@ -349,15 +355,7 @@ pub async fn change_email(
     if email.as_str() == row.email {
         return Err(FieldError::new("email", "is already your address").into());
     }
-    if let Err(wait) = svc.login_throttle.check(&row.email, None).await {
-        return Err(DomainError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    if let Err(e) = confirm_password(&row, password, "password").await {
-        svc.login_throttle.failed(&row.email, None).await;
-        return Err(e);
-    }
+    confirm_password(svc, &row, password, "password").await?;
     throttle(svc, email.as_str(), &client).await?;
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))

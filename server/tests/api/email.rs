@@ -614,7 +614,7 @@ with_smtp!(
                 api_key: None,
             })
         };
-        let failed = services::jobs::dead_jobs(svc, &actor(&admin))
+        let failed = services::jobs::failed_jobs(svc, &actor(&admin))
             .await
             .unwrap();
         assert!(!failed.is_empty());
@@ -628,7 +628,7 @@ with_smtp!(
                     .is_some_and(|l| l != "/admin/jobs")
         );
         assert!(
-            services::jobs::dead_jobs(svc, &actor(&admin))
+            services::jobs::failed_jobs(svc, &actor(&admin))
                 .await
                 .unwrap()
                 .iter()
@@ -637,7 +637,7 @@ with_smtp!(
         );
         form(&app, &admin, "admin_discard_job", &[("id", &id)]).await;
         assert!(
-            !services::jobs::dead_jobs(svc, &actor(&admin))
+            !services::jobs::failed_jobs(svc, &actor(&admin))
                 .await
                 .unwrap()
                 .iter()

@@ -27,7 +27,7 @@ pub mod schedule;
 mod standard;
 
 pub use domain::dto::KindStats;
-pub use queue::{JobStats, dead_jobs, discard, overview, retry, stats};
+pub use queue::{JobStats, discard, failed_jobs, overview, retry, stats};
 pub use runner::{Registry, Worker, WorkerConfig};
 pub use standard::{PurgeExpired, SweepFiles, standard_registry};
 

@@ -234,7 +234,7 @@ fn view(row: job::Model) -> AdminJob {
 }
 
 /// The dead jobs and those waiting to be retried, newest first (site admin).
-pub async fn dead_jobs(svc: &Services, actor: &Actor) -> Result<Vec<AdminJob>> {
+pub async fn failed_jobs(svc: &Services, actor: &Actor) -> Result<Vec<AdminJob>> {
     require(actor)?;
     let rows = job::Entity::find()
         .filter(
@@ -319,7 +319,7 @@ pub async fn stats(svc: &Services) -> Result<JobStats> {
 
 /// The jobs page: the queue by kind and the failed jobs (site admin).
 pub async fn overview(svc: &Services, actor: &Actor) -> Result<AdminJobs> {
-    let failed = dead_jobs(svc, actor).await?;
+    let failed = failed_jobs(svc, actor).await?;
     Ok(AdminJobs {
         stats: stats(svc).await?.into_iter().collect(),
         failed,

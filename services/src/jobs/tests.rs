@@ -235,10 +235,10 @@ on_each_database!(
         assert_eq!(runs(&tag), 3, "tried MAX_ATTEMPTS times");
 
         assert!(matches!(
-            dead_jobs(&svc, &stranger).await,
+            failed_jobs(&svc, &stranger).await,
             Err(crate::DomainError::NotFound)
         ));
-        let dead = dead_jobs(&svc, &admin).await.unwrap();
+        let dead = failed_jobs(&svc, &admin).await.unwrap();
         assert_eq!(dead.len(), 1);
         assert_eq!(
             (
