@@ -61,3 +61,5 @@ id_type!(/// A comment on a task.
     CommentId);
 id_type!(/// An API key.
     ApiKeyId);
+id_type!(/// A notification (a UUIDv7: ids sort by time).
+    NotificationId);

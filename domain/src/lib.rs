@@ -12,5 +12,6 @@ pub mod rank;
 pub mod realtime;
 
 pub use ids::{
-    ApiKeyId, CategoryId, CommentId, InviteId, LabelId, OrgId, SessionId, TaskId, TeamId, UserId,
+    ApiKeyId, CategoryId, CommentId, InviteId, LabelId, NotificationId, OrgId, SessionId, TaskId,
+    TeamId, UserId,
 };

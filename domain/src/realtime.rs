@@ -1,7 +1,9 @@
 //! The WebSocket protocol's messages (`docs/realtime.md`), shared by the hub, the
 //! browser client and test clients.
 
-use crate::dto::{Category, Comment, CommentVisibility, Label, Org, Task, Visibility};
+use crate::dto::{
+    Category, Comment, CommentVisibility, Label, Notification, Org, Task, Visibility,
+};
 use crate::{ApiKeyId, OrgId, SessionId, TaskId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -140,6 +142,15 @@ pub enum ServerEvent {
     MemberActions {
         action: MemberAction,
         user_id: UserId,
+    },
+    /// Something for this user's inbox (their private room only).
+    Notification {
+        notification: Box<Notification>,
+        unread_count: i64,
+    },
+    /// Notifications were read or archived elsewhere (their private room only).
+    NotificationsRead {
+        unread_count: i64,
     },
 }
 
@@ -374,12 +385,21 @@ pub enum AccessEvent {
     AccessChanged { org_id: OrgId },
 }
 
+/// A message for one user's sockets: their private room `user:<userId>`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserEvent {
+    pub user: UserId,
+    pub event: ServerEvent,
+}
+
 /// What travels on the bus.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "bus", content = "event", rename_all = "camelCase")]
 pub enum BusMessage {
     Org(DomainEvent),
     Access(AccessEvent),
+    User(UserEvent),
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod m0004_admin;
 mod m0005_task_rank;
 mod m0006_jobs;
 mod m0007_email_proof;
+mod m0008_notifications;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_task_rank::Migration),
             Box::new(m0006_jobs::Migration),
             Box::new(m0007_email_proof::Migration),
+            Box::new(m0008_notifications::Migration),
         ]
     }
 }

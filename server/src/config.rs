@@ -230,6 +230,11 @@ pub struct Config {
     #[arg(long, global = true, env = "SAYR_WORKER_LEASE", value_parser = parse_secs, default_value = "60")]
     pub worker_lease: Duration,
 
+    /// Seconds notification mail waits, so that what follows in that time goes in the same
+    /// mail (ten comments in five minutes are one mail).
+    #[arg(long, global = true, env = "SAYR_NOTIFY_MAIL_DELAY", value_parser = parse_secs, default_value = "300")]
+    pub notify_mail_delay: Duration,
+
     /// Multiplies every job's retry delay (tests shorten it); not a flag.
     #[arg(skip = 1.0)]
     pub job_retry_scale: f64,

@@ -69,6 +69,7 @@ impl Core {
                 })
                 .collect(),
             instance_name: config.instance_name.clone(),
+            notify_mail_delay: config.notify_mail_delay,
             public_url: config
                 .public_url
                 .clone()
@@ -247,6 +248,7 @@ fn spawn_fan_out(
                     hub.dispatch(&event);
                 }
                 Ok(BusMessage::Access(event)) => hub.apply(&event),
+                Ok(BusMessage::User(event)) => hub.send_to_user(&event),
                 Err(RecvError::Lagged(n)) => {
                     tracing::warn!(skipped = n, "realtime fan-out lagged");
                     lists.clear();

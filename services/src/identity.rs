@@ -17,7 +17,6 @@ use domain::parse::{Email, PersonName};
 use entity::{account, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 /// Who the provider says the person is, after the provider's answer was verified.
@@ -61,7 +60,7 @@ pub async fn sign_in(
         .map(|e| e.as_str().to_string());
     let signed_in = actor.user_id();
 
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let known = account::Entity::find()
         .filter(account::Column::Provider.eq(&identity.provider))
         .filter(account::Column::ProviderAccountId.eq(&identity.subject))
@@ -221,7 +220,7 @@ pub async fn list(svc: &Services, actor: &Actor) -> Result<Vec<LinkedAccount>> {
 /// account without a password keeps at least one identity.
 pub async fn unlink(svc: &Services, actor: &Actor, id: uuid::Uuid) -> Result<()> {
     let me = actor.user_id().ok_or(DomainError::Unauthenticated)?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let row = account::Entity::find_by_id(id)
         .filter(account::Column::UserId.eq(me.0))
         .one(&txn)

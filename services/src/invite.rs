@@ -7,9 +7,7 @@ use chrono::{Duration, Utc};
 use domain::dto::{Invite, Org};
 use domain::parse::Email;
 use entity::{invite, member, organization, user};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 /// How long an invitation stays valid.
@@ -43,7 +41,7 @@ pub async fn create(svc: &Services, actor: &Actor, slug: &str, email: &str) -> R
     }
     let email = Email::parse(email)?;
     let now = Utc::now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let row = invite::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(access.org.id),
@@ -58,7 +56,11 @@ pub async fn create(svc: &Services, actor: &Actor, slug: &str, email: &str) -> R
     .insert(&txn)
     .await?;
     mail_invitation(svc, &txn, actor, &access.org, &row).await?;
+    let told = super::notify::invited(&txn, &row, actor.user_id().map(|u| u.0)).await?;
     txn.commit().await?;
+    if let Some(told) = told {
+        super::notify::announce(svc, told).await?;
+    }
     svc.job_wake.notify_one();
     Ok(dto(&row))
 }
@@ -152,7 +154,7 @@ pub async fn accept_link(svc: &Services, actor: &Actor, token: &str) -> Result<O
         .one(&svc.db)
         .await?
         .ok_or_else(|| DomainError::Gone("this invitation no longer exists".into()))?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     proof::take(&txn, token, proof::INVITE).await?;
     if !me.email_verified {
         user::Entity::update_many()
@@ -201,6 +203,15 @@ pub async fn decline(svc: &Services, actor: &Actor, code: &str) -> Result<()> {
     if declined.rows_affected == 0 {
         return Err(DomainError::NotFound);
     }
+    // Its notification has nothing more to offer.
+    if let Some(row) = invite::Entity::find()
+        .filter(invite::Column::Code.eq(code))
+        .one(&svc.db)
+        .await?
+        && super::notify::invitation_settled(&svc.db, me.id.0, row.org_id).await?
+    {
+        super::notify::recount(svc, me.id.0).await?;
+    }
     Ok(())
 }
 
@@ -235,7 +246,7 @@ pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
         .one(&svc.db)
         .await?
         .ok_or(DomainError::NotFound)?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     // Claim the invitation first, so that two accepts cannot both pass.
     let claimed = invite::Entity::update_many()
         .col_expr(invite::Column::Status, "accepted".into())
@@ -260,7 +271,12 @@ pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
         .insert(&txn)
         .await?;
     }
+    // Its notification has done its work (and would show again if they ever left).
+    let settled = super::notify::invitation_settled(&txn, user_id.0, row.org_id).await?;
     txn.commit().await?;
+    if settled {
+        super::notify::recount(svc, user_id.0).await?;
+    }
     svc.publish(domain::realtime::DomainEvent {
         org_id: domain::OrgId(org_row.id),
         origin: None,

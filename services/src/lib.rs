@@ -23,6 +23,7 @@ pub mod mail;
 pub mod markdown;
 pub mod member;
 pub mod moderation;
+pub mod notify;
 pub mod org;
 pub mod portal;
 pub mod proof;
@@ -80,6 +81,8 @@ pub struct Settings {
     pub instance_name: String,
     /// Where people reach this instance; links in mails start with it.
     pub public_url: String,
+    /// How long notification mail waits so that what follows goes in the same mail.
+    pub notify_mail_delay: std::time::Duration,
 }
 
 /// An external login provider as the login page shows it.
@@ -97,6 +100,7 @@ impl Default for Settings {
             login_providers: Vec::new(),
             instance_name: "Sayr".into(),
             public_url: "http://127.0.0.1:3000".into(),
+            notify_mail_delay: std::time::Duration::from_secs(300),
         }
     }
 }
@@ -119,6 +123,21 @@ impl Services {
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         Ok(self.db.ping().await?)
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a transaction that reads first and writes later would otherwise fail at
+    /// once ("database is locked") when another connection wrote in between, which the busy
+    /// timeout cannot wait out; with the worker writing beside requests that is common.
+    /// PostgreSQL ignores the mode.
+    pub(crate) async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
     }
 
     /// Uses `files` as the file store.

@@ -8,15 +8,26 @@
 //! and the task's page enforces visibility itself: a private task is a 404 for outsiders,
 //! exactly like a number that never existed. Existence of a number is no secret either,
 //! since numbers are given out in sequence.
+//!
+//! `@[Ann Lee](user:<uuid>)` (what the editor inserts) mentions a member by id: it renders
+//! as `<span class="mention" data-user="<uuid>">@Ann Lee</span>` when that user is a
+//! member of the org, and readers get the member's current name ([`current_names`],
+//! [`named`]), so a rename keeps old mentions right. A mention of anyone else stays the
+//! text the author typed.
 
 use super::Result;
-use entity::task;
+use entity::{member, task, user};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::BTreeSet;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, RelationTrait};
+use std::collections::{BTreeSet, HashMap};
+use uuid::Uuid;
 
 /// At most this many `#N` references of one text are looked up and linked.
-const MAX_REFS: usize = 100;
+pub(crate) const MAX_REFS: usize = 100;
+/// At most this many `@` mentions of one text are looked up and rendered.
+const MAX_MENTIONS: usize = 50;
+/// What a mention's link points at.
+const USER_SCHEME: &str = "user:";
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
@@ -24,10 +35,11 @@ fn options() -> Options {
 
 /// Renders CommonMark (with tables, strikethrough and task lists) to safe HTML.
 pub fn render(markdown: &str) -> String {
-    render_linking(markdown, |_| None)
+    render_linking(markdown, |_| None, |_| None)
 }
 
-/// Renders Markdown written in org `org`: `#N` links to its task N when that task exists.
+/// Renders Markdown written in org `org`: `#N` links to its task N when that task exists,
+/// `@[…](user:<id>)` is a mention when that user is a member.
 pub(crate) async fn render_in_org(
     db: &impl ConnectionTrait,
     org: &entity::organization::Model,
@@ -48,20 +60,142 @@ pub(crate) async fn render_in_org(
             .into_iter()
             .collect()
     };
-    Ok(render_linking(markdown, |n| {
-        existing
-            .contains(&n)
-            .then(|| format!("/orgs/{}/tasks/{n}", org.slug))
-    }))
+    let names = member_names(db, org.id, mentions(markdown)).await?;
+    Ok(render_linking(
+        markdown,
+        |n| {
+            existing
+                .contains(&n)
+                .then(|| format!("/orgs/{}/tasks/{n}", org.slug))
+        },
+        |id| names.get(&id).cloned(),
+    ))
+}
+
+/// The current names of those of `ids` who are members of `org`.
+async fn member_names(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    ids: BTreeSet<Uuid>,
+) -> Result<HashMap<Uuid, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<Uuid> = ids.into_iter().take(MAX_MENTIONS).collect();
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Name)
+        .join(sea_orm::JoinType::InnerJoin, user::Relation::Member.def())
+        .filter(member::Column::OrgId.eq(org))
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The users `markdown` mentions (`@[Name](user:<id>)`, not in code).
+pub fn mentions(markdown: &str) -> BTreeSet<Uuid> {
+    Parser::new_ext(markdown, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => mentioned(&dest_url),
+            _ => None,
+        })
+        .collect()
+}
+
+fn mentioned(dest: &str) -> Option<Uuid> {
+    dest.strip_prefix(USER_SCHEME)
+        .and_then(|id| Uuid::parse_str(id).ok())
+}
+
+/// The current names of the members stored HTML of `org` mentions, for [`named`].
+pub(crate) async fn current_names<'a>(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    htmls: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<Uuid, String>> {
+    let ids: BTreeSet<Uuid> = htmls
+        .into_iter()
+        .filter(|h| h.contains(MENTION_ATTR))
+        .flat_map(|h| mention_spans(h).into_iter().map(|(_, _, id)| id))
+        .collect();
+    member_names(db, org, ids).await
+}
+
+const MENTION_ATTR: &str = "data-user=\"";
+
+/// Each mention span's inner text range and user id, in stored HTML.
+fn mention_spans(html: &str) -> Vec<(usize, usize, Uuid)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = html[from..].find(MENTION_ATTR) {
+        let id_start = from + at + MENTION_ATTR.len();
+        from = id_start;
+        let Some(id) = html
+            .get(id_start..id_start + 36)
+            .and_then(|s| Uuid::parse_str(s).ok())
+        else {
+            continue;
+        };
+        let Some(open_end) = html[id_start..].find('>').map(|i| id_start + i + 1) else {
+            break;
+        };
+        let Some(close) = html[open_end..].find("</span>").map(|i| open_end + i) else {
+            break;
+        };
+        found.push((open_end, close, id));
+        from = close;
+    }
+    found
+}
+
+/// `html` with each mention showing its member's current name (from [`current_names`]).
+pub(crate) fn named(html: &str, names: &HashMap<Uuid, String>) -> String {
+    if names.is_empty() || !html.contains(MENTION_ATTR) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = 0;
+    for (start, end, id) in mention_spans(html) {
+        let Some(name) = names.get(&id) else { continue };
+        out.push_str(&html[rest..start]);
+        out.push('@');
+        out.push_str(&escape(name));
+        rest = end;
+    }
+    out.push_str(&html[rest..]);
+    out
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The task numbers `markdown` refers to as `#N` in its text.
 pub fn task_refs(markdown: &str) -> BTreeSet<i64> {
     let found = std::cell::RefCell::new(BTreeSet::new());
-    linked_events(markdown, &|n| {
-        found.borrow_mut().insert(n);
-        None
-    });
+    linked_events(
+        markdown,
+        &|n| {
+            found.borrow_mut().insert(n);
+            None
+        },
+        &|_| None,
+    );
     found.into_inner()
 }
 
@@ -93,9 +227,16 @@ fn refs_in(text: &str) -> Vec<(usize, usize, i64)> {
     refs
 }
 
-/// The parser's events with `#N` in plain text turned into links where `link` gives one.
-fn linked_events<'a>(markdown: &'a str, link: &dyn Fn(i64) -> Option<String>) -> Vec<Event<'a>> {
+/// The parser's events with `#N` in plain text turned into links where `link` gives one,
+/// and mentions into mention spans where `mention` names the member.
+fn linked_events<'a>(
+    markdown: &'a str,
+    link: &dyn Fn(i64) -> Option<String>,
+    mention: &dyn Fn(Uuid) -> Option<String>,
+) -> Vec<Event<'a>> {
     let mut out: Vec<Event<'a>> = Vec::new();
+    // Inside a mention's link: its text is replaced by the member's name.
+    let mut in_mention = false;
     // Inside code blocks, links and images text stays as written.
     let mut code = 0usize;
     let mut linked = 0usize;
@@ -126,6 +267,27 @@ fn linked_events<'a>(markdown: &'a str, link: &dyn Fn(i64) -> Option<String>) ->
         text.clear();
     };
     for event in Parser::new_ext(markdown, options()) {
+        if in_mention {
+            in_mention = !matches!(event, Event::End(TagEnd::Link));
+            continue;
+        }
+        if let Event::Start(Tag::Link { dest_url, .. }) = &event
+            && code == 0
+            && linked == 0
+            && let Some(id) = mentioned(dest_url)
+            && let Some(name) = mention(id)
+        {
+            if text.ends_with('@') {
+                text.pop();
+            }
+            flush(&mut text, &mut out);
+            out.push(Event::InlineHtml(CowStr::from(format!(
+                "<span class=\"mention\" data-user=\"{id}\">@{}</span>",
+                escape(&name)
+            ))));
+            in_mention = true;
+            continue;
+        }
         match &event {
             Event::Text(t) if code == 0 && linked == 0 => {
                 text.push_str(t);
@@ -144,12 +306,22 @@ fn linked_events<'a>(markdown: &'a str, link: &dyn Fn(i64) -> Option<String>) ->
     out
 }
 
-/// Renders to safe HTML, `#N` linked where `link` gives a URL.
-fn render_linking(markdown: &str, link: impl Fn(i64) -> Option<String>) -> String {
+/// Renders to safe HTML, `#N` linked where `link` gives a URL, mentions named where
+/// `mention` gives a name.
+fn render_linking(
+    markdown: &str,
+    link: impl Fn(i64) -> Option<String>,
+    mention: impl Fn(Uuid) -> Option<String>,
+) -> String {
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, linked_events(markdown, &link).into_iter());
+    html::push_html(
+        &mut unsafe_html,
+        linked_events(markdown, &link, &mention).into_iter(),
+    );
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
+        .add_tag_attributes("span", ["data-user"])
+        .add_allowed_classes("span", ["mention"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tags(["input"])
         .clean(&unsafe_html)
@@ -158,12 +330,16 @@ fn render_linking(markdown: &str, link: impl Fn(i64) -> Option<String>) -> Strin
 
 #[cfg(test)]
 mod tests {
-    use super::{render, render_linking, task_refs};
+    use super::{mentions, named, render, render_linking, task_refs};
+    use std::collections::HashMap;
+    use uuid::Uuid;
 
     fn linking(markdown: &str) -> String {
-        render_linking(markdown, |n| {
-            (n != 9).then(|| format!("/orgs/acme/tasks/{n}"))
-        })
+        render_linking(
+            markdown,
+            |n| (n != 9).then(|| format!("/orgs/acme/tasks/{n}")),
+            |_| None,
+        )
     }
 
     #[test]
@@ -226,5 +402,34 @@ mod tests {
         assert!(
             render("[x](https://example.com)").contains("rel=\"noopener noreferrer nofollow\"")
         );
+    }
+
+    const ANN: &str = "6f1c2a52-4a43-4e0e-9d7a-1f2b3c4d5e6f";
+
+    #[test]
+    fn a_mention_of_a_member_renders_by_id_and_shows_the_current_name() {
+        let ann = Uuid::parse_str(ANN).unwrap();
+        let text = format!("Hi @[Ann](user:{ANN}), see `@[x](user:{ANN})`.");
+        assert_eq!(mentions(&text), [ann].into());
+        let html = render_linking(&text, |_| None, |id| (id == ann).then(|| "Ann".into()));
+        let span = format!(r#"<span class="mention" data-user="{ANN}">@Ann</span>"#);
+        assert!(html.contains(&format!("Hi {span},")), "{html}");
+        // Renamed since: readers see the new name, escaped.
+        let renamed = named(&html, &HashMap::from([(ann, "Ann <Lee>".to_string())]));
+        assert!(
+            renamed.contains(&format!(r#"data-user="{ANN}">@Ann &lt;Lee&gt;</span>"#)),
+            "{renamed}"
+        );
+        assert!(renamed.ends_with(&html[html.find("</span>").unwrap()..]));
+    }
+
+    #[test]
+    fn a_mention_of_a_stranger_stays_text_and_no_link_to_user_ids_survives() {
+        let html = render_linking(&format!("@[Eve](user:{ANN})"), |_| None, |_| None);
+        assert!(
+            !html.contains("mention") && !html.contains("user:"),
+            "{html}"
+        );
+        assert!(html.contains("@Eve") || html.contains("Eve"), "{html}");
     }
 }

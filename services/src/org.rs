@@ -8,7 +8,7 @@ use domain::parse::{Markdown, OrgName, ShortId, Slug};
 use entity::{member, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -64,7 +64,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
     }
     let now = Utc::now();
     let org_id = Uuid::new_v4();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let row = organization::ActiveModel {
         id: Set(org_id),
         name: Set(name.as_str().to_string()),

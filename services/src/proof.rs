@@ -13,9 +13,7 @@ use domain::dto::User;
 use domain::parse::{Email, FieldError};
 use entity::{email_token, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// How long a verification link works.
@@ -176,7 +174,7 @@ async fn load(svc: &Services, actor: &Actor) -> Result<user::Model> {
 /// becomes the account's).
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(svc: &Services, token: &str) -> Result<User> {
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let row = take(&txn, token, VERIFY).await?;
     let account = holder(&txn, &row).await?;
     let mut active: user::ActiveModel = account.clone().into();
@@ -209,7 +207,7 @@ pub async fn resend_verification(svc: &Services, actor: &Actor, client: ClientIn
         return Ok(());
     }
     throttle(svc, &row.email, &client).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     mail_verification(svc, &txn, &row, &row.email).await?;
     txn.commit().await?;
     svc.job_wake.notify_one();
@@ -231,7 +229,7 @@ pub async fn request_password_reset(svc: &Services, email: &str, client: ClientI
     else {
         return Ok(());
     };
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let token = issue(
         &txn,
         RESET,
@@ -258,7 +256,7 @@ pub async fn request_password_reset(svc: &Services, email: &str, client: ClientI
 pub async fn reset_password(svc: &Services, token: &str, password: &str) -> Result<()> {
     let password = super::user::parse_password(password)?;
     let hash = super::user::hash_password(password).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let row = take(&txn, token, RESET).await?;
     let account = holder(&txn, &row).await?;
     let mut active: user::ActiveModel = account.clone().into();
@@ -367,7 +365,7 @@ pub async fn change_email(
             "another account uses this e-mail address",
         ));
     }
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     mail_verification(svc, &txn, &row, email.as_str()).await?;
     let told = mail::compose(
         svc,

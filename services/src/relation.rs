@@ -12,7 +12,7 @@ use domain::parse::FieldError;
 use entity::{task, task_assignee, task_relation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -149,7 +149,7 @@ pub async fn add(
         return Err(taken());
     }
     let by = actor.user_id().map(|u| u.0);
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let created = task_relation::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(access.org.id),
@@ -185,7 +185,7 @@ pub async fn remove(
     ensure_may_link(&svc.db, actor, &access, &row).await?;
     let target = target(&svc.db, &row, input.target_number).await?;
     let by = actor.user_id().map(|u| u.0);
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let removed = task_relation::Entity::delete_many()
         .filter(task_relation::Column::SourceTaskId.eq(row.id))
         .filter(task_relation::Column::TargetTaskId.eq(target.id))

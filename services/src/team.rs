@@ -11,7 +11,6 @@ use domain::{TeamId, UserId};
 use entity::{member, member_team, team};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -215,7 +214,7 @@ pub async fn add_member(
     let membership = access::membership(&svc.db, access.org.id, user)
         .await?
         .ok_or(DomainError::NotFound)?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let exists = member_team::Entity::find_by_id((membership.id, row.id))
         .one(&txn)
         .await?

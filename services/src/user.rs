@@ -12,7 +12,7 @@ use entity::{api_key, member, organization, session, task, task_vote, user};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -102,7 +102,7 @@ pub async fn create(
     // An operator vouches for the address; anyone else proves it by the mailed link.
     let verified = matches!(actor, Actor::System);
     let now = Utc::now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let first = claim_first_admin(&txn).await?;
     let row = user::ActiveModel {
         id: Set(UserId::new().0),
@@ -282,7 +282,7 @@ pub async fn delete(svc: &Services, actor: &Actor, id: UserId) -> Result<()> {
         )));
     }
 
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let sessions: Vec<Uuid> = session::Entity::find()
         .select_only()
         .column(session::Column::Id)

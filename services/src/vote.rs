@@ -12,7 +12,7 @@ use entity::{task, task_vote};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait, TryInsertResult,
+    TryInsertResult,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -139,7 +139,7 @@ pub async fn vote(
         Voter::User(u) => (Some(u), None, task_vote::Column::UserId),
         Voter::Anonymous(f) => (None, Some(f), task_vote::Column::Fingerprint),
     };
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     // The unique indexes decide who has voted; a second vote inserts nothing.
     let inserted = task_vote::Entity::insert(task_vote::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -196,7 +196,7 @@ pub async fn unvote(
             .filter(task_vote::Column::Fingerprint.eq(f))
             .filter(task_vote::Column::UserId.is_null()),
     };
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let removed = query.exec(&txn).await?.rows_affected as i64;
     let count = count_votes(&txn, row.id, -removed).await?;
     txn.commit().await?;

@@ -8,6 +8,7 @@ mod comment;
 pub mod file;
 mod invite;
 mod label;
+mod notification;
 mod org;
 pub(crate) mod patch;
 mod portal;
@@ -30,6 +31,10 @@ pub use comment::{
 pub use file::{FileInfo, FileType, ImageUrl};
 pub use invite::Invite;
 pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
+pub use notification::{
+    MailMode, MyTask, MyTaskRole, Notification, NotificationKind, NotificationList,
+    NotificationPatch, NotificationSetting, NotificationTask, OrgRef, StatusChange,
+};
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
 pub use portal::{BlockedUser, PortalPage, Viewer};
 pub use task::{

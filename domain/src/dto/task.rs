@@ -48,6 +48,8 @@ macro_rules! string_enum {
     };
 }
 
+pub(crate) use string_enum;
+
 string_enum!(/// Where a task stands.
     TaskStatus { Backlog = "backlog", Todo = "todo", InProgress = "in-progress", Done = "done", Canceled = "canceled" } default Backlog);
 string_enum!(/// How much a task matters.

@@ -59,6 +59,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/ws", get(realtime::upgrade))
         .route("/login/auth-check", get(crate::auth::auth_check))
+        .route(
+            "/unsubscribe",
+            axum::routing::post(api::v1::notifications::unsubscribe_post),
+        )
         .merge(api::routes())
         .leptos_routes_with_context(
             &state,

@@ -3,7 +3,7 @@
 //! socket of the room without waiting on any of them.
 
 use axum::extract::ws::Utf8Bytes;
-use domain::realtime::AccessEvent;
+use domain::realtime::{AccessEvent, UserEvent};
 use domain::realtime::{Channel, DomainEvent, Meta, Scope, ServerEvent, ServerMessage};
 use domain::{ApiKeyId, OrgId, SessionId, UserId};
 use std::collections::HashMap;
@@ -54,6 +54,9 @@ pub struct Hub {
     rooms: Mutex<HashMap<Room, HashMap<u64, Member>>>,
     /// Every open socket, in a room or not.
     sockets: Mutex<HashMap<u64, Handle>>,
+    /// Each signed-in user's sockets: their private room `user:<userId>`, which a socket
+    /// is in from connect until it closes or its sign-in is revoked.
+    users: Mutex<HashMap<UserId, HashMap<u64, Member>>>,
     next_id: AtomicU64,
     /// Sockets closed because their send queue was full.
     pub dropped_slow: AtomicU64,
@@ -90,12 +93,65 @@ impl Hub {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub(super) fn register(&self, socket: u64, handle: Handle) {
+    /// Registers an open socket; a signed-in one joins its user's private room.
+    pub(super) fn register(&self, socket: u64, handle: Handle, member: Member) {
+        if let Some(user) = handle.user {
+            self.users
+                .lock()
+                .unwrap()
+                .entry(user)
+                .or_default()
+                .insert(socket, member);
+        }
         self.sockets.lock().unwrap().insert(socket, handle);
     }
 
     pub(super) fn unregister(&self, socket: u64) {
-        self.sockets.lock().unwrap().remove(&socket);
+        let handle = self.sockets.lock().unwrap().remove(&socket);
+        if let Some(user) = handle.and_then(|h| h.user) {
+            self.leave_user(user, socket);
+        }
+    }
+
+    fn leave_user(&self, user: UserId, socket: u64) {
+        let mut users = self.users.lock().unwrap();
+        if let Some(sockets) = users.get_mut(&user) {
+            sockets.remove(&socket);
+            if sockets.is_empty() {
+                users.remove(&user);
+            }
+        }
+    }
+
+    /// Sends a message to every socket of one user (scope INDIVIDUAL), whatever room each
+    /// is in. A socket whose queue is full is closed, as in rooms.
+    pub fn send_to_user(&self, message: &UserEvent) {
+        let mut users = self.users.lock().unwrap();
+        let Some(sockets) = users.get_mut(&message.user) else {
+            return;
+        };
+        let frame = encode(
+            message.event.clone(),
+            Scope::Individual,
+            Meta {
+                ts: now_ms(),
+                ..Default::default()
+            },
+        );
+        let mut slow = Vec::new();
+        for (id, member) in sockets.iter() {
+            if member.tx.try_send(frame.clone()).is_err() {
+                slow.push(*id);
+            } else {
+                self.messages_out.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        for id in slow {
+            if let Some(member) = sockets.remove(&id) {
+                self.dropped_slow.fetch_add(1, Ordering::Relaxed);
+                member.kill.notify_one();
+            }
+        }
     }
 
     /// The hub's figures in the Prometheus text format.
@@ -193,8 +249,9 @@ impl Hub {
             }
             return;
         }
-        let sockets = self.sockets.lock().unwrap();
-        for handle in sockets.values() {
+        let mut sockets = self.sockets.lock().unwrap();
+        let mut revoked = Vec::new();
+        for (id, handle) in sockets.iter_mut() {
             let control = match *event {
                 AccessEvent::SessionEnded { session } if handle.session == Some(session) => {
                     Control::Revoked
@@ -207,7 +264,17 @@ impl Hub {
                 }
                 _ => continue,
             };
+            if control == Control::Revoked {
+                // Anonymous from now on: out of its user's private room too.
+                if let Some(user) = handle.user.take() {
+                    revoked.push((user, *id));
+                }
+            }
             let _ = handle.control.send(control);
+        }
+        drop(sockets);
+        for (user, id) in revoked {
+            self.leave_user(user, id);
         }
     }
 

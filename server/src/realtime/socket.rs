@@ -254,6 +254,11 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
             api_key,
             control: control_tx,
         },
+        Member {
+            ws_client_id: me.ws_client_id.clone(),
+            tx: me.tx.clone(),
+            kill: me.kill.clone(),
+        },
     );
     me.send(ServerEvent::ConnectionStatus {
         authenticated: matches!(me.actor, Actor::User(_)),

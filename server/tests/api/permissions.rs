@@ -248,6 +248,51 @@ const CASES: &[Case] = &[
     ),
     case(
         "GET",
+        "/api/v1/orgs/{slug}/tasks/{number}/watch",
+        Rule::Member,
+        200,
+    ),
+    case(
+        "PUT",
+        "/api/v1/orgs/{slug}/tasks/{number}/watch",
+        Rule::Member,
+        204,
+    ),
+    case(
+        "DELETE",
+        "/api/v1/orgs/{slug}/tasks/{number}/watch",
+        Rule::Member,
+        204,
+    ),
+    case("GET", "/api/v1/me/notifications", Rule::SignedIn, 200),
+    case("GET", "/api/v1/me/tasks", Rule::SignedIn, 200),
+    // Nobody has a notification of that id: 404 past the sign-in check.
+    case(
+        "PATCH",
+        "/api/v1/me/notifications/{id}",
+        Rule::SignedIn,
+        404,
+    ),
+    case(
+        "POST",
+        "/api/v1/me/notifications/read-all",
+        Rule::SignedIn,
+        204,
+    ),
+    case(
+        "GET",
+        "/api/v1/me/notification-settings",
+        Rule::SignedIn,
+        200,
+    ),
+    case(
+        "PUT",
+        "/api/v1/me/notification-settings",
+        Rule::SignedIn,
+        200,
+    ),
+    case(
+        "GET",
         "/api/v1/orgs/{slug}/tasks/{number}/comments",
         Rule::Member,
         200,
@@ -689,6 +734,10 @@ fn body_for(case: &Case, n: usize, version: &str) -> Option<Value> {
             json!({"version": version.parse::<i64>().unwrap(), "title": "Edited in the matrix"})
         }
         ("POST", "/api/v1/orgs/{slug}/tasks/{number}/comments") => json!({"body": "a comment"}),
+        ("PATCH", "/api/v1/me/notifications/{id}") => json!({"read": true}),
+        ("PUT", "/api/v1/me/notification-settings") => {
+            json!([{"type": "commented", "mail": "off"}])
+        }
         ("PATCH", "/api/v1/orgs/{slug}/comments/{commentId}") => json!({"body": "edited"}),
         ("POST", "/api/v1/orgs/{slug}/comments/{commentId}/reactions") => json!({"emoji": "👍"}),
         ("POST", "/api/v1/orgs/{slug}/tasks/{number}/relations") => {
@@ -788,7 +837,9 @@ on_each_backend!(
                         };
                         path = path.replace("{id}", &target);
                     }
-                    if case.path.contains("/api/auth/accounts/{id}") {
+                    if case.path.contains("/api/auth/accounts/{id}")
+                        || case.path.contains("/me/notifications/{id}")
+                    {
                         path = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
                     }
                     if case.path.contains("{name}") {

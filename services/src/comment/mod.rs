@@ -105,6 +105,12 @@ async fn to_dtos(
         .into_iter()
         .map(|m| m.user_id)
         .collect();
+    let mentioned = crate::markdown::current_names(
+        db,
+        access.org.id,
+        rows.iter().map(|c| c.body_html.as_str()),
+    )
+    .await?;
     let reader = actor.user_id().map(|u| u.0);
     let mut reactions: HashMap<Uuid, Vec<Reaction>> = HashMap::new();
     for r in task_comment_reaction::Entity::find()
@@ -141,7 +147,7 @@ async fn to_dtos(
                 }),
                 team: c.author_id.is_some_and(|a| team.contains(&a)),
                 body: c.body.clone(),
-                body_html: c.body_html.clone(),
+                body_html: crate::markdown::named(&c.body_html, &mentioned),
                 visibility: c.visibility,
                 source: c.source.clone(),
                 reactions: reactions.remove(&c.id).unwrap_or_default(),

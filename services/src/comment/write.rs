@@ -4,6 +4,7 @@
 use super::{Found, ensure_may_write, find, task_ref, to_dto};
 use crate::access::{self, OrgAccess};
 use crate::file::{self, Owner};
+use crate::notify::{self, Notify, What};
 use crate::task::find_visible;
 use crate::{Actor, DomainError, Result, Services, markdown, timeline};
 use chrono::Utc;
@@ -13,9 +14,7 @@ use domain::parse::{FieldError, Markdown};
 use domain::realtime::{DomainEvent, EventKind};
 use entity::{task, task_comment, task_comment_edit};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// A comment body: Markdown with something in it.
@@ -80,6 +79,36 @@ fn publish(
     });
 }
 
+/// Queues who hears of comment `row` (new, or edited from `before`: then only whom the
+/// edit newly mentions), and records its new `#N` references on those tasks' timelines.
+async fn tell(
+    db: &impl ConnectionTrait,
+    task: &task::Model,
+    row: &task_comment::Model,
+    actor: Option<Uuid>,
+    before: Option<&str>,
+) -> Result<()> {
+    let (mut mentioned, mut refs) = (
+        markdown::mentions(&row.body),
+        markdown::task_refs(&row.body),
+    );
+    if let Some(before) = before {
+        mentioned = &mentioned - &markdown::mentions(before);
+        refs = &refs - &markdown::task_refs(before);
+    }
+    let what = What::Task {
+        task: task.id,
+        created: false,
+        assigned: Vec::new(),
+        mentioned: mentioned.into_iter().collect(),
+        comment: Some(row.id),
+        commented: before.is_none(),
+        status: None,
+    };
+    notify::enqueue(db, Notify::new(task.org_id, actor, what)).await?;
+    notify::record_refs(db, task, Some((row.id, row.visibility)), actor, refs).await
+}
+
 /// Writes a comment on task `number`. Members write public or internal comments (internal
 /// by default); signed-in visitors write public ones on public tasks when the org takes
 /// public actions. A reply answers a top-level comment of the same task and takes its
@@ -129,7 +158,7 @@ pub async fn create(
     let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
     let now = Utc::now();
     let author = actor.user_id().map(|u| u.0);
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let row = task_comment::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(access.org.id),
@@ -157,7 +186,9 @@ pub async fn create(
         &row.body,
     )
     .await?;
+    tell(&txn, &task, &row, author, None).await?;
     txn.commit().await?;
+    svc.job_wake.notify_one();
 
     let comment = to_dto(&svc.db, &access, actor, task.number, row).await?;
     publish(svc, &access, &task, &comment, false, origin);
@@ -190,7 +221,7 @@ pub async fn update(
 
     let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
     let now = Utc::now();
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     task_comment_edit::ActiveModel {
         id: Set(Uuid::new_v4()),
         comment_id: Set(comment.id),
@@ -200,6 +231,7 @@ pub async fn update(
     }
     .insert(&txn)
     .await?;
+    let before = comment.body.clone();
     let mut active: task_comment::ActiveModel = comment.into();
     active.body_html = Set(body_html);
     active.body = Set(body.as_str().to_string());
@@ -214,7 +246,10 @@ pub async fn update(
         &row.body,
     )
     .await?;
+    let by = actor.user_id().map(|u| u.0);
+    tell(&txn, &task, &row, by, Some(&before)).await?;
     txn.commit().await?;
+    svc.job_wake.notify_one();
 
     let updated = to_dto(&svc.db, &access, actor, task.number, row).await?;
     publish(svc, &access, &task, &updated, false, origin);
@@ -239,7 +274,7 @@ pub async fn delete(
     ensure_author_or_moderator(actor, &access, &comment)?;
     let gone = to_dto(&svc.db, &access, actor, task.number, comment).await?;
 
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let files = file::take_for_comment(&txn, id.0).await?;
     // The foreign key would take the replies along; deleting them here counts them.
     let replies = task_comment::Entity::delete_many()

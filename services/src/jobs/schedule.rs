@@ -6,7 +6,7 @@ use super::{Enqueue, Job, queue};
 use crate::{Result, Services};
 use chrono::Utc;
 use entity::job_schedule;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use std::time::Duration;
 
 /// How often a worker looks at the schedules.
@@ -56,7 +56,7 @@ pub async fn tick(svc: &Services, schedules: &[Periodic]) -> Result<usize> {
         if row.next_run_at > now {
             continue;
         }
-        let txn = svc.db.begin().await?;
+        let txn = svc.begin().await?;
         let next = now + chrono::Duration::from_std(p.every).unwrap_or(chrono::Duration::hours(1));
         let won = job_schedule::Entity::update_many()
             .col_expr(

@@ -82,6 +82,13 @@ pub(crate) async fn purge_expired(svc: &Services) -> Result<Vec<(&'static str, u
 pub fn standard_registry() -> Registry {
     Registry::new()
         .register::<crate::mail::SendMail>()
+        .register::<crate::notify::Notify>()
+        .register::<crate::notify::NotifyMail>()
         .every("sweep_files", Duration::from_secs(3600), SweepFiles)
         .every("purge_expired", Duration::from_secs(3600), PurgeExpired)
+        .every(
+            "notify_digest",
+            Duration::from_secs(3600),
+            crate::notify::NotifyDigest,
+        )
 }

@@ -21,6 +21,9 @@ pub enum Template {
     EmailChanged,
     /// `sayr mail test`.
     Test,
+    /// Notifications, several at once: `heading`, `items` (each `text`, `link`,
+    /// `unfollow`?), `settings`, `unsubscribe`.
+    Notifications,
 }
 
 impl Template {
@@ -31,6 +34,7 @@ impl Template {
             Template::Invitation => "invitation",
             Template::EmailChanged => "email_changed",
             Template::Test => "test",
+            Template::Notifications => "notifications",
         }
     }
 }
@@ -84,6 +88,9 @@ fn environment() -> &'static Environment<'static> {
             "test.subject",
             "test.txt",
             "test.html",
+            "notifications.subject",
+            "notifications.txt",
+            "notifications.html",
         ] {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("the mail template {name} compiles: {e}"));
@@ -147,6 +154,11 @@ mod tests {
             inviter => "Bob",
             org_name => "Acme",
             expires => "2026-12-13",
+            subject => "Ann assigned you",
+            heading => "Ann assigned you ACME-1",
+            items => vec![minijinja::context! { text => "Ann <b> assigned you", link => "http://x/y?a=1&b=2", unfollow => "http://x/u" }],
+            settings => "http://127.0.0.1:3000/settings/notifications",
+            unsubscribe => "http://127.0.0.1:3000/unsubscribe?token=t",
         };
         for t in [
             Template::VerifyEmail,
@@ -154,6 +166,7 @@ mod tests {
             Template::Invitation,
             Template::EmailChanged,
             Template::Test,
+            Template::Notifications,
         ] {
             let mail = compose(&svc, t, "ada@example.test", &ctx).unwrap();
             assert!(

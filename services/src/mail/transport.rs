@@ -158,7 +158,10 @@ impl Mailer {
             .subject(mail.subject.clone())
             .message_id(Some(format!("<{}@{}>", mail.id, self.from.email.domain())));
         if let Some(link) = &mail.unsubscribe {
-            builder = builder.header(ListUnsubscribe(format!("<{link}>")));
+            builder = builder
+                .header(ListUnsubscribe(format!("<{link}>")))
+                // RFC 8058: the link unsubscribes on a POST, without a page in between.
+                .header(ListUnsubscribePost);
         }
         builder
             .multipart(MultiPart::alternative_plain_html(
@@ -219,5 +222,23 @@ impl header::Header for ListUnsubscribe {
 
     fn display(&self) -> header::HeaderValue {
         header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// The `List-Unsubscribe-Post` header (RFC 8058): one click unsubscribes.
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl header::Header for ListUnsubscribePost {
+    fn name() -> header::HeaderName {
+        header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> header::HeaderValue {
+        header::HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_string())
     }
 }

@@ -4,6 +4,7 @@ use super::to_dtos;
 use super::write::{assignees, category_in_org, labels, parent_for, writer};
 use crate::access::{self, OrgAccess};
 use crate::file::{self, Owner};
+use crate::notify::{self, Notify, What};
 use crate::timeline::{self, Entry};
 use crate::{Actor, DomainError, Result, Services, error::Fields, markdown};
 use chrono::Utc;
@@ -12,9 +13,7 @@ use domain::parse::{FieldError, Markdown, TaskTitle};
 use domain::realtime::{DomainEvent, EventKind};
 use entity::{organization, task, task_assignee, task_label};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -138,7 +137,7 @@ pub async fn create(
 
     let description_html =
         markdown::render_in_org(&svc.db, &access.org, description.as_str()).await?;
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let bumped = organization::Entity::update_many()
         .col_expr(
             organization::Column::LastTaskNumber,
@@ -218,7 +217,22 @@ pub async fn create(
         description.as_str(),
     )
     .await?;
+    let what = What::Task {
+        task: row.id,
+        created: true,
+        assigned: assignee_ids.iter().copied().collect(),
+        mentioned: markdown::mentions(description.as_str())
+            .into_iter()
+            .collect(),
+        comment: None,
+        commented: false,
+        status: None,
+    };
+    notify::enqueue(&txn, Notify::new(org_id, by, what)).await?;
+    let refs = markdown::task_refs(description.as_str());
+    notify::record_refs(&txn, &row, None, by, refs).await?;
     txn.commit().await?;
+    svc.job_wake.notify_one();
 
     let task = to_dtos(&svc.db, &access, &[row]).await?.remove(0);
     svc.publish(DomainEvent {

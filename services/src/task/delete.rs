@@ -7,7 +7,7 @@ use crate::file;
 use crate::{Actor, Result, Services};
 use domain::realtime::{DomainEvent, EventKind};
 use entity::task;
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 
 /// Deletes a task: `tasks.deleteAny`, or its creator. Its subtasks stay, without a parent.
 #[tracing::instrument(skip(svc, actor, origin))]
@@ -28,7 +28,7 @@ pub async fn delete(
     let task = to_dtos(&svc.db, &access, std::slice::from_ref(&row))
         .await?
         .remove(0);
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     let files = file::take_for_task(&txn, row.id).await?;
     task::Entity::delete_by_id(row.id).exec(&txn).await?;
     txn.commit().await?;

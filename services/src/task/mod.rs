@@ -4,6 +4,7 @@ mod bulk;
 mod cache;
 mod create;
 mod delete;
+mod mine;
 mod plan;
 mod query;
 mod update;
@@ -13,6 +14,7 @@ pub use bulk::{BULK_LIMIT, bulk_update};
 pub use cache::ListCache;
 pub use create::create;
 pub use delete::delete;
+pub use mine::{MINE_LIMIT, mine};
 pub use query::{TaskQuery, TaskSort};
 pub use update::update;
 
@@ -148,6 +150,12 @@ pub(crate) async fn to_dtos(
     };
 
     let short_id = &access.org.short_id;
+    let mentioned = crate::markdown::current_names(
+        db,
+        access.org.id,
+        rows.iter().map(|r| r.description_html.as_str()),
+    )
+    .await?;
     rows.iter()
         .map(|r| {
             // A private parent is not revealed to the public, not even by number.
@@ -156,6 +164,7 @@ pub(crate) async fn to_dtos(
                 .and_then(|p| parents.get(&p))
                 .filter(|(_, visible)| *visible);
             let mut dto = convert::task(r, short_id, parent.map(|(n, _)| *n));
+            dto.description_html = crate::markdown::named(&dto.description_html, &mentioned);
             dto.labels = labels.remove(&r.id).unwrap_or_default();
             dto.labels.sort_by(|a, b| a.name.cmp(&b.name));
             dto.assignees = assignees.remove(&r.id).unwrap_or_default();

@@ -8,17 +8,18 @@ use super::write::{assignees, category_in_org, labels, parent_for, writer};
 use super::{find_visible, to_dtos};
 use crate::access::{self, OrgAccess};
 use crate::file::{self, Owner};
+use crate::notify::{self, Notify, What};
 use crate::timeline::{self, Entry};
 use crate::{Actor, DomainError, Result, Services, error::Fields, markdown};
 use chrono::Utc;
-use domain::dto::{CommentVisibility, Task, TaskPatch, TaskPosition, Visibility};
+use domain::dto::{CommentVisibility, StatusChange, Task, TaskPatch, TaskPosition, Visibility};
 use domain::parse::{FieldError, Markdown, TaskTitle};
 use domain::realtime::{DomainEvent, EventKind};
 use entity::{label, organization, task, task_assignee, task_comment, task_label};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 use serde_json::json;
 
@@ -52,7 +53,7 @@ pub async fn update(
         return Ok(to_dtos(&svc.db, &access, &[row]).await?.remove(0));
     }
 
-    let txn = svc.db.begin().await?;
+    let txn = svc.begin().await?;
     if !apply(&txn, actor, &access, &row, version, plan).await? {
         txn.rollback().await?;
         let current = find_visible(&svc.db, &access, number).await?;
@@ -63,6 +64,7 @@ pub async fn update(
         });
     }
     txn.commit().await?;
+    svc.job_wake.notify_one();
 
     let was_public = row.visibility == Visibility::Public;
     let public_comments = task_comment::Entity::find()
@@ -203,6 +205,15 @@ async fn apply(
     plan: Plan,
 ) -> Result<bool> {
     let org_id = access.org.id;
+    let status = match &plan.columns.status {
+        sea_orm::ActiveValue::Set(to) => Some(StatusChange {
+            from: row.status,
+            to: *to,
+        }),
+        _ => None,
+    };
+    let assigned = plan.assignees.0.clone();
+    let new_text = plan.linking.clone();
     let updated = task::Entity::update_many()
         .col_expr(
             task::Column::Version,
@@ -274,6 +285,25 @@ async fn apply(
     if let Some(text) = &plan.linking {
         file::attach_linked(txn, actor, org_id, Owner::Task(row.id), text).await?;
     }
+    // Only what the new text adds: editing a description does not mention anyone again.
+    let (mentioned, refs) = match &new_text {
+        Some(text) => (
+            &markdown::mentions(text) - &markdown::mentions(&row.description),
+            &markdown::task_refs(text) - &markdown::task_refs(&row.description),
+        ),
+        None => Default::default(),
+    };
+    let what = What::Task {
+        task: row.id,
+        created: false,
+        assigned,
+        mentioned: mentioned.into_iter().collect(),
+        comment: None,
+        commented: false,
+        status,
+    };
+    notify::enqueue(txn, Notify::new(org_id, by, what)).await?;
+    notify::record_refs(txn, row, None, by, refs).await?;
     if let Some(visibility) = plan.made {
         file::follow_task(txn, row.id, visibility.as_str()).await?;
     }

@@ -9,6 +9,7 @@ mod invites;
 mod labels;
 mod me;
 mod members;
+pub mod notifications;
 mod orgs;
 pub mod params;
 pub mod schema;
@@ -75,6 +76,7 @@ use utoipa_axum::routes;
         (name = "votes", description = "Votes on tasks, by users and anonymous visitors"),
         (name = "relations", description = "Links between tasks of an org"),
         (name = "files", description = "Uploads, org logos and banners, avatars"),
+        (name = "notifications", description = "The inbox, and watching tasks"),
     )
 )]
 struct ApiDoc;
@@ -135,6 +137,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::list, tasks::create))
         .routes(routes!(tasks::get, tasks::update, tasks::delete))
         .routes(routes!(tasks::timeline))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::update))
+        .routes(routes!(notifications::read_all))
+        .routes(routes!(notifications::my_tasks))
+        .routes(routes!(
+            notifications::settings,
+            notifications::set_settings
+        ))
+        .routes(routes!(
+            notifications::watching,
+            notifications::watch,
+            notifications::unwatch
+        ))
         .merge(comments::router())
         .merge(files::upload_router())
         .routes(routes!(files::delete))
