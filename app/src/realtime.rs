@@ -40,12 +40,35 @@ pub fn use_realtime(
     room: Signal<Option<(OrgId, Channel)>>,
     on_event: impl Fn(ServerEvent) + 'static,
 ) -> Live {
+    connect_while(room, Signal::stored(false), on_event)
+}
+
+/// Keeps a socket open while `signed_in` holds, in no org room: it hears the user's private
+/// room (`NOTIFICATION`, `NOTIFICATIONS_READ`) whatever page is shown.
+pub fn use_personal_events(
+    signed_in: Signal<bool>,
+    on_event: impl Fn(ServerEvent) + 'static,
+) -> Live {
+    connect_while(Signal::stored(None), signed_in, on_event)
+}
+
+fn connect_while(
+    room: Signal<Option<(OrgId, Channel)>>,
+    personal: Signal<bool>,
+    on_event: impl Fn(ServerEvent) + 'static,
+) -> Live {
     let state = RwSignal::new(LinkState::Offline);
     let reconnected = RwSignal::new(0u32);
     #[cfg(feature = "hydrate")]
-    browser::start(room, state, reconnected, std::rc::Rc::new(on_event));
+    browser::start(
+        room,
+        personal,
+        state,
+        reconnected,
+        std::rc::Rc::new(on_event),
+    );
     #[cfg(not(feature = "hydrate"))]
-    let _ = (room, on_event);
+    let _ = (room, personal, on_event);
     Live {
         state: state.read_only(),
         reconnected: reconnected.read_only(),
@@ -66,6 +89,8 @@ mod browser {
 
     struct Link {
         room: Option<(OrgId, Channel)>,
+        /// Connected without a room, for the user's private room.
+        personal: bool,
         socket: Option<WebSocket>,
         attempt: u32,
         /// Set when the component is gone: no more reconnects.
@@ -80,12 +105,14 @@ mod browser {
 
     pub(super) fn start(
         room: Signal<Option<(OrgId, Channel)>>,
+        personal: Signal<bool>,
         state: RwSignal<LinkState>,
         reconnected: RwSignal<u32>,
         on_event: Handler,
     ) {
         let link = Rc::new(RefCell::new(Link {
             room: None,
+            personal: false,
             socket: None,
             attempt: 0,
             closed: false,
@@ -97,10 +124,17 @@ mod browser {
         }));
         let for_effect = link.clone();
         Effect::new(move |_| {
-            let wanted = room.get();
-            let changed = for_effect.borrow().room != wanted;
+            let wanted = (room.get(), personal.get());
+            let changed = {
+                let l = for_effect.borrow();
+                (l.room, l.personal) != wanted
+            };
             if changed {
-                for_effect.borrow_mut().room = wanted;
+                {
+                    let mut l = for_effect.borrow_mut();
+                    l.room = wanted.0;
+                    l.personal = wanted.1;
+                }
                 connect(&for_effect);
             }
         });
@@ -130,7 +164,7 @@ mod browser {
             let _ = old.close();
         }
         l.generation += 1;
-        if l.closed || l.room.is_none() {
+        if l.closed || (l.room.is_none() && !l.personal) {
             l.state.set(LinkState::Offline);
             return;
         }
@@ -189,17 +223,13 @@ mod browser {
                             channel,
                         },
                     );
+                } else {
+                    // A personal link is live once connected: its room needs no subscribing.
+                    now_live(link);
                 }
             }
-            ServerEvent::Subscribed { .. } => {
-                let mut l = link.borrow_mut();
-                l.attempt = 0;
-                l.state.set(LinkState::Live);
-                if l.ever_live {
-                    l.reconnected.update(|n| *n += 1);
-                }
-                l.ever_live = true;
-            }
+            ServerEvent::Subscribed { .. } => now_live(link),
+            ServerEvent::WaitingRoom { .. } if link.borrow().room.is_none() => {}
             ServerEvent::Ping {} => send(
                 link,
                 &ClientMessage::Pong {
@@ -215,6 +245,16 @@ mod browser {
                 handler(event);
             }
         }
+    }
+
+    fn now_live(link: &Rc<RefCell<Link>>) {
+        let mut l = link.borrow_mut();
+        l.attempt = 0;
+        l.state.set(LinkState::Live);
+        if l.ever_live {
+            l.reconnected.update(|n| *n += 1);
+        }
+        l.ever_live = true;
     }
 
     /// Exponential backoff from 0.5 s up to 30 s, with jitter so that a restarted server

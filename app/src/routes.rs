@@ -50,6 +50,14 @@ macro_rules! lazy_page {
 lazy_page!(RootRoute, pages::Root, team, root_view, preload_root);
 lazy_page!(BoardRoute, pages::Board, team, board_view, preload_board);
 lazy_page!(TaskRoute, pages::TaskPage, team, task_view, preload_task);
+lazy_page!(InboxRoute, pages::Inbox, team, inbox_view, preload_inbox);
+lazy_page!(
+    MyTasksRoute,
+    pages::MyTasks,
+    team,
+    my_tasks_view,
+    preload_my_tasks
+);
 lazy_page!(
     SettingsRoute,
     pages::Settings,
@@ -70,6 +78,13 @@ lazy_page!(
     account,
     account_view,
     preload_account
+);
+lazy_page!(
+    NotificationSettingsRoute,
+    pages::NotificationSettings,
+    account,
+    notification_settings_view,
+    preload_notification_settings
 );
 lazy_page!(AdminRoute, pages::Admin, admin, admin_view, preload_admin);
 lazy_page!(

@@ -129,21 +129,25 @@ test('@ offers members and # tasks in the comment editor', async () => {
   await list.locator('[role=option]:has-text("Bob Stone")').waitFor();
   await ann.keyboard.press('Enter');
   await list.waitFor({ state: 'detached' });
-  assert.equal(await box.inputValue(), 'Thanks @Bob Stone ');
+  // A mention by id: it shows under Bob's name whatever he is called later.
+  const token = (await box.inputValue()).match(/^Thanks (@\[Bob Stone\]\(user:[0-9a-f-]{36}\)) $/);
+  assert.ok(token, await box.inputValue());
+  const bobRef = token[1];
   assert.equal(await box.getAttribute('aria-expanded'), 'false');
 
   await box.type('see #sec');
   await list.locator('[role=option]:has-text("Second card")').waitFor();
   await ann.keyboard.press('Tab');
-  assert.equal(await box.inputValue(), 'Thanks @Bob Stone see #2 ');
+  assert.equal(await box.inputValue(), `Thanks ${bobRef} see #2 `);
   await box.type('and #3');
   await list.locator('[role=option]:has-text("#3")').waitFor();
   await ann.keyboard.press('Enter');
-  assert.equal(await box.inputValue(), 'Thanks @Bob Stone see #2 and #3 ');
+  assert.equal(await box.inputValue(), `Thanks ${bobRef} see #2 and #3 `);
 
   await dialog.locator('[data-testid=comment-form] button[type=submit]').click();
   const comment = dialog.locator('[data-testid=comment]:has-text("Thanks @Bob Stone")');
   await comment.waitFor({ timeout: 5000 });
   assert.equal(await comment.locator('a[href="/orgs/acme/tasks/2"]').count(), 1, '#2 became a link');
+  assert.equal(await comment.locator('.mention').innerText(), '@Bob Stone', 'Bob is mentioned by id');
   assert.deepEqual(chrome.errors, []);
 });

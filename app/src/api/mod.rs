@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod board;
 mod files;
+mod notify;
 mod orgs;
 mod portal;
 mod settings;
@@ -31,6 +32,12 @@ pub use board::{
     load_board, update_task,
 };
 pub use files::{DeleteAttachment, delete_attachment, load_attachments};
+pub use notify::{
+    MarkNotification, ReadAllNotifications, SaveNotificationSettings, SetWatch, UnsubscribeInfo,
+    kind_label, load_inbox, load_my_tasks, load_notification_settings, load_unread_count,
+    load_unsubscribe, load_watch, mark_notification, read_all_notifications,
+    read_task_notifications, save_notification_settings, set_watch,
+};
 pub use orgs::{
     AcceptInvite, CreateOrg, DeclineInvite, HomeData, accept_invite, create_org, decline_invite,
     load_home,

@@ -9,6 +9,12 @@ pub struct HomeData {
     pub orgs: Vec<Org>,
     /// Pending invitations to me, with the org they are for.
     pub invites: Vec<(Invite, Org)>,
+    /// My open tasks (assigned to me) by status, in board order; statuses without any left
+    /// out.
+    pub my_open: Vec<(domain::dto::TaskStatus, usize)>,
+    /// The newest unread notifications (a few), and how many are unread in all.
+    pub unread: Vec<domain::dto::Notification>,
+    pub unread_count: i64,
 }
 
 #[server(prefix = "/sfn", endpoint = "home")]
@@ -22,15 +28,44 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
             user: None,
             orgs: vec![],
             invites: vec![],
+            my_open: vec![],
+            unread: vec![],
+            unread_count: 0,
         });
     }
     let me = user::me(&cx.svc, actor).await.map_err(fail)?;
     let orgs = org::list_mine(&cx.svc, actor).await.map_err(fail)?;
     let invites = services::invite::mine(&cx.svc, actor).await.map_err(fail)?;
+    let mine = services::task::mine(&cx.svc, actor, domain::dto::MyTaskRole::Assigned)
+        .await
+        .map_err(fail)?;
+    let my_open = domain::dto::TaskStatus::ALL
+        .iter()
+        .filter(|s| {
+            !matches!(
+                s,
+                domain::dto::TaskStatus::Done | domain::dto::TaskStatus::Canceled
+            )
+        })
+        .map(|s| (*s, mine.iter().filter(|t| t.task.status == *s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let inbox = services::notify::list(
+        &cx.svc,
+        actor,
+        services::notify::InboxView::Unread,
+        None,
+        Some(5),
+    )
+    .await
+    .map_err(fail)?;
     Ok(HomeData {
         user: Some(me),
         orgs,
         invites,
+        my_open,
+        unread: inbox.items,
+        unread_count: inbox.unread_count,
     })
 }
 

@@ -1,7 +1,8 @@
 //! `@` and `#` in the Markdown editor: typing `@` and letters offers the org's members,
 //! `#` and digits or words the org's tasks, in a listbox under the text (the ARIA combobox
 //! pattern: the textarea says whether the list is expanded and which option is active).
-//! Arrow keys move, Enter or Tab inserts `@Ann Lee` or `#42`, Escape closes. Editors offer
+//! Arrow keys move, Enter or Tab inserts `@[Ann Lee](user:<id>)` (a mention by id, shown
+//! under the member's current name) or `#42`, Escape closes. Editors offer
 //! it where members write (`mentions`); the server answers members only anyway.
 
 use super::editor::{set_text, splice_utf16};
@@ -99,7 +100,12 @@ fn member_choices(members: &[UserRef], typed: &str) -> Vec<Choice> {
         .map(|(_, m)| Choice {
             label: m.name.clone(),
             detail: String::new(),
-            insert: format!("@{}", m.name),
+            // The member by id (`docs/http-api.md`): a rename keeps the mention right.
+            insert: format!(
+                "@[{}](user:{})",
+                m.name.replace('[', "\\[").replace(']', "\\]"),
+                m.id
+            ),
         })
         .collect()
 }
@@ -322,6 +328,14 @@ mod tests {
             .into_iter()
             .map(|c| c.insert)
             .collect();
-        assert_eq!(names, ["@Ann Lee", "@Bob Annan", "@Joanne"]);
+        let nil = uuid::Uuid::nil();
+        assert_eq!(
+            names,
+            [
+                format!("@[Ann Lee](user:{nil})"),
+                format!("@[Bob Annan](user:{nil})"),
+                format!("@[Joanne](user:{nil})"),
+            ]
+        );
     }
 }

@@ -12,7 +12,7 @@ pub mod upload;
 
 pub use avatar::Avatar;
 pub use editor::MarkdownEditor;
-pub use header::Header;
+pub use header::{Header, InboxFeed};
 pub use not_found::NotFound;
 pub use palette::{Command, CommandAction, CommandPalette, Palette};
 pub use task::TaskView;

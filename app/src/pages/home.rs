@@ -44,6 +44,41 @@ pub fn Home() -> impl IntoView {
                                         <a href="/settings/account#email">"Send the link again"</a>
                                     </p>
                                 })}
+                                <div class="dashboard" data-testid="dashboard">
+                                    <section aria-labelledby="my-open-h">
+                                        <h2 id="my-open-h"><a href="/my-tasks">"My open tasks"</a></h2>
+                                        {if data.my_open.is_empty() {
+                                            view! { <p class="muted">"Nothing assigned to you."</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <ul class="plain" data-testid="my-open">
+                                                    {data.my_open.iter().map(|(status, n)| view! {
+                                                        <li><a href="/my-tasks">{status.label()}</a>" "<strong>{*n}</strong></li>
+                                                    }).collect_view()}
+                                                </ul>
+                                            }.into_any()
+                                        }}
+                                    </section>
+                                    <section aria-labelledby="unread-h">
+                                        <h2 id="unread-h"><a href="/inbox?view=unread">{format!("Unread ({})", data.unread_count)}</a></h2>
+                                        {if data.unread.is_empty() {
+                                            view! { <p class="muted">"You are all caught up."</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <ul class="plain" data-testid="home-unread">
+                                                    {data.unread.iter().map(|n| {
+                                                        let who = n.actor.as_ref().map_or("Someone".to_string(), |a| a.name.clone());
+                                                        let (href, what) = match &n.task {
+                                                            Some(t) => (format!("/orgs/{}/tasks/{}", n.org.slug, t.number), format!("{} {}", t.key, t.title)),
+                                                            None => ("/".to_string(), n.org.name.clone()),
+                                                        };
+                                                        view! { <li><a href=href>{what}</a>" "<span class="muted small">{format!("{who} {}", n.kind.describe())}</span></li> }
+                                                    }).collect_view()}
+                                                </ul>
+                                            }.into_any()
+                                        }}
+                                    </section>
+                                </div>
                                 {(!data.invites.is_empty()).then({ let invites = data.invites.clone(); move || view! {
                                     <h2>"Invitations"</h2>
                                     <ul class="list" data-testid="invites">

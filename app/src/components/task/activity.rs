@@ -88,6 +88,11 @@ fn describe(entry: &TimelineEntry) -> String {
             value(&entry.to)
         ),
         "visibility_change" => format!("made it {}", value(&entry.to)),
+        // `#N` in another task's description or comment.
+        "mentioned" => match entry.to.as_ref().and_then(|t| t.get("number")) {
+            Some(n) => format!("mentioned this task in #{n}"),
+            None => "mentioned this task".into(),
+        },
         kind => kind.replace('_', " "),
     }
 }

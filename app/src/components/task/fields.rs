@@ -2,6 +2,7 @@
 //! relations and votes.
 
 use super::vote::VoteBox;
+use super::watch::WatchBox;
 use super::{Change, when};
 use crate::api::UpdateTask;
 use crate::components::Avatar;
@@ -137,6 +138,7 @@ pub(super) fn Fields(
                 </div>
             })}
             <VoteBox slug=slug.clone() task/>
+            <WatchBox slug=slug.clone() number member/>
             <p class="muted small">{move || task.with(|t| format!("Created {}", when(&t.created_at)))}</p>
         </aside>
     }

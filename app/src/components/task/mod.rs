@@ -7,6 +7,7 @@ mod activity;
 mod attachments;
 mod fields;
 mod vote;
+mod watch;
 
 use crate::api::{TaskPageData, UpdateTask};
 use crate::components::text::{error_text, priority_label};
@@ -85,6 +86,18 @@ pub fn TaskView(
     Effect::new(move |_| {
         if live.reconnected.get() > 0 {
             refetch.update(|n| *n += 1);
+        }
+    });
+    // Opening a task reads what the inbox said about it (in the browser only).
+    Effect::new({
+        let slug = slug.clone();
+        move |_| {
+            if me.is_some() {
+                let slug = slug.clone();
+                leptos::task::spawn_local(async move {
+                    let _ = crate::api::read_task_notifications(slug, number).await;
+                });
+            }
         }
     });
 
