@@ -69,6 +69,7 @@ pub async fn remove(svc: &Services, actor: &Actor, slug: &str, user: UserId) -> 
     member::Entity::delete_by_id(membership.id)
         .exec(&svc.db)
         .await?;
+    crate::notify::forget_member(svc, user.0, access.org.id).await?;
     let gone = domain::realtime::AccessEvent::MemberRemoved {
         org_id: access.id(),
         user,

@@ -151,6 +151,8 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;
     if was_public && !row.public_page {
+        // Visitors can no longer see what they were told of.
+        crate::notify::forget_visitors(&svc.db, row.id, None).await?;
         // The public room closes with the public page.
         svc.publish_access(domain::realtime::AccessEvent::AccessChanged { org_id });
     }

@@ -70,7 +70,10 @@ pub fn Header() -> impl IntoView {
                             }>
                                 "Inbox"
                                 <span class="count-badge" data-testid="unread-count" hidden=move || feed.unread.get().unwrap_or(0) == 0>
-                                    {move || feed.unread.get().unwrap_or(0)}
+                                    {move || match feed.unread.get().unwrap_or(0) {
+                                        n if n >= 1000 => "999+".to_string(),
+                                        n => n.to_string(),
+                                    }}
                                 </span>
                             </a>
                         })

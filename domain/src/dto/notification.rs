@@ -118,6 +118,7 @@ pub struct NotificationList {
     pub items: Vec<Notification>,
     /// Pass as `cursor` for the next page; none on the last.
     pub next_cursor: Option<String>,
+    /// Unread notifications, counted up to 1,000 (then it means 1,000 or more).
     pub unread_count: i64,
 }
 

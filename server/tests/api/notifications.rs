@@ -472,7 +472,10 @@ on_each_backend!(
             .count(&app.db().await)
             .await
             .unwrap();
-        assert_eq!(rows, 1, "nothing was written for him after he left");
+        assert_eq!(
+            rows, 0,
+            "what he was told there went when he left, and nothing came after"
+        );
     }
 );
 
@@ -927,3 +930,47 @@ with_mail!(
         assert!(mails_to(&smtp, "bob@example.test", "").is_empty());
     }
 );
+
+on_each_backend!(the_unread_count_stops_at_a_thousand, |app| {
+    let (owner, bob, _carol, _eve) = setup(&app).await;
+    let n = new_task(&app, &owner, json!({"title": "Noisy"})).await;
+    settle(&app).await;
+    let db = app.db().await;
+    let task = entity::task::Entity::find()
+        .filter(entity::task::Column::Number.eq(n))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let bob_id = uuid::Uuid::parse_str(&id(&bob)).unwrap();
+    let rows: Vec<entity::notification::ActiveModel> = (0..1005)
+        .map(|_| {
+            use sea_orm::Set;
+            entity::notification::ActiveModel {
+                id: Set(uuid::Uuid::now_v7()),
+                user_id: Set(bob_id),
+                org_id: Set(task.org_id),
+                task_id: Set(Some(task.id)),
+                comment_id: Set(None),
+                kind: Set("commented".into()),
+                actor_id: Set(None),
+                detail: Set(None),
+                mail: Set(None),
+                created_at: Set(chrono::Utc::now()),
+                read_at: Set(None),
+                archived_at: Set(None),
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        entity::notification::Entity::insert_many(chunk.to_vec())
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    let list = inbox(&app, &bob, "?limit=1").await;
+    assert_eq!(list["unreadCount"], 1000, "1,000 means 1,000 or more");
+    app.post("/api/v1/me/notifications/read-all", json!({}), Some(&bob))
+        .await;
+    assert_eq!(inbox(&app, &bob, "").await["unreadCount"], 0);
+});

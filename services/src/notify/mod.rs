@@ -33,8 +33,8 @@ use domain::{NotificationId, UserId};
 use entity::{member, notification, organization, task, task_watch, user};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -70,7 +70,8 @@ fn signed_in(actor: &Actor) -> Result<Uuid> {
 
 /// The notifications `user` may still see: of orgs they belong to (site admins: all), an
 /// invitation to an org they have not joined (yet), or a public task they follow as a
-/// visitor.
+/// visitor. What someone loses is deleted when they lose it; mail checks this again before
+/// it goes.
 async fn visible(db: &impl ConnectionTrait, user: Uuid) -> Result<Condition> {
     let admin = user::Entity::find_by_id(user)
         .one(db)
@@ -106,28 +107,88 @@ async fn visible(db: &impl ConnectionTrait, user: Uuid) -> Result<Condition> {
         ))
 }
 
-/// Unread notifications `user` may see.
+/// The most unread notifications counted: the badge says "999+" beyond, and counting stays
+/// a short index range however many there are.
+pub const UNREAD_CAP: i64 = 1000;
+
+/// Unread notifications of `user`, up to [`UNREAD_CAP`]: an index range (`user_id`,
+/// `read_at` null). What they may no longer see is deleted when they lose it
+/// ([`forget_member`], [`forget_visitors`]), so no join is needed here.
 async fn unread_count(db: &impl ConnectionTrait, user: Uuid) -> Result<i64> {
-    let visible = visible(db, user).await?;
-    Ok(notification::Entity::find()
-        .join(JoinType::LeftJoin, notification::Relation::Task.def())
+    use sea_orm::sea_query::{Alias, Func, SelectStatement};
+    let unread: SelectStatement = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
         .filter(notification::Column::UserId.eq(user))
         .filter(notification::Column::ReadAt.is_null())
-        .filter(visible)
-        .count(db)
-        .await? as i64)
+        .order_by_asc(notification::Column::ReadAt)
+        .order_by_asc(notification::Column::Id)
+        .limit(UNREAD_CAP as u64)
+        .into_query();
+    let count = Query::select()
+        .expr_as(Func::count(Expr::col(Alias::new("id"))), Alias::new("n"))
+        .from_subquery(unread, Alias::new("unread"))
+        .to_owned();
+    let row = db
+        .query_one(&count)
+        .await?
+        .ok_or_else(|| DomainError::Internal("a count without a row".into()))?;
+    Ok(row.try_get::<i64>("", "n")?)
 }
 
-/// [`unread_count`] for several users.
+/// [`unread_count`] for several users, in one query.
 pub(crate) async fn unread_counts(
     db: &impl ConnectionTrait,
     users: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, i64>> {
-    let mut counts = HashMap::new();
-    for user in users {
-        counts.insert(user, unread_count(db, user).await?);
+    let users: Vec<Uuid> = users.into_iter().collect();
+    let mut counts: HashMap<Uuid, i64> = users.iter().map(|u| (*u, 0)).collect();
+    for chunk in users.chunks(500) {
+        let rows: Vec<(Uuid, i64)> = notification::Entity::find()
+            .select_only()
+            .column(notification::Column::UserId)
+            .column_as(notification::Column::Id.count(), "count")
+            .filter(notification::Column::UserId.is_in(chunk.iter().copied()))
+            .filter(notification::Column::ReadAt.is_null())
+            .group_by(notification::Column::UserId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        counts.extend(rows.into_iter().map(|(u, n)| (u, n.min(UNREAD_CAP))));
     }
     Ok(counts)
+}
+
+/// Forgets what `user` was told in `org`: they left it or were removed, so they may no
+/// longer see any of it. Tells their sockets the new count.
+pub(crate) async fn forget_member(svc: &Services, user: Uuid, org: Uuid) -> Result<()> {
+    let gone = notification::Entity::delete_many()
+        .filter(notification::Column::UserId.eq(user))
+        .filter(notification::Column::OrgId.eq(org))
+        .exec(&svc.db)
+        .await?
+        .rows_affected;
+    if gone > 0 {
+        recount(svc, user).await?;
+    }
+    Ok(())
+}
+
+/// Forgets what visitors were told of `task` (made private) or of every task of `org` (its
+/// public page closed): `submission_updated` is the only type written for non-members.
+pub(crate) async fn forget_visitors(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    task: Option<Uuid>,
+) -> Result<()> {
+    let mut delete = notification::Entity::delete_many()
+        .filter(notification::Column::OrgId.eq(org))
+        .filter(notification::Column::Kind.eq(NotificationKind::SubmissionUpdated.as_str()));
+    if let Some(task) = task {
+        delete = delete.filter(notification::Column::TaskId.eq(task));
+    }
+    delete.exec(db).await?;
+    Ok(())
 }
 
 /// Tells `user`'s sockets: a new notification, or only the new unread count.
@@ -162,10 +223,7 @@ pub async fn list(
 ) -> Result<NotificationList> {
     let me = signed_in(actor)?;
     let limit = limit.unwrap_or(50).clamp(1, PAGE_MAX);
-    let mut query = notification::Entity::find()
-        .join(JoinType::LeftJoin, notification::Relation::Task.def())
-        .filter(notification::Column::UserId.eq(me))
-        .filter(visible(&svc.db, me).await?);
+    let mut query = notification::Entity::find().filter(notification::Column::UserId.eq(me));
     query = match view {
         InboxView::Inbox => query.filter(notification::Column::ArchivedAt.is_null()),
         InboxView::Unread => query.filter(notification::Column::ReadAt.is_null()),
@@ -176,6 +234,13 @@ pub async fn list(
             .map_err(|_| FieldError::new("cursor", "is not a cursor this list gave"))?;
         query = query.filter(notification::Column::Id.lt(after));
     }
+    // Ordered as the view's index is, so that the database walks it (by id alone,
+    // PostgreSQL may prefer the primary key and filter a large table).
+    query = match view {
+        InboxView::Inbox => query.order_by_desc(notification::Column::ArchivedAt),
+        InboxView::Unread => query.order_by_desc(notification::Column::ReadAt),
+        InboxView::Archived => query,
+    };
     let mut rows = query
         .order_by_desc(notification::Column::Id)
         .limit(limit + 1)

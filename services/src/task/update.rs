@@ -306,6 +306,10 @@ async fn apply(
     notify::record_refs(txn, row, None, by, refs).await?;
     if let Some(visibility) = plan.made {
         file::follow_task(txn, row.id, visibility.as_str()).await?;
+        if visibility == Visibility::Private {
+            // Visitors can no longer see what they were told of it.
+            notify::forget_visitors(txn, org_id, Some(row.id)).await?;
+        }
     }
     Ok(true)
 }
