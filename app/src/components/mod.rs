@@ -3,6 +3,7 @@
 mod avatar;
 mod editor;
 mod header;
+pub mod keys;
 mod mention;
 mod not_found;
 mod palette;

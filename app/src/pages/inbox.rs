@@ -7,8 +7,6 @@ use crate::components::text::error_text;
 use domain::NotificationId;
 use domain::dto::{Notification, NotificationKind};
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Notifications about one task (or one invitation), newest first.
@@ -111,13 +109,7 @@ pub fn Inbox() -> impl IntoView {
     };
     let navigate = use_navigate();
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    || el.is_content_editable()
-            });
+        let typing = crate::components::keys::typing(&ev);
         if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }

@@ -4,7 +4,7 @@
 use crate::api::{
     SaveNotificationSettings, kind_label, load_notification_settings, load_unsubscribe,
 };
-use crate::components::text::error_text;
+use crate::components::text::{encode, error_text};
 use domain::dto::MailMode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -34,7 +34,7 @@ pub fn Unsubscribe() -> impl IntoView {
                             <p class="muted">"Changed your mind? " <a href="/settings/notifications">"Notification settings"</a></p>
                         }.into_any(),
                         Ok(info) => {
-                            let action = format!("/unsubscribe?token={}", urlencoding(&token.get_untracked()));
+                            let action = format!("/unsubscribe?token={}", encode(&token.get_untracked()));
                             view! {
                                 <h1>"Stop this mail?"</h1>
                                 <p>{format!("Stop {} for {}.", info.what, info.email)}</p>
@@ -48,17 +48,6 @@ pub fn Unsubscribe() -> impl IntoView {
             </Suspense>
         </section>
     }
-}
-
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `/settings/notifications`: off, now (a few minutes' worth in one mail) or daily, per type.

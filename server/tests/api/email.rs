@@ -2,38 +2,9 @@
 //! links (once, then 410), the invitation hole, password reset, and delivery through an
 //! SMTP server that refuses at first.
 
-use crate::common::{Backend, Session, SmtpServer, TestApp};
+use crate::common::{Backend, Session, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
-
-/// One test per backend with an SMTP server that refuses its first `refuse` messages.
-macro_rules! with_smtp {
-    ($name:ident, $refuse:expr, |$app:ident, $smtp:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: TestApp, $smtp: SmtpServer) $body
-
-            async fn on(backend: Backend) {
-                let Some(smtp) = SmtpServer::start($refuse).await else { return };
-                let app = TestApp::spawn_with(backend, |c| smtp.configure(c)).await;
-                let database = app.database.clone();
-                $crate::common::within_limit(database, run(app, smtp)).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                on(Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if $crate::common::postgres_url().is_some() {
-                    on(Backend::Postgres).await;
-                }
-            }
-        }
-    };
-}
 
 fn token_of(link: &str) -> String {
     link.split("token=")

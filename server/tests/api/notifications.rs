@@ -587,40 +587,7 @@ on_each_backend!(the_badge_moves_live_on_every_socket_of_the_user, |app| {
 
 // ---- Mail ----
 
-use common::{Backend, SmtpServer};
-
-/// One test per backend with an SMTP server and a two-second mail window.
-macro_rules! with_mail {
-    ($name:ident, |$app:ident, $smtp:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: TestApp, $smtp: SmtpServer) $body
-
-            async fn on(backend: Backend) {
-                let Some(smtp) = SmtpServer::start(0).await else { return };
-                let app = TestApp::spawn_with(backend, |c| {
-                    smtp.configure(c);
-                    c.notify_mail_delay = Duration::from_secs(2);
-                })
-                .await;
-                let database = app.database.clone();
-                $crate::common::within_limit(database, run(app, smtp)).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                on(Backend::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if $crate::common::postgres_url().is_some() {
-                    on(Backend::Postgres).await;
-                }
-            }
-        }
-    };
-}
+use common::SmtpServer;
 
 /// The notification mails (those with an unsubscribe link) to `to` whose subject contains
 /// `subject`.
@@ -649,8 +616,10 @@ async fn mail_settled(app: &TestApp) {
     panic!("the mail jobs did not finish");
 }
 
-with_mail!(
+with_smtp!(
     what_comes_within_the_window_is_one_mail_and_one_click_unsubscribes,
+    0,
+    tweak = |c| c.notify_mail_delay = Duration::from_secs(2),
     |app, smtp| {
         let (owner, bob, _carol, _eve) = setup(&app).await;
         let n = new_task(
@@ -756,101 +725,100 @@ with_mail!(
     }
 );
 
-with_mail!(the_daily_digest_and_settings, |app, smtp| {
-    let (owner, bob, _carol, _eve) = setup(&app).await;
-    // Bob wants status changes now and nothing about comments.
-    let (status, body) = app
-        .request(
-            Method::PUT,
-            "/api/v1/me/notification-settings",
-            Some(json!([{"type": "commented", "mail": "off"}, {"type": "status_changed", "mail": "daily"}])),
-            Some(&bob),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = app
-        .request(
-            Method::PUT,
-            "/api/v1/me/notification-settings",
-            Some(json!([{"type": "invited", "mail": "now"}])),
-            Some(&bob),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let (status, _) = app
-        .request(
-            Method::PUT,
-            "/api/v1/me/notification-settings",
-            Some(json!([{"type": "assigned", "mail": "sometimes"}])),
-            Some(&bob),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-
-    let n = new_task(&app, &owner, json!({"title": "Digest me"})).await;
-    app.request(
-        Method::PUT,
-        &format!("/api/v1/orgs/acme/tasks/{n}/watch"),
-        None,
-        Some(&bob),
-    )
-    .await;
-    comment(
-        &app,
-        &owner,
-        n,
-        json!({"body": "a comment bob does not want mailed"}),
-    )
-    .await;
-    set_status(&app, &owner, n, "todo").await;
-    settle(&app).await;
-    let svc = &app.app_state.services;
-    services::jobs::enqueue(svc, &services::notify::NotifyDigest)
-        .await
-        .unwrap();
-    mail_settled(&app).await;
-    assert!(
-        mails_to(&smtp, "bob@example.test", "").is_empty(),
-        "nothing waited a day yet"
-    );
-
-    // A day later the digest goes out, with the status change only.
-    {
-        use sea_orm::sea_query::Expr;
-        entity::notification::Entity::update_many()
-            .col_expr(
-                entity::notification::Column::CreatedAt,
-                Expr::value(chrono::Utc::now() - chrono::Duration::hours(25)),
+with_smtp!(
+    the_daily_digest_and_settings,
+    0,
+    tweak = |c| c.notify_mail_delay = Duration::from_secs(2),
+    |app, smtp| {
+        let (owner, bob, _carol, _eve) = setup(&app).await;
+        // Bob wants status changes now and nothing about comments.
+        let settings = |body: Value| {
+            app.request(
+                Method::PUT,
+                "/api/v1/me/notification-settings",
+                Some(body),
+                Some(&bob),
             )
-            .exec(&app.db().await)
+        };
+        let (status, body) = settings(json!([
+            {"type": "commented", "mail": "off"},
+            {"type": "status_changed", "mail": "daily"}
+        ]))
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // An invitation has no setting; a mode must be one of the three.
+        let (status, body) = settings(json!([{"type": "invited", "mail": "now"}])).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (status, _) = settings(json!([{"type": "assigned", "mail": "sometimes"}])).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        let n = new_task(&app, &owner, json!({"title": "Digest me"})).await;
+        app.request(
+            Method::PUT,
+            &format!("/api/v1/orgs/acme/tasks/{n}/watch"),
+            None,
+            Some(&bob),
+        )
+        .await;
+        comment(
+            &app,
+            &owner,
+            n,
+            json!({"body": "a comment bob does not want mailed"}),
+        )
+        .await;
+        set_status(&app, &owner, n, "todo").await;
+        settle(&app).await;
+        let svc = &app.app_state.services;
+        services::jobs::enqueue(svc, &services::notify::NotifyDigest)
             .await
             .unwrap();
-    }
-    services::jobs::enqueue(svc, &services::notify::NotifyDigest)
-        .await
-        .unwrap();
-    let mail = smtp.wait_for_subject("bob@example.test", "moved").await;
-    assert!(
-        mail.subject.starts_with("owner moved ABC-"),
-        "{}",
-        mail.subject
-    );
-    assert!(mail.text.contains("from Backlog to Todo"), "{}", mail.text);
-    assert!(!mail.text.contains("commented"), "{}", mail.text);
-    mail_settled(&app).await;
-    services::jobs::enqueue(svc, &services::notify::NotifyDigest)
-        .await
-        .unwrap();
-    mail_settled(&app).await;
-    assert_eq!(
-        mails_to(&smtp, "bob@example.test", "").len(),
-        1,
-        "mailed once"
-    );
-});
+        mail_settled(&app).await;
+        assert!(
+            mails_to(&smtp, "bob@example.test", "").is_empty(),
+            "nothing waited a day yet"
+        );
 
-with_mail!(
+        // A day later the digest goes out, with the status change only.
+        {
+            use sea_orm::sea_query::Expr;
+            entity::notification::Entity::update_many()
+                .col_expr(
+                    entity::notification::Column::CreatedAt,
+                    Expr::value(chrono::Utc::now() - chrono::Duration::hours(25)),
+                )
+                .exec(&app.db().await)
+                .await
+                .unwrap();
+        }
+        services::jobs::enqueue(svc, &services::notify::NotifyDigest)
+            .await
+            .unwrap();
+        let mail = smtp.wait_for_subject("bob@example.test", "moved").await;
+        assert!(
+            mail.subject.starts_with("owner moved ABC-"),
+            "{}",
+            mail.subject
+        );
+        assert!(mail.text.contains("from Backlog to Todo"), "{}", mail.text);
+        assert!(!mail.text.contains("commented"), "{}", mail.text);
+        mail_settled(&app).await;
+        services::jobs::enqueue(svc, &services::notify::NotifyDigest)
+            .await
+            .unwrap();
+        mail_settled(&app).await;
+        assert_eq!(
+            mails_to(&smtp, "bob@example.test", "").len(),
+            1,
+            "mailed once"
+        );
+    }
+);
+
+with_smtp!(
     a_visitor_unfollows_from_the_mail_and_a_member_who_left_gets_nothing,
+    0,
+    tweak = |c| c.notify_mail_delay = Duration::from_secs(2),
     |app, smtp| {
         let (owner, bob, _carol, eve) = setup(&app).await;
         app.request(

@@ -90,6 +90,27 @@ impl Notify {
         }
     }
 
+    /// Who takes part in the task by this event, and so watches it (unless they unwatched
+    /// it before): its new assignees, whom it mentions, and its actor when they created
+    /// it or commented.
+    pub(super) fn joined(&self) -> Option<(Uuid, Vec<Uuid>)> {
+        let What::Task {
+            task,
+            created,
+            assigned,
+            mentioned,
+            commented,
+            ..
+        } = &self.what;
+        let mut joined: Vec<Uuid> = assigned.iter().chain(mentioned).copied().collect();
+        if let Some(actor) = self.actor
+            && (*created || *commented)
+        {
+            joined.push(actor);
+        }
+        (!joined.is_empty()).then_some((*task, joined))
+    }
+
     /// The id of `user`'s notification of this event: this event's time (so ids still
     /// sort by time) with the user in the random half.
     fn notification_id(&self, user: Uuid) -> Uuid {
@@ -130,12 +151,12 @@ pub(crate) async fn deliver(svc: &Services, event: &Notify) -> Result<usize> {
     let (task_id, comment_id, status, mut people) = match &event.what {
         What::Task {
             task,
-            created,
             assigned,
             mentioned,
             comment,
             commented,
             status,
+            ..
         } => {
             let Some(row) = task::Entity::find_by_id(*task).one(&svc.db).await? else {
                 return Ok(0);
@@ -150,12 +171,10 @@ pub(crate) async fn deliver(svc: &Services, event: &Notify) -> Result<usize> {
             };
             let people = task_people(
                 &svc.db,
-                event,
                 &org,
                 &row,
                 comment_row.as_ref(),
                 *commented,
-                *created,
                 assigned,
                 mentioned,
                 *status,
@@ -258,25 +277,14 @@ pub(crate) async fn deliver(svc: &Services, event: &Notify) -> Result<usize> {
 #[allow(clippy::too_many_arguments)]
 async fn task_people(
     db: &impl ConnectionTrait,
-    event: &Notify,
     org: &organization::Model,
     task: &task::Model,
     comment: Option<&task_comment::Model>,
     commented: bool,
-    created: bool,
     assigned: &[Uuid],
     mentioned: &[Uuid],
     status: Option<StatusChange>,
 ) -> Result<BTreeMap<Uuid, Recipient>> {
-    // Who takes part watches, unless they unwatched before.
-    let mut joined: Vec<Uuid> = assigned.iter().chain(mentioned).copied().collect();
-    if let Some(actor) = event.actor
-        && (created || commented)
-    {
-        joined.push(actor);
-    }
-    watch_if_new(db, task.id, &joined).await?;
-
     let mut people: BTreeMap<Uuid, NotificationKind> = BTreeMap::new();
     for id in assigned {
         people.entry(*id).or_insert(NotificationKind::Assigned);
@@ -355,7 +363,11 @@ pub(crate) async fn members_of(
 
 /// Makes `users` watch `task` unless they have a say about it already (watching, or an
 /// explicit unwatch).
-async fn watch_if_new(db: &impl ConnectionTrait, task: Uuid, users: &[Uuid]) -> Result<()> {
+pub(super) async fn watch_if_new(
+    db: &impl ConnectionTrait,
+    task: Uuid,
+    users: &[Uuid],
+) -> Result<()> {
     let mut seen = HashSet::new();
     let rows: Vec<task_watch::ActiveModel> = users
         .iter()

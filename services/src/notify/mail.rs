@@ -16,7 +16,7 @@ use crate::jobs::{self, Enqueue, Job, JobError};
 use crate::{Actor, DomainError, Result, Services, mail};
 use chrono::{DateTime, Utc};
 use domain::dto::{MailMode, Notification, NotificationKind, NotificationSetting};
-use entity::{instance_setting, notification, notification_setting, task_watch, user};
+use entity::{instance_setting, notification, notification_setting, user};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -443,19 +443,7 @@ pub async fn unsubscribe(svc: &Services, token: &str) -> Result<Unsubscribe> {
         }
         Scope::Task(_, slug, number) => {
             let (task, _) = task_of(svc, &slug, number).await?;
-            task_watch::Entity::insert(task_watch::ActiveModel {
-                task_id: Set(task.id),
-                user_id: Set(person.id),
-                watching: Set(false),
-                created_at: Set(Utc::now()),
-            })
-            .on_conflict(
-                OnConflict::columns([task_watch::Column::TaskId, task_watch::Column::UserId])
-                    .update_column(task_watch::Column::Watching)
-                    .to_owned(),
-            )
-            .exec_without_returning(&svc.db)
-            .await?;
+            super::set_watch(&svc.db, task.id, person.id, false).await?;
         }
     }
     Ok(what)

@@ -53,10 +53,27 @@ pub enum InboxView {
     Archived,
 }
 
-/// Enqueues `event` in the caller's transaction, when it may concern anyone.
+/// Enqueues `event` in the caller's transaction, when it may concern anyone. Whoever takes
+/// part starts watching here, in the same transaction, so that the next change (whose job
+/// may run before this one's) already reaches them; a mentioned user only when a member.
 pub(crate) async fn enqueue(db: &impl ConnectionTrait, event: Notify) -> Result<()> {
     if !event.matters() {
         return Ok(());
+    }
+    if let Some((task, mut joined)) = event.joined() {
+        let members: HashSet<Uuid> = member::Entity::find()
+            .select_only()
+            .column(member::Column::UserId)
+            .filter(member::Column::OrgId.eq(event.org))
+            .filter(member::Column::UserId.is_in(joined.clone()))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        // The actor may be a visitor (their suggestion): they follow what they made.
+        joined.retain(|u| members.contains(u) || Some(*u) == event.actor);
+        fanout::watch_if_new(db, task, &joined).await?;
     }
     jobs::enqueue_in(db, &event, jobs::Enqueue::default()).await
 }
@@ -363,9 +380,19 @@ pub async fn watch(svc: &Services, actor: &Actor, slug: &str, number: i64, on: b
     let access = access::load(svc, actor, slug).await?;
     let task = find_visible(&svc.db, &access, number).await?;
     let me = signed_in(actor)?;
+    set_watch(&svc.db, task.id, me, on).await
+}
+
+/// Records that `user` watches `task` or (`on = false`) chose not to.
+pub(crate) async fn set_watch(
+    db: &impl ConnectionTrait,
+    task: Uuid,
+    user: Uuid,
+    on: bool,
+) -> Result<()> {
     task_watch::Entity::insert(task_watch::ActiveModel {
-        task_id: Set(task.id),
-        user_id: Set(me),
+        task_id: Set(task),
+        user_id: Set(user),
         watching: Set(on),
         created_at: Set(Utc::now()),
     })
@@ -374,7 +401,7 @@ pub async fn watch(svc: &Services, actor: &Actor, slug: &str, number: i64, on: b
             .update_column(task_watch::Column::Watching)
             .to_owned(),
     )
-    .exec_without_returning(&svc.db)
+    .exec_without_returning(db)
     .await?;
     Ok(())
 }

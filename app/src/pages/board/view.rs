@@ -49,13 +49,7 @@ pub(crate) fn BoardView(
     }
     // Keyboard: `c` new task, `/` search, Escape clears the selection.
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    || el.is_content_editable()
-            });
+        let typing = crate::components::keys::typing(&ev);
         // The task dialog has its own keys (Escape closes it).
         if typing
             || ev.ctrl_key()

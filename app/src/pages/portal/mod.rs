@@ -202,13 +202,7 @@ fn PortalView(page: PortalPage, ask: Ask, refetch: RwSignal<u32>) -> impl IntoVi
 
     // `/` focuses the search.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-            .is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    || el.is_content_editable()
-            });
+        let typing = crate::components::keys::typing(&ev);
         if !typing && !ev.ctrl_key() && !ev.meta_key() && ev.key() == "/" {
             if let Some(input) = search.get() {
                 ev.prevent_default();

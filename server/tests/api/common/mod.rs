@@ -56,6 +56,46 @@ macro_rules! on_each_backend {
     };
 }
 
+/// One test per backend with an SMTP server that refuses its first `refuse` messages;
+/// `tweak` (optional) changes the instance's config further.
+macro_rules! with_smtp {
+    ($name:ident, $refuse:expr, |$app:ident, $smtp:ident| $body:block) => {
+        with_smtp!($name, $refuse, tweak = |_| {}, |$app, $smtp| $body);
+    };
+    ($name:ident, $refuse:expr, tweak = $tweak:expr, |$app:ident, $smtp:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            use $crate::common::{Backend, SmtpServer, TestApp};
+            async fn run($app: TestApp, $smtp: SmtpServer) $body
+
+            async fn on(backend: Backend) {
+                let Some(smtp) = SmtpServer::start($refuse).await else { return };
+                let tweak: fn(&mut server::config::Config) = $tweak;
+                let app = TestApp::spawn_with(backend, |c| {
+                    smtp.configure(c);
+                    tweak(c);
+                })
+                .await;
+                let database = app.database.clone();
+                $crate::common::within_limit(database, run(app, smtp)).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                on(Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::common::postgres_url().is_some() {
+                    on(Backend::Postgres).await;
+                }
+            }
+        }
+    };
+}
+
 /// How long one test may run (`SAYR_TEST_LIMIT_SECS`, 180 by default). A test that hangs
 /// fails with what its database was doing instead of holding the whole suite (and CI)
 /// until an outer limit kills it.
