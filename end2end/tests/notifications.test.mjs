@@ -103,6 +103,12 @@ test('My Tasks and the home dashboard show my tasks across orgs', async () => {
   const bob = await chrome.page(sayr.base, bobToken);
   await bob.goto(`${sayr.base}/my-tasks`);
   await bob.locator('[data-testid=my-task]:has-text("Ship the inbox")').waitFor();
+  // The filters: words that match nothing, then the task's own key.
+  await bob.fill('[data-testid=my-tasks-search]', 'nothing like it');
+  await Promise.all([bob.waitForURL(/q=nothing/), bob.click('[data-testid=my-tasks-filters] button[type=submit]')]);
+  await bob.waitForSelector('[data-testid=my-tasks-empty]');
+  await bob.goto(`${sayr.base}/my-tasks?q=acm-1&sort=priority`);
+  await bob.locator('[data-testid=my-task]:has-text("Ship the inbox")').waitFor();
   await bob.goto(`${sayr.base}/my-tasks?role=created`);
   await bob.waitForSelector('[data-testid=my-tasks-empty]');
   await bob.goto(`${sayr.base}/`);
