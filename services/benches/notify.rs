@@ -7,11 +7,13 @@
 //!
 //! Results and how they were read: BENCHMARKS.md ("Notifications").
 
+mod common;
+
 use chrono::Utc;
+use common::{pct, postgres, sqlite};
 use domain::dto::{NewComment, NewOrg, NewTask};
 use entity::{member, notification, task_watch, user};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection, EntityTrait};
-use sea_orm_migration::MigratorTrait;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
 use services::jobs::{self, Worker, WorkerConfig};
 use services::notify::{self, InboxView};
 use services::{Actor, LocalBus, Services, Settings, UserActor};
@@ -21,36 +23,6 @@ use uuid::Uuid;
 
 const WATCHERS: usize = 500;
 const INBOX: usize = 100_000;
-
-async fn sqlite() -> (DatabaseConnection, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    let db = Database::connect(&url).await.unwrap();
-    migration::Migrator::up(&db, None).await.unwrap();
-    (db, dir)
-}
-
-async fn postgres(url: &str) -> DatabaseConnection {
-    let admin = Database::connect(url).await.unwrap();
-    let name = format!("sayr_bench_notify_{}", std::process::id());
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let db = Database::connect(format!("{base}/{name}")).await.unwrap();
-    migration::Migrator::up(&db, None).await.unwrap();
-    db
-}
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 fn actor(id: Uuid) -> Actor {
     Actor::User(UserActor {
@@ -309,6 +281,7 @@ async fn main() {
         .ok()
         .filter(|u| !u.is_empty())
     {
-        run("postgres", postgres(&url).await).await;
+        let name = format!("sayr_bench_notify_{}", std::process::id());
+        run("postgres", postgres(&url, &name).await).await;
     }
 }

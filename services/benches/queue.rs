@@ -7,8 +7,10 @@
 //!
 //! Results and how they were read: BENCHMARKS.md ("The job queue").
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
-use sea_orm_migration::MigratorTrait;
+mod common;
+
+use common::{pct, postgres, sqlite};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use services::jobs::{self, Job, JobError, Registry, Worker, WorkerConfig};
 use services::{Actor, LocalBus, Services, Settings};
@@ -26,38 +28,8 @@ impl Job for Noop {
     }
 }
 
-async fn sqlite() -> (DatabaseConnection, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    let db = Database::connect(&url).await.unwrap();
-    migration::Migrator::up(&db, None).await.unwrap();
-    (db, dir)
-}
-
-async fn postgres(url: &str, n: u32) -> DatabaseConnection {
-    let admin = Database::connect(url).await.unwrap();
-    let name = format!("sayr_bench_queue_{}_{n}", std::process::id());
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let db = Database::connect(format!("{base}/{name}")).await.unwrap();
-    migration::Migrator::up(&db, None).await.unwrap();
-    db
-}
-
 fn services(db: DatabaseConnection) -> Services {
     Services::new(db, Arc::new(LocalBus::new(16)), Settings::default())
-}
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
 }
 
 async fn drain(svc: &Services, workers: usize, registry: fn() -> Registry) -> Duration {
@@ -197,7 +169,13 @@ async fn main() {
         }
         if let Some(url) = &pg {
             round += 1;
-            let mut svc = services(postgres(url, round).await);
+            let mut svc = services(
+                postgres(
+                    url,
+                    &format!("sayr_bench_queue_{}_{round}", std::process::id()),
+                )
+                .await,
+            );
             throughput("postgres", &svc, n, workers).await;
             if let Some(smtp) = &smtp {
                 mail_throughput("postgres", &mut svc, smtp, n / 4, workers).await;
@@ -207,6 +185,11 @@ async fn main() {
     let (db, _dir) = sqlite().await;
     enqueue_cost("sqlite", &services(db), 500).await;
     if let Some(url) = &pg {
-        enqueue_cost("postgres", &services(postgres(url, 99).await), 500).await;
+        enqueue_cost(
+            "postgres",
+            &services(postgres(url, &format!("sayr_bench_queue_{}_99", std::process::id())).await),
+            500,
+        )
+        .await;
     }
 }
