@@ -3,6 +3,7 @@
 
 mod color;
 mod email;
+pub mod gh_refs;
 mod name;
 mod short_id;
 mod slug;
