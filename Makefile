@@ -48,6 +48,7 @@ rust-tools:
 
 node-tools:
 	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d end2end/node_modules/playwright-core ] && [ -d end2end/node_modules/oidc-provider ] \
+	  && [ -d end2end/node_modules/@octokit/webhooks-examples ] \
 	  || (cd end2end && npm ci --no-audit --no-fund)
 
 # s3s-fs: the S3-compatible server the file tests start (pinned: newer ones need rustc 1.96;

@@ -581,6 +581,8 @@ mod tests {
             body_html: String::new(),
             visibility,
             source: "sayr".into(),
+            github_author: None,
+            github_url: None,
             reactions: vec![crate::dto::Reaction {
                 emoji: "👍".into(),
                 count: 1,

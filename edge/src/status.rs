@@ -14,6 +14,7 @@ pub fn status(e: &DomainError) -> StatusCode {
         DomainError::Conflict { .. } => StatusCode::CONFLICT,
         DomainError::Gone(_) => StatusCode::GONE,
         DomainError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -29,6 +30,7 @@ pub fn code(e: &DomainError) -> &'static str {
         DomainError::Conflict { .. } => "conflict",
         DomainError::Gone(_) => "gone",
         DomainError::RateLimited { .. } => "rate_limited",
+        DomainError::Unavailable(_) => "unavailable",
         DomainError::Internal(_) => "internal",
     }
 }
@@ -52,6 +54,7 @@ mod tests {
                 429,
                 "rate_limited",
             ),
+            (DomainError::Unavailable("off".into()), 503, "unavailable"),
             (DomainError::Internal("boom".into()), 500, "internal"),
         ];
         for (e, want_status, want_code) in cases {

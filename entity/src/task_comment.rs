@@ -21,6 +21,10 @@ pub struct Model {
     pub visibility: CommentVisibility,
     /// "sayr" or "github".
     pub source: String,
+    /// The GitHub comment this one copies (source "github"), its author's login and address.
+    pub github_id: Option<i64>,
+    pub github_author: Option<String>,
+    pub github_url: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,

@@ -10,6 +10,7 @@ mod m0005_task_rank;
 mod m0006_jobs;
 mod m0007_email_proof;
 mod m0008_notifications;
+mod m0009_github;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_jobs::Migration),
             Box::new(m0007_email_proof::Migration),
             Box::new(m0008_notifications::Migration),
+            Box::new(m0009_github::Migration),
         ]
     }
 }

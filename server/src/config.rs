@@ -182,6 +182,46 @@ pub struct Config {
     )]
     pub github_api_url: String,
 
+    /// The GitHub App's id (with the slug, the private key and the webhook secret, turns on
+    /// the GitHub integration: linked repositories, issue sync, pull requests on tasks).
+    #[arg(long, global = true, env = "SAYR_GITHUB_APP_ID")]
+    pub github_app_id: Option<String>,
+
+    /// The GitHub App's URL name, as in `https://github.com/apps/<slug>`.
+    #[arg(long, global = true, env = "SAYR_GITHUB_APP_SLUG")]
+    pub github_app_slug: Option<String>,
+
+    /// The GitHub App's private key (PEM), or use `SAYR_GITHUB_APP_PRIVATE_KEY_FILE`.
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_GITHUB_APP_PRIVATE_KEY",
+        hide_env_values = true
+    )]
+    pub github_app_private_key: Option<Secret>,
+
+    /// A file holding the GitHub App's private key (PEM).
+    #[arg(long, global = true, env = "SAYR_GITHUB_APP_PRIVATE_KEY_FILE")]
+    pub github_app_private_key_file: Option<PathBuf>,
+
+    /// The secret GitHub signs webhook deliveries with (`X-Hub-Signature-256`).
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_GITHUB_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub github_webhook_secret: Option<Secret>,
+
+    /// GitHub's web address, where the App is installed (GitHub Enterprise's, or a stand-in).
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_GITHUB_URL",
+        default_value = "https://github.com"
+    )]
+    pub github_url: String,
+
     /// OpenID Connect providers, read from `SAYR_OIDC_<NAME>_*` variables (see
     /// [`oidc_providers_from_env`]); not a flag.
     #[arg(skip)]
@@ -266,6 +306,64 @@ impl Config {
             Some(url) => services::mail::Mailer::smtp(url.expose(), &self.mail_from),
             None => services::mail::Mailer::outbox(self.data_dir.join("outbox"), &self.mail_from),
         }
+    }
+
+    /// The GitHub App in force: none when none of its settings is given, an error naming
+    /// what is missing when only some are. The key is read from its file here; neither it
+    /// nor the secret is ever quoted.
+    pub fn github_app(&self) -> Result<Option<services::github::GithubConfig>, String> {
+        let key = match (
+            &self.github_app_private_key,
+            &self.github_app_private_key_file,
+        ) {
+            (Some(key), _) => Some(key.expose().to_string()),
+            (None, Some(path)) => Some(std::fs::read_to_string(path).map_err(|e| {
+                format!("SAYR_GITHUB_APP_PRIVATE_KEY_FILE {}: {e}", path.display())
+            })?),
+            (None, None) => None,
+        };
+        let given = [
+            ("SAYR_GITHUB_APP_ID", self.github_app_id.clone()),
+            ("SAYR_GITHUB_APP_SLUG", self.github_app_slug.clone()),
+            ("SAYR_GITHUB_APP_PRIVATE_KEY", key),
+            (
+                "SAYR_GITHUB_WEBHOOK_SECRET",
+                self.github_webhook_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string()),
+            ),
+        ];
+        let missing: Vec<&str> = given
+            .iter()
+            .filter(|(_, v)| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+            .map(|(name, _)| *name)
+            .collect();
+        if missing.len() == given.len() {
+            return Ok(None);
+        }
+        if !missing.is_empty() {
+            return Err(format!(
+                "the GitHub App needs {} as well",
+                missing.join(", ")
+            ));
+        }
+        let [
+            (_, Some(app_id)),
+            (_, Some(slug)),
+            (_, Some(private_key)),
+            (_, Some(webhook_secret)),
+        ] = given
+        else {
+            unreachable!("every setting is present");
+        };
+        Ok(Some(services::github::GithubConfig {
+            app_id: app_id.trim().to_string(),
+            slug: slug.trim().to_string(),
+            private_key,
+            webhook_secret,
+            api_url: self.github_api_url.trim_end_matches('/').to_string(),
+            web_url: self.github_url.trim_end_matches('/').to_string(),
+        }))
     }
 
     /// Cookies get `Secure` when people reach us over https.

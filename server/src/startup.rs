@@ -91,6 +91,16 @@ impl Core {
             );
         }
         services.mailer = Arc::new(mailer);
+        match config.github_app()? {
+            Some(app) => {
+                let http = crate::auth::http_client::HttpClient::new().0;
+                tracing::info!(app = %app.slug, api = %app.api_url, "the GitHub App is on");
+                services = services.with_github(services::github::Github::new(app, http)?);
+            }
+            None => tracing::info!(
+                "the GitHub App is off (SAYR_GITHUB_APP_ID and the rest are not set)"
+            ),
+        }
         Ok(Self {
             services,
             redis,

@@ -34,6 +34,10 @@ pub enum DomainError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again later")]
     RateLimited { retry_after_secs: u64 },
+    /// Something this needs is not there: not set up on this instance, or a peer (GitHub)
+    /// that did not answer. The message says which.
+    #[error("{0}")]
+    Unavailable(String),
     /// Anything else; the cause is logged, never shown.
     #[error("internal error")]
     Internal(String),

@@ -4,7 +4,7 @@
 //! Read on every use, not cached: they matter on rare paths (sign-up, the login page) and
 //! a primary-key read is cheaper than explaining a stale cache across instances.
 
-use super::{Result, Services};
+use super::{DomainError, Result, Services};
 use chrono::Utc;
 use domain::UserId;
 use entity::{instance_setting, user};
@@ -62,4 +62,71 @@ pub(crate) async fn store(
     .exec(db)
     .await?;
     Ok(())
+}
+
+/// The instance's secret stored under `key` (mail links, GitHub install states), made on
+/// first use: 32 random bytes that every instance then reads from the same row.
+pub(crate) async fn secret(db: &impl ConnectionTrait, key: &str) -> Result<Vec<u8>> {
+    if let Some(row) = instance_setting::Entity::find_by_id(key).one(db).await? {
+        return stored_secret(&row.value);
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the OS random source is available");
+    instance_setting::Entity::insert(instance_setting::ActiveModel {
+        key: Set(key.to_string()),
+        value: Set(serde_json::to_string(&hex::encode(bytes)).expect("a string serializes")),
+        updated_at: Set(Utc::now()),
+        updated_by: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(instance_setting::Column::Key)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let row = instance_setting::Entity::find_by_id(key)
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::Internal("the secret was not stored".into()))?;
+    stored_secret(&row.value)
+}
+
+fn stored_secret(value: &str) -> Result<Vec<u8>> {
+    serde_json::from_str::<String>(value)
+        .ok()
+        .and_then(|h| hex::decode(h).ok())
+        .ok_or_else(|| DomainError::Internal("a stored secret is not hex".into()))
+}
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+fn mac(secret: &[u8], purpose: &str, payload: &str) -> HmacSha256 {
+    use hmac::Mac;
+    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(purpose.as_bytes());
+    mac.update(b":");
+    mac.update(payload.as_bytes());
+    mac
+}
+
+/// `payload~tag`: the payload and the first 16 bytes of its HMAC-SHA256 under `secret`,
+/// bound to `purpose` (so a token made for one use is refused by another). The payload must
+/// not need escaping where the token goes.
+pub(crate) fn sign(secret: &[u8], purpose: &str, payload: &str) -> String {
+    use hmac::Mac;
+    let tag = mac(secret, purpose, payload).finalize().into_bytes();
+    format!("{payload}~{}", hex::encode(&tag[..16]))
+}
+
+/// The payload of a token [`sign`] made with the same secret and purpose; none for anything
+/// else (compared in constant time).
+pub(crate) fn verify<'t>(secret: &[u8], purpose: &str, token: &'t str) -> Option<&'t str> {
+    use hmac::Mac;
+    let (payload, tag) = token.rsplit_once('~')?;
+    let tag = hex::decode(tag).ok().filter(|t| t.len() == 16)?;
+    mac(secret, purpose, payload)
+        .verify_truncated_left(&tag)
+        .ok()?;
+    Some(payload)
 }

@@ -14,6 +14,7 @@ pub mod comment;
 mod convert;
 mod error;
 pub mod file;
+pub mod github;
 pub mod identity;
 pub mod instance;
 pub mod invite;
@@ -67,6 +68,8 @@ pub struct Services {
     pub mailer: Arc<mail::Mailer>,
     /// Wakes this process's job worker when something is enqueued here.
     pub job_wake: Arc<tokio::sync::Notify>,
+    /// The GitHub App, when the instance has one.
+    pub github: Option<Arc<github::Github>>,
 }
 
 /// Instance settings the services and the edges share.
@@ -117,6 +120,7 @@ impl Services {
             connections: Arc::new(admin::NoConnections),
             job_wake: Arc::new(tokio::sync::Notify::new()),
             mailer: Arc::new(mail::Mailer::memory()),
+            github: None,
         }
     }
 
@@ -138,6 +142,12 @@ impl Services {
                 ..Default::default()
             })
             .await
+    }
+
+    /// Uses `github` as the instance's GitHub App.
+    pub fn with_github(mut self, github: github::Github) -> Self {
+        self.github = Some(Arc::new(github));
+        self
     }
 
     /// Uses `files` as the file store.

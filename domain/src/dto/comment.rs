@@ -78,6 +78,11 @@ pub struct Comment {
     pub visibility: CommentVisibility,
     /// Where it was written: "sayr" or "github".
     pub source: String,
+    /// A comment copied from GitHub: its author's login there, and where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github_author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github_url: Option<String>,
     pub reactions: Vec<Reaction>,
     pub edited: bool,
     pub created_at: DateTime<Utc>,

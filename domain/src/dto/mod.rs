@@ -6,6 +6,7 @@ mod api_key;
 mod board;
 mod comment;
 pub mod file;
+mod github;
 mod invite;
 mod label;
 mod notification;
@@ -29,6 +30,10 @@ pub use comment::{
     TaskRelation,
 };
 pub use file::{FileInfo, FileType, ImageUrl};
+pub use github::{
+    GithubCommit, GithubInstallation, GithubIssueRef, GithubPullRequest, GithubReachable,
+    GithubRepository, GithubRepositoryPatch, GithubStatus, NewGithubRepository, TaskGithub,
+};
 pub use invite::Invite;
 pub use label::{Category, CategoryPatch, Label, LabelPatch, NewCategory, NewLabel};
 pub use notification::{

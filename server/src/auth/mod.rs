@@ -3,7 +3,7 @@
 
 mod email;
 mod external;
-mod http_client;
+pub(crate) mod http_client;
 mod return_to;
 
 pub use external::{LoginProviders, ProviderInfo, auth_check};

@@ -48,7 +48,9 @@ impl IntoResponse for ApiError {
             ApiError::Domain(e) => {
                 let (status, code) = (edge::status(&e), edge::code(&e));
                 match e {
-                    DomainError::Forbidden(m) | DomainError::Gone(m) => (status, code, m, None),
+                    DomainError::Forbidden(m)
+                    | DomainError::Gone(m)
+                    | DomainError::Unavailable(m) => (status, code, m, None),
                     DomainError::Invalid(fields) => (
                         status,
                         code,

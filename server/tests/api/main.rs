@@ -15,6 +15,7 @@ mod email;
 mod external_login;
 mod files;
 mod files_app;
+mod github;
 mod notifications;
 mod openapi;
 mod operations;

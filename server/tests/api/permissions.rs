@@ -264,6 +264,60 @@ const CASES: &[Case] = &[
         Rule::Member,
         204,
     ),
+    // The matrix runs without a GitHub App: what needs one answers 503 `unavailable` once
+    // the caller is allowed; the webhook is 404 for everyone, and the setup return without
+    // its query 400 past the sign-in check.
+    case("POST", "/api/github/webhook", Rule::Anyone, 404),
+    case("GET", "/api/github/setup", Rule::SignedIn, 400),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/github",
+        Rule::Perm("admin.manageSettings"),
+        200,
+    ),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/github/install",
+        Rule::Perm("admin.manageSettings"),
+        503,
+    ),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/github/installations/{installationId}/repositories",
+        Rule::Perm("admin.manageSettings"),
+        503,
+    ),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/github/repositories",
+        Rule::Perm("admin.manageSettings"),
+        200,
+    ),
+    case(
+        "POST",
+        "/api/v1/orgs/{slug}/github/repositories",
+        Rule::Perm("admin.manageSettings"),
+        503,
+    ),
+    // No repository has that id: 404 past the permission check.
+    case(
+        "PATCH",
+        "/api/v1/orgs/{slug}/github/repositories/{id}",
+        Rule::Perm("admin.manageSettings"),
+        404,
+    ),
+    case(
+        "DELETE",
+        "/api/v1/orgs/{slug}/github/repositories/{id}",
+        Rule::Perm("admin.manageSettings"),
+        404,
+    ),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/tasks/{number}/github",
+        Rule::Member,
+        200,
+    ),
     case("GET", "/api/v1/me/notifications", Rule::SignedIn, 200),
     case("GET", "/api/v1/me/tasks", Rule::SignedIn, 200),
     // Nobody has a notification of that id: 404 past the sign-in check.
@@ -735,6 +789,11 @@ fn body_for(case: &Case, n: usize, version: &str) -> Option<Value> {
         }
         ("POST", "/api/v1/orgs/{slug}/tasks/{number}/comments") => json!({"body": "a comment"}),
         ("PATCH", "/api/v1/me/notifications/{id}") => json!({"read": true}),
+        ("POST", "/api/v1/orgs/{slug}/github/repositories") => {
+            json!({"installationId": 777, "repository": "octo/repo"})
+        }
+        ("PATCH", "/api/v1/orgs/{slug}/github/repositories/{id}") => json!({"createIssues": true}),
+        ("POST", "/api/github/webhook") => json!({"zen": "ping"}),
         ("PUT", "/api/v1/me/notification-settings") => {
             json!([{"type": "commented", "mail": "off"}])
         }
@@ -837,8 +896,10 @@ on_each_backend!(
                         };
                         path = path.replace("{id}", &target);
                     }
+                    path = path.replace("{installationId}", "777");
                     if case.path.contains("/api/auth/accounts/{id}")
                         || case.path.contains("/me/notifications/{id}")
+                        || case.path.contains("/github/repositories/{id}")
                     {
                         path = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
                     }

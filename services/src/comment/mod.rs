@@ -6,7 +6,8 @@ mod reaction;
 mod write;
 
 pub use reaction::{Emoji, react};
-pub use write::{create, delete, update};
+pub(crate) use write::copy_from_github;
+pub use write::{GithubComment, create, delete, update};
 
 use super::access::{self, OrgAccess};
 use super::moderation::ensure_not_blocked;
@@ -150,6 +151,8 @@ async fn to_dtos(
                 body_html: crate::markdown::named(&c.body_html, &mentioned),
                 visibility: c.visibility,
                 source: c.source.clone(),
+                github_author: c.github_author.clone(),
+                github_url: c.github_url.clone(),
                 reactions: reactions.remove(&c.id).unwrap_or_default(),
                 edited: c.edited_at.is_some(),
                 created_at: c.created_at,

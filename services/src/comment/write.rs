@@ -169,6 +169,9 @@ pub async fn create(
         body: Set(body.as_str().to_string()),
         visibility: Set(visibility),
         source: Set("sayr".to_string()),
+        github_id: Set(None),
+        github_author: Set(None),
+        github_url: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         edited_at: Set(None),
@@ -195,6 +198,89 @@ pub async fn create(
     Ok(comment)
 }
 
+/// A comment written on a GitHub issue, to copy onto its task.
+#[derive(Clone, Debug)]
+pub struct GithubComment {
+    pub github_id: i64,
+    /// Its author's GitHub login, and where it is on GitHub.
+    pub login: String,
+    pub url: String,
+    /// The member whose account is linked to that GitHub account, if any.
+    pub author: Option<Uuid>,
+    pub body: String,
+    pub visibility: CommentVisibility,
+}
+
+/// Copies a GitHub comment onto `task`, once (by its GitHub id). Its text is GitHub's:
+/// `#12` there is an issue, `@name` a GitHub user, so it is rendered as plain Markdown and
+/// neither links tasks nor mentions members; the task's watchers hear of it as of any
+/// comment.
+pub(crate) async fn copy_from_github(
+    svc: &Services,
+    org: &entity::organization::Model,
+    task: &task::Model,
+    copy: GithubComment,
+) -> Result<()> {
+    let Ok(body) = parse_body(&copy.body) else {
+        // An empty comment (only an image GitHub kept, say): nothing to show.
+        return Ok(());
+    };
+    let access = access::resolve(&svc.db, &Actor::System, org.clone()).await?;
+    let now = Utc::now();
+    let txn = svc.begin().await?;
+    let inserted = task_comment::Entity::insert(task_comment::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        org_id: Set(org.id),
+        task_id: Set(task.id),
+        parent_id: Set(None),
+        author_id: Set(copy.author),
+        body_html: Set(markdown::render(body.as_str())),
+        body: Set(body.as_str().to_string()),
+        visibility: Set(copy.visibility),
+        source: Set("github".to_string()),
+        github_id: Set(Some(copy.github_id)),
+        github_author: Set(Some(copy.login)),
+        github_url: Set(Some(copy.url)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        edited_at: Set(None),
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(task_comment::Column::GithubId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_with_returning(&txn)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        Err(sea_orm::DbErr::RecordNotInserted) => {
+            txn.rollback().await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    count_comments(&txn, task.id, 1).await?;
+    let internal = copy.visibility == CommentVisibility::Internal;
+    timeline::record_comment(&txn, org.id, task.id, copy.author, row.id, internal).await?;
+    let what = What::Task {
+        task: task.id,
+        created: false,
+        assigned: Vec::new(),
+        mentioned: Vec::new(),
+        comment: Some(row.id),
+        commented: true,
+        status: None,
+    };
+    notify::enqueue(&txn, Notify::new(org.id, copy.author, what)).await?;
+    txn.commit().await?;
+    svc.job_wake.notify_one();
+
+    let comment = to_dto(&svc.db, &access, &Actor::System, task.number, row).await?;
+    publish(svc, &access, task, &comment, false, None);
+    Ok(())
+}
+
 /// Changes a comment's body (its author, or `moderation.manageComments`). The body it had
 /// is kept in the comment's edit history.
 #[tracing::instrument(skip(svc, actor, patch, origin))]
@@ -212,6 +298,14 @@ pub async fn update(
         comment,
     } = find(svc, actor, slug, id).await?;
     ensure_author_or_moderator(actor, &access, &comment)?;
+    // A copy of a GitHub comment follows GitHub (the system applies its edits) and is
+    // written in GitHub's terms: no task links, no mentions.
+    let from_github = comment.source == "github";
+    if from_github && *actor != Actor::System {
+        return Err(DomainError::forbidden(
+            "this comment was copied from GitHub: edit it there",
+        ));
+    }
     // A visitor edits on the same terms as they write.
     ensure_may_write(&svc.db, actor, &access).await?;
     let body = parse_body(&patch.body)?;
@@ -219,7 +313,11 @@ pub async fn update(
         return to_dto(&svc.db, &access, actor, task.number, comment).await;
     }
 
-    let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
+    let body_html = if from_github {
+        markdown::render(body.as_str())
+    } else {
+        markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?
+    };
     let now = Utc::now();
     let txn = svc.begin().await?;
     task_comment_edit::ActiveModel {
@@ -247,7 +345,9 @@ pub async fn update(
     )
     .await?;
     let by = actor.user_id().map(|u| u.0);
-    tell(&txn, &task, &row, by, Some(&before)).await?;
+    if !from_github {
+        tell(&txn, &task, &row, by, Some(&before)).await?;
+    }
     txn.commit().await?;
     svc.job_wake.notify_one();
 

@@ -57,9 +57,18 @@ pub enum JobError {
     /// Worth another attempt (a server that did not answer, a refused connection).
     #[error("{0}")]
     Retry(String),
+    /// Worth another attempt, but not before this time (a peer's rate limit said when).
+    #[error("{1}")]
+    RetryAt(DateTime<Utc>, String),
     /// Another attempt would fail the same way (a payload that no longer parses): dead now.
     #[error("{0}")]
     Permanent(String),
+}
+
+impl From<sea_orm::DbErr> for JobError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        JobError::Retry(e.to_string())
+    }
 }
 
 impl From<crate::DomainError> for JobError {

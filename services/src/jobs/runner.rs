@@ -273,6 +273,7 @@ impl Attempt {
                         JobError::Retry(_) if row.attempts < row.max_attempts => Some(
                             Utc::now() + backoff(kind.retry_base, row.attempts, self.config.retry_scale),
                         ),
+                        JobError::RetryAt(at, _) if row.attempts < row.max_attempts => Some(*at),
                         _ => None,
                     };
                     self.failed(&row, retry, &e.to_string()).await;

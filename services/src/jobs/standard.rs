@@ -28,7 +28,8 @@ impl Job for SweepFiles {
     }
 }
 
-/// Deletes expired sessions, long-expired invitations and old e-mail links. Deleting what is already gone deletes nothing: harmless.
+/// Deletes expired sessions, long-expired invitations, old e-mail links and GitHub
+/// delivery ids past their 30 days. Deleting what is already gone deletes nothing: harmless.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PurgeExpired;
 
@@ -71,8 +72,10 @@ pub(crate) async fn purge_expired(svc: &Services) -> Result<Vec<(&'static str, u
         .exec(&svc.db)
         .await?
         .rows_affected;
+    let deliveries = crate::github::webhook::forget_old(svc).await?;
     Ok(vec![
         ("session", sessions),
+        ("github_delivery", deliveries),
         ("invite", invites),
         ("email_token", tokens + used),
     ])
@@ -84,6 +87,8 @@ pub fn standard_registry() -> Registry {
         .register::<crate::mail::SendMail>()
         .register::<crate::notify::Notify>()
         .register::<crate::notify::NotifyMail>()
+        .register::<crate::github::Delivery>()
+        .register::<crate::github::SyncIssue>()
         .every("sweep_files", Duration::from_secs(3600), SweepFiles)
         .every("purge_expired", Duration::from_secs(3600), PurgeExpired)
         .every(

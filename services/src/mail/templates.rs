@@ -24,6 +24,8 @@ pub enum Template {
     /// Notifications, several at once: `heading`, `items` (each `text`, `link`,
     /// `unfollow`?), `settings`, `unsubscribe`.
     Notifications,
+    /// To an org's admins: `org_name`, `account`, `unlinked`, `link`.
+    GithubUninstalled,
 }
 
 impl Template {
@@ -35,6 +37,7 @@ impl Template {
             Template::EmailChanged => "email_changed",
             Template::Test => "test",
             Template::Notifications => "notifications",
+            Template::GithubUninstalled => "github_uninstalled",
         }
     }
 }
@@ -91,6 +94,9 @@ fn environment() -> &'static Environment<'static> {
             "notifications.subject",
             "notifications.txt",
             "notifications.html",
+            "github_uninstalled.subject",
+            "github_uninstalled.txt",
+            "github_uninstalled.html",
         ] {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("the mail template {name} compiles: {e}"));

@@ -16,18 +16,18 @@ use crate::jobs::{self, Enqueue, Job, JobError};
 use crate::{Actor, DomainError, Result, Services, mail};
 use chrono::{DateTime, Utc};
 use domain::dto::{MailMode, Notification, NotificationKind, NotificationSetting};
-use entity::{instance_setting, notification, notification_setting, user};
-use hmac::{Hmac, Mac};
+use entity::{notification, notification_setting, user};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, RelationTrait, Set,
 };
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
+/// The `instance_setting` key of the secret that signs mail links.
+const MAIL_SECRET: &str = "mail_secret";
 /// At most this many notifications go in one mail; the rest wait for the next.
 const PER_MAIL: u64 = 50;
 /// A digest goes out once something has waited this long.
@@ -207,7 +207,7 @@ async fn compose(
     digest: bool,
 ) -> Result<mail::Mail> {
     let base = &svc.settings.public_url;
-    let secret = secret(db).await?;
+    let secret = crate::instance::secret(db, MAIL_SECRET).await?;
     let kinds: BTreeSet<NotificationKind> = items.iter().map(|n| n.kind).collect();
     let unsubscribe = format!(
         "{base}/unsubscribe?token={}",
@@ -306,63 +306,15 @@ impl Scope {
     }
 }
 
-type HmacSha256 = Hmac<Sha256>;
-
-fn mac(secret: &[u8], payload: &str) -> HmacSha256 {
-    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(b"sayr-unsubscribe:");
-    mac.update(payload.as_bytes());
-    mac
-}
+/// What the unsubscribe links' signatures are bound to (a token for anything else fails).
+const PURPOSE: &str = "sayr-unsubscribe";
 
 fn sign(secret: &[u8], scope: &Scope) -> String {
-    let payload = scope.encode();
-    let tag = mac(secret, &payload).finalize().into_bytes();
-    format!("{payload}~{}", hex::encode(&tag[..16]))
+    crate::instance::sign(secret, PURPOSE, &scope.encode())
 }
 
 fn verify(secret: &[u8], token: &str) -> Option<Scope> {
-    let (payload, tag) = token.rsplit_once('~')?;
-    let tag = hex::decode(tag).ok().filter(|t| t.len() == 16)?;
-    // Constant time, on the truncated tag.
-    mac(secret, payload).verify_truncated_left(&tag).ok()?;
-    Scope::decode(payload)
-}
-
-/// The instance's secret for mail links, made on first use (every instance reads the same
-/// row).
-async fn secret(db: &impl ConnectionTrait) -> Result<Vec<u8>> {
-    const KEY: &str = "mail_secret";
-    if let Some(row) = instance_setting::Entity::find_by_id(KEY).one(db).await? {
-        return stored_secret(&row.value);
-    }
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).expect("the OS random source is available");
-    instance_setting::Entity::insert(instance_setting::ActiveModel {
-        key: Set(KEY.to_string()),
-        value: Set(serde_json::to_string(&hex::encode(bytes)).expect("a string serializes")),
-        updated_at: Set(Utc::now()),
-        updated_by: Set(None),
-    })
-    .on_conflict(
-        OnConflict::column(instance_setting::Column::Key)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    let row = instance_setting::Entity::find_by_id(KEY)
-        .one(db)
-        .await?
-        .ok_or_else(|| DomainError::Internal("the mail secret was not stored".into()))?;
-    stored_secret(&row.value)
-}
-
-fn stored_secret(value: &str) -> Result<Vec<u8>> {
-    serde_json::from_str::<String>(value)
-        .ok()
-        .and_then(|h| hex::decode(h).ok())
-        .ok_or_else(|| DomainError::Internal("the mail secret is not hex".into()))
+    Scope::decode(crate::instance::verify(secret, PURPOSE, token)?)
 }
 
 /// What an unsubscribe link stops, as its page says before the click.
@@ -378,7 +330,8 @@ pub struct Unsubscribe {
 
 async fn resolve(svc: &Services, token: &str) -> Result<(Scope, user::Model)> {
     let invalid = || DomainError::Gone("this link is not valid (it may have been cut)".into());
-    let scope = verify(&secret(&svc.db).await?, token).ok_or_else(invalid)?;
+    let scope =
+        verify(&crate::instance::secret(&svc.db, MAIL_SECRET).await?, token).ok_or_else(invalid)?;
     let user_id = match &scope {
         Scope::Kinds(u, _) | Scope::Task(u, _, _) => *u,
     };

@@ -81,6 +81,30 @@ pub async fn create(
     input: NewTask,
     origin: Option<String>,
 ) -> Result<Task> {
+    create_linked(svc, actor, slug, input, origin, None).await
+}
+
+/// The GitHub issue a new task is made for (`github::inbound`), linked in the creating
+/// transaction so that a retried delivery finds it and makes no second task.
+#[derive(Clone, Debug)]
+pub struct IssueLink {
+    /// The linked repository's row.
+    pub repository: Uuid,
+    pub number: i64,
+    pub url: String,
+    pub state: String,
+}
+
+/// [`create`], linked to a GitHub issue when `issue` names one; otherwise a task whose
+/// repository opens issues queues the job that opens one.
+pub(crate) async fn create_linked(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    input: NewTask,
+    origin: Option<String>,
+    issue: Option<IssueLink>,
+) -> Result<Task> {
     let access = access::load(svc, actor, slug).await?;
     let mut input = input;
     if access.member {
@@ -229,8 +253,15 @@ pub async fn create(
         status: None,
     };
     notify::enqueue(&txn, Notify::new(org_id, by, what)).await?;
-    let refs = markdown::task_refs(description.as_str());
-    notify::record_refs(&txn, &row, None, by, refs).await?;
+    match &issue {
+        Some(link) => crate::github::outbound::link_issue(&txn, &row, link).await?,
+        None => crate::github::outbound::task_created(&txn, &row).await?,
+    }
+    // An issue's `#12` is GitHub's issue 12, not this org's task 12.
+    if issue.is_none() {
+        let refs = markdown::task_refs(description.as_str());
+        notify::record_refs(&txn, &row, None, by, refs).await?;
+    }
     txn.commit().await?;
     svc.job_wake.notify_one();
 

@@ -12,11 +12,13 @@ mod write;
 
 pub use bulk::{BULK_LIMIT, bulk_update};
 pub use cache::ListCache;
-pub use create::create;
+pub(crate) use create::create_linked;
+pub use create::{IssueLink, create};
 pub use delete::delete;
 pub use mine::{MINE_LIMIT, mine};
 pub use query::{TaskQuery, TaskSort};
 pub use update::update;
+pub(crate) use write::category_in_org;
 
 pub(crate) use crate::access::find_visible;
 

@@ -214,6 +214,11 @@ async fn apply(
     };
     let assigned = plan.assignees.0.clone();
     let new_text = plan.linking.clone();
+    let issue_fields = plan
+        .edited
+        .iter()
+        .any(|f| *f == "title" || *f == "description")
+        || status.is_some();
     let updated = task::Entity::update_many()
         .col_expr(
             task::Column::Version,
@@ -304,6 +309,9 @@ async fn apply(
     };
     notify::enqueue(txn, Notify::new(org_id, by, what)).await?;
     notify::record_refs(txn, row, None, by, refs).await?;
+    if issue_fields {
+        crate::github::outbound::task_changed(txn, actor, row).await?;
+    }
     if let Some(visibility) = plan.made {
         file::follow_task(txn, row.id, visibility.as_str()).await?;
         if visibility == Visibility::Private {

@@ -68,7 +68,7 @@ pub(super) async fn assignees(
     Ok(wanted)
 }
 
-pub(super) async fn category_in_org(
+pub(crate) async fn category_in_org(
     db: &impl ConnectionTrait,
     org: Uuid,
     id: CategoryId,

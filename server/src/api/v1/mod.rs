@@ -5,6 +5,7 @@
 mod comments;
 mod docs;
 pub mod files;
+mod github;
 mod invites;
 mod labels;
 mod me;
@@ -77,6 +78,7 @@ use utoipa_axum::routes;
         (name = "relations", description = "Links between tasks of an org"),
         (name = "files", description = "Uploads, org logos and banners, avatars"),
         (name = "notifications", description = "The inbox, and watching tasks"),
+        (name = "github", description = "The GitHub App: its webhook, linked repositories, a task's pull requests and commits"),
     )
 )]
 struct ApiDoc;
@@ -150,6 +152,14 @@ pub fn router() -> OpenApiRouter<AppState> {
             notifications::watch,
             notifications::unwatch
         ))
+        .merge(github::router())
+        .routes(routes!(github::status))
+        .routes(routes!(github::install_start))
+        .routes(routes!(github::setup))
+        .routes(routes!(github::reachable))
+        .routes(routes!(github::repositories, github::link))
+        .routes(routes!(github::update, github::unlink))
+        .routes(routes!(github::task))
         .merge(comments::router())
         .merge(files::upload_router())
         .routes(routes!(files::delete))
