@@ -477,6 +477,7 @@ mod tests {
             updated_at: Default::default(),
             version: 1,
             rank: String::new(),
+            pull_requests: Vec::new(),
         }
     }
 

@@ -20,13 +20,14 @@ function freePort() {
   });
 }
 
-/** A running sayr: `base`, `stop()`, and helpers that act through its REST API. */
-export async function startSayr() {
+/** A running sayr (with `env` added to its environment): `base`, `stop()`, and helpers that
+ *  act through its REST API. */
+export async function startSayr({ env: extra = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sayr-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, SAYR_DATA_DIR: dataDir, SAYR_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: SITE,
-    SAYR_LOG: 'warn', DATABASE_URL: '' };
+    SAYR_LOG: 'warn', DATABASE_URL: '', ...extra };
   delete env.DATABASE_URL;
   const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;

@@ -10,7 +10,7 @@
 mod common;
 
 use chrono::Utc;
-use common::{pct, postgres, sqlite};
+use common::{drain, pct, postgres, sqlite};
 use domain::dto::{NewComment, NewOrg, NewTask};
 use entity::{member, notification, task_watch, user};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
@@ -168,16 +168,7 @@ async fn run(backend: &str, db: DatabaseConnection) {
         )
         .run(rx),
     );
-    loop {
-        let stats = jobs::stats(&svc).await.unwrap();
-        let left = stats
-            .get("notify")
-            .map_or(0, |k| k.queued + k.running + k.retrying);
-        if left == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    drain(&svc, "notify").await;
     let drained = started.elapsed();
     let _ = stop.send(true);
     let _ = worker.await;

@@ -64,6 +64,7 @@ pub(crate) fn task(m: &task::Model, short_id: &str, parent_number: Option<i64>) 
         updated_at: m.updated_at,
         version: m.version,
         rank: m.rank.clone(),
+        pull_requests: Vec::new(),
     }
 }
 

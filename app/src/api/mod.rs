@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod board;
 mod files;
+mod github;
 mod notify;
 mod orgs;
 mod portal;
@@ -32,6 +33,10 @@ pub use board::{
     load_board, update_task,
 };
 pub use files::{DeleteAttachment, delete_attachment, load_attachments};
+pub use github::{
+    LinkRepository, UnlinkRepository, UpdateRepository, link_repository, load_github,
+    load_reachable, load_task_github, unlink_repository, update_repository,
+};
 pub use notify::{
     MarkNotification, ReadAllNotifications, SaveNotificationSettings, SetWatch, UnsubscribeInfo,
     kind_label, load_inbox, load_my_tasks, load_notification_settings, load_unread_count,

@@ -60,7 +60,9 @@ impl From<Wire> for Board {
 /// the descriptions, creators, times and the org's id (the board's own). Internal to the
 /// web app: the REST API's Task JSON is unchanged.
 mod rows {
-    use crate::dto::{Category, Label, Task, TaskPriority, TaskStatus, UserRef, Visibility};
+    use crate::dto::{
+        Category, Label, Task, TaskPriority, TaskPullRequest, TaskStatus, UserRef, Visibility,
+    };
     use crate::{OrgId, TaskId};
     use serde::ser::SerializeSeq;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -83,7 +85,7 @@ mod rows {
         i64,
         i64,
     );
-    type Tail<'a> = (i64, &'a str);
+    type Tail<'a> = (i64, &'a str, &'a [TaskPullRequest]);
 
     type Row = (
         (
@@ -104,7 +106,7 @@ mod rows {
             i64,
             i64,
         ),
-        (i64, String),
+        (i64, String, Vec<TaskPullRequest>),
     );
 
     pub fn serialize<S: Serializer>(tasks: &[Task], serializer: S) -> Result<S::Ok, S::Error> {
@@ -128,7 +130,7 @@ mod rows {
                 t.vote_count,
                 t.comment_count,
             );
-            let tail: Tail = (t.version, &t.rank);
+            let tail: Tail = (t.version, &t.rank, &t.pull_requests);
             seq.serialize_element(&(head, links, tail))?;
         }
         seq.end()
@@ -149,7 +151,7 @@ mod rows {
                     vote_count,
                     comment_count,
                 ) = links;
-                let (version, rank) = tail;
+                let (version, rank, pull_requests) = tail;
                 Task {
                     id,
                     // The board's own, set by `Board`'s conversion from the wire.
@@ -174,6 +176,7 @@ mod rows {
                     updated_at: Default::default(),
                     version,
                     rank,
+                    pull_requests,
                 }
             })
             .collect())
@@ -222,6 +225,7 @@ mod tests {
             updated_at: chrono::DateTime::from_timestamp(1_700_000_100, 0).unwrap(),
             version: 5,
             rank: "0i".into(),
+            pull_requests: Vec::new(),
         };
         let org: Org = serde_json::from_value(serde_json::json!({
             "id": Uuid::from_u128(1), "name": "Acme", "slug": "acme", "shortId": "ACME",

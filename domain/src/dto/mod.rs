@@ -44,7 +44,7 @@ pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
 pub use portal::{BlockedUser, PortalPage, Viewer};
 pub use task::{
     BulkChange, BulkResult, NewTask, RelationKind, Task, TaskPatch, TaskPosition, TaskPriority,
-    TaskStatus, UserRef, Visibility,
+    TaskPullRequest, TaskStatus, UserRef, Visibility,
 };
 pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use timeline::TimelineEntry;

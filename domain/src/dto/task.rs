@@ -115,6 +115,23 @@ pub struct Task {
     /// list tasks by rank, compared byte by byte; see `crate::rank`.
     #[serde(default)]
     pub rank: String,
+    /// The pull requests that name the task (an extension to the contract; members only):
+    /// what the board's pull request filter and badges read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pull_requests: Vec<TaskPullRequest>,
+}
+
+/// A pull request on a task's card: which, and how it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TaskPullRequest {
+    /// `owner/name`.
+    pub repository: String,
+    pub number: i64,
+    /// "open", "draft", "closed" or "merged".
+    pub state: String,
+    pub url: String,
 }
 
 impl Task {
@@ -123,6 +140,7 @@ impl Task {
         Task {
             created_by: None,
             assignees: Vec::new(),
+            pull_requests: Vec::new(),
             labels: self
                 .labels
                 .iter()

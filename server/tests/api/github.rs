@@ -149,6 +149,9 @@ struct Log {
     bad_jwts: usize,
     /// Issues the stand-in "opened", numbered from 100.
     opened: i64,
+    /// Issue edits to refuse with GitHub's rate-limit answer (403, no calls left, reset in
+    /// a second) before answering again.
+    limit_next: u32,
 }
 
 struct Stand {
@@ -300,14 +303,30 @@ async fn stand_in() -> Stand {
         if !token_ok(&headers) {
             return (
                 StatusCode::UNAUTHORIZED,
+                HeaderMap::new(),
                 axum::Json(json!({"message": "Bad credentials"})),
             );
         }
         let state = body["state"].as_str().unwrap_or("open").to_string();
         let path = format!("/repos/{owner}/{repo}/issues/{number}");
-        log.lock().unwrap().calls.push(("PATCH".into(), path, body));
+        let mut log = log.lock().unwrap();
+        if log.limit_next > 0 {
+            log.limit_next -= 1;
+            log.calls.push(("LIMITED".into(), path, body));
+            let reset = (chrono::Utc::now().timestamp() + 1).to_string();
+            let mut limited = HeaderMap::new();
+            limited.insert("x-ratelimit-remaining", "0".parse().unwrap());
+            limited.insert("x-ratelimit-reset", reset.parse().unwrap());
+            return (
+                StatusCode::FORBIDDEN,
+                limited,
+                axum::Json(json!({"message": "API rate limit exceeded"})),
+            );
+        }
+        log.calls.push(("PATCH".into(), path, body));
         (
             StatusCode::OK,
+            HeaderMap::new(),
             axum::Json(json!({"number": number, "state": state,
                 "html_url": format!("https://github.com/{owner}/{repo}/issues/{number}")})),
         )
@@ -818,7 +837,10 @@ github_test!(issues_and_tasks_follow_each_other, |app, stand| {
         "GitHub's own changes are not sent back"
     );
 
-    // Sayr → GitHub: a person's edit and status change are written to the issue.
+    // Sayr → GitHub: a person's edit and status change are written to the issue; GitHub's
+    // rate limit on the first try makes the job wait until the reset it names.
+    stand.log.lock().unwrap().limit_next = 1;
+    let asked = std::time::Instant::now();
     patch_task(
         &app,
         &owner,
@@ -827,6 +849,12 @@ github_test!(issues_and_tasks_follow_each_other, |app, stand| {
     )
     .await;
     settle(&app).await;
+    assert_eq!(stand.calls("LIMITED").len(), 1);
+    assert!(
+        asked.elapsed() >= Duration::from_millis(900),
+        "retried at the reset, not at once: {:?}",
+        asked.elapsed()
+    );
     patch_task(&app, &owner, number, json!({"status": "canceled"})).await;
     settle(&app).await;
     let patches = stand.calls("PATCH");
@@ -1228,3 +1256,86 @@ github_test!(
         assert!(tasks(&app, &owner).await.is_empty());
     }
 );
+
+/// The App's key and webhook secret never show: not in `--help`, not in `Debug`, not in the
+/// error of a key that does not parse; a half-configured App is refused at start, naming
+/// what is missing.
+#[tokio::test]
+async fn the_key_and_the_secret_never_show() {
+    use std::process::Command;
+    let bad_key =
+        "-----BEGIN RSA PRIVATE KEY-----\nU0VDUkVUTUFSS0VS\n-----END RSA PRIVATE KEY-----";
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sayr"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SAYR_DATA_DIR", dir.path())
+            .env("SAYR_ADDR", "127.0.0.1:0")
+            .env("SAYR_LOG", "info");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let all = [
+        ("SAYR_GITHUB_APP_ID", "4242"),
+        ("SAYR_GITHUB_APP_SLUG", SLUG),
+        ("SAYR_GITHUB_APP_PRIVATE_KEY", bad_key),
+        ("SAYR_GITHUB_WEBHOOK_SECRET", "WEBHOOKMARKER"),
+    ];
+    let (_, help) = run(&["--help"], &all);
+    assert!(help.contains("SAYR_GITHUB_APP_PRIVATE_KEY"), "{help}");
+    assert!(
+        !help.contains("U0VDUkVUTUFSS0VS") && !help.contains("WEBHOOKMARKER"),
+        "{help}"
+    );
+
+    let (ok, out) = run(&["serve"], &all);
+    assert!(!ok, "a key that does not parse stops the start: {out}");
+    assert!(out.contains("private key"), "{out}");
+    assert!(
+        !out.contains("U0VDUkVUTUFSS0VS") && !out.contains("WEBHOOKMARKER"),
+        "{out}"
+    );
+
+    let (ok, out) = run(&["serve"], &all[..2]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("SAYR_GITHUB_APP_PRIVATE_KEY") && out.contains("SAYR_GITHUB_WEBHOOK_SECRET"),
+        "names what is missing: {out}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = server::config::Config::for_tests(dir.path().to_path_buf());
+    config.github_app_private_key = Some(Secret::new(key_pem()));
+    config.github_webhook_secret = Some(Secret::new("WEBHOOKMARKER"));
+    let shown = format!("{config:?}");
+    let key_line = key_pem().lines().nth(1).unwrap();
+    assert!(
+        !shown.contains(key_line) && !shown.contains("WEBHOOKMARKER"),
+        "{shown}"
+    );
+    let app = services::github::GithubConfig {
+        app_id: APP_ID.into(),
+        slug: SLUG.into(),
+        private_key: key_pem().into(),
+        webhook_secret: "WEBHOOKMARKER".into(),
+        api_url: String::new(),
+        web_url: String::new(),
+    };
+    let shown = format!("{app:?}");
+    assert!(
+        !shown.contains(key_line) && !shown.contains("WEBHOOKMARKER"),
+        "{shown}"
+    );
+}

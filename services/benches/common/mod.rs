@@ -1,4 +1,6 @@
-//! What the benches share: a fresh, migrated database on each engine, and percentiles.
+//! What the benches share: a fresh, migrated database on each engine, percentiles, and
+//! waiting for a kind of job to be done. Each bench uses some of it.
+#![allow(dead_code)]
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use sea_orm_migration::MigratorTrait;
@@ -34,4 +36,18 @@ pub async fn postgres(url: &str, name: &str) -> DatabaseConnection {
 pub fn pct(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
+}
+
+/// Waits until no job of `kind` is queued, running or waiting to retry.
+pub async fn drain(svc: &services::Services, kind: &str) {
+    loop {
+        let stats = services::jobs::stats(svc).await.unwrap();
+        let left = stats
+            .get(kind)
+            .map_or(0, |k| k.queued + k.running + k.retrying);
+        if left == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

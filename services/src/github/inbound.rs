@@ -821,6 +821,8 @@ async fn pull_request(svc: &Services, event: PullRequestEvent) -> Result<()> {
         )
         .await?;
         let action = match (&before, event.action.as_str(), state) {
+            // First heard of as it merged (the App came after it opened): say so.
+            (None, _, "merged") => Some("pr_merged"),
             (None, _, _) => Some("pr_linked"),
             (Some(b), "closed", "merged") if b.state != "merged" => Some("pr_merged"),
             (Some(b), "closed", "closed") if b.state != "closed" => Some("pr_closed"),
@@ -837,8 +839,16 @@ async fn pull_request(svc: &Services, event: PullRequestEvent) -> Result<()> {
         // A merge that closes the task finishes it; nothing else moves its status (a
         // reopened pull request is on the timeline, the task stays as it is).
         let merged_now = state == "merged" && before.as_ref().is_none_or(|b| b.state != "merged");
-        if merged_now && closes && !is_finished(task.status) {
-            set_status(svc, &org, task, TaskStatus::Done).await?;
+        let finished = merged_now
+            && closes
+            && !is_finished(task.status)
+            && set_status(svc, &org, task, TaskStatus::Done).await?;
+        let moved = before
+            .as_ref()
+            .is_none_or(|b| b.state != state || b.title != pr.title);
+        if moved && !finished {
+            // The board's pull request badge and filter read this.
+            crate::task::announce(svc, task.id).await?;
         }
     }
     Ok(())
@@ -892,8 +902,11 @@ async fn push(svc: &Services, event: PushEvent) -> Result<()> {
                     "sha": commit.id, "title": title, "url": commit.url, "branch": branch,
                     "by": author, "closes": closes});
                 note(svc, task, &repo, what).await?;
-                if closes && !is_finished(task.status) {
-                    set_status(svc, &org, task, TaskStatus::Done).await?;
+                let finished = closes
+                    && !is_finished(task.status)
+                    && set_status(svc, &org, task, TaskStatus::Done).await?;
+                if !finished {
+                    crate::task::announce(svc, task.id).await?;
                 }
             }
         }

@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-/// Links a task made from an issue, in the creating transaction.
+/// Links a task to its issue: in the creating transaction of a task made from an issue, or
+/// once the job opened one. A task linked already keeps its link; an issue linked to another
+/// task is refused (unique), which rolls back a second task made for the same issue.
 pub(crate) async fn link_issue(
     db: &impl ConnectionTrait,
     task: &task::Model,
@@ -40,6 +42,11 @@ pub(crate) async fn link_issue(
         created_at: Set(now),
         updated_at: Set(now),
     })
+    .on_conflict(
+        OnConflict::column(github_issue::Column::TaskId)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(db)
     .await?;
     Ok(())
@@ -156,25 +163,14 @@ impl Job for SyncIssue {
                     .client
                     .as_installation(installation, Method::POST, &path, Some(&new))
                     .await?;
-                let now = Utc::now();
                 let txn = svc.begin().await?;
-                github_issue::Entity::insert(github_issue::ActiveModel {
-                    task_id: Set(task.id),
-                    org_id: Set(task.org_id),
-                    repository_id: Set(repo.id),
-                    number: Set(answer.number),
-                    url: Set(answer.html_url.clone()),
-                    state: Set(answer.state),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                })
-                .on_conflict(
-                    OnConflict::column(github_issue::Column::TaskId)
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
+                let link = IssueLink {
+                    repository: repo.id,
+                    number: answer.number,
+                    url: answer.html_url.clone(),
+                    state: answer.state,
+                };
+                link_issue(&txn, &task, &link).await?;
                 let what = json!({"action": "issue_created", "repository": repo.full_name,
                     "number": answer.number, "url": answer.html_url});
                 let public = task.visibility == Visibility::Public && !repo.private;

@@ -162,13 +162,23 @@ async fn send_pending(
         txn.commit().await?;
         return Ok(());
     }
-    let items = to_dtos(&txn, &rows).await?;
-    let mail = compose(svc, &txn, &person, &items, digest).await?;
-    notification::Entity::update_many()
+    // Taken only while still pending: two runs for the same user at once (the hourly
+    // digest beside the user's own mail job) read the same rows, and only the one whose
+    // update takes them all mails them.
+    let count = shown.len() as u64;
+    let taken = notification::Entity::update_many()
         .col_expr(notification::Column::Mail, Option::<String>::None.into())
         .filter(notification::Column::Id.is_in(shown))
+        .filter(notification::Column::Mail.is_in(modes.clone()))
         .exec(&txn)
-        .await?;
+        .await?
+        .rows_affected;
+    if taken != count {
+        txn.rollback().await?;
+        return Ok(());
+    }
+    let items = to_dtos(&txn, &rows).await?;
+    let mail = compose(svc, &txn, &person, &items, digest).await?;
     mail::queue(&txn, mail).await?;
     txn.commit().await?;
     svc.job_wake.notify_one();

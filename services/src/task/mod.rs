@@ -132,6 +132,29 @@ pub(crate) async fn to_dtos(
         .into_iter()
         .map(|s| (s.parent_id, s.count))
         .collect();
+    // Pull requests are the members' (a visitor learns nothing of repositories here).
+    let mut pulls: HashMap<Uuid, Vec<domain::dto::TaskPullRequest>> = HashMap::new();
+    if access.member {
+        use sea_orm::QueryOrder;
+        for (link, repo) in entity::github_link::Entity::find()
+            .filter(entity::github_link::Column::TaskId.is_in(ids.clone()))
+            .filter(entity::github_link::Column::Kind.eq("pull_request"))
+            .find_also_related(entity::github_repository::Entity)
+            .order_by_asc(entity::github_link::Column::CreatedAt)
+            .all(db)
+            .await?
+        {
+            pulls
+                .entry(link.task_id)
+                .or_default()
+                .push(domain::dto::TaskPullRequest {
+                    repository: repo.map(|r| r.full_name).unwrap_or_default(),
+                    number: link.reference.parse().unwrap_or_default(),
+                    state: link.state,
+                    url: link.url,
+                });
+        }
+    }
     // `comment_count` counts internal comments too: the public gets its own count.
     let public_comments: HashMap<Uuid, i64> = if access.member {
         HashMap::new()
@@ -173,6 +196,7 @@ pub(crate) async fn to_dtos(
             dto.assignees.sort_by(|a, b| a.name.cmp(&b.name));
             dto.category = r.category_id.and_then(|c| categories.get(&c).cloned());
             dto.subtask_count = subtasks.get(&r.id).copied().unwrap_or(0);
+            dto.pull_requests = pulls.remove(&r.id).unwrap_or_default();
             Ok(if access.member {
                 dto
             } else {
@@ -181,6 +205,39 @@ pub(crate) async fn to_dtos(
             })
         })
         .collect()
+}
+
+/// Tells every room that may see task `id` how it is now, when what changed is not the
+/// task's row (a pull request linked to it, or one that moved): boards and pages stay live.
+pub(crate) async fn announce(svc: &Services, id: Uuid) -> Result<()> {
+    let Some(row) = task::Entity::find_by_id(id).one(&svc.db).await? else {
+        return Ok(());
+    };
+    let Some(org) = entity::organization::Entity::find_by_id(row.org_id)
+        .one(&svc.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let access = access::resolve(&svc.db, &Actor::System, org).await?;
+    use sea_orm::PaginatorTrait;
+    let public_comments = task_comment::Entity::find()
+        .filter(task_comment::Column::TaskId.eq(row.id))
+        .filter(task_comment::Column::Visibility.eq(CommentVisibility::Public))
+        .count(&svc.db)
+        .await? as i64;
+    let was_public = row.visibility == domain::dto::Visibility::Public;
+    let task = to_dtos(&svc.db, &access, &[row]).await?.remove(0);
+    svc.publish(domain::realtime::DomainEvent {
+        org_id: access.id(),
+        origin: None,
+        kind: domain::realtime::EventKind::TaskUpdated {
+            task,
+            was_public,
+            public_comments,
+        },
+    });
+    Ok(())
 }
 
 /// A page of the org's tasks: all of them for members, the public ones for everyone else

@@ -93,7 +93,46 @@ fn describe(entry: &TimelineEntry) -> String {
             Some(n) => format!("mentioned this task in #{n}"),
             None => "mentioned this task".into(),
         },
+        "github" => describe_github(entry.to.as_ref().unwrap_or(&serde_json::Value::Null)),
         kind => kind.replace('_', " "),
+    }
+}
+
+/// What GitHub did, from a `github` entry's value (`action`, `repository`, `number` or
+/// `sha`, `title`, `url`, `by`, `closes`).
+fn describe_github(v: &serde_json::Value) -> String {
+    let text = |key: &str| v.get(key).and_then(|x| x.as_str()).unwrap_or_default();
+    let issue = format!(
+        "{}#{}",
+        text("repository"),
+        v.get("number").and_then(|n| n.as_i64()).unwrap_or_default()
+    );
+    let titled = |what: String| match text("title") {
+        "" => what,
+        title => format!("{what}: {title}"),
+    };
+    let fixes = if v.get("closes").and_then(|c| c.as_bool()) == Some(true) {
+        " (closes this task)"
+    } else {
+        ""
+    };
+    match text("action") {
+        "issue_opened" => format!("opened issue {issue} on GitHub"),
+        "issue_created" => format!("opened issue {issue} for this task"),
+        "issue_edited" => format!("edited issue {issue} on GitHub"),
+        "issue_closed" => format!("closed issue {issue} on GitHub"),
+        "issue_reopened" => format!("reopened issue {issue} on GitHub"),
+        "issue_deleted" => format!("deleted issue {issue} on GitHub (unlinked)"),
+        "issue_transferred" => format!("moved issue {issue} to another repository (unlinked)"),
+        "pr_linked" => titled(format!("linked pull request {issue}")) + fixes,
+        "pr_merged" => titled(format!("merged pull request {issue}")) + fixes,
+        "pr_closed" => titled(format!("closed pull request {issue} without merging")),
+        "pr_reopened" => titled(format!("reopened pull request {issue}")),
+        "commit" => {
+            let sha: String = text("sha").chars().take(7).collect();
+            titled(format!("pushed {sha} to {}", text("branch"))) + fixes
+        }
+        other => format!("GitHub: {}", other.replace('_', " ")),
     }
 }
 
@@ -145,8 +184,12 @@ pub(super) fn Activity(
         view! {
             <div class="comment" class:reply=reply data-testid="comment" data-visibility=c.visibility.as_str()>
                 <div class="row small">
-                    <strong>{c.author.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Someone".into())}</strong>
+                    <strong>{c.author.as_ref().map(|a| a.name.clone()).or_else(|| c.github_author.clone()).unwrap_or_else(|| "Someone".into())}</strong>
                     {c.team.then(|| view! { <span class="badge">"team"</span> })}
+                    {c.github_url.clone().map(|url| view! {
+                        <a class="badge" href=url rel="external noopener" target="_blank" data-testid="github-comment"
+                            title="Copied from GitHub: edit it there">{format!("GitHub · {}", c.github_author.clone().unwrap_or_default())}</a>
+                    })}
                     {(c.visibility == CommentVisibility::Internal).then(|| view! { <span class="badge internal">"internal"</span> })}
                     <span class="muted">{when(&c.created_at)}</span>
                     {c.edited.then(|| view! { <span class="muted" title="This comment was edited">"(edited)"</span> })}
@@ -186,6 +229,17 @@ pub(super) fn Activity(
             <ol class="stream" data-testid="activity">
                 <For each=move || items.get() key=Activity::key let:item>
                     {match item {
+                        Activity::Entry(e) if e.kind == "github" => {
+                            let to = e.to.clone().unwrap_or_default();
+                            let by = to.get("by").and_then(|b| b.as_str()).map(|b| format!("{b} (GitHub)"));
+                            let url = to.get("url").and_then(|u| u.as_str()).unwrap_or_default().to_string();
+                            view! {
+                                <li class="event small muted" data-testid="github-event">
+                                    <strong>{by.unwrap_or_else(|| "GitHub".into())}</strong>" "
+                                    <a href=url rel="external noopener" target="_blank">{describe(&e)}</a>" · "{when(&e.created_at)}
+                                </li>
+                            }.into_any()
+                        }
                         Activity::Entry(e) => view! {
                             <li class="event small muted">
                                 <strong>{e.actor.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Someone".into())}</strong>" "{describe(&e)}" · "{when(&e.created_at)}

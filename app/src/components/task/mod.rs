@@ -6,6 +6,7 @@
 mod activity;
 mod attachments;
 mod fields;
+mod github;
 mod vote;
 mod watch;
 
@@ -18,6 +19,7 @@ use attachments::Attachments;
 use domain::dto::{Task, TaskPriority, TaskStatus};
 use domain::realtime::{Channel, ServerEvent};
 use fields::Fields;
+use github::GithubLinks;
 use leptos::prelude::*;
 
 fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
@@ -43,6 +45,8 @@ pub fn TaskView(
     let timeline = data.timeline.clone();
     let deleted = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
+    // Every live change to this task, for what loads beside it (its GitHub links).
+    let changed = RwSignal::new(0u32);
     let member = data.permissions.is_some();
     let me = data.me;
 
@@ -58,11 +62,14 @@ pub fn TaskView(
             move || Some((org, channel))
         }),
         move |event| match event {
-            ServerEvent::UpdateTask(t) if t.number == number => task.update(|cur| {
-                if t.version >= cur.version {
-                    *cur = t;
-                }
-            }),
+            ServerEvent::UpdateTask(t) if t.number == number => {
+                changed.update(|n| *n += 1);
+                task.update(|cur| {
+                    if t.version >= cur.version {
+                        *cur = t;
+                    }
+                })
+            }
             ServerEvent::DeleteTask { number: n, .. } if n == number => deleted.set(true),
             ServerEvent::UpdateTaskVote {
                 number: n,
@@ -279,6 +286,7 @@ pub fn TaskView(
                             </section>
                         }
                     })}
+                    <GithubLinks slug=slug.clone() number changed/>
                     <Attachments slug=slug.clone() number task comments/>
                     <Activity slug=slug.clone() number timeline comments member me may_block/>
                 </div>

@@ -67,7 +67,69 @@ pub struct BoardFilter {
     pub labels: Vec<LabelId>,
     pub assignees: Vec<UserId>,
     pub categories: Vec<CategoryId>,
+    /// Pull request filters (`pr=`): `any`, `none`, or a state (`open`, `draft`, `merged`,
+    /// `closed`); a task matches any of them.
+    pub pulls: Vec<PullFilter>,
     pub text: String,
+}
+
+/// What the board's pull request filter asks of a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PullFilter {
+    /// It has a pull request.
+    Any,
+    /// It has none.
+    None,
+    /// It has one in this state.
+    State(&'static str),
+}
+
+impl PullFilter {
+    pub const ALL: [PullFilter; 6] = [
+        PullFilter::Any,
+        PullFilter::None,
+        PullFilter::State("open"),
+        PullFilter::State("draft"),
+        PullFilter::State("merged"),
+        PullFilter::State("closed"),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullFilter::Any => "any",
+            PullFilter::None => "none",
+            PullFilter::State(s) => s,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PullFilter::Any => "Has a pull request",
+            PullFilter::None => "No pull request",
+            PullFilter::State("open") => "Open",
+            PullFilter::State("draft") => "Draft",
+            PullFilter::State("merged") => "Merged",
+            PullFilter::State(_) => "Closed unmerged",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    fn matches(self, task: &Task) -> bool {
+        match self {
+            PullFilter::Any => !task.pull_requests.is_empty(),
+            PullFilter::None => task.pull_requests.is_empty(),
+            PullFilter::State(state) => task.pull_requests.iter().any(|p| p.state == state),
+        }
+    }
+}
+
+impl std::fmt::Display for PullFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 fn ids<T: std::str::FromStr>(value: &str) -> impl Iterator<Item = T> + '_ {
@@ -88,6 +150,9 @@ impl BoardFilter {
                 "label" => filter.labels.extend(ids::<LabelId>(value)),
                 "assignee" => filter.assignees.extend(ids::<UserId>(value)),
                 "category" => filter.categories.extend(ids::<CategoryId>(value)),
+                "pr" => filter
+                    .pulls
+                    .extend(value.split(',').filter_map(|v| PullFilter::parse(v.trim()))),
                 "q" => filter.text = value.chars().take(200).collect(),
                 _ => {}
             }
@@ -120,6 +185,7 @@ impl BoardFilter {
             ("label", join(&self.labels)),
             ("assignee", join(&self.assignees)),
             ("category", join(&self.categories)),
+            ("pr", join(&self.pulls)),
             ("q", self.text.clone()),
         ] {
             if !value.is_empty() {
@@ -140,6 +206,7 @@ impl BoardFilter {
             && self.labels.is_empty()
             && self.assignees.is_empty()
             && self.categories.is_empty()
+            && self.pulls.is_empty()
             && self.text.trim().is_empty())
     }
 
@@ -168,6 +235,9 @@ impl BoardFilter {
                 .as_ref()
                 .is_some_and(|c| self.categories.contains(&c.id)),
             self.categories.is_empty(),
+        ) && any(
+            self.pulls.iter().any(|p| p.matches(task)),
+            self.pulls.is_empty(),
         ) && self.matches_text(task)
     }
 
@@ -348,6 +418,7 @@ mod tests {
             updated_at: Default::default(),
             version: 1,
             rank: domain::rank::for_new(n),
+            pull_requests: Vec::new(),
         }
     }
 
@@ -423,6 +494,40 @@ mod tests {
         let ada = format!("assignee={}", uuid::Uuid::from_u128(7));
         assert!(parse(&ada).matches(&a) && !parse(&ada).matches(&b));
         assert!(!parse(&format!("{ada}&status=backlog")).matches(&a));
+    }
+
+    #[test]
+    fn the_pull_request_filter_reads_each_task_s_pull_requests() {
+        let pr = |state: &str| domain::dto::TaskPullRequest {
+            repository: "o/r".into(),
+            number: 1,
+            state: state.into(),
+            url: String::new(),
+        };
+        let mut merged = task(1, TaskStatus::Todo, "merged");
+        merged.pull_requests = vec![pr("closed"), pr("merged")];
+        let mut open = task(2, TaskStatus::Todo, "open");
+        open.pull_requests = vec![pr("draft")];
+        let none = task(3, TaskStatus::Todo, "none");
+        let shown = |query: &str| -> Vec<i64> {
+            [&merged, &open, &none]
+                .into_iter()
+                .filter(|t| parse(query).matches(t))
+                .map(|t| t.number)
+                .collect()
+        };
+        assert_eq!(shown("pr=any"), [1, 2]);
+        assert_eq!(shown("pr=none"), [3]);
+        assert_eq!(shown("pr=merged"), [1]);
+        assert_eq!(shown("pr=draft,none"), [2, 3]);
+        assert_eq!(
+            shown("pr=bogus"),
+            [1, 2, 3],
+            "an unknown value filters nothing"
+        );
+        let filter = parse("pr=merged,closed");
+        assert_eq!(filter.to_query(), "pr=merged,closed");
+        assert!(filter.is_filtering());
     }
 
     #[test]

@@ -48,8 +48,8 @@ pub(crate) fn apply(mut list: Vec<Arc<Task>>, changes: &[Change]) -> Vec<Arc<Tas
 }
 
 /// The query keys the board reads.
-const KEYS: [&str; 9] = [
-    "view", "group", "closed", "status", "priority", "label", "assignee", "category", "q",
+const KEYS: [&str; 10] = [
+    "view", "group", "closed", "status", "priority", "label", "assignee", "category", "pr", "q",
 ];
 
 /// Everything the board's parts share.
@@ -264,6 +264,7 @@ mod tests {
             updated_at: Default::default(),
             version,
             rank: domain::rank::for_new(n),
+            pull_requests: Vec::new(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! the new-task dialog.
 
 use super::BoardState;
-use super::filter::{BoardFilter, GroupBy, View};
+use super::filter::{BoardFilter, GroupBy, PullFilter, View};
 use crate::api::CreateTask;
 use crate::components::MarkdownEditor;
 use crate::components::text::priority_label;
@@ -42,6 +42,7 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
                 "label" => f.labels.iter().any(|l| l.to_string() == value),
                 "assignee" => f.assignees.iter().any(|a| a.to_string() == value),
                 "category" => f.categories.iter().any(|c| c.to_string() == value),
+                "pr" => f.pulls.iter().any(|p| p.as_str() == value),
                 _ => false,
             })
         }
@@ -78,6 +79,19 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
         .iter()
         .map(|c| choice("category", c.id.to_string(), c.name.clone()))
         .collect();
+    // Only where pull requests are a thing: some task has one, or the filter asks.
+    let has_pulls = state
+        .tasks
+        .with_untracked(|t| t.iter().any(|t| !t.pull_requests.is_empty()))
+        || state.filter.with_untracked(|f| !f.pulls.is_empty());
+    let pulls: Vec<_> = if has_pulls {
+        PullFilter::ALL
+            .iter()
+            .map(|p| choice("pr", p.as_str().into(), p.label().into()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let menu = |title: &'static str, items: Vec<AnyView>, testid: &'static str| {
         (!items.is_empty()).then(|| {
             view! {
@@ -116,6 +130,7 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
                 {menu("Label", any(labels), "filter-label")}
                 {menu("Assignee", any(assignees), "filter-assignee")}
                 {menu("Category", any(categories), "filter-category")}
+                {menu("Pull request", any(pulls), "filter-pr")}
                 <label class="check">
                     <input type="checkbox" name="closed" value="1" prop:checked=move || state.filter.with(|f| f.show_closed) on:change=submit data-testid="show-closed"/>
                     "Done & canceled"

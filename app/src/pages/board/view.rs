@@ -177,9 +177,18 @@ pub(super) fn card_meta(task: &Task) -> impl IntoView + use<> {
             view! { <span class="avatar" title=a.name.clone()>{initials}</span> }
         })
         .collect_view();
+    let pulls = task
+        .pull_requests
+        .iter()
+        .map(|p| {
+            let title = format!("Pull request {}#{} ({})", p.repository, p.number, p.state);
+            view! { <span class=format!("pr pr-{}", p.state) title=title data-testid="card-pr">{format!("PR #{}", p.number)}</span> }
+        })
+        .collect_view();
     view! {
         {priority}
         {labels}
+        {pulls}
         {(task.visibility == Visibility::Public).then(|| view! { <span class="badge">"public"</span> })}
         {(task.comment_count > 0).then(|| view! { <span class="muted small" title="Comments">"💬 "{task.comment_count}</span> })}
         <span class="people">{people}</span>

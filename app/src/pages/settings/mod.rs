@@ -3,6 +3,7 @@
 //! them anyway.
 
 mod branding;
+mod github;
 mod public;
 
 use crate::api::{
@@ -13,6 +14,7 @@ use crate::components::Avatar;
 use crate::components::text::error_text;
 use branding::Branding;
 use domain::permissions::PermissionSet;
+use github::GithubSettings;
 use leptos::prelude::*;
 use public::PublicSettings;
 
@@ -121,6 +123,9 @@ pub fn Settings() -> impl IntoView {
                                 <Members data=data.clone() invite remove/>
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
+                                {data.permissions.admin.manage_settings.then(|| view! {
+                                    <GithubSettings slug=slug.clone() categories=data.categories.clone()/>
+                                })}
                                 <PublicSettings slug=slug.clone() may_moderate=data.permissions.may_moderate()/>
                             </section>
                         }.into_any()
