@@ -837,6 +837,52 @@ github_test!(issues_and_tasks_follow_each_other, |app, stand| {
         "GitHub's own changes are not sent back"
     );
 
+    // A label of the same name, and an assignee whose Sayr account is linked to their GitHub
+    // account (a stranger on GitHub assigns nobody here).
+    let (status, label) = app
+        .post(
+            "/api/v1/orgs/acme/labels",
+            json!({"name": "bug", "color": "#d00"}),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{label}");
+    let mut labeled = issue_event("labeled", 1, "Crash on save (Windows)");
+    labeled["label"] = json!({"name": "Bug", "color": "d73a4a"});
+    deliver(&app, "issues", &labeled).await;
+    let t = task(&app, Some(&owner), number).await;
+    assert_eq!(t["labels"][0]["name"], "bug", "{t}");
+    {
+        use sea_orm::ActiveValue::Set;
+        entity::account::Entity::insert(entity::account::ActiveModel {
+            id: Set(uuid::Uuid::new_v4()),
+            user_id: Set(owner.user["id"].as_str().unwrap().parse().unwrap()),
+            provider: Set("github".into()),
+            provider_account_id: Set("424242".into()),
+            email: Set(None),
+            created_at: Set(chrono::Utc::now()),
+        })
+        .exec(&app.db().await)
+        .await
+        .unwrap();
+    }
+    for (who, login) in [(424242, "owner-gh"), (5, "stranger")] {
+        let mut assigned = issue_event("assigned", 1, "Crash on save (Windows)");
+        assigned["assignee"] = json!({"id": who, "login": login});
+        deliver(&app, "issues", &assigned).await;
+    }
+    let t = task(&app, Some(&owner), number).await;
+    let assignees: Vec<&Value> = t["assignees"].as_array().unwrap().iter().collect();
+    assert_eq!(assignees.len(), 1, "{t}");
+    assert_eq!(assignees[0]["id"], owner.user["id"]);
+    let mut unassigned = issue_event("unassigned", 1, "Crash on save (Windows)");
+    unassigned["assignee"] = json!({"id": 424242, "login": "owner-gh"});
+    deliver(&app, "issues", &unassigned).await;
+    assert_eq!(
+        task(&app, Some(&owner), number).await["assignees"],
+        json!([])
+    );
+
     // Sayr → GitHub: a person's edit and status change are written to the issue; GitHub's
     // rate limit on the first try makes the job wait until the reset it names.
     stand.log.lock().unwrap().limit_next = 1;
