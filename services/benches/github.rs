@@ -179,9 +179,9 @@ async fn run(backend: &str, db: DatabaseConnection) {
     }
     let offered = start.elapsed();
     accept.sort();
-    let drain = Instant::now();
+    let backlog = Instant::now();
     drain(&svc, "github_delivery").await;
-    let drained = drain.elapsed();
+    let drained = backlog.elapsed();
     let _ = stop.send(true);
     let _ = worker.await;
     println!(
