@@ -115,6 +115,8 @@ test('install from the settings, link a repository, and a merged fix moves the t
   await card.locator('[data-testid=card-pr]').waitFor({ timeout: 10000 });
   console.log(`delivery → the card in Done with its PR badge: ${Date.now() - started} ms`);
   assert.match(await card.locator('[data-testid=card-pr]').textContent(), /PR #7/);
+  // The pull request filter appears with the first pull request, without a reload.
+  await ann.locator('[data-testid=filter-pr]').waitFor();
 
   // The pull request filter, as a URL.
   await ann.goto(`${sayr.base}/orgs/acme/tasks?closed=1&pr=merged`);

@@ -79,18 +79,20 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
         .iter()
         .map(|c| choice("category", c.id.to_string(), c.name.clone()))
         .collect();
-    // Only where pull requests are a thing: some task has one, or the filter asks.
-    let has_pulls = state
-        .tasks
-        .with_untracked(|t| t.iter().any(|t| !t.pull_requests.is_empty()))
-        || state.filter.with_untracked(|f| !f.pulls.is_empty());
-    let pulls: Vec<_> = if has_pulls {
+    // Only where pull requests are a thing: some task has one, or the filter asks. A memo,
+    // so the menu appears when the first one arrives live and is not rebuilt (closing it)
+    // on every other change.
+    let has_pulls = Memo::new(move |_| {
+        state
+            .tasks
+            .with(|t| t.iter().any(|t| !t.pull_requests.is_empty()))
+            || state.filter.with(|f| !f.pulls.is_empty())
+    });
+    let pulls = move || {
         PullFilter::ALL
             .iter()
             .map(|p| choice("pr", p.as_str().into(), p.label().into()))
-            .collect()
-    } else {
-        Vec::new()
+            .collect::<Vec<_>>()
     };
     let menu = |title: &'static str, items: Vec<AnyView>, testid: &'static str| {
         (!items.is_empty()).then(|| {
@@ -130,7 +132,7 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
                 {menu("Label", any(labels), "filter-label")}
                 {menu("Assignee", any(assignees), "filter-assignee")}
                 {menu("Category", any(categories), "filter-category")}
-                {menu("Pull request", any(pulls), "filter-pr")}
+                {move || has_pulls.get().then(|| menu("Pull request", any(pulls()), "filter-pr"))}
                 <label class="check">
                     <input type="checkbox" name="closed" value="1" prop:checked=move || state.filter.with(|f| f.show_closed) on:change=submit data-testid="show-closed"/>
                     "Done & canceled"
