@@ -27,6 +27,9 @@ pub enum CallError {
     /// It may work later (a timeout, a 5xx, a token that expired under us).
     #[error("{0}")]
     Retry(String),
+    /// The token was refused (revoked, or expired under us): a new one may work.
+    #[error("{0}")]
+    Unauthorized(String),
     /// The thing asked for is not there, or the App may not see it.
     #[error("GitHub answered 404: not found, or the App may not see it")]
     NotFound,
@@ -40,7 +43,7 @@ impl From<CallError> for crate::jobs::JobError {
         use crate::jobs::JobError;
         match e {
             CallError::RateLimited(at) => JobError::RetryAt(at, e.to_string()),
-            CallError::Retry(m) => JobError::Retry(m),
+            CallError::Retry(m) | CallError::Unauthorized(m) => JobError::Retry(m),
             CallError::NotFound | CallError::Refused(_) => JobError::Permanent(e.to_string()),
         }
     }
@@ -169,9 +172,7 @@ impl Client {
     ) -> Result<T, CallError> {
         let token = self.installation_token(installation).await?;
         let result = self.send(method, path, Auth::Token(&token), body).await;
-        if let Err(CallError::Retry(m)) = &result
-            && m.contains("401")
-        {
+        if let Err(CallError::Unauthorized(_)) = &result {
             self.tokens
                 .lock()
                 .expect("the token cache is not poisoned")
@@ -223,9 +224,12 @@ impl Client {
                 })
             }
             StatusCode::NOT_FOUND => Err(CallError::NotFound),
-            s if s.is_server_error() || s == StatusCode::UNAUTHORIZED => Err(CallError::Retry(
-                format!("{method} {path}: GitHub answered {s}"),
-            )),
+            StatusCode::UNAUTHORIZED => Err(CallError::Unauthorized(format!(
+                "{method} {path}: GitHub answered 401"
+            ))),
+            s if s.is_server_error() => Err(CallError::Retry(format!(
+                "{method} {path}: GitHub answered {s}"
+            ))),
             s => Err(CallError::Refused(format!(
                 "{method} {path}: GitHub answered {s}: {}",
                 message(&text)

@@ -865,9 +865,15 @@ async fn push(svc: &Services, event: PushEvent) -> Result<()> {
         return Ok(());
     };
     let on_default = branch == repo.default_branch;
-    for commit in &event.commits {
-        let refs = references(&[&commit.message], &org.short_id);
-        let tasks = tasks_numbered(svc, org.id, refs.keys().copied()).await?;
+    let refs: Vec<BTreeMap<i64, RefKind>> = event
+        .commits
+        .iter()
+        .map(|c| references(&[&c.message], &org.short_id))
+        .collect();
+    // One read for every task the push names.
+    let mut named =
+        tasks_numbered(svc, org.id, refs.iter().flat_map(|r| r.keys().copied())).await?;
+    for (commit, refs) in event.commits.iter().zip(&refs) {
         let title = commit
             .message
             .lines()
@@ -878,7 +884,10 @@ async fn push(svc: &Services, event: PushEvent) -> Result<()> {
             .author
             .as_ref()
             .and_then(|a| a.username.as_deref().or(a.name.as_deref()));
-        for (number, task) in &tasks {
+        for number in refs.keys() {
+            let Some(task) = named.get_mut(number) else {
+                continue;
+            };
             // Only the default branch closes: a fix on a feature branch is not shipped yet.
             let closes = refs[number] == RefKind::Closes && on_default;
             let before = upsert_link(
@@ -905,7 +914,10 @@ async fn push(svc: &Services, event: PushEvent) -> Result<()> {
                 let finished = closes
                     && !is_finished(task.status)
                     && set_status(svc, &org, task, TaskStatus::Done).await?;
-                if !finished {
+                if finished {
+                    // A later commit of this push that names it finds it done.
+                    task.status = TaskStatus::Done;
+                } else {
                     crate::task::announce(svc, task.id).await?;
                 }
             }
