@@ -45,6 +45,10 @@ id_type!(/// An organization.
     OrgId);
 id_type!(/// A task.
     TaskId);
+id_type!(/// A release of an org.
+    ReleaseId);
+id_type!(/// A saved view of the board.
+    ViewId);
 id_type!(/// A user account.
     UserId);
 id_type!(/// A signed-in session.

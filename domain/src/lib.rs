@@ -5,6 +5,7 @@
 //! which only the server side links.
 
 pub mod dto;
+pub mod filter;
 pub mod ids;
 pub mod parse;
 pub mod permissions;
@@ -12,6 +13,6 @@ pub mod rank;
 pub mod realtime;
 
 pub use ids::{
-    ApiKeyId, CategoryId, CommentId, InviteId, LabelId, NotificationId, OrgId, SessionId, TaskId,
-    TeamId, UserId,
+    ApiKeyId, CategoryId, CommentId, InviteId, LabelId, NotificationId, OrgId, ReleaseId,
+    SessionId, TaskId, TeamId, UserId, ViewId,
 };

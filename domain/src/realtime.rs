@@ -478,6 +478,8 @@ mod tests {
             version: 1,
             rank: String::new(),
             pull_requests: Vec::new(),
+            release: None,
+            release_public: false,
         }
     }
 

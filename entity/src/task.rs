@@ -28,6 +28,8 @@ pub struct Model {
     pub version: i64,
     /// The board's order, compared byte by byte (`domain::rank`).
     pub rank: String,
+    /// The release the task belongs to (`release`; no foreign key, see m0010).
+    pub release_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ mod m0006_jobs;
 mod m0007_email_proof;
 mod m0008_notifications;
 mod m0009_github;
+mod m0010_planning;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_email_proof::Migration),
             Box::new(m0008_notifications::Migration),
             Box::new(m0009_github::Migration),
+            Box::new(m0010_planning::Migration),
         ]
     }
 }

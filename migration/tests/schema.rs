@@ -123,6 +123,7 @@ async fn insert_task(db: &DatabaseConnection, org: Uuid, number: i64, category: 
         updated_at: Set(now),
         version: Set(1),
         rank: Set(format!("{:012}i", 999_999_999_999 - number)),
+        release_id: Set(None),
     }
     .insert(db)
     .await

@@ -65,6 +65,8 @@ pub(crate) fn task(m: &task::Model, short_id: &str, parent_number: Option<i64>) 
         version: m.version,
         rank: m.rank.clone(),
         pull_requests: Vec::new(),
+        release: None,
+        release_public: false,
     }
 }
 

@@ -85,7 +85,7 @@ mod rows {
         i64,
         i64,
     );
-    type Tail<'a> = (i64, &'a str, &'a [TaskPullRequest]);
+    type Tail<'a> = (i64, &'a str, &'a [TaskPullRequest], &'a Option<String>);
 
     type Row = (
         (
@@ -106,7 +106,7 @@ mod rows {
             i64,
             i64,
         ),
-        (i64, String, Vec<TaskPullRequest>),
+        (i64, String, Vec<TaskPullRequest>, Option<String>),
     );
 
     pub fn serialize<S: Serializer>(tasks: &[Task], serializer: S) -> Result<S::Ok, S::Error> {
@@ -130,7 +130,7 @@ mod rows {
                 t.vote_count,
                 t.comment_count,
             );
-            let tail: Tail = (t.version, &t.rank, &t.pull_requests);
+            let tail: Tail = (t.version, &t.rank, &t.pull_requests, &t.release);
             seq.serialize_element(&(head, links, tail))?;
         }
         seq.end()
@@ -151,7 +151,7 @@ mod rows {
                     vote_count,
                     comment_count,
                 ) = links;
-                let (version, rank, pull_requests) = tail;
+                let (version, rank, pull_requests, release) = tail;
                 Task {
                     id,
                     // The board's own, set by `Board`'s conversion from the wire.
@@ -177,6 +177,8 @@ mod rows {
                     version,
                     rank,
                     pull_requests,
+                    release,
+                    release_public: false,
                 }
             })
             .collect())
@@ -226,6 +228,8 @@ mod tests {
             version: 5,
             rank: "0i".into(),
             pull_requests: Vec::new(),
+            release: None,
+            release_public: false,
         };
         let org: Org = serde_json::from_value(serde_json::json!({
             "id": Uuid::from_u128(1), "name": "Acme", "slug": "acme", "shortId": "ACME",

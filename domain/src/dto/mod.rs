@@ -13,10 +13,12 @@ mod notification;
 mod org;
 pub(crate) mod patch;
 mod portal;
+mod release;
 mod task;
 mod team;
 mod timeline;
 mod user;
+mod view;
 
 pub use admin::{
     ADMIN_PAGE_SIZE, AdminJob, AdminJobs, AdminMember, AdminOrg, AdminOverview, AdminPage,
@@ -42,6 +44,10 @@ pub use notification::{
 };
 pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
 pub use portal::{BlockedUser, PortalPage, Viewer};
+pub use release::{
+    Health, NewRelease, NewReleaseUpdate, Progress, Release, ReleaseDetail, ReleasePatch,
+    ReleaseStatus, ReleaseUpdate,
+};
 pub use task::{
     BulkChange, BulkResult, NewTask, RelationKind, Task, TaskPatch, TaskPosition, TaskPriority,
     TaskPullRequest, TaskStatus, UserRef, Visibility,
@@ -49,3 +55,4 @@ pub use task::{
 pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use timeline::TimelineEntry;
 pub use user::{LinkedAccount, SessionInfo, User};
+pub use view::{Grouping, Layout, NewView, View, ViewPatch, ViewSort};

@@ -5,8 +5,6 @@ use super::{TaskStatus, UserRef};
 use crate::{CommentId, NotificationId, OrgId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 string_enum!(/// Why someone is told.
     NotificationKind {

@@ -2,8 +2,6 @@ use super::{Category, Label};
 use crate::{CategoryId, LabelId, OrgId, TaskId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 macro_rules! string_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? } default $default:ident) => {
@@ -32,11 +30,11 @@ macro_rules! string_enum {
             fn default() -> Self { $name::$default }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
         }
 
-        impl FromStr for $name {
+        impl std::str::FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
                 match s {
@@ -119,6 +117,12 @@ pub struct Task {
     /// what the board's pull request filter and badges read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pull_requests: Vec<TaskPullRequest>,
+    /// The slug of the release the task belongs to; for visitors only a released one.
+    #[serde(default)]
+    pub release: Option<String>,
+    /// The release is released, so visitors see it (the server's to know; not sent).
+    #[serde(skip)]
+    pub release_public: bool,
 }
 
 /// A pull request on a task's card: which, and how it stands.
@@ -141,6 +145,7 @@ impl Task {
             created_by: None,
             assignees: Vec::new(),
             pull_requests: Vec::new(),
+            release: self.release.clone().filter(|_| self.release_public),
             labels: self
                 .labels
                 .iter()

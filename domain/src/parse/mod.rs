@@ -13,7 +13,7 @@ pub use color::{Color, Icon};
 pub use email::Email;
 pub use name::{LabelName, OrgName, PersonName, TeamName};
 pub use short_id::ShortId;
-pub use slug::Slug;
+pub use slug::{ReleaseSlug, Slug};
 pub use title::{Markdown, TaskTitle};
 
 use serde::{Deserialize, Serialize};

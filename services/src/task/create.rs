@@ -194,6 +194,7 @@ pub(crate) async fn create_linked(
         updated_at: Set(now),
         version: Set(1),
         rank: Set(domain::rank::for_new(number)),
+        release_id: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -4,6 +4,7 @@ mod bulk;
 mod cache;
 mod create;
 mod delete;
+mod filter;
 mod mine;
 mod plan;
 mod query;
@@ -155,6 +156,22 @@ pub(crate) async fn to_dtos(
                 });
         }
     }
+    // Releases by slug; visitors see released ones only (`public_view` drops the rest).
+    let release_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.release_id).collect();
+    let releases: HashMap<Uuid, (String, bool)> = if release_ids.is_empty() {
+        HashMap::new()
+    } else {
+        entity::release::Entity::find()
+            .filter(entity::release::Column::Id.is_in(release_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let public = r.status == domain::dto::ReleaseStatus::Released;
+                (r.id, (r.slug, public))
+            })
+            .collect()
+    };
     // `comment_count` counts internal comments too: the public gets its own count.
     let public_comments: HashMap<Uuid, i64> = if access.member {
         HashMap::new()
@@ -197,6 +214,10 @@ pub(crate) async fn to_dtos(
             dto.category = r.category_id.and_then(|c| categories.get(&c).cloned());
             dto.subtask_count = subtasks.get(&r.id).copied().unwrap_or(0);
             dto.pull_requests = pulls.remove(&r.id).unwrap_or_default();
+            if let Some((slug, public)) = r.release_id.and_then(|id| releases.get(&id)) {
+                dto.release = Some(slug.clone());
+                dto.release_public = *public;
+            }
             Ok(if access.member {
                 dto
             } else {
@@ -243,8 +264,14 @@ pub(crate) async fn announce(svc: &Services, id: Uuid) -> Result<()> {
 /// A page of the org's tasks: all of them for members, the public ones for everyone else
 /// when the public page is on.
 #[tracing::instrument(skip(svc, actor))]
-pub async fn list(svc: &Services, actor: &Actor, slug: &str, query: TaskQuery) -> Result<TaskList> {
+pub async fn list(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+    mut query: TaskQuery,
+) -> Result<TaskList> {
     let access = access::load(svc, actor, slug).await?;
+    query.me = actor.user_id();
     list_for(svc, &access, query).await
 }
 

@@ -236,6 +236,7 @@ mod tests {
             updated_at: Utc::now(),
             version: 3,
             rank: "m".into(),
+            release_id: None,
         }
     }
 

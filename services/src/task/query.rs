@@ -5,6 +5,7 @@ use crate::access::OrgAccess;
 use crate::{DomainError, Result};
 use chrono::Utc;
 use domain::dto::{TaskPriority, TaskStatus, Visibility};
+use domain::filter::Filter;
 use domain::{CategoryId, LabelId, UserId};
 use entity::{label, task, task_assignee, task_label};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
@@ -51,8 +52,13 @@ pub struct TaskQuery {
     pub label: Option<LabelId>,
     pub assignee: Option<UserId>,
     pub category: Option<CategoryId>,
-    /// Words to find in titles and descriptions.
+    /// Words to find in titles and descriptions (also the task itself, given its number
+    /// or key).
     pub q: Option<String>,
+    /// A filter tree (`?filter=`), applied with the rest.
+    pub filter: Filter,
+    /// The reader, for `me` in the filter.
+    pub me: Option<UserId>,
     pub sort: TaskSort,
     /// At most [`MAX_LIMIT`]; 50 when unset.
     pub limit: Option<u64>,
@@ -94,7 +100,7 @@ fn parse_cursor(sort: TaskSort, cursor: Option<&str>) -> Result<Option<Cursor>> 
     }
 }
 
-fn escape_like(q: &str) -> String {
+pub(super) fn escape_like(q: &str) -> String {
     let mut out = String::with_capacity(q.len() + 2);
     out.push('%');
     for c in q.to_lowercase().chars() {
@@ -105,6 +111,16 @@ fn escape_like(q: &str) -> String {
     }
     out.push('%');
     out
+}
+
+/// The task `words` name by number (`42`, `#42`) or key (`ABC-42`, any case).
+fn task_number(words: &str, short_id: &str) -> Option<i64> {
+    let n = words.strip_prefix('#').unwrap_or(words);
+    let n = match n.split_once('-') {
+        Some((key, n)) if key.eq_ignore_ascii_case(short_id) => n,
+        _ => n,
+    };
+    n.parse().ok().filter(|n| *n > 0)
 }
 
 fn trending_score(row: &task::Model, now: chrono::DateTime<Utc>) -> f64 {
@@ -172,7 +188,19 @@ async fn filtered(
             Expr::expr(Func::lower(Expr::col(col)))
                 .like(LikeExpr::new(pattern.clone()).escape('\\'))
         };
-        select = select.filter(like(task::Column::Title).or(like(task::Column::Description)));
+        let mut found = like(task::Column::Title).or(like(task::Column::Description));
+        if let Some(number) = task_number(words, &access.org.short_id) {
+            found = found.or(task::Column::Number.eq(number));
+        }
+        select = select.filter(found);
+    }
+    if !q.filter.is_empty() {
+        let reader = super::filter::Reader {
+            access,
+            me: q.me.map(|m| m.0),
+            now: Utc::now(),
+        };
+        select = select.filter(super::filter::to_sql(&q.filter, reader)?);
     }
     Ok(Some(select))
 }
@@ -259,6 +287,16 @@ mod tests {
     fn search_words_cannot_inject_wildcards() {
         assert_eq!(escape_like("50%_off\\"), "%50\\%\\_off\\\\%");
         assert_eq!(escape_like("Login"), "%login%");
+    }
+
+    #[test]
+    fn words_name_a_task_by_number_or_key() {
+        assert_eq!(task_number("42", "ABC"), Some(42));
+        assert_eq!(task_number("#42", "ABC"), Some(42));
+        assert_eq!(task_number("abc-42", "ABC"), Some(42));
+        assert_eq!(task_number("XYZ-42", "ABC"), None);
+        assert_eq!(task_number("login", "ABC"), None);
+        assert_eq!(task_number("-3", "ABC"), None);
     }
 
     #[test]

@@ -419,6 +419,8 @@ mod tests {
             version: 1,
             rank: domain::rank::for_new(n),
             pull_requests: Vec::new(),
+            release: None,
+            release_public: false,
         }
     }
 

@@ -265,6 +265,8 @@ mod tests {
             version,
             rank: domain::rank::for_new(n),
             pull_requests: Vec::new(),
+            release: None,
+            release_public: false,
         }
     }
 

@@ -133,6 +133,12 @@ pub struct TaskListQuery {
     pub limit: Option<u64>,
     /// The `nextCursor` of the previous page.
     pub cursor: Option<String>,
+    /// A filter tree as JSON (`{"and": [..]}`, `{"or": [..]}`,
+    /// `{"field": "status", "op": "anyOf", "value": ["todo"]}`), applied with the rest.
+    pub filter: Option<String>,
+    /// The release's slug: shorthand for `{"field": "release", "op": "is", "value": …}`
+    /// (`none`: tasks in no release).
+    pub release: Option<String>,
 }
 
 #[cfg(test)]

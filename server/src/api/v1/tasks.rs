@@ -46,6 +46,21 @@ fn parse_query(raw: Option<&str>) -> Result<TaskQuery, DomainError> {
                 }
             },
             "cursor" => q.cursor = Some(value.to_string()),
+            "filter" => match domain::filter::Filter::parse(value) {
+                Ok(tree) => q.filter = std::mem::take(&mut q.filter).and(tree),
+                Err(e) => {
+                    bad.insert("filter".into(), e.0);
+                }
+            },
+            "release" => match domain::filter::parse_chip("release", value) {
+                Some(Ok(c)) => {
+                    q.filter = std::mem::take(&mut q.filter).and(domain::filter::Filter::Cond(c))
+                }
+                Some(Err(e)) => {
+                    bad.insert("release".into(), e);
+                }
+                None => {}
+            },
             _ => {}
         }
     }
