@@ -2,7 +2,8 @@
 //! browser client and test clients.
 
 use crate::dto::{
-    Category, Comment, CommentVisibility, Label, Notification, Org, Task, Visibility,
+    Category, Comment, CommentVisibility, Label, Notification, Org, Progress, Release,
+    ReleaseStatus, Task, View, Visibility,
 };
 use crate::{ApiKeyId, OrgId, SessionId, TaskId, UserId};
 use serde::{Deserialize, Serialize};
@@ -152,6 +153,17 @@ pub enum ServerEvent {
     NotificationsRead {
         unread_count: i64,
     },
+    /// A saved view was saved, changed or deleted: shared ones (and one that stopped being
+    /// shared) in members' rooms, personal ones in their owner's private room. A member
+    /// who gets a view neither shared nor theirs drops it.
+    CreateView(View),
+    UpdateView(View),
+    DeleteView(View),
+    /// A release was made, changed or deleted (public rooms: released ones, their public
+    /// view; one that stops being released is deleted there).
+    CreateRelease(Release),
+    UpdateRelease(Release),
+    DeleteRelease(Release),
 }
 
 /// What happened to a member of an org, for its admins.
@@ -261,6 +273,56 @@ pub enum EventKind {
         action: MemberAction,
         user_id: UserId,
     },
+    /// A shared view (or one that was shared) was saved, changed or deleted.
+    ViewChanged {
+        view: View,
+        change: Change,
+    },
+    /// A release was created, changed or deleted; `was_public`: it was released before.
+    ReleaseChanged {
+        release: Release,
+        was_public: bool,
+        change: Change,
+        /// Its progress counting public tasks only, for public rooms.
+        #[serde(default)]
+        public_progress: Progress,
+    },
+}
+
+/// What happened to a view or release.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Change {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl Change {
+    /// The event that says it, for `item`.
+    fn event<T>(
+        self,
+        item: T,
+        created: fn(T) -> ServerEvent,
+        updated: fn(T) -> ServerEvent,
+        deleted: fn(T) -> ServerEvent,
+    ) -> ServerEvent {
+        match self {
+            Change::Created => created(item),
+            Change::Updated => updated(item),
+            Change::Deleted => deleted(item),
+        }
+    }
+
+    /// The event for `view`.
+    pub fn view_event(self, view: View) -> ServerEvent {
+        self.event(
+            view,
+            ServerEvent::CreateView,
+            ServerEvent::UpdateView,
+            ServerEvent::DeleteView,
+        )
+    }
 }
 
 impl DomainEvent {
@@ -358,6 +420,40 @@ impl DomainEvent {
                 ServerEvent::MemberActions {
                     action: *action,
                     user_id: *user_id,
+                }
+            }
+            EventKind::ViewChanged { view, change } => {
+                if channel != Channel::Tasks {
+                    return None;
+                }
+                change.view_event(view.clone())
+            }
+            EventKind::ReleaseChanged {
+                release,
+                was_public,
+                change,
+                public_progress,
+            } => {
+                let (create, update, delete): (fn(Release) -> ServerEvent, _, _) = (
+                    ServerEvent::CreateRelease,
+                    ServerEvent::UpdateRelease,
+                    ServerEvent::DeleteRelease,
+                );
+                if !public {
+                    change.event(release.clone(), create, update, delete)
+                } else {
+                    let seen = Release {
+                        progress: *public_progress,
+                        ..release.public_view()
+                    };
+                    let is_public =
+                        release.status == ReleaseStatus::Released && *change != Change::Deleted;
+                    match (*was_public, is_public) {
+                        (false, true) => create(seen),
+                        (true, true) => update(seen),
+                        (true, false) => delete(seen),
+                        (false, false) => return None,
+                    }
                 }
             }
         };

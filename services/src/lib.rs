@@ -29,12 +29,14 @@ pub mod org;
 pub mod portal;
 pub mod proof;
 pub mod relation;
+pub mod release;
 pub mod session;
 pub mod task;
 pub mod team;
 pub mod throttle;
 pub mod timeline;
 pub mod user;
+pub mod view;
 pub mod vote;
 
 #[cfg(test)]

@@ -162,3 +162,26 @@ pub(crate) async fn acme(svc: &Services, settings: OrgSettings) -> Actor {
         .expect("its settings are set");
     owner
 }
+
+/// Signs up `email` and makes them a member of `acme` (invited by `owner`), in no team: a
+/// member with the default permissions.
+pub(crate) async fn member(svc: &Services, owner: &Actor, email: &str) -> Actor {
+    let someone = person(svc, email).await;
+    use sea_orm::{ActiveModelTrait, Set};
+    let id = someone.user_id().expect("a person").0;
+    entity::user::ActiveModel {
+        id: Set(id),
+        email_verified: Set(true),
+        ..Default::default()
+    }
+    .update(&svc.db)
+    .await
+    .expect("the address is proven");
+    let invite = crate::invite::create(svc, owner, "acme", email)
+        .await
+        .expect("the invitation is made");
+    crate::invite::accept(svc, &someone, &invite.code)
+        .await
+        .expect("the invitation is accepted");
+    someone
+}

@@ -28,10 +28,12 @@ pub async fn create_task(
     #[server(default)] category: Option<CategoryId>,
     #[server(default)] labels: Option<Vec<LabelId>>,
     #[server(default)] assignees: Option<Vec<UserId>>,
+    #[server(default)] release: Option<String>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
     let input = domain::dto::NewTask {
+        release: release.filter(|r| !r.is_empty()),
         title,
         description,
         visibility: parse_opt("visibility", visibility)?,
@@ -71,6 +73,12 @@ pub async fn update_task(
     /// Moves the task just above task `above` in the board's order.
     #[server(default)]
     above: Option<i64>,
+    /// A release's slug; `release=` (empty) takes the task out of its release.
+    #[server(default)]
+    release: Option<String>,
+    /// The parent task's number; `parent=` (empty) makes the task stand alone.
+    #[server(default)]
+    parent: Option<String>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
@@ -91,7 +99,14 @@ pub async fn update_task(
         label_ids: labels,
         assignee_ids: assignees,
         category_id,
-        parent_number: None,
+        parent_number: match parent.as_deref().map(|p| p.trim().trim_start_matches('#')) {
+            None => None,
+            Some("") | Some("none") => Some(None),
+            Some(n) => Some(Some(n.parse().map_err(|_| {
+                fail(domain::parse::FieldError::new("parent", "is not a task number").into())
+            })?)),
+        },
+        release: cleared(release),
         position: (below.is_some() || above.is_some())
             .then_some(domain::dto::TaskPosition { below, above }),
     };
@@ -110,6 +125,9 @@ pub async fn bulk_update(
     #[server(default)] priority: Option<String>,
     #[server(default)] add_label: Option<LabelId>,
     #[server(default)] add_assignee: Option<UserId>,
+    /// A release's slug; empty takes the tasks out of theirs.
+    #[server(default)]
+    release: Option<String>,
 ) -> Result<BulkResult, ServerFnError> {
     use super::ssr::*;
     let change = domain::dto::BulkChange {
@@ -117,6 +135,7 @@ pub async fn bulk_update(
         priority: parse_opt("priority", priority)?,
         add_label,
         add_assignee,
+        release: cleared(release),
     };
     let cx = caller()?;
     services::task::bulk_update(&cx.svc, &cx.actor, &slug, &numbers, change, cx.origin)
@@ -125,3 +144,32 @@ pub async fn bulk_update(
 }
 
 pub use domain::dto::BulkResult;
+
+impl UpdateTask {
+    /// A change of task `number` as of `version` that changes nothing yet.
+    pub fn of(slug: String, number: i64, version: i64) -> Self {
+        UpdateTask {
+            slug,
+            number,
+            version,
+            title: None,
+            description: None,
+            status: None,
+            priority: None,
+            visibility: None,
+            labels: None,
+            assignees: None,
+            category: None,
+            below: None,
+            above: None,
+            release: None,
+            parent: None,
+        }
+    }
+}
+
+/// A form field that clears when sent empty (or `none`): `Some(None)`.
+#[cfg(feature = "ssr")]
+fn cleared(value: Option<String>) -> Option<Option<String>> {
+    value.map(|v| Some(v).filter(|v| !v.is_empty() && v != "none"))
+}

@@ -141,3 +141,15 @@ pub struct NewReleaseUpdate {
     #[serde(default)]
     pub body: String,
 }
+
+impl Release {
+    /// What visitors see of a released release: no lead, no health, public tasks counted
+    /// (the server counts them so).
+    pub fn public_view(&self) -> Release {
+        Release {
+            lead: None,
+            health: None,
+            ..self.clone()
+        }
+    }
+}

@@ -179,6 +179,9 @@ pub struct NewTask {
     pub category_id: Option<CategoryId>,
     #[serde(default)]
     pub parent_number: Option<i64>,
+    /// The slug of a release to put the task in.
+    #[serde(default)]
+    pub release: Option<String>,
 }
 
 /// Input for changing a task: what is given changes (`null` clears category and parent);
@@ -206,6 +209,9 @@ pub struct TaskPatch {
     pub category_id: Option<Option<CategoryId>>,
     #[serde(default, with = "super::patch")]
     pub parent_number: Option<Option<i64>>,
+    /// A release's slug; `null` takes the task out of its release.
+    #[serde(default, with = "super::patch")]
+    pub release: Option<Option<String>>,
     /// Moves the task in the board's order (an extension to the contract).
     #[serde(default)]
     pub position: Option<TaskPosition>,
@@ -213,13 +219,16 @@ pub struct TaskPatch {
 
 /// One change for many tasks at once (the board's bulk bar): each task gets what is set
 /// here; a label or assignee is added to the ones it already has.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkChange {
     pub status: Option<TaskStatus>,
     pub priority: Option<TaskPriority>,
     pub add_label: Option<LabelId>,
     pub add_assignee: Option<UserId>,
+    /// Puts the tasks in this release (a slug); `Some(None)` takes them out.
+    #[serde(default)]
+    pub release: Option<Option<String>>,
 }
 
 /// What a bulk change did: the tasks it changed, and the others with the reason each was

@@ -11,7 +11,7 @@ mod title;
 
 pub use color::{Color, Icon};
 pub use email::Email;
-pub use name::{LabelName, OrgName, PersonName, TeamName};
+pub use name::{LabelName, OrgName, PersonName, ReleaseName, TeamName, ViewName};
 pub use short_id::ShortId;
 pub use slug::{ReleaseSlug, Slug};
 pub use title::{Markdown, TaskTitle};

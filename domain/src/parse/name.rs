@@ -85,3 +85,31 @@ mod tests {
         assert!(PersonName::parse("Ada\tLovelace").is_err());
     }
 }
+
+/// A saved view's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewName(String);
+
+impl ViewName {
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        parse_name("name", input, 80).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A release's or a template's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseName(String);
+
+impl ReleaseName {
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        parse_name("name", input, 80).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}

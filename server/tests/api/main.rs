@@ -20,6 +20,7 @@ mod notifications;
 mod openapi;
 mod operations;
 mod permissions;
+mod planning;
 mod portal;
 mod realtime;
 mod redis;

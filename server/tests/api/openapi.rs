@@ -327,7 +327,8 @@ fn the_task_list_documents_its_filters() {
     assert_eq!(
         query.keys().copied().collect::<BTreeSet<_>>(),
         BTreeSet::from([
-            "status", "priority", "label", "assignee", "category", "q", "sort", "limit", "cursor"
+            "status", "priority", "label", "assignee", "category", "q", "sort", "limit", "cursor",
+            "filter", "release"
         ])
     );
     for repeatable in ["status", "priority"] {

@@ -264,6 +264,63 @@ const CASES: &[Case] = &[
         Rule::Member,
         204,
     ),
+    case("GET", "/api/v1/orgs/{slug}/views", Rule::Member, 200),
+    // A shared view: a member's own views are theirs (tested in `services::view`).
+    case(
+        "POST",
+        "/api/v1/orgs/{slug}/views",
+        Rule::Perm("content.manageViews"),
+        201,
+    ),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/views/{viewId}",
+        Rule::Member,
+        200,
+    ),
+    case(
+        "PATCH",
+        "/api/v1/orgs/{slug}/views/{viewId}",
+        Rule::Perm("content.manageViews"),
+        200,
+    ),
+    case(
+        "DELETE",
+        "/api/v1/orgs/{slug}/views/{viewId}",
+        Rule::Perm("content.manageViews"),
+        204,
+    ),
+    case("GET", "/api/v1/orgs/{slug}/releases", Rule::Member, 200),
+    case(
+        "POST",
+        "/api/v1/orgs/{slug}/releases",
+        Rule::Perm("content.manageReleases"),
+        201,
+    ),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/releases/{releaseSlug}",
+        Rule::Member,
+        200,
+    ),
+    case(
+        "PATCH",
+        "/api/v1/orgs/{slug}/releases/{releaseSlug}",
+        Rule::Perm("content.manageReleases"),
+        200,
+    ),
+    case(
+        "DELETE",
+        "/api/v1/orgs/{slug}/releases/{releaseSlug}",
+        Rule::Perm("content.manageReleases"),
+        204,
+    ),
+    case(
+        "POST",
+        "/api/v1/orgs/{slug}/releases/{releaseSlug}/updates",
+        Rule::Perm("content.manageReleases"),
+        201,
+    ),
     // The matrix runs without a GitHub App: what needs one answers 503 `unavailable` once
     // the caller is allowed; the webhook is 404 for everyone, and the setup return without
     // its query 400 past the sign-in check.
@@ -711,6 +768,19 @@ async fn targets(
         out.push(("{version}", task["task"]["version"].to_string()));
         out.push(("{commentId}", id(&comment["comment"])));
     }
+    if path.contains("{viewId}") {
+        let body = json!({"name": format!("View {n}"), "shared": true});
+        let view = ok(app, Method::POST, &format!("{base}/views"), body, c).await;
+        out.push(("{viewId}", id(&view)));
+    }
+    if path.contains("{releaseSlug}") {
+        let body = json!({"name": format!("Release {n}")});
+        let release = ok(app, Method::POST, &format!("{base}/releases"), body, c).await;
+        out.push((
+            "{releaseSlug}",
+            release["slug"].as_str().unwrap().to_string(),
+        ));
+    }
     if path.contains("{userId}") {
         // The victim may have been removed by the previous call.
         join(app, &base, c, &people.victim).await;
@@ -788,6 +858,15 @@ fn body_for(case: &Case, n: usize, version: &str) -> Option<Value> {
             json!({"version": version.parse::<i64>().unwrap(), "title": "Edited in the matrix"})
         }
         ("POST", "/api/v1/orgs/{slug}/tasks/{number}/comments") => json!({"body": "a comment"}),
+        ("POST", "/api/v1/orgs/{slug}/views") => {
+            json!({"name": format!("Shared {n}"), "shared": true, "filter": {"field": "assignee", "op": "is", "value": "me"}})
+        }
+        ("PATCH", "/api/v1/orgs/{slug}/views/{viewId}") => json!({"layout": "list"}),
+        ("POST", "/api/v1/orgs/{slug}/releases") => json!({"name": format!("Made {n}")}),
+        ("PATCH", "/api/v1/orgs/{slug}/releases/{releaseSlug}") => json!({"status": "in_progress"}),
+        ("POST", "/api/v1/orgs/{slug}/releases/{releaseSlug}/updates") => {
+            json!({"health": "at_risk", "body": "slipping"})
+        }
         ("PATCH", "/api/v1/me/notifications/{id}") => json!({"read": true}),
         ("POST", "/api/v1/orgs/{slug}/github/repositories") => {
             json!({"installationId": 777, "repository": "octo/repo"})

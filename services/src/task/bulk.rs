@@ -43,6 +43,7 @@ pub async fn bulk_update(
             priority: change.priority,
             label_ids: added(labels, change.add_label),
             assignee_ids: added(assignees, change.add_assignee),
+            release: change.release.clone(),
             ..Default::default()
         };
         match update(svc, actor, slug, number, patch, origin.clone()).await {

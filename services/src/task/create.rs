@@ -45,6 +45,7 @@ async fn public_submission(
             input.assignee_ids.as_ref().is_some_and(|a| !a.is_empty()),
         ),
         ("a parent task", input.parent_number.is_some()),
+        ("a release", input.release.is_some()),
         (
             "a private visibility",
             input.visibility == Some(Visibility::Private),
@@ -159,6 +160,10 @@ pub(crate) async fn create_linked(
         None => None,
     };
 
+    let release = match input.release.as_deref() {
+        Some(slug) => Some(crate::release::by_slug(&svc.db, org_id, slug).await?.0),
+        None => None,
+    };
     let description_html =
         markdown::render_in_org(&svc.db, &access.org, description.as_str()).await?;
     let txn = svc.begin().await?;
@@ -194,7 +199,7 @@ pub(crate) async fn create_linked(
         updated_at: Set(now),
         version: Set(1),
         rank: Set(domain::rank::for_new(number)),
-        release_id: Set(None),
+        release_id: Set(release),
     }
     .insert(&txn)
     .await?;

@@ -125,6 +125,7 @@ async fn world(svc: &Services) -> World {
             assignee_ids: Some(assignees),
             category_id: category,
             parent_number: None,
+            release: None,
         };
         let created = crate::task::create(svc, &owner, "acme", input, None)
             .await

@@ -67,7 +67,12 @@ pub(super) struct Wanted {
     pub assignees: Option<BTreeSet<Uuid>>,
     /// The rank that places the task where it was moved.
     pub rank: Option<String>,
+    /// The release the task is in, and the one it goes to (id, slug, released?).
+    pub release: Option<(Option<ReleaseRef>, Option<ReleaseRef>)>,
 }
+
+/// A release as a task names it: id, slug, and whether visitors see it.
+pub(super) type ReleaseRef = (Uuid, String, bool);
 
 /// One field that changes, what it needs, and how a refusal names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,6 +201,25 @@ pub(super) fn plan(row: &task::Model, links: &Links, wanted: Wanted) -> Plan {
             plan.assignees = (added, removed);
         }
     }
+    if let Some((before, after)) = wanted
+        .release
+        .filter(|(_, after)| after.as_ref().map(|r| r.0) != row.release_id)
+    {
+        change(&mut plan, Need::Edit, "change the release");
+        plan.columns.release_id = Set(after.as_ref().map(|r| r.0));
+        // Visitors see the move only when every release it names is released.
+        let internal = [&before, &after]
+            .into_iter()
+            .any(|r| r.as_ref().is_some_and(|(_, _, public)| !public));
+        plan.entries.push(
+            Entry::new(
+                "release_change",
+                before.map(|(_, slug, _)| json!(slug)),
+                after.map(|(_, slug, _)| json!(slug)),
+            )
+            .internal(internal),
+        );
+    }
     if let Some(rank) = wanted.rank {
         change(&mut plan, Need::ChangePriority, "reorder tasks");
         plan.columns.rank = Set(rank);
@@ -269,6 +293,7 @@ mod tests {
             labels: Some(links.labels.clone()),
             assignees: Some(links.assignees.clone()),
             rank: None,
+            release: Some((None, None)),
         };
         let plan = plan(&row, &links, wanted);
         assert!(plan.is_empty(), "{:?}", plan.changes);

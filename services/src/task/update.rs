@@ -180,7 +180,18 @@ async fn resolve(
         },
         None => None,
     };
+    let release = match &patch.release {
+        Some(slug) => {
+            let after = match slug.as_deref() {
+                Some(slug) => Some(crate::release::by_slug(db, org_id, slug).await?),
+                None => None,
+            };
+            Some((crate::release::by_id(db, row.release_id).await?, after))
+        }
+        None => None,
+    };
     Ok(Wanted {
+        release,
         title: title.map(|t| t.as_str().to_string()),
         description,
         status: patch.status,

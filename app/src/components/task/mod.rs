@@ -127,21 +127,7 @@ pub fn TaskView(
     let slug_for_change = slug.clone();
     let change = move |edit: &dyn Fn(&mut Task, &mut UpdateTask)| {
         let current = task.get_untracked();
-        let mut call = UpdateTask {
-            slug: slug_for_change.clone(),
-            number,
-            version: current.version,
-            title: None,
-            description: None,
-            status: None,
-            priority: None,
-            visibility: None,
-            labels: None,
-            assignees: None,
-            category: None,
-            below: None,
-            above: None,
-        };
+        let mut call = UpdateTask::of(slug_for_change.clone(), number, current.version);
         let mut next = current.clone();
         edit(&mut next, &mut call);
         notice.set(None);

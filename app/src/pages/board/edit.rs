@@ -7,21 +7,7 @@ use domain::dto::{Task, TaskPriority, TaskStatus};
 use leptos::prelude::*;
 
 fn update_call(state: &BoardState, task: &Task) -> UpdateTask {
-    UpdateTask {
-        slug: state.slug.get_untracked(),
-        number: task.number,
-        version: task.version,
-        title: None,
-        description: None,
-        status: None,
-        priority: None,
-        visibility: None,
-        labels: None,
-        assignees: None,
-        category: None,
-        below: None,
-        above: None,
-    }
+    UpdateTask::of(state.slug.get_untracked(), task.number, task.version)
 }
 
 /// The task shown as `number`, to edit.

@@ -75,6 +75,7 @@ pub(super) fn BulkBar(state: BoardState) -> impl IntoView {
             priority,
             add_label: label.and_then(|l| l.parse().ok()),
             add_assignee: assignee.and_then(|a| a.parse().ok()),
+            release: None,
         });
     };
     let labels = data.labels.clone();

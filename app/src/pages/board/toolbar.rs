@@ -234,6 +234,7 @@ pub(super) fn NewTaskDialog(
             category: category.get_untracked().parse().ok(),
             labels: parse(labels.get_untracked()),
             assignees: parse(assignees.get_untracked()),
+            release: None,
         });
     };
     view! {

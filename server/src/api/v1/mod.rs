@@ -13,6 +13,7 @@ mod members;
 pub mod notifications;
 mod orgs;
 pub mod params;
+mod planning;
 pub mod schema;
 mod tasks;
 
@@ -71,6 +72,8 @@ use utoipa_axum::routes;
         (name = "teams", description = "Teams: named permission sets held by members"),
         (name = "invites", description = "Invitations to join an org"),
         (name = "labels", description = "Labels tasks carry"),
+        (name = "views", description = "Saved views of the board"),
+        (name = "releases", description = "Releases and their public changelog"),
         (name = "categories", description = "Categories: one per task"),
         (name = "tasks", description = "Tasks, their list and their timeline"),
         (name = "comments", description = "Comments on tasks and their reactions"),
@@ -139,6 +142,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks::list, tasks::create))
         .routes(routes!(tasks::get, tasks::update, tasks::delete))
         .routes(routes!(tasks::timeline))
+        .routes(routes!(planning::views, planning::create_view))
+        .routes(routes!(
+            planning::get_view,
+            planning::update_view,
+            planning::delete_view
+        ))
+        .routes(routes!(planning::releases, planning::create_release))
+        .routes(routes!(
+            planning::get_release,
+            planning::update_release,
+            planning::delete_release
+        ))
+        .routes(routes!(planning::post_update))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::update))
         .routes(routes!(notifications::read_all))

@@ -65,6 +65,16 @@ pub struct OrgItemPath {
     pub id: Uuid,
 }
 
+/// `{slug}/releases/{release}`
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReleasePath {
+    /// The org's slug.
+    pub slug: String,
+    /// The release's slug (`v1.2`).
+    pub release: String,
+}
+
 /// `api-keys/{id}`
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]

@@ -37,6 +37,16 @@ pub struct LabelBody {
     pub label: Label,
 }
 
+/// A release with its tasks and (members) its health updates: the release's fields, plus
+/// `tasks` and `updates`.
+#[derive(Serialize, ToSchema)]
+pub struct ReleasePage {
+    #[serde(flatten)]
+    pub release: domain::dto::Release,
+    pub tasks: Vec<Task>,
+    pub updates: Vec<domain::dto::ReleaseUpdate>,
+}
+
 /// `{category}`
 #[derive(Serialize, ToSchema)]
 pub struct CategoryBody {
