@@ -78,10 +78,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:slug/tasks") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/tasks/:number") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:slug/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/releases") view={Lazy::<ReleasesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orgs/:slug/releases/:release") view={Lazy::<ReleaseRoute>::new()} ssr=SsrMode::Async/>
                     // On an org's subdomain (`SAYR_ROOT_DOMAIN`), the same pages without the prefix.
                     <Route path=path!("/tasks") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/tasks/:number") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/releases") view={Lazy::<ReleasesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/releases/:release") view={Lazy::<ReleaseRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

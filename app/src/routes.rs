@@ -73,6 +73,20 @@ lazy_page!(
     preload_portal
 );
 lazy_page!(
+    ReleasesRoute,
+    pages::Releases,
+    portal,
+    releases_view,
+    preload_releases
+);
+lazy_page!(
+    ReleaseRoute,
+    pages::ReleasePage,
+    portal,
+    release_view,
+    preload_release
+);
+lazy_page!(
     AccountRoute,
     pages::Account,
     account,

@@ -318,6 +318,59 @@ pub(crate) async fn get_for(
     })
 }
 
+/// The releases page: the org, its releases as the actor sees them, and what the actor may
+/// do.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn overview(
+    svc: &Services,
+    actor: &Actor,
+    slug: &str,
+) -> Result<domain::dto::ReleasesOverview> {
+    let access = access::load(svc, actor, slug).await?;
+    let members = if access.member {
+        member::Entity::find()
+            .filter(member::Column::OrgId.eq(access.org.id))
+            .find_also_related(user::Entity)
+            .all(&svc.db)
+            .await?
+            .into_iter()
+            .filter_map(|(_, u)| u)
+            .map(|u| UserRef {
+                id: u.id.into(),
+                name: u.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(domain::dto::ReleasesOverview {
+        org: crate::org::with_images(svc, access.dto()).await?,
+        releases: list_for(svc, &access).await?,
+        member: access.member,
+        manage: access.member && access.permissions.content.manage_releases,
+        members,
+    })
+}
+
+/// The public changelog: the org as visitors see it and its released releases, newest
+/// first, each with its public tasks. What members see is not here even when a member
+/// asks (a feed is public by nature); NotFound when the org's public page is off.
+#[tracing::instrument(skip(svc))]
+pub async fn changelog(
+    svc: &Services,
+    slug: &str,
+    limit: usize,
+) -> Result<(domain::dto::Org, Vec<ReleaseDetail>)> {
+    let access = access::load(svc, &Actor::anonymous(), slug).await?;
+    let access = access.public_lens();
+    let releases = list_for(svc, &access).await?;
+    let mut out = Vec::new();
+    for r in releases.into_iter().take(limit) {
+        out.push(get_for(svc, &access, &r.slug).await?);
+    }
+    Ok((access.dto(), out))
+}
+
 /// The lead must be a member of the org.
 async fn lead_in_org(db: &impl ConnectionTrait, org: Uuid, lead: Option<Uuid>) -> Result<()> {
     let Some(lead) = lead else { return Ok(()) };

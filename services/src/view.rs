@@ -60,6 +60,14 @@ fn owner(actor: &Actor) -> Result<Uuid> {
 #[tracing::instrument(skip(svc, actor))]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<View>> {
     let access = access::load_member(svc, actor, slug).await?;
+    list_for(svc, &access, actor).await
+}
+
+pub(crate) async fn list_for(
+    svc: &Services,
+    access: &OrgAccess,
+    actor: &Actor,
+) -> Result<Vec<View>> {
     let mut mine = Condition::any().add(saved_view::Column::Shared.eq(true));
     if let Some(me) = actor.user_id() {
         mine = mine.add(saved_view::Column::OwnerId.eq(me.0));

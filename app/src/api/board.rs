@@ -5,11 +5,34 @@ use leptos::prelude::*;
 /// What the board shows.
 pub type BoardData = domain::dto::Board;
 
+/// The board as `query` (the board's URL query, or its data part) says: its filters, or
+/// the saved view it names, or the org's default view when it says nothing.
 #[server(prefix = "/sfn", endpoint = "board")]
-pub async fn load_board(slug: String) -> Result<BoardData, ServerFnError> {
+pub async fn load_board(
+    slug: String,
+    #[server(default)] query: String,
+) -> Result<BoardData, ServerFnError> {
     use super::ssr::*;
+    use crate::pages::board::BoardFilter;
     let cx = caller()?;
-    services::board::load(&cx.svc, &cx.actor, &slug)
+    let pairs = crate::components::text::query_pairs(&query);
+    let url = BoardFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let views = if url.only_saved() || url == BoardFilter::default() {
+        // Visitors have no views: their board is the URL's.
+        services::view::list(&cx.svc, &cx.actor, &slug)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let shown = url.effective(&views);
+    let text = shown.text.trim();
+    let query = services::board::BoardQuery {
+        filter: shown.tree(),
+        show_closed: shown.show_closed,
+        text: (!text.is_empty()).then(|| text.to_string()),
+    };
+    services::board::load(&cx.svc, &cx.actor, &slug, query)
         .await
         .map_err(fail)
 }

@@ -8,6 +8,7 @@ mod files;
 mod github;
 mod notify;
 mod orgs;
+mod planning;
 mod portal;
 mod settings;
 mod task;
@@ -46,6 +47,11 @@ pub use notify::{
 pub use orgs::{
     AcceptInvite, CreateOrg, DeclineInvite, HomeData, accept_invite, create_org, decline_invite,
     load_home,
+};
+pub use planning::{
+    ChangeRelease, ChangeView, CreateRelease, DeleteRelease, PostReleaseUpdate, RemoveView,
+    SaveView, change_release, change_view, create_release, delete_release, load_release,
+    load_releases, load_releases_page, post_release_update, remove_view, save_view,
 };
 pub use portal::{
     BlockUser, CastVote, TaskVoter, UnblockUser, VoteResult, block_user, cast_vote, load_blocked,

@@ -3,12 +3,13 @@
 mod account;
 mod admin;
 mod auth;
-mod board;
+pub(crate) mod board;
 mod home;
 mod inbox;
 mod my_tasks;
 mod notify;
 mod portal;
+mod releases;
 mod settings;
 mod task;
 
@@ -21,6 +22,7 @@ pub use inbox::Inbox;
 pub use my_tasks::MyTasks;
 pub use notify::{NotificationSettings, Unsubscribe};
 pub use portal::Portal;
+pub use releases::{ReleasePage, Releases};
 pub use settings::Settings;
 pub use task::TaskPage;
 

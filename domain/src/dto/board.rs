@@ -1,6 +1,6 @@
 //! The board: everything a member's (or a visitor's) board page shows, in one read.
 
-use super::{Category, Label, Org, Task, UserRef};
+use super::{Category, Label, Org, Release, Task, TaskStatus, UserRef, View};
 use crate::permissions::PermissionSet;
 use serde::{Deserialize, Serialize};
 
@@ -15,12 +15,21 @@ pub struct Board {
     #[serde(serialize_with = "rows::serialize")]
     pub tasks: Vec<Task>,
     pub signed_in: bool,
+    /// Who is looking (for filters on `me`); none for visitors.
+    pub viewer: Option<crate::UserId>,
     /// The viewer's permissions in the org; none for visitors.
     pub permissions: Option<PermissionSet>,
     pub labels: Vec<Label>,
     pub categories: Vec<Category>,
     /// The org's members (for assignee pickers and filters); empty for visitors.
     pub members: Vec<UserRef>,
+    /// How many tasks match the board's filter in each status, shown or not (done and
+    /// canceled ones are loaded only when asked for).
+    pub counts: Vec<(TaskStatus, i64)>,
+    /// The viewer's saved views (shared and their own); empty for visitors.
+    pub views: Vec<View>,
+    /// The releases the viewer sees (visitors: released ones).
+    pub releases: Vec<Release>,
 }
 
 /// A board as it arrives: its rows' tasks take the org's id.
@@ -30,10 +39,18 @@ struct Wire {
     #[serde(deserialize_with = "rows::deserialize")]
     tasks: Vec<Task>,
     signed_in: bool,
+    #[serde(default)]
+    viewer: Option<crate::UserId>,
     permissions: Option<PermissionSet>,
     labels: Vec<Label>,
     categories: Vec<Category>,
     members: Vec<UserRef>,
+    #[serde(default)]
+    counts: Vec<(TaskStatus, i64)>,
+    #[serde(default)]
+    views: Vec<View>,
+    #[serde(default)]
+    releases: Vec<Release>,
 }
 
 impl From<Wire> for Board {
@@ -46,10 +63,14 @@ impl From<Wire> for Board {
             org: wire.org,
             tasks,
             signed_in: wire.signed_in,
+            viewer: wire.viewer,
             permissions: wire.permissions,
             labels: wire.labels,
             categories: wire.categories,
             members: wire.members,
+            counts: wire.counts,
+            views: wire.views,
+            releases: wire.releases,
         }
     }
 }
@@ -85,7 +106,14 @@ mod rows {
         i64,
         i64,
     );
-    type Tail<'a> = (i64, &'a str, &'a [TaskPullRequest], &'a Option<String>);
+    type Tail<'a> = (
+        i64,
+        &'a str,
+        &'a [TaskPullRequest],
+        &'a Option<String>,
+        i64,
+        i64,
+    );
 
     type Row = (
         (
@@ -106,7 +134,7 @@ mod rows {
             i64,
             i64,
         ),
-        (i64, String, Vec<TaskPullRequest>, Option<String>),
+        (i64, String, Vec<TaskPullRequest>, Option<String>, i64, i64),
     );
 
     pub fn serialize<S: Serializer>(tasks: &[Task], serializer: S) -> Result<S::Ok, S::Error> {
@@ -130,7 +158,14 @@ mod rows {
                 t.vote_count,
                 t.comment_count,
             );
-            let tail: Tail = (t.version, &t.rank, &t.pull_requests, &t.release);
+            let tail: Tail = (
+                t.version,
+                &t.rank,
+                &t.pull_requests,
+                &t.release,
+                t.created_at.timestamp(),
+                t.updated_at.timestamp(),
+            );
             seq.serialize_element(&(head, links, tail))?;
         }
         seq.end()
@@ -151,7 +186,7 @@ mod rows {
                     vote_count,
                     comment_count,
                 ) = links;
-                let (version, rank, pull_requests, release) = tail;
+                let (version, rank, pull_requests, release, created, updated) = tail;
                 Task {
                     id,
                     // The board's own, set by `Board`'s conversion from the wire.
@@ -172,8 +207,8 @@ mod rows {
                     vote_count,
                     comment_count,
                     created_by: None,
-                    created_at: Default::default(),
-                    updated_at: Default::default(),
+                    created_at: chrono::DateTime::from_timestamp(created, 0).unwrap_or_default(),
+                    updated_at: chrono::DateTime::from_timestamp(updated, 0).unwrap_or_default(),
                     version,
                     rank,
                     pull_requests,
@@ -241,15 +276,19 @@ mod tests {
             org,
             tasks: vec![task],
             signed_in: true,
+            viewer: None,
             permissions: None,
             labels: vec![label],
             categories: vec![],
             members: vec![],
+            counts: vec![(crate::dto::TaskStatus::Todo, 1)],
+            views: vec![],
+            releases: vec![],
         }
     }
 
     #[test]
-    fn a_board_comes_back_whole_but_for_descriptions_creators_and_times() {
+    fn a_board_comes_back_whole_but_for_descriptions_and_creators() {
         let sent = board();
         let json = serde_json::to_string(&sent).unwrap();
         assert!(!json.contains("markdown"), "{json}");
@@ -259,9 +298,8 @@ mod tests {
         want.tasks[0].description.clear();
         want.tasks[0].description_html.clear();
         want.tasks[0].created_by = None;
-        want.tasks[0].created_at = Default::default();
-        want.tasks[0].updated_at = Default::default();
-        assert_eq!(back, want);
+        want.tasks[0].created_at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        assert_eq!(back, want, "times come back to the second");
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub use org::{NewOrg, Org, OrgPatch, OrgSettings, PublicTaskFields};
 pub use portal::{BlockedUser, PortalPage, Viewer};
 pub use release::{
     Health, NewRelease, NewReleaseUpdate, Progress, Release, ReleaseDetail, ReleasePatch,
-    ReleaseStatus, ReleaseUpdate,
+    ReleaseStatus, ReleaseUpdate, ReleasesOverview,
 };
 pub use task::{
     BulkChange, BulkResult, NewTask, RelationKind, Task, TaskPatch, TaskPosition, TaskPriority,

@@ -153,3 +153,18 @@ impl Release {
         }
     }
 }
+
+/// The releases page: the org as the viewer sees it, its releases, and what the viewer may
+/// do with them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleasesOverview {
+    pub org: super::Org,
+    pub releases: Vec<Release>,
+    /// Sees every release (else released ones only).
+    pub member: bool,
+    /// May make and change releases (`content.manageReleases`).
+    pub manage: bool,
+    /// The org's members, for a release's lead; empty for visitors.
+    pub members: Vec<UserRef>,
+}

@@ -2,6 +2,7 @@
 
 pub(crate) mod actor;
 mod error;
+mod feed;
 mod router;
 
 pub use actor::{SessionToken as SessionTokenExt, resolve_actor};

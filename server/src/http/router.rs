@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router {
             "/unsubscribe",
             axum::routing::post(api::v1::notifications::unsubscribe_post),
         )
+        .route("/orgs/{slug}/releases.atom", get(super::feed::org_feed))
+        .route("/releases.atom", get(super::feed::host_feed))
         .merge(api::routes())
         .leptos_routes_with_context(
             &state,

@@ -344,3 +344,156 @@ on_each_backend!(
         }
     }
 );
+
+/// The page at `path` as a browser gets it (rendered on the server, hydration data in it).
+async fn page(app: &TestApp, path: &str, who: Option<&Session>) -> (StatusCode, String) {
+    let mut req = app.http.get(format!("{}{path}", app.base));
+    if let Some(s) = who {
+        req = req.header("cookie", s.cookie());
+    }
+    let res = req.send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+on_each_backend!(
+    the_public_changelog_shows_released_releases_and_public_tasks_only,
+    |app| {
+        let owner = app.sign_up("owner@example.test").await;
+        app.create_org(&owner, "acme").await;
+        app.request(
+            reqwest::Method::PATCH,
+            "/api/v1/orgs/acme",
+            Some(json!({"settings": {"publicPage": true}})),
+            Some(&owner),
+        )
+        .await;
+        let lead = app.sign_up("lead@example.test").await;
+        app.add_member(&owner, "acme", &lead).await;
+        let lead_id = lead.user["id"].as_str().unwrap();
+        app.post(
+            "/api/v1/orgs/acme/releases",
+            json!({"name": "Spring 2027", "description": "Faster & <safer>", "leadId": lead_id}),
+            Some(&owner),
+        )
+        .await;
+        app.post(
+            "/api/v1/orgs/acme/releases",
+            json!({"name": "Skunkworks plan"}),
+            Some(&owner),
+        )
+        .await;
+        task(
+            &app,
+            &owner,
+            json!({"title": "Dark mode", "visibility": "public", "release": "spring-2027"}),
+        )
+        .await;
+        task(
+            &app,
+            &owner,
+            json!({"title": "Acquire competitor quietly", "release": "spring-2027"}),
+        )
+        .await;
+        app.post(
+            "/api/v1/orgs/acme/releases/spring-2027/updates",
+            json!({"health": "off_track", "body": "Margins are terrible"}),
+            Some(&owner),
+        )
+        .await;
+        let secrets = [
+            "Acquire competitor",
+            "Skunkworks",
+            "Margins are terrible",
+            "lead@example.test",
+            "off_track",
+        ];
+
+        // Before it is released, visitors find nothing.
+        let (status, html) = page(&app, "/orgs/acme/releases", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Nothing released yet"), "{html}");
+        let (status, _) = page(&app, "/orgs/acme/releases/spring-2027", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        app.request(
+            reqwest::Method::PATCH,
+            "/api/v1/orgs/acme/releases/spring-2027",
+            Some(json!({"status": "released"})),
+            Some(&owner),
+        )
+        .await;
+        for path in ["/orgs/acme/releases", "/orgs/acme/releases/spring-2027"] {
+            let (status, html) = page(&app, path, None).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(html.contains("Spring 2027"), "{path}: {html}");
+            for secret in secrets {
+                assert!(!html.contains(secret), "{path} leaks {secret:?}");
+            }
+        }
+        let (_, html) = page(&app, "/orgs/acme/releases/spring-2027", None).await;
+        assert!(
+            html.contains("Dark mode") && html.contains("What shipped"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Faster &amp;") && !html.contains("<safer>"),
+            "the description is rendered safely: {html}"
+        );
+        assert!(
+            html.contains("1 of 1 done") || html.contains("0 of 1 done"),
+            "public tasks only: {html}"
+        );
+
+        // Members see all of it on the same pages.
+        let (_, html) = page(&app, "/orgs/acme/releases", Some(&owner)).await;
+        assert!(
+            html.contains("Skunkworks plan") && html.contains("New release"),
+            "{html}"
+        );
+
+        // The feed.
+        let res = app
+            .http
+            .get(format!("{}/orgs/acme/releases.atom", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/atom+xml")
+        );
+        let feed = res.text().await.unwrap();
+        assert!(
+            feed.starts_with("<?xml")
+                && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            "{feed}"
+        );
+        assert_eq!(feed.matches("<entry>").count(), 1, "{feed}");
+        assert!(
+            feed.contains("<title>Spring 2027</title>") && feed.contains("Dark mode"),
+            "{feed}"
+        );
+        for secret in secrets {
+            assert!(!feed.contains(secret), "the feed leaks {secret:?}");
+        }
+        // Even a member's cookie gets the public feed.
+        let res = app
+            .http
+            .get(format!("{}/orgs/acme/releases.atom", app.base))
+            .header("cookie", owner.cookie())
+            .send()
+            .await
+            .unwrap();
+        assert!(!res.text().await.unwrap().contains("Skunkworks"));
+        let res = app
+            .http
+            .get(format!("{}/orgs/nope/releases.atom", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+);

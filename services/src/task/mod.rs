@@ -308,6 +308,15 @@ pub(crate) async fn list_for(
     })
 }
 
+/// How many tasks `query` matches in each status, as `access` may see them.
+pub(crate) async fn status_counts(
+    svc: &Services,
+    access: &OrgAccess,
+    query: &TaskQuery,
+) -> Result<Vec<(domain::dto::TaskStatus, i64)>> {
+    query::status_counts(&svc.db, access, query).await
+}
+
 /// Up to `limit` tasks to offer for `#text` in the editor: task `text` itself when it is a
 /// number, then those whose title or description holds it, newest first. Members only.
 #[tracing::instrument(skip(svc, actor))]

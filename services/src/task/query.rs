@@ -205,6 +205,32 @@ async fn filtered(
     Ok(Some(select))
 }
 
+#[derive(sea_orm::FromQueryResult)]
+struct StatusCount {
+    status: TaskStatus,
+    count: i64,
+}
+
+/// How many tasks the query matches in each status (beyond any page).
+pub(super) async fn status_counts(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    q: &TaskQuery,
+) -> Result<Vec<(TaskStatus, i64)>> {
+    let Some(select) = filtered(db, access, q).await? else {
+        return Ok(Vec::new());
+    };
+    let rows = select
+        .select_only()
+        .column(task::Column::Status)
+        .column_as(task::Column::Id.count(), "count")
+        .group_by(task::Column::Status)
+        .into_model::<StatusCount>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.status, r.count)).collect())
+}
+
 /// Runs a list query: one page of rows and the cursor of the next.
 pub(super) async fn run(
     db: &impl ConnectionTrait,

@@ -1,65 +1,66 @@
-//! What the board shows, as the URL says it: view, grouping, filters. Parsing and writing
-//! the query are inverse, so a filtered board is a link that can be shared; matching and
-//! grouping are plain functions, the same on the server and in the browser.
+//! What the board shows, as the URL says it: layout, grouping, sort, filters, the saved view.
+//! Parsing and writing the query are inverse, so a filtered board is a link that can be
+//! shared. The filters make a tree (`domain::filter`) that the server runs as SQL; the live
+//! board runs the same tree over each task it hears about (`accepts`).
 
-use crate::components::text::{encode, priority_label};
-use domain::dto::{Task, TaskPriority, TaskStatus};
-use domain::{CategoryId, LabelId, UserId};
-use std::collections::BTreeMap;
-use std::sync::Arc;
+pub use super::group::{Group, group};
+use crate::components::text::encode;
+use domain::dto::{Grouping, Layout, Task, TaskPriority, TaskStatus, View as SavedView, ViewSort};
+use domain::filter::{Chip, Filter, Subject, chips, parse_chip};
+use domain::{CategoryId, LabelId, UserId, ViewId};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum View {
-    #[default]
-    Board,
-    List,
-}
+/// The board's layouts and groupings are the saved views' (`domain::dto`).
+pub type View = Layout;
+pub type GroupBy = Grouping;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum GroupBy {
-    #[default]
-    Status,
-    Priority,
-    Assignee,
-    Category,
-}
-
-impl GroupBy {
-    pub const ALL: [GroupBy; 4] = [
-        GroupBy::Status,
-        GroupBy::Priority,
-        GroupBy::Assignee,
-        GroupBy::Category,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupBy::Status => "status",
-            GroupBy::Priority => "priority",
-            GroupBy::Assignee => "assignee",
-            GroupBy::Category => "category",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            GroupBy::Status => "Status",
-            GroupBy::Priority => "Priority",
-            GroupBy::Assignee => "Assignee",
-            GroupBy::Category => "Category",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == s)
+/// A grouping's name in the toolbar.
+pub fn group_label(g: GroupBy) -> &'static str {
+    match g {
+        GroupBy::Status => "Status",
+        GroupBy::Priority => "Priority",
+        GroupBy::Assignee => "Assignee",
+        GroupBy::Category => "Category",
+        GroupBy::Release => "Release",
+        GroupBy::Label => "Label",
     }
 }
+
+/// A sort's name in the toolbar.
+pub fn sort_label(s: ViewSort) -> &'static str {
+    match s {
+        ViewSort::Manual => "Manual",
+        ViewSort::Newest => "Newest",
+        ViewSort::Oldest => "Oldest",
+        ViewSort::Updated => "Recently updated",
+        ViewSort::Priority => "Priority",
+        ViewSort::Votes => "Votes",
+        ViewSort::Title => "Title",
+    }
+}
+
+/// The query keys of chips beyond the menus' (negations, creator, release, dates).
+pub const CHIP_KEYS: [&str; 11] = [
+    "-status",
+    "-priority",
+    "-label",
+    "-assignee",
+    "-category",
+    "creator",
+    "-creator",
+    "release",
+    "-release",
+    "created",
+    "updated",
+];
 
 /// The board's state in the URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BoardFilter {
     pub view: View,
     pub group: GroupBy,
+    /// A second grouping inside each group.
+    pub sub: Option<GroupBy>,
+    pub sort: ViewSort,
     /// Show done and canceled tasks.
     pub show_closed: bool,
     pub statuses: Vec<TaskStatus>,
@@ -67,10 +68,19 @@ pub struct BoardFilter {
     pub labels: Vec<LabelId>,
     pub assignees: Vec<UserId>,
     pub categories: Vec<CategoryId>,
+    /// Other conditions, as chips (`-label`, `release`, `created` …), in the order given.
+    pub chips: Vec<Chip>,
+    /// A tree with `or` in it (`filter=`, JSON): applies with the rest.
+    pub tree: Option<String>,
     /// Pull request filters (`pr=`): `any`, `none`, or a state (`open`, `draft`, `merged`,
     /// `closed`); a task matches any of them.
     pub pulls: Vec<PullFilter>,
     pub text: String,
+    /// The saved view this board is (`v=`); with nothing else in the URL, its settings are
+    /// the board's.
+    pub saved: Option<ViewId>,
+    /// Every task, not the org's default view (`all=1`).
+    pub all: bool,
 }
 
 /// What the board's pull request filter asks of a task.
@@ -142,8 +152,10 @@ impl BoardFilter {
         let mut filter = Self::default();
         for (key, value) in pairs {
             match key {
-                "view" if value == "list" => filter.view = View::List,
-                "group" => filter.group = GroupBy::parse(value).unwrap_or_default(),
+                "view" => filter.view = value.parse().unwrap_or_default(),
+                "group" => filter.group = value.parse().unwrap_or_default(),
+                "sub" => filter.sub = value.parse().ok(),
+                "sort" => filter.sort = value.parse().unwrap_or_default(),
                 "closed" => filter.show_closed = value == "1",
                 "status" => filter.statuses.extend(ids::<TaskStatus>(value)),
                 "priority" => filter.priorities.extend(ids::<TaskPriority>(value)),
@@ -154,9 +166,74 @@ impl BoardFilter {
                     .pulls
                     .extend(value.split(',').filter_map(|v| PullFilter::parse(v.trim()))),
                 "q" => filter.text = value.chars().take(200).collect(),
+                "filter" if Filter::parse(value).is_ok() => filter.tree = Some(value.to_string()),
+                "v" => filter.saved = value.parse().ok(),
+                "all" => filter.all = value == "1",
+                key if CHIP_KEYS.contains(&key) => {
+                    if let Some(Ok(c)) = parse_chip(key, value)
+                        && let Some(chip) = domain::filter::chip(&c)
+                    {
+                        filter.chips.push(chip);
+                    }
+                }
                 _ => {}
             }
         }
+        if filter.sub == Some(filter.group) {
+            filter.sub = None;
+        }
+        filter
+    }
+
+    /// The board a saved view shows.
+    pub fn from_view(view: &SavedView) -> Self {
+        // Words at the top of the tree are the search box's.
+        let (words, rest) = match &view.filter {
+            Filter::And(items) => {
+                let (text, rest): (Vec<&Filter>, Vec<&Filter>) = items.iter().partition(|f| {
+                    matches!(f, Filter::Cond(c) if matches!(c.value, domain::filter::Value::Text(_)))
+                });
+                let words = text.iter().find_map(|f| match f {
+                    Filter::Cond(c) => match &c.value {
+                        domain::filter::Value::Text(t) => Some(t.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                (words, Filter::And(rest.into_iter().cloned().collect()))
+            }
+            other => (None, other.clone()),
+        };
+        let mut filter = match chips(&rest) {
+            Some(chips) => {
+                let pairs: Vec<(String, String)> =
+                    chips.into_iter().map(|c| (c.key, c.value)).collect();
+                let mut f = Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                // A view's `assignee: me` and the like have no menu: keep them as chips.
+                f.statuses.clear();
+                f.priorities.clear();
+                f.labels.clear();
+                f.assignees.clear();
+                f.categories.clear();
+                f.chips = pairs
+                    .iter()
+                    .filter_map(|(k, v)| parse_chip(k, v).and_then(Result::ok))
+                    .filter_map(|c| domain::filter::chip(&c))
+                    .collect();
+                f
+            }
+            None => Self {
+                tree: Some(rest.to_json().to_string()),
+                ..Default::default()
+            },
+        };
+        filter.text = words.unwrap_or_default();
+        filter.view = view.layout;
+        filter.group = view.group_by;
+        filter.sub = view.sub_group_by.filter(|s| *s != view.group_by);
+        filter.sort = view.sort;
+        filter.show_closed = view.show_closed;
+        filter.saved = Some(view.id);
         filter
     }
 
@@ -169,15 +246,28 @@ impl BoardFilter {
                 .collect::<Vec<_>>()
                 .join(",")
         }
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        if self.view == View::List {
-            pairs.push(("view", "list".into()));
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut push = |k: &str, v: String| pairs.push((k.to_string(), v));
+        if let Some(id) = self.saved {
+            push("v", id.to_string());
+        }
+        if self.all {
+            push("all", "1".into());
+        }
+        if self.view != View::Board {
+            push("view", self.view.as_str().into());
         }
         if self.group != GroupBy::Status {
-            pairs.push(("group", self.group.as_str().into()));
+            push("group", self.group.as_str().into());
+        }
+        if let Some(sub) = self.sub {
+            push("sub", sub.as_str().into());
+        }
+        if self.sort != ViewSort::Manual {
+            push("sort", self.sort.as_str().into());
         }
         if self.show_closed {
-            pairs.push(("closed", "1".into()));
+            push("closed", "1".into());
         }
         for (key, value) in [
             ("status", join(&self.statuses)),
@@ -189,8 +279,14 @@ impl BoardFilter {
             ("q", self.text.clone()),
         ] {
             if !value.is_empty() {
-                pairs.push((key, value));
+                push(key, value);
             }
+        }
+        for chip in &self.chips {
+            push(&chip.key, chip.value.clone());
+        }
+        if let Some(tree) = &self.tree {
+            push("filter", tree.clone());
         }
         pairs
             .into_iter()
@@ -199,193 +295,125 @@ impl BoardFilter {
             .join("&")
     }
 
-    /// Any filter beyond view, grouping and closed tasks is on.
+    /// What the server needs to choose the tasks: the filters, words and closed tasks, or
+    /// the saved view alone (the server reads its settings); not layout, grouping or sort.
+    pub fn fetch_query(&self) -> String {
+        BoardFilter {
+            view: View::Board,
+            group: GroupBy::Status,
+            sub: None,
+            sort: ViewSort::Manual,
+            pulls: Vec::new(),
+            saved: self.saved.filter(|_| self.only_saved()),
+            ..self.clone()
+        }
+        .to_query()
+    }
+
+    /// The board as it shows: the URL's, or — when the URL names only a saved view, or
+    /// nothing at all and the org has a default view — that view's.
+    pub fn effective(&self, views: &[SavedView]) -> BoardFilter {
+        let chosen = if self.only_saved() {
+            views.iter().find(|v| Some(v.id) == self.saved)
+        } else if *self == BoardFilter::default() {
+            views.iter().find(|v| v.is_default)
+        } else {
+            None
+        };
+        chosen.map_or_else(|| self.clone(), BoardFilter::from_view)
+    }
+
+    /// Whether the URL says nothing but the saved view: the view's settings apply.
+    pub fn only_saved(&self) -> bool {
+        self.saved.is_some()
+            && *self
+                == Self {
+                    saved: self.saved,
+                    ..Default::default()
+                }
+    }
+
+    /// Any filter beyond layout, grouping, sort and closed tasks is on.
     pub fn is_filtering(&self) -> bool {
         !(self.statuses.is_empty()
             && self.priorities.is_empty()
             && self.labels.is_empty()
             && self.assignees.is_empty()
             && self.categories.is_empty()
+            && self.chips.is_empty()
+            && self.tree.is_none()
             && self.pulls.is_empty()
             && self.text.trim().is_empty())
     }
 
-    pub fn matches(&self, task: &Task) -> bool {
-        let closed = matches!(task.status, TaskStatus::Done | TaskStatus::Canceled);
-        if closed && !self.show_closed && !self.statuses.contains(&task.status) {
-            return false;
-        }
-        let any = |wanted: bool, empty: bool| empty || wanted;
+    /// The filter as the server runs it (without the words and the pull request filter,
+    /// which the board applies itself, and without the closed tasks rule).
+    pub fn tree(&self) -> Filter {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut any = |key: &str, values: Vec<String>| {
+            if !values.is_empty() {
+                pairs.push((key.to_string(), values.join(",")));
+            }
+        };
         any(
-            self.statuses.contains(&task.status),
-            self.statuses.is_empty(),
-        ) && any(
-            self.priorities.contains(&task.priority),
-            self.priorities.is_empty(),
-        ) && any(
-            task.labels.iter().any(|l| self.labels.contains(&l.id)),
-            self.labels.is_empty(),
-        ) && any(
-            task.assignees
+            "status",
+            self.statuses.iter().map(|s| s.to_string()).collect(),
+        );
+        any(
+            "priority",
+            self.priorities.iter().map(|s| s.to_string()).collect(),
+        );
+        any("label", self.labels.iter().map(|s| s.to_string()).collect());
+        any(
+            "assignee",
+            self.assignees.iter().map(|s| s.to_string()).collect(),
+        );
+        any(
+            "category",
+            self.categories.iter().map(|s| s.to_string()).collect(),
+        );
+        for chip in &self.chips {
+            pairs.push((chip.key.clone(), chip.value.clone()));
+        }
+        if let Some(tree) = &self.tree {
+            pairs.push(("filter".into(), tree.clone()));
+        }
+        domain::filter::parse_chips(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// Closed tasks show: asked for, or their status is.
+    fn shows_closed(&self, task: &Task) -> bool {
+        let closed = matches!(task.status, TaskStatus::Done | TaskStatus::Canceled);
+        !closed
+            || self.show_closed
+            || self.statuses.contains(&task.status)
+            || self
+                .chips
                 .iter()
-                .any(|a| self.assignees.contains(&a.id)),
-            self.assignees.is_empty(),
-        ) && any(
-            task.category
-                .as_ref()
-                .is_some_and(|c| self.categories.contains(&c.id)),
-            self.categories.is_empty(),
-        ) && any(
-            self.pulls.iter().any(|p| p.matches(task)),
-            self.pulls.is_empty(),
-        ) && self.matches_text(task)
+                .any(|c| c.key == "status" && c.value.contains(task.status.as_str()))
+    }
+
+    /// What the board itself checks of a task it has: closed tasks and pull requests (the
+    /// rest the server did when it chose the tasks).
+    pub fn matches(&self, task: &Task) -> bool {
+        self.shows_closed(task)
+            && (self.pulls.is_empty() || self.pulls.iter().any(|p| p.matches(task)))
+    }
+
+    /// Whether a task heard about live belongs on this board: all the filters, as the
+    /// server would run them.
+    pub fn accepts(&self, task: &Task, subject: Subject, tree: &Filter) -> bool {
+        self.matches(task) && tree.matches(task, subject) && self.matches_text(task)
     }
 
     fn matches_text(&self, task: &Task) -> bool {
         let text = self.text.trim().to_lowercase();
         text.is_empty()
             || task.title.to_lowercase().contains(&text)
+            || task.description.to_lowercase().contains(&text)
             || task.key.to_lowercase() == text
             || task.number.to_string() == text.trim_start_matches('#')
     }
-}
-
-/// One group of the board: a column of the kanban, a section of the list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Group {
-    /// Stable key for the group (`status:done`, `assignee:<id>`, `assignee:none`).
-    pub key: String,
-    pub title: String,
-    /// The status a task dropped here takes (status grouping only).
-    pub status: Option<TaskStatus>,
-    pub tasks: Vec<Arc<Task>>,
-    /// Tasks that belong here but are hidden (done and canceled, unless asked for).
-    pub hidden: usize,
-}
-
-/// Groups the matching tasks. Status and priority groups are always all there (empty
-/// columns, and the done and canceled ones whose cards are hidden, are drop targets);
-/// assignee and category groups are those in use, plus "none".
-/// A task with several assignees appears under each.
-pub fn group(all: &[Arc<Task>], filter: &BoardFilter) -> Vec<Group> {
-    let shown: Vec<&Arc<Task>> = all.iter().filter(|t| filter.matches(t)).collect();
-    let mut groups: Vec<Group> = match filter.group {
-        GroupBy::Status => {
-            let open_filter = BoardFilter {
-                show_closed: true,
-                ..filter.clone()
-            };
-            TaskStatus::ALL
-                .iter()
-                .filter(|s| filter.statuses.is_empty() || filter.statuses.contains(s))
-                .map(|s| {
-                    let tasks: Vec<Arc<Task>> = shown
-                        .iter()
-                        .filter(|t| t.status == *s)
-                        .map(|t| Arc::clone(t))
-                        .collect();
-                    let matching = tasks.len().max(
-                        all.iter()
-                            .filter(|t| t.status == *s && open_filter.matches(t))
-                            .count(),
-                    );
-                    Group {
-                        key: format!("status:{s}"),
-                        title: s.label().into(),
-                        status: Some(*s),
-                        hidden: matching - tasks.len(),
-                        tasks,
-                    }
-                })
-                .collect()
-        }
-        GroupBy::Priority => TaskPriority::ALL
-            .iter()
-            .rev()
-            .map(|p| Group {
-                key: format!("priority:{p}"),
-                title: priority_label(*p).into(),
-                status: None,
-                hidden: 0,
-                tasks: shown
-                    .iter()
-                    .filter(|t| t.priority == *p)
-                    .map(|t| Arc::clone(t))
-                    .collect(),
-            })
-            .collect(),
-        GroupBy::Assignee => {
-            let mut by: BTreeMap<(String, String), Vec<Arc<Task>>> = BTreeMap::new();
-            let mut none = Vec::new();
-            for task in &shown {
-                if task.assignees.is_empty() {
-                    none.push(Arc::clone(task));
-                }
-                for a in &task.assignees {
-                    by.entry((a.name.clone(), a.id.to_string()))
-                        .or_default()
-                        .push(Arc::clone(task));
-                }
-            }
-            by.into_iter()
-                .map(|((name, id), tasks)| Group {
-                    key: format!("assignee:{id}"),
-                    title: name,
-                    status: None,
-                    hidden: 0,
-                    tasks,
-                })
-                .chain(std::iter::once(Group {
-                    key: "assignee:none".into(),
-                    title: "No assignee".into(),
-                    status: None,
-                    hidden: 0,
-                    tasks: none,
-                }))
-                .collect()
-        }
-        GroupBy::Category => {
-            let mut by: BTreeMap<(String, String), Vec<Arc<Task>>> = BTreeMap::new();
-            let mut none = Vec::new();
-            for task in &shown {
-                match &task.category {
-                    Some(c) => by
-                        .entry((c.name.clone(), c.id.to_string()))
-                        .or_default()
-                        .push(Arc::clone(task)),
-                    None => none.push(Arc::clone(task)),
-                }
-            }
-            by.into_iter()
-                .map(|((name, id), tasks)| Group {
-                    key: format!("category:{id}"),
-                    title: name,
-                    status: None,
-                    hidden: 0,
-                    tasks,
-                })
-                .chain(std::iter::once(Group {
-                    key: "category:none".into(),
-                    title: "No category".into(),
-                    status: None,
-                    hidden: 0,
-                    tasks: none,
-                }))
-                .collect()
-        }
-    };
-    for g in &mut groups {
-        if filter.group == GroupBy::Status {
-            // The team's order (`domain::rank`), which reordering changes.
-            g.tasks
-                .sort_by(|a, b| a.rank.cmp(&b.rank).then(b.number.cmp(&a.number)));
-        } else {
-            // Most urgent first, then newest.
-            g.tasks
-                .sort_by(|a, b| b.priority.cmp(&a.priority).then(b.number.cmp(&a.number)));
-        }
-    }
-    groups
 }
 
 #[cfg(test)]
@@ -393,6 +421,7 @@ mod tests {
     use super::*;
     use domain::dto::UserRef;
     use domain::{OrgId, TaskId};
+    use std::sync::Arc;
 
     fn task(n: i64, status: TaskStatus, title: &str) -> Task {
         Task {
@@ -425,11 +454,7 @@ mod tests {
     }
 
     fn parse(query: &str) -> BoardFilter {
-        let pairs: Vec<(String, String)> = query
-            .split('&')
-            .filter_map(|p| p.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.replace("%20", " ")))
-            .collect();
+        let pairs = crate::components::text::query_pairs(query);
         BoardFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
@@ -462,7 +487,7 @@ mod tests {
             parse("status=done").matches(&done),
             "asking for done shows done"
         );
-        let columns: Vec<_> = group(&[Arc::new(done), Arc::new(open)], &filter)
+        let columns: Vec<_> = group(&[Arc::new(done), Arc::new(open)], &filter, &[])
             .into_iter()
             .map(|g| (g.key, g.tasks.len(), g.hidden))
             .collect();
@@ -483,19 +508,89 @@ mod tests {
         );
     }
 
+    fn accepts(query: &str, task: &Task) -> bool {
+        let filter = parse(query);
+        let subject = Subject {
+            me: Some(UserId(uuid::Uuid::from_u128(7))),
+            now: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+        };
+        filter.accepts(task, subject, &filter.tree())
+    }
+
     #[test]
-    fn filters_combine_and_text_finds_titles_and_keys() {
+    fn a_live_task_is_checked_against_every_filter_and_text_finds_titles_and_keys() {
         let mut a = task(1, TaskStatus::Todo, "Fix the login bug");
         a.assignees = vec![UserRef {
             id: UserId(uuid::Uuid::from_u128(7)),
             name: "Ada".into(),
         }];
-        let b = task(2, TaskStatus::Todo, "Write docs");
-        assert!(parse("q=LOGIN").matches(&a) && !parse("q=LOGIN").matches(&b));
-        assert!(parse("q=a-2").matches(&b) && parse("q=#2").matches(&b));
+        let mut b = task(2, TaskStatus::Todo, "Write docs");
+        b.description = "mention the LOGIN page".into();
+        assert!(accepts("q=FIX", &a) && !accepts("q=FIX", &b));
+        assert!(accepts("q=login", &b), "the description counts too");
+        assert!(accepts("q=a-2", &b) && accepts("q=#2", &b));
         let ada = format!("assignee={}", uuid::Uuid::from_u128(7));
-        assert!(parse(&ada).matches(&a) && !parse(&ada).matches(&b));
-        assert!(!parse(&format!("{ada}&status=backlog")).matches(&a));
+        assert!(accepts(&ada, &a) && !accepts(&ada, &b));
+        assert!(!accepts(&format!("{ada}&status=backlog"), &a));
+        assert!(accepts("-assignee=me", &b) && !accepts("-assignee=me", &a));
+        let or = r#"{"or":[{"field":"status","op":"is","value":"done"},{"field":"text","op":"contains","value":"docs"}]}"#;
+        let or = format!("filter={}", encode(or));
+        assert!(accepts(&or, &b) && !accepts(&or, &a));
+    }
+
+    #[test]
+    fn chips_and_trees_travel_in_the_url_and_a_saved_view_alone_is_its_settings() {
+        let query = format!(
+            "v={}&view=list&group=assignee&sub=priority&sort=updated&-label={}&created={}&filter={}",
+            uuid::Uuid::from_u128(5),
+            uuid::Uuid::from_u128(9),
+            encode(">-7d"),
+            encode(
+                r#"{"or":[{"field":"status","op":"is","value":"todo"},{"field":"priority","op":"is","value":"high"}]}"#
+            ),
+        );
+        let filter = parse(&query);
+        assert_eq!(filter.sub, Some(GroupBy::Priority));
+        assert_eq!(filter.sort, ViewSort::Updated);
+        assert_eq!(filter.chips.len(), 2);
+        assert!(filter.tree.is_some() && filter.is_filtering() && !filter.only_saved());
+        assert_eq!(parse(&filter.to_query()), filter);
+        assert_eq!(filter.tree().conditions().len(), 4);
+        assert!(parse(&format!("v={}", uuid::Uuid::from_u128(5))).only_saved());
+        assert_eq!(
+            parse("group=status&sub=status").sub,
+            None,
+            "no sub-group by the same"
+        );
+    }
+
+    #[test]
+    fn sub_groups_split_each_group_and_sorts_order_them() {
+        let mut a = task(1, TaskStatus::Todo, "b title");
+        a.priority = TaskPriority::High;
+        let mut b = task(2, TaskStatus::Todo, "a title");
+        b.priority = TaskPriority::Low;
+        let c = task(3, TaskStatus::Todo, "c title");
+        let all = [a, b, c].map(Arc::new);
+        let groups = group(&all, &parse("sub=priority"), &[]);
+        let todo = groups.iter().find(|g| g.key == "status:todo").unwrap();
+        let order: Vec<i64> = todo.tasks.iter().map(|t| t.number).collect();
+        assert_eq!(order, [1, 2, 3], "high, low, none");
+        let subs: Vec<&str> = todo.subs.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(subs, ["High", "Low", "No priority"]);
+        let groups = group(&all, &parse("group=priority&sort=title"), &[]);
+        assert!(groups.iter().all(|g| g.subs.is_empty()));
+        let by_title = group(&all, &parse("sort=title"), &[]);
+        let todo = by_title.iter().find(|g| g.key == "status:todo").unwrap();
+        let order: Vec<i64> = todo.tasks.iter().map(|t| t.number).collect();
+        assert_eq!(order, [2, 1, 3]);
+    }
+
+    #[test]
+    fn the_servers_counts_say_how_many_closed_tasks_are_hidden() {
+        let groups = group(&[], &parse(""), &[(TaskStatus::Done, 12)]);
+        let done = groups.iter().find(|g| g.key == "status:done").unwrap();
+        assert_eq!((done.tasks.len(), done.hidden), (0, 12));
     }
 
     #[test]
@@ -551,12 +646,18 @@ mod tests {
                 .collect()
         };
         let all = [a.clone(), b.clone(), c.clone()].map(Arc::new);
-        assert_eq!(numbers(group(&all, &parse("")), "status:todo"), [2, 3, 1]);
+        assert_eq!(
+            numbers(group(&all, &parse(""), &[]), "status:todo"),
+            [2, 3, 1]
+        );
         a.rank = domain::rank::between(None, Some(&b.rank), 1).unwrap();
         let all = [a, b, c].map(Arc::new);
-        assert_eq!(numbers(group(&all, &parse("")), "status:todo"), [1, 2, 3]);
         assert_eq!(
-            numbers(group(&all, &parse("group=priority")), "priority:none"),
+            numbers(group(&all, &parse(""), &[]), "status:todo"),
+            [1, 2, 3]
+        );
+        assert_eq!(
+            numbers(group(&all, &parse("group=priority"), &[]), "priority:none"),
             [3, 2]
         );
     }
@@ -575,7 +676,7 @@ mod tests {
             },
         ];
         let b = task(2, TaskStatus::Todo, "b");
-        let groups = group(&[Arc::new(a), Arc::new(b)], &parse("group=assignee"));
+        let groups = group(&[Arc::new(a), Arc::new(b)], &parse("group=assignee"), &[]);
         let titles: Vec<_> = groups
             .iter()
             .map(|g| (g.title.as_str(), g.tasks.len()))

@@ -5,7 +5,7 @@ use super::BoardState;
 use super::edit::{move_task, set_priority, set_status};
 use super::filter::{Group, GroupBy};
 use super::view::{arrow_keys, card_meta, focus_task, open_on_click, tasks_href};
-use domain::dto::TaskPriority;
+use domain::dto::{TaskPriority, ViewSort};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
@@ -62,8 +62,13 @@ pub(super) fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoVi
             .filter
             .with(|f| matches!(f.group, GroupBy::Status | GroupBy::Priority))
     });
-    // Columns are in the team's order only when grouped by status.
-    let orderable = follow(move || state.filter.with(|f| f.group == GroupBy::Status));
+    // Columns are in the team's order only when grouped by status, in the manual sort,
+    // without sub-groups.
+    let orderable = follow(move || {
+        state
+            .filter
+            .with(|f| f.group == GroupBy::Status && f.sort == ViewSort::Manual && f.sub.is_none())
+    });
     // A card moved with the keyboard keeps the focus while its column is drawn again.
     let keep_focus = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
@@ -133,10 +138,14 @@ pub(super) fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoVi
                             }>
                             <h2 class="column-head">{group.title.clone()}<span class="count">{count}</span></h2>
                             <ul class="cards" role="list">
-                                {group.tasks.into_iter().map(|task| {
+                                {group.tasks.into_iter().enumerate().map(|(i, task)| {
+                                    let head = group.subs.iter().find(|(at, _)| *at == i).map(|(_, title)| view! {
+                                        <li class="subgroup-head" data-testid="subgroup">{title.clone()}</li>
+                                    });
                                     let number = task.number;
                                     let href = format!("{base}{number}");
                                     view! {
+                                        {head}
                                         <li class="card-task" draggable=move || if movable.get() { "true" } else { "false" }
                                             data-testid="task-card" data-number=number
                                             class:pending=move || state.pending.with(|p| p.contains_key(&task.id))

@@ -21,11 +21,15 @@ pub(super) fn GroupedList(state: BoardState, groups: Memo<Vec<Group>>) -> impl I
                 <section class="group" aria-label=group.title.clone()>
                     <h2 class="column-head">{group.title.clone()}<span class="count">{group.tasks.len()}</span></h2>
                     <ul class="tasks" role="list">
-                        {group.tasks.into_iter().map(|task| {
+                        {group.tasks.into_iter().enumerate().map(|(i, task)| {
+                            let head = group.subs.iter().find(|(at, _)| *at == i).map(|(_, title)| view! {
+                                <li class="subgroup-head" data-testid="subgroup">{title.clone()}</li>
+                            });
                             let number = task.number;
                             let href = format!("{base}{number}");
                             let current = task.status;
                             view! {
+                                {head}
                                 <li class="task" data-testid="task-item" data-number=number>
                                     {selectable.then(|| view! {
                                         <input type="checkbox" aria-label=format!("Select {}", task.key)

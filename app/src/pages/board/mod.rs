@@ -1,13 +1,16 @@
 //! The org's board: kanban or list, grouped and filtered as the URL says, live over the
 //! realtime hook, with optimistic changes that roll back when the server refuses.
 
+mod chips;
 mod dialog;
 mod edit;
 mod filter;
+mod group;
 mod kanban;
 mod list;
 mod toolbar;
 mod view;
+mod views;
 
 use crate::api::{BoardData, BulkUpdate, CreateTask, UpdateTask, load_board};
 use crate::components::text::error_text;
@@ -29,17 +32,27 @@ pub(crate) enum Change {
 }
 
 /// The loaded tasks with the changes applied in order. A change older than what is shown
-/// (a lower `version`) is ignored, so a late event never undoes a newer one.
-pub(crate) fn apply(mut list: Vec<Arc<Task>>, changes: &[Change]) -> Vec<Arc<Task>> {
+/// (a lower `version`) is ignored, so a late event never undoes a newer one; a task that
+/// no longer `belongs` (it stopped matching the board's filters) leaves the board.
+pub(crate) fn apply(
+    mut list: Vec<Arc<Task>>,
+    changes: &[Change],
+    belongs: impl Fn(&Task) -> bool,
+) -> Vec<Arc<Task>> {
     for change in changes {
         match change {
-            Change::Upsert(task) => match list.iter_mut().find(|t| t.id == task.id) {
-                Some(existing) if existing.version <= task.version => {
-                    *existing = Arc::new(task.clone())
+            Change::Upsert(task) => {
+                let at = list.iter().position(|t| t.id == task.id);
+                match at {
+                    Some(i) if list[i].version > task.version => {}
+                    Some(i) if !belongs(task) => {
+                        list.remove(i);
+                    }
+                    Some(i) => list[i] = Arc::new(task.clone()),
+                    None if belongs(task) => list.push(Arc::new(task.clone())),
+                    None => {}
                 }
-                Some(_) => {}
-                None => list.push(Arc::new(task.clone())),
-            },
+            }
             Change::Delete(id) => list.retain(|t| t.id != *id),
         }
     }
@@ -48,15 +61,21 @@ pub(crate) fn apply(mut list: Vec<Arc<Task>>, changes: &[Change]) -> Vec<Arc<Tas
 }
 
 /// The query keys the board reads.
-const KEYS: [&str; 10] = [
-    "view", "group", "closed", "status", "priority", "label", "assignee", "category", "pr", "q",
+const KEYS: [&str; 15] = [
+    "view", "group", "sub", "sort", "closed", "status", "priority", "label", "assignee",
+    "category", "pr", "q", "filter", "v", "all",
 ];
 
 /// Everything the board's parts share.
 #[derive(Clone, Copy)]
 pub(crate) struct BoardState {
     pub slug: Memo<String>,
+    /// The board as it shows (the URL's, or its saved view's).
     pub filter: Memo<BoardFilter>,
+    /// The URL's own filter (naming a saved view, or changing one).
+    pub url: Memo<BoardFilter>,
+    /// The viewer's saved views, kept live.
+    pub views: RwSignal<Vec<domain::dto::View>>,
     /// The tasks as shown: loaded, with live changes and pending local edits applied.
     /// Shared, not copied, by the memos and views that show them.
     pub tasks: Memo<Vec<Arc<Task>>>,
@@ -99,10 +118,11 @@ impl BoardState {
 pub fn Board() -> impl IntoView {
     let query = use_query_map();
     let slug = crate::org_host::use_slug();
-    let filter = Memo::new(move |_| {
+    let url = Memo::new(move |_| {
         query.with(|q| {
             let pairs: Vec<(&str, String)> = KEYS
                 .iter()
+                .chain(filter::CHIP_KEYS.iter())
                 .flat_map(|k| {
                     q.get_all(k)
                         .unwrap_or_default()
@@ -113,12 +133,32 @@ pub fn Board() -> impl IntoView {
             BoardFilter::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
         })
     });
+    let views = RwSignal::new(Vec::<domain::dto::View>::new());
+    let filter = Memo::new(move |_| url.with(|u| views.with(|v| u.effective(v))));
     // Bumped after a reconnect or a refusal: the board is fetched again.
     let refetch = RwSignal::new(0u32);
+    // Only what chooses the tasks refetches: not the layout, grouping or sort.
+    let fetch = Memo::new(move |_| url.with(BoardFilter::fetch_query));
     let board = Resource::new(
-        move || (slug.get(), refetch.get()),
-        |(slug, _)| load_board(slug),
+        move || (slug.get(), fetch.get(), refetch.get()),
+        |(slug, query, _)| load_board(slug, query),
     );
+    // The saved view shown was changed (here or elsewhere): its tasks are chosen again.
+    let shown_view = Memo::new(move |_| {
+        let id = filter.with(|f| f.saved);
+        views.with(|v| v.iter().find(|v| Some(v.id) == id).cloned())
+    });
+    Effect::new(move |previous: Option<Option<domain::dto::View>>| {
+        let now = shown_view.get();
+        if let Some(Some(before)) = &previous
+            && now
+                .as_ref()
+                .is_some_and(|n| n.id == before.id && n != before)
+        {
+            refetch.update(|n| *n += 1);
+        }
+        now
+    });
     let changes = RwSignal::new(Vec::<Change>::new());
     let pending = RwSignal::new(HashMap::<TaskId, Task>::new());
     let notice = RwSignal::new(None::<String>);
@@ -138,6 +178,19 @@ pub fn Board() -> impl IntoView {
             changes.update(|c| c.push(Change::Upsert(task)))
         }
         ServerEvent::DeleteTask { id, .. } => changes.update(|c| c.push(Change::Delete(id))),
+        ServerEvent::CreateView(view) | ServerEvent::UpdateView(view) => views.update(|all| {
+            all.retain(|v| v.id != view.id);
+            // A view that stopped being shared stays only for its owner.
+            let me = board
+                .get_untracked()
+                .and_then(|b| b.ok())
+                .and_then(|b| b.viewer);
+            if view.shared || Some(view.owner_id) == me {
+                all.push(view);
+                all.sort_by(|a, b| b.is_default.cmp(&a.is_default).then(a.name.cmp(&b.name)));
+            }
+        }),
+        ServerEvent::DeleteView(view) => views.update(|all| all.retain(|v| v.id != view.id)),
         _ => {}
     });
     Effect::new(move |_| {
@@ -205,8 +258,14 @@ pub fn Board() -> impl IntoView {
                 // The tasks live in the memo; the rest of the data in the state.
                 let loaded: Vec<Arc<Task>> =
                     std::mem::take(&mut data.tasks).into_iter().map(Arc::new).collect();
+                views.set(data.views.clone());
+                let viewer = data.viewer;
                 let tasks = Memo::new(move |_| {
-                    let mut shown = changes.with(|c| apply(loaded.clone(), c));
+                    let shown_filter = filter.get();
+                    let tree = shown_filter.tree();
+                    let subject = domain::filter::Subject { me: viewer, now: now() };
+                    let belongs = |t: &Task| shown_filter.accepts(t, subject, &tree);
+                    let mut shown = changes.with(|c| apply(loaded.clone(), c, belongs));
                     pending.with(|p| {
                         for t in shown.iter_mut() {
                             if let Some(edit) = p.get(&t.id) {
@@ -219,6 +278,8 @@ pub fn Board() -> impl IntoView {
                 let state = BoardState {
                     slug,
                     filter,
+                    url,
+                    views,
                     tasks,
                     data: StoredValue::new(data),
                     pending,
@@ -233,6 +294,18 @@ pub fn Board() -> impl IntoView {
         </Transition>
         // Outside the board's Transition: its data loads (and hydrates) on its own.
         <dialog::TaskDialog slug link/>
+    }
+}
+
+/// The time now, for relative dates in filters.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    #[cfg(feature = "hydrate")]
+    {
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now().into()
     }
 }
 
@@ -279,8 +352,21 @@ mod tests {
             Change::Upsert(task(2, 2, "two v2 (late)")),
             Change::Delete(task(1, 1, "").id),
         ];
-        let shown = apply(loaded, &changes);
+        let shown = apply(loaded, &changes, |_| true);
         let titles: Vec<_> = shown.iter().map(|t| t.title.as_str()).collect();
         assert_eq!(titles, ["three", "two v3"]);
+    }
+
+    #[test]
+    fn a_task_that_stops_matching_leaves_and_one_that_starts_comes_in() {
+        let loaded = vec![Arc::new(task(1, 1, "keep")), Arc::new(task(2, 1, "todo"))];
+        let changes = [
+            Change::Upsert(task(2, 2, "done now")),
+            Change::Upsert(task(3, 1, "new todo")),
+            Change::Upsert(task(4, 1, "new done")),
+        ];
+        let shown = apply(loaded, &changes, |t| !t.title.contains("done"));
+        let titles: Vec<_> = shown.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles, ["new todo", "keep"]);
     }
 }

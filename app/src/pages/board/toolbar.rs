@@ -2,11 +2,11 @@
 //! the new-task dialog.
 
 use super::BoardState;
-use super::filter::{BoardFilter, GroupBy, PullFilter, View};
+use super::filter::{BoardFilter, GroupBy, PullFilter, View, group_label, sort_label};
 use crate::api::CreateTask;
 use crate::components::MarkdownEditor;
 use crate::components::text::priority_label;
-use domain::dto::{TaskPriority, TaskStatus};
+use domain::dto::{TaskPriority, TaskStatus, ViewSort};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -117,13 +117,36 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
             </nav>
             <Form method="GET" action=base attr:class="filters" attr:role="search" attr:data-testid="filters">
                 {move || (state.filter.with(|f| f.view) == View::List).then(|| view! { <input type="hidden" name="view" value="list"/> })}
+                // What the menus do not show rides along: the chips, a tree, the view.
+                {move || state.filter.with(|f| {
+                    let mut hidden: Vec<(String, String)> =
+                        f.chips.iter().map(|c| (c.key.clone(), c.value.clone())).collect();
+                    if let Some(tree) = &f.tree { hidden.push(("filter".into(), tree.clone())); }
+                    if let Some(id) = f.saved { hidden.push(("v".into(), id.to_string())); }
+                    hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()
+                })}
                 <label class="sr-only" for="board-search">"Search tasks"</label>
                 <input id="board-search" node_ref=search type="search" name="q" placeholder="Search  /" aria-keyshortcuts="/"
                     prop:value=move || state.filter.with(|f| f.text.clone()) data-testid="search"/>
                 <label class="inline">"Group by "
                     <select name="group" on:change=submit data-testid="group-by">
                         {GroupBy::ALL.iter().map(|g| view! {
-                            <option value=g.as_str() selected=move || state.filter.with(|f| f.group) == *g>{g.label()}</option>
+                            <option value=g.as_str() selected=move || state.filter.with(|f| f.group) == *g>{group_label(*g)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="inline">"then "
+                    <select name="sub" on:change=submit data-testid="sub-group-by" aria-label="Sub-group by">
+                        <option value="" selected=move || state.filter.with(|f| f.sub.is_none())>"nothing"</option>
+                        {GroupBy::ALL.iter().map(|g| view! {
+                            <option value=g.as_str() selected=move || state.filter.with(|f| f.sub) == Some(*g)>{group_label(*g)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="inline">"Sort "
+                    <select name="sort" on:change=submit data-testid="sort-by">
+                        {ViewSort::ALL.iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || state.filter.with(|f| f.sort) == *s>{sort_label(*s)}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -139,7 +162,7 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
                 </label>
                 <button type="submit" class="button">"Apply"</button>
                 {move || state.filter.with(BoardFilter::is_filtering).then(|| view! {
-                    <a href=move || { let f = state.filter.get(); state.href(&BoardFilter { view: f.view, group: f.group, show_closed: f.show_closed, ..Default::default() }) } data-testid="clear-filters">"Clear"</a>
+                    <a href=move || { let f = state.filter.get(); state.href(&BoardFilter { view: f.view, group: f.group, sub: f.sub, sort: f.sort, show_closed: f.show_closed, all: true, ..Default::default() }) } data-testid="clear-filters">"Clear"</a>
                 })}
             </Form>
         </div>

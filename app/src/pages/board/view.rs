@@ -2,10 +2,12 @@
 //! what the kanban's cards and the list's rows share.
 
 use super::BoardState;
+use super::chips::FilterBar;
 use super::filter::{self, BoardFilter, View};
 use super::kanban::Kanban;
 use super::list::{BulkBar, GroupedList};
 use super::toolbar::{NewTaskDialog, QuickAdd, Toolbar};
+use super::views::ViewsBar;
 use crate::api::CreateTask;
 use crate::components::text::{error_text, priority_label};
 use crate::components::{Command, CommandAction, Palette};
@@ -29,7 +31,8 @@ pub(crate) fn BoardView(
     let search = NodeRef::<html::Input>::new();
     let groups = Memo::new(move |_| {
         let f = state.filter.get();
-        state.tasks.with(|t| filter::group(t, &f))
+        let counts = state.data.with_value(|d| d.counts.clone());
+        state.tasks.with(|t| filter::group(t, &f, &counts))
     });
     let shown_count =
         Memo::new(move |_| groups.with(|g| g.iter().map(|g| g.tasks.len()).sum::<usize>()));
@@ -72,12 +75,23 @@ pub(crate) fn BoardView(
                     let _ = input.focus();
                 }
             }
+            "f" => {
+                if let Some(input) = document()
+                    .get_element_by_id("filter-input")
+                    .and_then(|el| JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+                {
+                    ev.prevent_default();
+                    let _ = input.focus();
+                }
+            }
             "Escape" => state.selected.set(Vec::new()),
             _ => {}
         }
     });
 
     view! {
+        <div class="board-layout">
+        <ViewsBar state/>
         <section class="board" data-testid="board">
             <div class="row spread board-head">
                 <h1 class="org-title">{org.logo_url.clone().map(|src| view! { <img class="org-logo" src=src alt="" data-testid="org-logo"/> })}{org.name.clone()}</h1>
@@ -104,6 +118,7 @@ pub(crate) fn BoardView(
                 </div>
             </div>
             <Toolbar state search/>
+            <FilterBar state/>
             {may_create.then(|| view! { <QuickAdd state create/> })}
             {move || create.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
             {move || state.notice.get().map(|m| view! {
@@ -123,6 +138,7 @@ pub(crate) fn BoardView(
             </Show>
             {may_create.then(|| view! { <NewTaskDialog state create dialog/> })}
         </section>
+        </div>
     }
     .into_any()
 }
@@ -185,9 +201,13 @@ pub(super) fn card_meta(task: &Task) -> impl IntoView + use<> {
             view! { <span class=format!("pr pr-{}", p.state) title=title data-testid="card-pr">{format!("PR #{}", p.number)}</span> }
         })
         .collect_view();
+    let release = task.release.clone().map(|r| {
+        view! { <span class="release-chip" title="Release" data-testid="card-release">{r}</span> }
+    });
     view! {
         {priority}
         {labels}
+        {release}
         {pulls}
         {(task.visibility == Visibility::Public).then(|| view! { <span class="badge">"public"</span> })}
         {(task.comment_count > 0).then(|| view! { <span class="muted small" title="Comments">"💬 "{task.comment_count}</span> })}
