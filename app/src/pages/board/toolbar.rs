@@ -235,6 +235,7 @@ pub(super) fn NewTaskDialog(
             labels: parse(labels.get_untracked()),
             assignees: parse(assignees.get_untracked()),
             release: None,
+            template: None,
         });
     };
     view! {
