@@ -72,6 +72,14 @@ fn may_manage(access: &OrgAccess) -> Result<()> {
 #[tracing::instrument(skip(svc, actor))]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Template>> {
     let access = access::load(svc, actor, slug).await?;
+    visible(&svc.db, &access).await
+}
+
+/// The templates `access` may use, by name (the portal passes its public lens).
+pub(crate) async fn visible(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+) -> Result<Vec<Template>> {
     let mut query =
         task_template::Entity::find().filter(task_template::Column::OrgId.eq(access.org.id));
     if !access.member {
@@ -80,9 +88,9 @@ pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Templ
     let rows = query
         .order_by_asc(task_template::Column::Name)
         .order_by_asc(task_template::Column::CreatedAt)
-        .all(&svc.db)
+        .all(db)
         .await?;
-    to_dtos(&svc.db, &access, &rows).await
+    to_dtos(db, access, &rows).await
 }
 
 /// One template the actor may use.
