@@ -49,6 +49,8 @@ id_type!(/// A release of an org.
     ReleaseId);
 id_type!(/// A saved view of the board.
     ViewId);
+id_type!(/// A task template of an org.
+    TemplateId);
 id_type!(/// A user account.
     UserId);
 id_type!(/// A signed-in session.

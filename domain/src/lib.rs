@@ -14,5 +14,5 @@ pub mod realtime;
 
 pub use ids::{
     ApiKeyId, CategoryId, CommentId, InviteId, LabelId, NotificationId, OrgId, ReleaseId,
-    SessionId, TaskId, TeamId, UserId, ViewId,
+    SessionId, TaskId, TeamId, TemplateId, UserId, ViewId,
 };

@@ -33,6 +33,8 @@ pub mod task_comment_edit;
 pub mod task_comment_reaction;
 pub mod task_label;
 pub mod task_relation;
+pub mod task_template;
+pub mod task_template_label;
 pub mod task_timeline;
 pub mod task_vote;
 pub mod task_watch;

@@ -12,6 +12,7 @@ mod m0007_email_proof;
 mod m0008_notifications;
 mod m0009_github;
 mod m0010_planning;
+mod m0011_templates;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_notifications::Migration),
             Box::new(m0009_github::Migration),
             Box::new(m0010_planning::Migration),
+            Box::new(m0011_templates::Migration),
         ]
     }
 }

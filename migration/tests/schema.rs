@@ -91,6 +91,7 @@ async fn insert_org(db: &DatabaseConnection, creator: Uuid) -> Uuid {
         public_field_labels: Set(false),
         public_field_category: Set(false),
         public_field_priority: Set(false),
+        visitors_must_use_template: Set(false),
         last_task_number: Set(0),
         created_by: Set(Some(creator)),
         created_at: Set(now),

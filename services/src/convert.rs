@@ -19,6 +19,7 @@ pub(crate) fn org(m: &organization::Model) -> Org {
                 category: m.public_field_category,
                 priority: m.public_field_priority,
             },
+            visitors_must_use_template: m.visitors_must_use_template,
         },
         created_by: m.created_by.map(Into::into),
         created_at: m.created_at,

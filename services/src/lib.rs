@@ -33,6 +33,7 @@ pub mod release;
 pub mod session;
 pub mod task;
 pub mod team;
+pub mod template;
 pub mod throttle;
 pub mod timeline;
 pub mod user;

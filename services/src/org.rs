@@ -76,6 +76,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
         public_field_labels: Set(false),
         public_field_category: Set(false),
         public_field_priority: Set(false),
+        visitors_must_use_template: Set(false),
         last_task_number: Set(0),
         created_by: Set(Some(creator.0)),
         created_at: Set(now),
@@ -147,6 +148,7 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
         active.public_field_labels = Set(settings.public_task_fields.labels);
         active.public_field_category = Set(settings.public_task_fields.category);
         active.public_field_priority = Set(settings.public_task_fields.priority);
+        active.visitors_must_use_template = Set(settings.visitors_must_use_template);
     }
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;

@@ -125,6 +125,7 @@ pub async fn page(
         org: org::with_images(svc, lens.dto()).await?,
         categories: category::all(&svc.db, access.org.id).await?,
         labels: label::visible(&svc.db, &lens).await?,
+        templates: crate::template::visible(&svc.db, &lens).await?,
         voted,
         viewer: viewer(&svc.db, actor, &access).await?,
         preview: !access.org.public_page,

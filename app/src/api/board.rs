@@ -1,5 +1,5 @@
 use domain::dto::Task;
-use domain::{CategoryId, LabelId, UserId};
+use domain::{CategoryId, LabelId, TemplateId, UserId};
 use leptos::prelude::*;
 
 /// What the board shows.
@@ -52,6 +52,7 @@ pub async fn create_task(
     #[server(default)] labels: Option<Vec<LabelId>>,
     #[server(default)] assignees: Option<Vec<UserId>>,
     #[server(default)] release: Option<String>,
+    #[server(default)] template: Option<TemplateId>,
 ) -> Result<Task, ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
@@ -66,6 +67,7 @@ pub async fn create_task(
         label_ids: labels,
         assignee_ids: assignees,
         parent_number: None,
+        template_id: template,
     };
     services::task::create(&cx.svc, &cx.actor, &slug, input, cx.origin)
         .await

@@ -12,6 +12,7 @@ mod planning;
 mod portal;
 mod settings;
 mod task;
+mod templates;
 
 pub use account::{
     AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, LoginOptions, ProviderButton,
@@ -65,6 +66,7 @@ pub use task::{
     AddComment, DeleteComment, EditComment, React, TaskMention, TaskPageData, add_comment,
     delete_comment, edit_comment, load_task, mention_members, mention_tasks, react,
 };
+pub use templates::{DeleteTemplate, SaveTemplate, delete_template, load_templates, save_template};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

@@ -50,6 +50,7 @@ pub async fn update_org(
     #[server(default)] field_priority: Option<String>,
     #[server(default)] field_category: Option<String>,
     #[server(default)] field_labels: Option<String>,
+    #[server(default)] visitors_must_use_template: Option<String>,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     use services::org;
@@ -66,6 +67,7 @@ pub async fn update_org(
                 category: field_category.is_some(),
                 labels: field_labels.is_some(),
             },
+            visitors_must_use_template: visitors_must_use_template.is_some(),
         }),
     };
     org::update(&cx.svc, actor, &slug, patch)

@@ -1,11 +1,11 @@
 //! The command palette (Ctrl/Cmd+K): go to a board or its settings, switch org, create a
-//! task, and — on a task page — change its status, priority or assignees. Pages add their
+//! task (from a template too), and — on a task page — change its status, priority or assignees. Pages add their
 //! own commands through [`Palette`]; the palette hands the chosen one back through
 //! `request`, so nothing but plain data crosses between them.
 
 use crate::api::load_home;
-use domain::UserId;
 use domain::dto::{TaskPriority, TaskStatus};
+use domain::{TemplateId, UserId};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -15,6 +15,8 @@ use leptos_router::hooks::use_navigate;
 pub enum CommandAction {
     Navigate(String),
     NewTask,
+    /// The new-task dialog, filled from a template.
+    NewTaskFromTemplate(TemplateId),
     SetStatus(TaskStatus),
     SetPriority(TaskPriority),
     ToggleAssignee(UserId),

@@ -16,6 +16,7 @@ mod portal;
 mod release;
 mod task;
 mod team;
+mod template;
 mod timeline;
 mod user;
 mod view;
@@ -53,6 +54,7 @@ pub use task::{
     TaskPullRequest, TaskStatus, UserRef, Visibility,
 };
 pub use team::{Member, NewTeam, Team, TeamPatch};
+pub use template::{NewTemplate, Template, TemplatePatch};
 pub use timeline::TimelineEntry;
 pub use user::{LinkedAccount, SessionInfo, User};
 pub use view::{Grouping, Layout, NewView, View, ViewPatch, ViewSort};

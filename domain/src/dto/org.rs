@@ -22,6 +22,8 @@ pub struct OrgSettings {
     /// Visitors may vote, comment and submit.
     pub public_actions: bool,
     pub public_task_fields: PublicTaskFields,
+    /// A visitor's submission must name one of the org's visitor templates.
+    pub visitors_must_use_template: bool,
 }
 
 /// An organization. Non-members get the same shape with `createdBy` and `settings`
@@ -53,6 +55,7 @@ impl Org {
                 public_page: self.settings.public_page,
                 public_actions: self.settings.public_actions,
                 public_task_fields: self.settings.public_task_fields,
+                visitors_must_use_template: self.settings.visitors_must_use_template,
             },
             ..self.clone()
         }

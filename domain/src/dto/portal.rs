@@ -1,6 +1,6 @@
 //! The public portal: an org's page as its public sees it, and what the viewer may do there.
 
-use super::{Category, Label, Org, Task, UserRef};
+use super::{Category, Label, Org, Task, Template, UserRef};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,9 @@ pub struct PortalPage {
     pub categories: Vec<Category>,
     /// Public labels only (offered to submitters when the org allows labels).
     pub labels: Vec<Label>,
+    /// The templates for visitors, offered on the suggest form.
+    #[serde(default)]
+    pub templates: Vec<Template>,
     /// The numbers of the listed tasks the viewer has voted for.
     pub voted: Vec<i64>,
     pub viewer: Viewer,

@@ -1,5 +1,5 @@
 use super::{Category, Label};
-use crate::{CategoryId, LabelId, OrgId, TaskId, UserId};
+use crate::{CategoryId, LabelId, OrgId, TaskId, TemplateId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -182,6 +182,9 @@ pub struct NewTask {
     /// The slug of a release to put the task in.
     #[serde(default)]
     pub release: Option<String>,
+    /// A template of the org whose fields fill what this input leaves unset.
+    #[serde(default)]
+    pub template_id: Option<TemplateId>,
 }
 
 /// Input for changing a task: what is given changes (`null` clears category and parent);

@@ -27,5 +27,6 @@ mod redis;
 mod task_changes;
 mod tasks;
 mod teams;
+mod templates;
 mod web_pages;
 mod workers;

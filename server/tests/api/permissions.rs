@@ -290,6 +290,31 @@ const CASES: &[Case] = &[
         Rule::Perm("content.manageViews"),
         204,
     ),
+    case("GET", "/api/v1/orgs/{slug}/templates", Rule::Member, 200),
+    case(
+        "POST",
+        "/api/v1/orgs/{slug}/templates",
+        Rule::Perm("admin.manageSettings"),
+        201,
+    ),
+    case(
+        "GET",
+        "/api/v1/orgs/{slug}/templates/{templateId}",
+        Rule::Member,
+        200,
+    ),
+    case(
+        "PATCH",
+        "/api/v1/orgs/{slug}/templates/{templateId}",
+        Rule::Perm("admin.manageSettings"),
+        200,
+    ),
+    case(
+        "DELETE",
+        "/api/v1/orgs/{slug}/templates/{templateId}",
+        Rule::Perm("admin.manageSettings"),
+        204,
+    ),
     case("GET", "/api/v1/orgs/{slug}/releases", Rule::Member, 200),
     case(
         "POST",
@@ -773,6 +798,11 @@ async fn targets(
         let view = ok(app, Method::POST, &format!("{base}/views"), body, c).await;
         out.push(("{viewId}", id(&view)));
     }
+    if path.contains("{templateId}") {
+        let body = json!({"name": format!("Template {n}")});
+        let template = ok(app, Method::POST, &format!("{base}/templates"), body, c).await;
+        out.push(("{templateId}", id(&template)));
+    }
     if path.contains("{releaseSlug}") {
         let body = json!({"name": format!("Release {n}")});
         let release = ok(app, Method::POST, &format!("{base}/releases"), body, c).await;
@@ -862,6 +892,8 @@ fn body_for(case: &Case, n: usize, version: &str) -> Option<Value> {
             json!({"name": format!("Shared {n}"), "shared": true, "filter": {"field": "assignee", "op": "is", "value": "me"}})
         }
         ("PATCH", "/api/v1/orgs/{slug}/views/{viewId}") => json!({"layout": "list"}),
+        ("POST", "/api/v1/orgs/{slug}/templates") => json!({"name": format!("Made {n}")}),
+        ("PATCH", "/api/v1/orgs/{slug}/templates/{templateId}") => json!({"forVisitors": true}),
         ("POST", "/api/v1/orgs/{slug}/releases") => json!({"name": format!("Made {n}")}),
         ("PATCH", "/api/v1/orgs/{slug}/releases/{releaseSlug}") => json!({"status": "in_progress"}),
         ("POST", "/api/v1/orgs/{slug}/releases/{releaseSlug}/updates") => {

@@ -118,6 +118,7 @@ pub(crate) async fn create_linked(
     } else {
         public_submission(&svc.db, actor, &access, &mut input).await?;
     }
+    let labels_from_template = crate::template::apply(&svc.db, &access, &mut input).await?;
     let p = access.permissions.tasks;
     let mut fields = Fields::default();
     let title = fields.check(TaskTitle::parse(&input.title));
@@ -145,7 +146,7 @@ pub(crate) async fn create_linked(
             "you may not assign tasks in this organization",
         ));
     }
-    if !access.member && label_ids.values().any(|private| *private) {
+    if !access.member && !labels_from_template && label_ids.values().any(|private| *private) {
         // A private label is not revealed to the public, not even by refusing it as such.
         return Err(
             FieldError::new("labelIds", "holds a label this organization does not have").into(),

@@ -126,6 +126,7 @@ async fn world(svc: &Services) -> World {
             category_id: category,
             parent_number: None,
             release: None,
+            template_id: None,
         };
         let created = crate::task::create(svc, &owner, "acme", input, None)
             .await

@@ -3,9 +3,10 @@
 
 use super::BoardState;
 use super::filter::{BoardFilter, GroupBy, PullFilter, View, group_label, sort_label};
-use crate::api::CreateTask;
+use crate::api::{CreateTask, load_templates};
 use crate::components::MarkdownEditor;
 use crate::components::text::priority_label;
+use crate::components::{Command, CommandAction, Palette};
 use domain::dto::{TaskPriority, TaskStatus, ViewSort};
 use leptos::html;
 use leptos::prelude::*;
@@ -217,6 +218,16 @@ pub(super) fn NewTaskDialog(
     let category = RwSignal::new(String::new());
     let labels = RwSignal::new(Vec::<String>::new());
     let assignees = RwSignal::new(Vec::<String>::new());
+    let (template, templates, choose) =
+        templates(state, [title, description, priority, category], labels);
+    Palette::on_request(move |action| {
+        if let CommandAction::NewTaskFromTemplate(id) = action {
+            choose(id.to_string());
+            if let Some(d) = dialog.get_untracked() {
+                let _ = d.show_modal();
+            }
+        }
+    });
     let close = move || {
         if let Some(d) = dialog.get_untracked() {
             d.close();
@@ -228,6 +239,7 @@ pub(super) fn NewTaskDialog(
             description.set(String::new());
             labels.set(Vec::new());
             assignees.set(Vec::new());
+            template.set(String::new());
             close();
         }
     });
@@ -258,12 +270,19 @@ pub(super) fn NewTaskDialog(
             labels: parse(labels.get_untracked()),
             assignees: parse(assignees.get_untracked()),
             release: None,
+            template: template.get_untracked().parse().ok(),
         });
     };
     view! {
         <dialog node_ref=dialog class="dialog" aria-labelledby="new-task-title" data-testid="new-task-dialog">
             <form class="stack wide" on:submit=submit>
                 <h2 id="new-task-title">"New task"</h2>
+                {move || templates.get().filter(|l| !l.is_empty()).map(|list| view! {
+                    <label>"Template" <select prop:value=move || template.get() on:change=move |ev| choose(event_target_value(&ev)) data-testid="dialog-template">
+                        <option value="">"None"</option>
+                        {list.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
+                    </select></label>
+                })}
                 <label>"Title" <input required maxlength="200" bind:value=title autofocus data-testid="dialog-title"/></label>
                 <MarkdownEditor id="dialog-description" label="Description (Markdown)" slug=state.slug.get_untracked() value=description mentions=true
                     public=Signal::derive(move || visibility.get() == "public") testid="dialog-description"/>
@@ -287,7 +306,7 @@ pub(super) fn NewTaskDialog(
                 </div>
                 {(!data.labels.is_empty()).then(|| view! {
                     <fieldset><legend>"Labels"</legend>
-                        {data.labels.iter().map(|l| view! { <label class="check"><input type="checkbox" on:change=toggle(labels, l.id.to_string())/>{l.name.clone()}</label> }).collect_view()}
+                        {data.labels.iter().map(|l| { let id = l.id.to_string(); view! { <label class="check"><input type="checkbox" prop:checked={ let id = id.clone(); move || labels.with(|l| l.contains(&id)) } on:change=toggle(labels, id)/>{l.name.clone()}</label> }}).collect_view()}
                     </fieldset>
                 })}
                 {(!data.members.is_empty()).then(|| view! {
@@ -303,4 +322,52 @@ pub(super) fn NewTaskDialog(
         </dialog>
     }
     .into_any()
+}
+
+/// The org's templates for the dialog: the chosen one's id, the list (loaded in the
+/// browser), and what choosing one does: fill the dialog's title (when the template has
+/// one), description, priority, category and labels. Each template is also a palette
+/// command.
+#[allow(clippy::type_complexity)]
+fn templates(
+    state: BoardState,
+    [title, description, priority, category]: [RwSignal<String>; 4],
+    labels: RwSignal<Vec<String>>,
+) -> (
+    RwSignal<String>,
+    Signal<Option<Vec<domain::dto::Template>>>,
+    impl Fn(String) + Copy + 'static,
+) {
+    let chosen = RwSignal::new(String::new());
+    let loaded = LocalResource::new(move || load_templates(state.slug.get()));
+    let list = Signal::derive(move || loaded.get().and_then(|r| r.ok()));
+    Effect::new(move |_| {
+        let commands = list
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| Command {
+                label: format!("New task from template: {}", t.name),
+                action: CommandAction::NewTaskFromTemplate(t.id),
+            })
+            .collect();
+        Palette::register(commands);
+    });
+    let choose = move |id: String| {
+        chosen.set(id.clone());
+        let all = list.get_untracked().unwrap_or_default();
+        let Some(t) = all.into_iter().find(|t| t.id.to_string() == id) else {
+            return;
+        };
+        if !t.title.is_empty() {
+            title.set(t.title);
+        }
+        description.set(t.description);
+        if let Some(p) = t.priority {
+            priority.set(p.as_str().to_string());
+        }
+        category.set(t.category.map(|c| c.to_string()).unwrap_or_default());
+        labels.set(t.label_ids.iter().map(|l| l.to_string()).collect());
+    };
+    (chosen, list, choose)
 }

@@ -355,11 +355,21 @@ fn Submit(page: PortalPage) -> impl IntoView {
     let slug_done = slug.clone();
     let categories = page.categories.clone();
     let labels = page.labels.clone();
+    let templates = page.templates.clone();
+    let must = org.settings.visitors_must_use_template && !viewer.member;
     view! {
         <details class="submit-task" data-testid="submit-task">
             <summary class="button primary">"Suggest a task"</summary>
             <ActionForm action=submit node_ref=form attr:class="stack wide" attr:data-testid="submit-form">
                 <input type="hidden" name="slug" value=slug.clone()/>
+                {(!templates.is_empty() || must).then(|| view! {
+                    <label>"Template"
+                        <select name="template" required=must data-testid="submit-template">
+                            <option value="" disabled=must selected>{if must { "Choose one" } else { "None" }}</option>
+                            {templates.iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                })}
                 <label>"Title" <input name="title" required maxlength="200" data-testid="submit-title"/></label>
                 <label>"Description (Markdown)" <textarea name="description" rows="4" data-testid="submit-description"></textarea></label>
                 {(fields.priority || viewer.member).then(|| view! {

@@ -5,6 +5,7 @@
 mod branding;
 mod github;
 mod public;
+mod templates;
 
 use crate::api::{
     CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
@@ -17,6 +18,7 @@ use domain::permissions::PermissionSet;
 use github::GithubSettings;
 use leptos::prelude::*;
 use public::PublicSettings;
+use templates::TemplateSettings;
 
 /// Every permission as (group, field, label), in the wire names.
 const PERMISSIONS: [(&str, &str, &str); 17] = [
@@ -124,6 +126,9 @@ pub fn Settings() -> impl IntoView {
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
                                 {data.permissions.admin.manage_settings.then(|| view! {
+                                    <TemplateSettings slug=slug.clone() labels=data.labels.clone() categories=data.categories.clone()/>
+                                })}
+                                {data.permissions.admin.manage_settings.then(|| view! {
                                     <GithubSettings slug=slug.clone() categories=data.categories.clone()/>
                                 })}
                                 <PublicSettings slug=slug.clone() may_moderate=data.permissions.may_moderate()/>
@@ -154,6 +159,7 @@ fn General(data: SettingsData, update_org: ServerAction<UpdateOrg>) -> impl Into
                 <label class="check"><input type="checkbox" name="field_category" value="on" checked=org.settings.public_task_fields.category/>"Category"</label>
                 <label class="check"><input type="checkbox" name="field_labels" value="on" checked=org.settings.public_task_fields.labels/>"Public labels"</label>
             </fieldset>
+            <label class="check"><input type="checkbox" name="visitors_must_use_template" value="on" checked=org.settings.visitors_must_use_template data-testid="visitors-must-use-template"/>"Visitors must use a template (one of the templates for visitors, in Task templates below)"</label>
             <button type="submit" class="button primary">"Save"</button>
         </ActionForm>
     }.into_any())

@@ -16,6 +16,7 @@ pub mod params;
 mod planning;
 pub mod schema;
 mod tasks;
+mod templates;
 
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -75,6 +76,7 @@ use utoipa_axum::routes;
         (name = "views", description = "Saved views of the board"),
         (name = "releases", description = "Releases and their public changelog"),
         (name = "categories", description = "Categories: one per task"),
+        (name = "templates", description = "Task templates, for members and for visitors"),
         (name = "tasks", description = "Tasks, their list and their timeline"),
         (name = "comments", description = "Comments on tasks and their reactions"),
         (name = "votes", description = "Votes on tasks, by users and anonymous visitors"),
@@ -155,6 +157,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             planning::delete_release
         ))
         .routes(routes!(planning::post_update))
+        .routes(routes!(templates::list, templates::create))
+        .routes(routes!(
+            templates::get,
+            templates::update,
+            templates::delete
+        ))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::update))
         .routes(routes!(notifications::read_all))
