@@ -7,15 +7,17 @@ mod board;
 mod files;
 mod github;
 mod notify;
+mod org_edit;
 mod orgs;
 mod portal;
 mod settings;
 mod task;
+mod task_edit;
 
 pub use account::{
-    AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, LoginOptions, ProviderButton,
+    AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, LoginOptions, ProviderButton, RenameMe,
     RevokeSession, UnlinkAccount, create_api_key, delete_account, delete_api_key, load_account,
-    load_login_options, revoke_session, unlink_account,
+    load_login_options, rename_me, revoke_session, unlink_account,
 };
 pub use admin::{
     AdminDiscardJob, AdminRetryJob, BanUser, DeleteOrg, RevokeUserSessions, SetSignups,
@@ -58,6 +60,13 @@ pub use settings::{
 pub use task::{
     AddComment, DeleteComment, EditComment, React, TaskMention, TaskPageData, add_comment,
     delete_comment, edit_comment, load_task, mention_members, mention_tasks, react,
+};
+
+pub use org_edit::{TransferOrg, UpdateLabel, transfer_org, update_label};
+pub use task_edit::{
+    AddRelation, CommentHistory, CreateSubtask, DeleteTask, RemoveRelation, SetCommentVisibility,
+    add_relation, comment_history, create_subtask, delete_task, remove_relation,
+    set_comment_visibility, task_number,
 };
 
 #[cfg(feature = "ssr")]
