@@ -256,12 +256,16 @@ pub enum EventKind {
     LabelDeleted(Label),
     /// The org's categories after a change.
     CategoriesChanged(Vec<Category>),
-    /// A comment was written, edited, reacted to or (`deleted`) removed.
+    /// A comment was written, edited, reacted to, turned public or internal, or
+    /// (`deleted`) removed. `was_public`: the public saw it before this change (a comment
+    /// turned internal leaves public rooms as deleted).
     CommentChanged {
         task: TaskRef,
         comment: Comment,
         #[serde(default)]
         deleted: bool,
+        #[serde(default)]
+        was_public: bool,
     },
     /// A task's vote count changed.
     VoteChanged {
@@ -391,9 +395,27 @@ impl DomainEvent {
                 task,
                 comment,
                 deleted,
+                was_public,
             } => {
                 if public && !(task.public && comment.visibility == CommentVisibility::Public) {
-                    return None;
+                    if !*was_public {
+                        return None;
+                    }
+                    // Turned internal: gone for the public, with nothing of what it says now.
+                    return Some((
+                        scope,
+                        ServerEvent::UpdateTaskComments {
+                            task_id: task.id,
+                            number: task.number,
+                            comment: Comment {
+                                body: String::new(),
+                                body_html: String::new(),
+                                reactions: Vec::new(),
+                                ..comment.clone()
+                            },
+                            deleted: true,
+                        },
+                    ));
                 }
                 ServerEvent::UpdateTaskComments {
                     task_id: task.id,
@@ -721,6 +743,7 @@ mod tests {
                     task: task_ref(public_task),
                     comment: comment(visibility),
                     deleted,
+                    was_public: false,
                 });
                 assert!(ev.for_channel(Channel::Public).is_none());
                 assert!(ev.for_channel(Channel::Tasks).is_some());
@@ -731,6 +754,7 @@ mod tests {
             task: task_ref(true),
             comment: comment(CommentVisibility::Public),
             deleted: false,
+            was_public: false,
         });
         let (scope, seen) = ev.for_channel(Channel::Public).unwrap();
         assert_eq!(scope, Scope::Public);
@@ -741,6 +765,38 @@ mod tests {
             !comment.reactions[0].reacted,
             "`reacted` belongs to the reader, not to the room"
         );
+    }
+
+    #[test]
+    fn a_comment_turned_internal_leaves_public_rooms_as_deleted_without_its_text() {
+        let ev = event(EventKind::CommentChanged {
+            task: task_ref(true),
+            comment: comment(CommentVisibility::Internal),
+            deleted: false,
+            was_public: true,
+        });
+        let (scope, seen) = ev.for_channel(Channel::Public).unwrap();
+        assert_eq!(scope, Scope::Public);
+        let ServerEvent::UpdateTaskComments {
+            comment, deleted, ..
+        } = seen
+        else {
+            panic!("wrong event")
+        };
+        assert!(deleted, "visitors drop it");
+        assert!(comment.body.is_empty() && comment.body_html.is_empty());
+        // Members see it stay, now internal.
+        let Some((
+            _,
+            ServerEvent::UpdateTaskComments {
+                comment, deleted, ..
+            },
+        )) = ev.for_channel(Channel::Tasks)
+        else {
+            panic!("members get the change")
+        };
+        assert!(!deleted);
+        assert_eq!(comment.body, "we will ship it friday");
     }
 
     #[test]
@@ -769,6 +825,7 @@ mod tests {
             task: task_ref(true),
             comment: comment(CommentVisibility::Public),
             deleted: false,
+            was_public: false,
         });
         let (_, seen) = ev.for_channel(Channel::Tasks).unwrap();
         let json = serde_json::to_value(&seen).unwrap();

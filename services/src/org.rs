@@ -3,8 +3,9 @@
 use super::access::{load, load_member};
 use super::{Actor, DomainError, Result, Services, convert, error::Fields};
 use chrono::Utc;
+use domain::UserId;
 use domain::dto::{NewOrg, Org, OrgPatch};
-use domain::parse::{Markdown, OrgName, ShortId, Slug};
+use domain::parse::{FieldError, Markdown, OrgName, ShortId, Slug};
 use entity::{member, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -185,4 +186,92 @@ pub async fn delete(svc: &Services, actor: &Actor, slug: &str) -> Result<()> {
     // The file rows went with the org (foreign key); their objects go now.
     super::file::remove_org_objects(svc, access.org.id).await;
     Ok(())
+}
+
+/// Hands the org to another of its members: its owner (creator) or a site admin only. The
+/// new owner holds everything an owner holds, deleting the org included; the old one stays
+/// a member, with the rights of the teams they are in.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn transfer(svc: &Services, actor: &Actor, slug: &str, to: UserId) -> Result<Org> {
+    let access = load_member(svc, actor, slug).await?;
+    let is_owner = actor
+        .user_id()
+        .is_some_and(|u| access.org.created_by == Some(u.0));
+    if !is_owner && !actor.is_superuser() {
+        return Err(DomainError::forbidden(
+            "only the organization's owner may hand it over",
+        ));
+    }
+    if access.org.created_by == Some(to.0) {
+        return Err(FieldError::new("userId", "already owns this organization").into());
+    }
+    if super::access::membership(&svc.db, access.org.id, to)
+        .await?
+        .is_none()
+    {
+        return Err(FieldError::new("userId", "is not a member of this organization").into());
+    }
+    let org_id = access.id();
+    let mut active: organization::ActiveModel = access.org.into();
+    active.created_by = Set(Some(to.0));
+    active.updated_at = Set(Utc::now());
+    let row = active.update(&svc.db).await?;
+    // Both owners' rights changed: their sockets are checked again.
+    svc.publish_access(domain::realtime::AccessEvent::AccessChanged { org_id });
+    let org = with_images(svc, convert::org(&row)).await?;
+    svc.publish(domain::realtime::DomainEvent {
+        org_id,
+        origin: None,
+        kind: domain::realtime::EventKind::OrgUpdated(org.clone()),
+    });
+    Ok(org)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{acme, member, on_each_database, person};
+
+    on_each_database!(only_the_owner_hands_the_org_to_a_member, |svc| {
+        let owner = acme(&svc, Default::default()).await;
+        let bo = member(&svc, &owner, "bo@example.test").await;
+        let cy = member(&svc, &owner, "cy@example.test").await;
+        let outsider = person(&svc, "out@example.test").await;
+        let bo_id = bo.user_id().unwrap();
+
+        let err = transfer(&svc, &cy, "acme", bo_id).await.unwrap_err();
+        assert!(matches!(err, DomainError::Forbidden(_)), "{err:?}");
+        let err = transfer(&svc, &owner, "acme", outsider.user_id().unwrap())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Invalid(f) if f.contains_key("userId")),
+            "{err:?}"
+        );
+        let err = transfer(&svc, &owner, "acme", owner.user_id().unwrap())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Invalid(_)), "{err:?}");
+
+        let org = transfer(&svc, &owner, "acme", bo_id).await.unwrap();
+        assert_eq!(org.created_by, Some(bo_id));
+        // The old owner stays a member, no longer the owner.
+        assert!(get(&svc, &owner, "acme").await.is_ok());
+        let err = transfer(&svc, &owner, "acme", owner.user_id().unwrap())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Forbidden(_)), "{err:?}");
+        let err = delete(&svc, &owner, "acme").await.unwrap_err();
+        assert!(matches!(err, DomainError::Forbidden(_)), "{err:?}");
+        // The new owner cannot be removed, and may delete the org.
+        let err = crate::member::remove(&svc, &owner, "acme", bo_id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Forbidden(_)), "{err:?}");
+        delete(&svc, &bo, "acme").await.unwrap();
+        assert!(matches!(
+            get(&svc, &bo, "acme").await.unwrap_err(),
+            DomainError::NotFound
+        ));
+    });
 }

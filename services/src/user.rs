@@ -203,6 +203,22 @@ pub async fn me(svc: &Services, actor: &Actor) -> Result<User> {
     dto(&svc.db, &row).await
 }
 
+/// Changes the signed-in user's display name (what members and visitors see beside their
+/// comments and tasks).
+#[tracing::instrument(skip(svc, actor, name))]
+pub async fn rename(svc: &Services, actor: &Actor, name: &str) -> Result<User> {
+    let id = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+    let name = PersonName::parse(name)?;
+    let row = user::Entity::find_by_id(id.0)
+        .one(&svc.db)
+        .await?
+        .ok_or(DomainError::Unauthenticated)?;
+    let mut active: user::ActiveModel = row.into();
+    active.name = Set(name.as_str().to_string());
+    active.updated_at = Set(Utc::now());
+    dto(&svc.db, &active.update(&svc.db).await?).await
+}
+
 /// Sets a user's site role: operators (the CLI) and site admins only.
 pub async fn set_site_admin(
     svc: &Services,
@@ -380,6 +396,25 @@ pub async fn delete(svc: &Services, actor: &Actor, id: UserId) -> Result<()> {
 mod tests {
     use super::*;
     use crate::testing::on_each_database;
+
+    on_each_database!(a_user_renames_only_themself_and_needs_a_name, |svc| {
+        let me = crate::testing::person(&svc, "ada@example.test").await;
+        let err = rename(&svc, &me, "   ").await.unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Invalid(f) if f.contains_key("name")),
+            "{err:?}"
+        );
+        assert_eq!(rename(&svc, &me, "Ada L.").await.unwrap().name, "Ada L.");
+        assert_eq!(me_name(&svc, &me).await, "Ada L.");
+        let err = rename(&svc, &Actor::anonymous(), "Nobody")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DomainError::Unauthenticated), "{err:?}");
+    });
+
+    async fn me_name(svc: &Services, actor: &Actor) -> String {
+        me(svc, actor).await.unwrap().name
+    }
 
     on_each_database!(
         of_many_first_sign_ups_at_once_exactly_one_becomes_site_admin,

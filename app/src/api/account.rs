@@ -147,6 +147,16 @@ pub async fn delete_api_key(id: ApiKeyId) -> Result<(), ServerFnError> {
     Ok(())
 }
 
+/// Changes my display name. The plain form posts here and comes back to the page.
+#[server(prefix = "/sfn", endpoint = "rename_me")]
+pub async fn rename_me(name: String) -> Result<User, ServerFnError> {
+    use super::ssr::*;
+    let cx = caller()?;
+    services::user::rename(&cx.svc, &cx.actor, &name)
+        .await
+        .map_err(fail)
+}
+
 /// Deletes my account; `confirm` must be its e-mail address. Signs out and goes home.
 #[server(prefix = "/sfn", endpoint = "delete_account")]
 pub async fn delete_account(confirm: String) -> Result<(), ServerFnError> {

@@ -7,17 +7,19 @@ mod board;
 mod files;
 mod github;
 mod notify;
+mod org_edit;
 mod orgs;
 mod planning;
 mod portal;
 mod settings;
 mod task;
+mod task_edit;
 mod templates;
 
 pub use account::{
-    AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, LoginOptions, ProviderButton,
+    AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, LoginOptions, ProviderButton, RenameMe,
     RevokeSession, UnlinkAccount, create_api_key, delete_account, delete_api_key, load_account,
-    load_login_options, revoke_session, unlink_account,
+    load_login_options, rename_me, revoke_session, unlink_account,
 };
 pub use admin::{
     AdminDiscardJob, AdminRetryJob, BanUser, DeleteOrg, RevokeUserSessions, SetSignups,
@@ -67,6 +69,13 @@ pub use task::{
     delete_comment, edit_comment, load_task, mention_members, mention_tasks, react,
 };
 pub use templates::{DeleteTemplate, SaveTemplate, delete_template, load_templates, save_template};
+
+pub use org_edit::{TransferOrg, UpdateLabel, transfer_org, update_label};
+pub use task_edit::{
+    AddRelation, CommentHistory, CreateSubtask, DeleteTask, RemoveRelation, SetCommentVisibility,
+    add_relation, comment_history, create_subtask, delete_task, remove_relation,
+    set_comment_visibility, task_number,
+};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

@@ -1,5 +1,6 @@
 //! The command palette (Ctrl/Cmd+K): go to a board or its settings, switch org, create a
-//! task (from a template too), and — on a task page — change its status, priority or assignees. Pages add their
+//! task (from a template too), and — on a task page — change its status, priority or
+//! assignees, add a subtask or relation, set its parent or delete it. Pages add their
 //! own commands through [`Palette`]; the palette hands the chosen one back through
 //! `request`, so nothing but plain data crosses between them.
 
@@ -20,6 +21,12 @@ pub enum CommandAction {
     SetStatus(TaskStatus),
     SetPriority(TaskPriority),
     ToggleAssignee(UserId),
+    /// On a task page: ask to delete the task.
+    DeleteTask,
+    /// On a task page: go to the subtask, parent or relation field.
+    AddSubtask,
+    SetParent,
+    AddRelation,
 }
 
 #[derive(Clone, Debug, PartialEq)]

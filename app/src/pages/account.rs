@@ -1,6 +1,6 @@
 use crate::api::{
     AccountData, ChangeEmail, ChangePassword, CreateApiKey, DeleteAccount, DeleteApiKey, Logout,
-    ResendVerification, RevokeSession, UnlinkAccount, load_account,
+    RenameMe, ResendVerification, RevokeSession, UnlinkAccount, load_account,
 };
 use crate::components::text::error_text;
 use crate::components::upload::ImagePicker;
@@ -64,6 +64,24 @@ pub fn Account() -> impl IntoView {
     .into_any()
 }
 
+/// Changing the name others see beside your comments and tasks (a plain form).
+#[component]
+fn DisplayName(name: String) -> impl IntoView {
+    let rename = ServerAction::<RenameMe>::new();
+    view! {
+        <ActionForm action=rename attr:class="row wrap" attr:data-testid="name-form">
+            <label for="display-name">"Display name"</label>
+            <input id="display-name" name="name" required maxlength="80" autocomplete="name" value=name/>
+            <button type="submit" class="button">"Save name"</button>
+        </ActionForm>
+        {move || rename.value().get().map(|r| match r {
+            Ok(u) => view! { <p class="muted" role="status" data-testid="name-saved">{format!("Saved: others now see you as {}.", u.name)}</p> }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+        })}
+    }
+    .into_any()
+}
+
 #[component]
 fn AccountView(
     data: AccountData,
@@ -100,6 +118,7 @@ fn AccountView(
                 </ActionForm>
             </div>
             <p><strong>{data.user.name.clone()}</strong>" · "<span class="muted">{data.user.email.clone()}</span></p>
+            <DisplayName name=data.user.name.clone()/>
             <ImagePicker label="Avatar" kind="avatar" testid="avatar-picker" endpoint="/api/v1/me/avatar" current=data.user.avatar_url.clone()/>
             <EmailAndPassword verified=data.user.email_verified/>
 

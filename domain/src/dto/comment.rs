@@ -100,6 +100,18 @@ impl Comment {
     }
 }
 
+/// One earlier version of a comment: its body before an edit, who edited it and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CommentEdit {
+    /// The body as it was before this edit.
+    pub body: String,
+    /// None when the editor's account is gone (or the edit came from GitHub).
+    pub edited_by: Option<UserRef>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// The raw input for a comment; `service::comment::create` parses it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

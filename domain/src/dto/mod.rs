@@ -29,8 +29,8 @@ pub use admin::{
 pub use api_key::{ApiKey, CreatedApiKey};
 pub use board::Board;
 pub use comment::{
-    Comment, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation, Reaction,
-    TaskRelation,
+    Comment, CommentEdit, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation,
+    Reaction, TaskRelation,
 };
 pub use file::{FileInfo, FileType, ImageUrl};
 pub use github::{

@@ -11,6 +11,7 @@ mod admin;
 mod auth;
 mod board_more;
 mod comments;
+mod edit_pages;
 mod email;
 mod external_login;
 mod files;

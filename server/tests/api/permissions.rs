@@ -131,6 +131,13 @@ const CASES: &[Case] = &[
         Rule::CreatorOrSiteAdmin,
         204,
     ),
+    // Each call has an org of its own; the body names the victim, a member of it.
+    case(
+        "POST",
+        "/api/v1/orgs/{slug}/transfer",
+        Rule::CreatorOrSiteAdmin,
+        200,
+    ),
     case("GET", "/api/v1/orgs/{slug}/members", Rule::Member, 200),
     case(
         "DELETE",
@@ -848,8 +855,9 @@ async fn targets(
 }
 
 /// A body that the endpoint accepts when the caller is allowed.
-fn body_for(case: &Case, n: usize, version: &str) -> Option<Value> {
+fn body_for(case: &Case, n: usize, version: &str, people: &People) -> Option<Value> {
     Some(match (case.method, case.path) {
+        ("POST", "/api/v1/orgs/{slug}/transfer") => json!({"userId": id(&people.victim.user)}),
         ("POST", "/api/auth/signup") => {
             json!({"email": format!("new{n}@example.test"), "password": "correct horse battery", "name": "New"})
         }
@@ -1038,7 +1046,7 @@ on_each_backend!(
                     }
                     let method = Method::from_bytes(case.method.as_bytes()).unwrap();
                     let mut req = app.http.request(method, format!("{}{path}", app.base));
-                    if let Some(body) = body_for(case, n, &version) {
+                    if let Some(body) = body_for(case, n, &version, &people) {
                         req = req.json(&body);
                     } else if is_upload(case) {
                         let image = common::png(256);

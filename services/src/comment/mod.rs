@@ -1,10 +1,13 @@
-//! Comments on tasks: reading (this file), writing (`write`) and reactions (`reaction`).
+//! Comments on tasks: reading (this file), writing (`write`), reactions (`reaction`), and
+//! visibility changes and edit history (`history`).
 //! Members read and write everything; the public reads public comments of public tasks and
 //! writes public ones when the org allows public actions.
 
+mod history;
 mod reaction;
 mod write;
 
+pub use history::{history, set_visibility};
 pub use reaction::{Emoji, react};
 pub(crate) use write::copy_from_github;
 pub use write::{GithubComment, create, delete, update};

@@ -91,6 +91,7 @@ pub async fn react(
             task: task_ref(&task),
             comment: updated.clone(),
             deleted: false,
+            was_public: false,
         },
     });
     Ok(updated)

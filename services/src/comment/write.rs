@@ -27,7 +27,7 @@ fn parse_body(input: &str) -> Result<Markdown> {
 }
 
 /// Its author, or a member with `moderation.manageComments`.
-fn ensure_author_or_moderator(
+pub(super) fn ensure_author_or_moderator(
     actor: &Actor,
     access: &OrgAccess,
     comment: &task_comment::Model,
@@ -75,6 +75,7 @@ fn publish(
             task: task_ref(task),
             comment: comment.clone(),
             deleted,
+            was_public: false,
         },
     });
 }

@@ -1,8 +1,9 @@
 //! A task's activity: its history and comments in one stream by time, replies, reactions,
 //! and the comment form.
 
+use super::history::EditHistory;
 use super::when;
-use crate::api::{AddComment, BlockUser, DeleteComment, React};
+use crate::api::{AddComment, BlockUser, DeleteComment, React, SetCommentVisibility};
 use crate::components::MarkdownEditor;
 use crate::components::text::error_text;
 use domain::dto::{Comment, CommentVisibility, TimelineEntry};
@@ -147,11 +148,15 @@ pub(super) fn Activity(
     me: Option<domain::UserId>,
     /// The reader may block visitors (shown beside visitors' comments).
     may_block: bool,
+    /// The reader may change anyone's comments (`moderation.manageComments`).
+    #[prop(optional)]
+    manage_comments: bool,
 ) -> impl IntoView {
     let add = ServerAction::<AddComment>::new();
     let block = ServerAction::<BlockUser>::new();
     let remove = ServerAction::<DeleteComment>::new();
     let react = ServerAction::<React>::new();
+    let visibility = ServerAction::<SetCommentVisibility>::new();
     let reply_to = RwSignal::new(None::<domain::CommentId>);
     Effect::new(move |_| {
         if let Some(Ok(c)) = add.value().get() {
@@ -165,6 +170,21 @@ pub(super) fn Activity(
     Effect::new(move |_| {
         if let Some(Ok(c)) = react.value().get() {
             comments.update(|l| {
+                if let Some(x) = l.iter_mut().find(|x| x.id == c.id) {
+                    *x = c;
+                }
+            });
+        }
+    });
+    // A thread changes visibility as one: its replies follow the comment.
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = visibility.value().get() {
+            comments.update(|l| {
+                for x in l.iter_mut() {
+                    if x.parent_id == Some(c.id) {
+                        x.visibility = c.visibility;
+                    }
+                }
                 if let Some(x) = l.iter_mut().find(|x| x.id == c.id) {
                     *x = c;
                 }
@@ -192,7 +212,7 @@ pub(super) fn Activity(
                     })}
                     {(c.visibility == CommentVisibility::Internal).then(|| view! { <span class="badge internal">"internal"</span> })}
                     <span class="muted">{when(&c.created_at)}</span>
-                    {c.edited.then(|| view! { <span class="muted" title="This comment was edited">"(edited)"</span> })}
+                    {c.edited.then(|| view! { <EditHistory slug=slug.get_value() id/> })}
                 </div>
                 <div class="prose" inner_html=c.body_html.clone()></div>
                 <div class="row small">
@@ -208,6 +228,15 @@ pub(super) fn Activity(
                     })}
                     {(!reply && me.is_some()).then(|| view! { <button type="button" class="link" on:click=move |_| reply_to.set(Some(id))>"Reply"</button> })}
                     {mine.then(|| view! { <button type="button" class="link" on:click=move |_| { remove.dispatch(DeleteComment { slug: slug.get_value(), id }); }>"Delete"</button> })}
+                    {(member && !reply && (mine || manage_comments)).then(|| {
+                        let to = if c.visibility == CommentVisibility::Public { CommentVisibility::Internal } else { CommentVisibility::Public };
+                        view! {
+                            <button type="button" class="link" data-testid="comment-visibility-toggle"
+                                title=if to == CommentVisibility::Internal { "Visitors will no longer see it (nor its replies)" } else { "Visitors of a public task will see it (and its replies)" }
+                                on:click=move |_| { visibility.dispatch(SetCommentVisibility { slug: slug.get_value(), id, visibility: to.as_str().into() }); }>
+                                {if to == CommentVisibility::Internal { "Make internal" } else { "Make public" }}</button>
+                        }
+                    })}
                     {(may_block && !c.team).then(|| c.author.as_ref().map(|a| {
                         let who = a.id;
                         view! {
@@ -262,7 +291,8 @@ pub(super) fn Activity(
                 </For>
             </ol>
             {me.is_some().then(|| view! { <CommentForm add slug=slug.get_value() number member parent=None public=!member/> })}
-            {move || add.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            {move || add.value().get().and_then(|r| r.err()).or_else(|| visibility.value().get().and_then(|r| r.err()))
+                .map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
             {move || block.value().get().map(|r| match r {
                 Ok(()) => view! { <p class="notice-bar" role="status" data-testid="blocked-notice">"Blocked: they can no longer vote, comment or suggest tasks here."</p> }.into_any(),
                 Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),

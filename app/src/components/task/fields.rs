@@ -1,6 +1,8 @@
 //! A task's side panel: status, priority, visibility, category, labels, assignees, parent,
-//! relations and votes.
+//! relations, votes, and what the page adds (deleting).
 
+use super::family::ParentField;
+use super::relations::Relations;
 use super::vote::VoteBox;
 use super::watch::WatchBox;
 use super::{Change, when};
@@ -23,6 +25,9 @@ pub(super) fn Fields(
     avatars: Vec<(UserId, String)>,
     categories: Vec<Category>,
     relations: Vec<TaskRelation>,
+    /// What the page adds at the end (deleting the task).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let status_form = ServerAction::<UpdateTask>::new();
     let form_slug = slug.clone();
@@ -121,25 +126,12 @@ pub(super) fn Fields(
                     }).collect_view()}
                 </fieldset>
             })}
-            {
-                let slug = slug.clone();
-                move || task.with(|t| t.parent_number).map(|p| view! {
-                    <p class="prop">"Subtask of " <a href=format!("/orgs/{}/tasks/{p}", slug)>{format!("#{p}")}</a></p>
-                })
-            }
-            {(!relations.is_empty()).then(|| view! {
-                <div class="prop"><span class="muted">"Related"</span>
-                    <ul class="plain">
-                        {relations.iter().map(|r| {
-                            let other = if r.source_number == number { r.target_number } else { r.source_number };
-                            view! { <li>{r.kind.as_str()}" "<a href=format!("/orgs/{}/tasks/{other}", slug)>{format!("#{other}")}</a></li> }
-                        }).collect_view()}
-                    </ul>
-                </div>
-            })}
+            <ParentField slug=slug.clone() number task change member/>
+            <Relations slug=slug.clone() number initial=relations member/>
             <VoteBox slug=slug.clone() task/>
             <WatchBox slug=slug.clone() number member/>
             <p class="muted small">{move || task.with(|t| format!("Created {}", when(&t.created_at)))}</p>
+            {children.map(|c| c())}
         </aside>
     }
     .into_any()

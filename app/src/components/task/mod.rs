@@ -5,8 +5,12 @@
 
 mod activity;
 mod attachments;
+mod delete;
+mod family;
 mod fields;
 mod github;
+mod history;
+mod relations;
 mod vote;
 mod watch;
 
@@ -16,14 +20,27 @@ use crate::components::{Command, CommandAction, MarkdownEditor, Palette};
 use crate::realtime::{LinkState, use_realtime};
 use activity::Activity;
 use attachments::Attachments;
+use delete::DeleteTask;
 use domain::dto::{Task, TaskPriority, TaskStatus};
 use domain::realtime::{Channel, ServerEvent};
+use family::Subtasks;
 use fields::Fields;
 use github::GithubLinks;
 use leptos::prelude::*;
 
 fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Puts the keyboard in the field `id` (the palette's and the shortcuts' way in).
+fn focus(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
 }
 
 /// Edits the shown task at once and asks the server; the answer settles it.
@@ -49,6 +66,10 @@ pub fn TaskView(
     let changed = RwSignal::new(0u32);
     let member = data.permissions.is_some();
     let me = data.me;
+    // Deleting: `tasks.deleteAny` or the task's creator (the service checks again).
+    let may_delete = data.permissions.is_some_and(|p| p.tasks.delete_any)
+        || (me.is_some() && data.task.created_by == me);
+    let ask_delete = RwSignal::new(0u32);
 
     let live = use_realtime(
         Signal::derive({
@@ -154,6 +175,26 @@ pub fn TaskView(
             label: format!("Assign or unassign: {}", m.name),
             action: CommandAction::ToggleAssignee(m.id),
         }));
+        commands.extend([
+            Command {
+                label: "Add subtask (S)".into(),
+                action: CommandAction::AddSubtask,
+            },
+            Command {
+                label: "Set or clear parent task (P)".into(),
+                action: CommandAction::SetParent,
+            },
+            Command {
+                label: "Add relation (R)".into(),
+                action: CommandAction::AddRelation,
+            },
+        ]);
+        if may_delete {
+            commands.push(Command {
+                label: "Delete task".into(),
+                action: CommandAction::DeleteTask,
+            });
+        }
         Palette::register(commands);
         let people = data.members.clone();
         Palette::on_request(move |action| match action {
@@ -182,8 +223,31 @@ pub fn TaskView(
                     })
                 })
             }
+            CommandAction::AddSubtask => focus("subtask-title"),
+            CommandAction::SetParent => focus("parent-input"),
+            CommandAction::AddRelation => focus("relation-target"),
+            CommandAction::DeleteTask => ask_delete.update(|n| *n += 1),
             _ => {}
         });
+        // S, P, R: to the subtask, parent and relation fields (not while typing).
+        let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+            if crate::components::keys::typing(&ev)
+                || ev.ctrl_key()
+                || ev.meta_key()
+                || ev.alt_key()
+            {
+                return;
+            }
+            let field = match ev.key().as_str() {
+                "s" => "subtask-title",
+                "p" => "parent-input",
+                "r" => "relation-target",
+                _ => return,
+            };
+            ev.prevent_default();
+            focus(field);
+        });
+        on_cleanup(move || keys.remove());
     }
 
     let editing_title = RwSignal::new(false);
@@ -257,27 +321,16 @@ pub fn TaskView(
                             </form>
                         </Show>
                     </section>
-                    {(!subtasks.is_empty()).then(|| {
-                        let slug = slug.clone();
-                        view! {
-                            <section aria-labelledby="subtasks-h">
-                                <h2 id="subtasks-h">"Subtasks"</h2>
-                                <ul class="tasks">
-                                    {subtasks.iter().map(|s| view! {
-                                        <li class="task"><span class="key">{s.key.clone()}</span>
-                                            <a class="title" href=format!("/orgs/{}/tasks/{}", slug, s.number)>{s.title.clone()}</a>
-                                            <span class="status">{s.status.label()}</span></li>
-                                    }).collect_view()}
-                                </ul>
-                            </section>
-                        }
-                    })}
+                    <Subtasks slug=slug.clone() number initial=subtasks member/>
                     <GithubLinks slug=slug.clone() number changed/>
                     <Attachments slug=slug.clone() number task comments/>
-                    <Activity slug=slug.clone() number timeline comments member me may_block/>
+                    <Activity slug=slug.clone() number timeline comments member me may_block
+                        manage_comments=data.permissions.is_some_and(|p| p.moderation.manage_comments)/>
                 </div>
                 <Fields slug=slug.clone() number task change member labels=data.labels members=data.members
-                    avatars=data.avatars categories=data.categories relations=data.relations/>
+                    avatars=data.avatars categories=data.categories relations=data.relations>
+                    {may_delete.then(|| view! { <DeleteTask slug=slug.clone() number ask=ask_delete deleted/> })}
+                </Fields>
             </div>
         </article>
     }

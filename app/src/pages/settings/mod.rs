@@ -4,6 +4,8 @@
 
 mod branding;
 mod github;
+mod label_edit;
+mod owner;
 mod public;
 mod templates;
 
@@ -16,7 +18,9 @@ use crate::components::text::error_text;
 use branding::Branding;
 use domain::permissions::PermissionSet;
 use github::GithubSettings;
+use label_edit::LabelRow;
 use leptos::prelude::*;
+use owner::Ownership;
 use public::PublicSettings;
 use templates::TemplateSettings;
 
@@ -123,6 +127,7 @@ pub fn Settings() -> impl IntoView {
                                 <General data=data.clone() update_org/>
                                 <Branding data=data.clone()/>
                                 <Members data=data.clone() invite remove/>
+                                <Ownership data=data.clone()/>
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
                                 {data.permissions.admin.manage_settings.then(|| view! {
@@ -298,17 +303,7 @@ fn Labels(
         {labels_ok.then(|| view! {
             <h2 id="labels">"Labels"</h2>
             <ul class="list" data-testid="labels">
-                {data.labels.iter().map(|l| {
-                    let id = l.id;
-                    let slug = slug.clone();
-                    view! {
-                        <li class="row spread">
-                            <span><span class="chip" style=format!("--chip:{}", l.color)>{l.name.clone()}</span>
-                                " "<span class="muted small">{l.visibility.as_str()}</span></span>
-                            <button type="button" class="link" on:click=move |_| { delete_label.dispatch(DeleteLabel { slug: slug.clone(), id }); }>"Delete"</button>
-                        </li>
-                    }
-                }).collect_view()}
+                {data.labels.iter().map(|l| view! { <LabelRow slug=slug.clone() label=l.clone() delete_label/> }).collect_view()}
             </ul>
             <ActionForm action=create_label attr:class="row wrap" attr:data-testid="new-label-form">
                 <input type="hidden" name="slug" value=slug.clone()/>

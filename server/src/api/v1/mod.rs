@@ -129,6 +129,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me::delete_key))
         .routes(routes!(orgs::list, orgs::create))
         .routes(routes!(orgs::get, orgs::update, orgs::delete))
+        .routes(routes!(orgs::transfer))
         .routes(routes!(members::list))
         .routes(routes!(members::remove))
         .routes(routes!(members::permissions))

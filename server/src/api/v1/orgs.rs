@@ -7,9 +7,12 @@ use crate::http::ApiError;
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
+use domain::UserId;
 use domain::dto::{NewOrg, Org, OrgPatch};
 use edge::Caller;
+use serde::Deserialize;
 use services::org;
+use utoipa::ToSchema;
 
 /// Creates an org; its creator becomes its first member, in its "Administrators" team.
 ///
@@ -109,4 +112,38 @@ pub async fn update(
 pub async fn delete(cx: Caller, Path(slug): Path<String>) -> Result<StatusCode, ApiError> {
     org::delete(&cx.svc, &cx.actor, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who takes an org over.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Transfer {
+    /// A member of the org.
+    #[schema(value_type = String, format = Uuid)]
+    user_id: UserId,
+}
+
+/// Hands the org to another of its members (its owner or a site admin). The new owner may
+/// do everything, deleting the org included; the old owner stays a member with the rights
+/// of their teams. A target who is not a member is refused with 400 naming `userId`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/orgs/{slug}/transfer",
+    operation_id = "transferOrg",
+    tag = "orgs",
+    params(OrgPath),
+    request_body = Transfer,
+    responses(
+        (status = 200, description = "The org with its new owner", body = OrgBody),
+        WriteRefusals,
+    )
+)]
+pub async fn transfer(
+    cx: Caller,
+    Path(slug): Path<String>,
+    input: Body<Transfer>,
+) -> Result<Json<OrgBody>, ApiError> {
+    let to = body(input)?.user_id;
+    let org = org::transfer(&cx.svc, &cx.actor, &slug, to).await?;
+    Ok(Json(OrgBody { org }))
 }
