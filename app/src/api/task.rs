@@ -23,6 +23,9 @@ pub struct TaskPageData {
     /// The viewer's permissions; none for visitors.
     pub permissions: Option<PermissionSet>,
     pub me: Option<UserId>,
+    /// The releases the viewer sees (visitors: released ones), for the release field.
+    #[serde(default)]
+    pub releases: Vec<domain::dto::Release>,
 }
 
 #[server(prefix = "/sfn", endpoint = "task_page")]
@@ -80,6 +83,9 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
             .map_err(fail)?,
         labels: label::list(&cx.svc, actor, &slug).await.map_err(fail)?,
         categories: category::list(&cx.svc, actor, &slug).await.map_err(fail)?,
+        releases: services::release::list(&cx.svc, actor, &slug)
+            .await
+            .map_err(fail)?,
         org,
         task: found,
         subtasks,

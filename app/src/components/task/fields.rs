@@ -10,7 +10,9 @@ use crate::api::UpdateTask;
 use crate::components::Avatar;
 use crate::components::text::priority_label;
 use domain::UserId;
-use domain::dto::{Category, Label, Task, TaskPriority, TaskRelation, TaskStatus, UserRef};
+use domain::dto::{
+    Category, Label, Release, ReleaseStatus, Task, TaskPriority, TaskRelation, TaskStatus, UserRef,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -25,6 +27,8 @@ pub(super) fn Fields(
     avatars: Vec<(UserId, String)>,
     categories: Vec<Category>,
     relations: Vec<TaskRelation>,
+    /// The releases the viewer sees.
+    releases: Vec<Release>,
     /// What the page adds at the end (deleting the task).
     #[prop(optional)]
     children: Option<Children>,
@@ -83,6 +87,32 @@ pub(super) fn Fields(
                         }}).collect_view()}
                     </select>
                 </div>
+            })}
+            {(member && !releases.is_empty()).then(|| view! {
+                <div class="prop">
+                    <label for="release-select">"Release"</label>
+                    <select id="release-select" data-testid="release-select" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        change.with_value(|c| c(&|t, call| {
+                            t.release = Some(v.clone()).filter(|v| !v.is_empty());
+                            call.release = Some(v.clone());
+                        }));
+                    }>
+                        <option value="">"None"</option>
+                        {releases.iter().filter(|r| r.status != ReleaseStatus::Archived).map(|r| { let rs = r.slug.clone(); view! {
+                            <option value=r.slug.clone() selected=move || task.with(|t| t.release.as_deref() == Some(rs.as_str()))>{r.name.clone()}</option>
+                        }}).collect_view()}
+                    </select>
+                </div>
+            })}
+            // Visitors see where a task shipped.
+            {(!member).then(|| {
+                let slug = slug.clone();
+                let names: Vec<(String, String)> = releases.iter().map(|r| (r.slug.clone(), r.name.clone())).collect();
+                move || task.with(|t| t.release.clone()).map(|r| {
+                    let name = names.iter().find(|(s, _)| *s == r).map(|(_, n)| n.clone()).unwrap_or_else(|| r.clone());
+                    view! { <p class="prop shipped" data-testid="shipped-in">"Shipped in "<a href=format!("/orgs/{slug}/releases/{r}")>{name}</a></p> }
+                })
             })}
             {(!labels.is_empty()).then(|| view! {
                 <fieldset class="prop"><legend>"Labels"</legend>

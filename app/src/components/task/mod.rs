@@ -328,7 +328,7 @@ pub fn TaskView(
                         manage_comments=data.permissions.is_some_and(|p| p.moderation.manage_comments)/>
                 </div>
                 <Fields slug=slug.clone() number task change member labels=data.labels members=data.members
-                    avatars=data.avatars categories=data.categories relations=data.relations>
+                    avatars=data.avatars categories=data.categories relations=data.relations releases=data.releases>
                     {may_delete.then(|| view! { <DeleteTask slug=slug.clone() number ask=ask_delete deleted/> })}
                 </Fields>
             </div>

@@ -149,11 +149,15 @@ pub(super) fn FilterBar(state: BoardState) -> impl IntoView {
                 Ok(chip) => {
                     error.set(None);
                     el.set_value("");
-                    let mut f = state.filter.get_untracked();
-                    f.all = true;
-                    f.chips.retain(|c| c.key != chip.key);
-                    f.chips.push(chip);
-                    go(f);
+                    // Read back through the URL: what a menu holds goes to the menu.
+                    let f = state.filter.get_untracked();
+                    let mut pairs = crate::components::text::query_pairs(&f.to_query());
+                    pairs.retain(|(k, _)| *k != chip.key);
+                    pairs.push((chip.key, chip.value));
+                    pairs.push(("all".into(), "1".into()));
+                    go(BoardFilter::from_pairs(
+                        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                    ));
                 }
                 Err(why) => error.set(Some(why)),
             }

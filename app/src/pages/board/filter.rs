@@ -142,10 +142,6 @@ impl std::fmt::Display for PullFilter {
     }
 }
 
-fn ids<T: std::str::FromStr>(value: &str) -> impl Iterator<Item = T> + '_ {
-    value.split(',').filter_map(|v| v.trim().parse().ok())
-}
-
 impl BoardFilter {
     /// Reads the query's pairs; unknown keys and bad values are ignored.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
@@ -157,11 +153,17 @@ impl BoardFilter {
                 "sub" => filter.sub = value.parse().ok(),
                 "sort" => filter.sort = value.parse().unwrap_or_default(),
                 "closed" => filter.show_closed = value == "1",
-                "status" => filter.statuses.extend(ids::<TaskStatus>(value)),
-                "priority" => filter.priorities.extend(ids::<TaskPriority>(value)),
-                "label" => filter.labels.extend(ids::<LabelId>(value)),
-                "assignee" => filter.assignees.extend(ids::<UserId>(value)),
-                "category" => filter.categories.extend(ids::<CategoryId>(value)),
+                // The menus' keys hold ids; what they cannot hold (`assignee=me`,
+                // `category=none`) is a chip.
+                "status" | "priority" | "label" | "assignee" | "category"
+                    if !filter.menu_values(key, value) =>
+                {
+                    if let Some(Ok(c)) = parse_chip(key, value)
+                        && let Some(chip) = domain::filter::chip(&c)
+                    {
+                        filter.chips.push(chip);
+                    }
+                }
                 "pr" => filter
                     .pulls
                     .extend(value.split(',').filter_map(|v| PullFilter::parse(v.trim()))),
@@ -183,6 +185,32 @@ impl BoardFilter {
             filter.sub = None;
         }
         filter
+    }
+
+    /// Puts `value` (a comma list) in the menu of `key` if every value is one the menu
+    /// has; false (nothing added) otherwise.
+    fn menu_values(&mut self, key: &str, value: &str) -> bool {
+        fn all<T: std::str::FromStr>(value: &str) -> Option<Vec<T>> {
+            value.split(',').map(|v| v.trim().parse().ok()).collect()
+        }
+        match key {
+            "status" => all::<TaskStatus>(value)
+                .map(|v| self.statuses.extend(v))
+                .is_some(),
+            "priority" => all::<TaskPriority>(value)
+                .map(|v| self.priorities.extend(v))
+                .is_some(),
+            "label" => all::<LabelId>(value)
+                .map(|v| self.labels.extend(v))
+                .is_some(),
+            "assignee" => all::<UserId>(value)
+                .map(|v| self.assignees.extend(v))
+                .is_some(),
+            "category" => all::<CategoryId>(value)
+                .map(|v| self.categories.extend(v))
+                .is_some(),
+            _ => false,
+        }
     }
 
     /// The board a saved view shows.
@@ -208,19 +236,7 @@ impl BoardFilter {
             Some(chips) => {
                 let pairs: Vec<(String, String)> =
                     chips.into_iter().map(|c| (c.key, c.value)).collect();
-                let mut f = Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                // A view's `assignee: me` and the like have no menu: keep them as chips.
-                f.statuses.clear();
-                f.priorities.clear();
-                f.labels.clear();
-                f.assignees.clear();
-                f.categories.clear();
-                f.chips = pairs
-                    .iter()
-                    .filter_map(|(k, v)| parse_chip(k, v).and_then(Result::ok))
-                    .filter_map(|c| domain::filter::chip(&c))
-                    .collect();
-                f
+                Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             }
             None => Self {
                 tree: Some(rest.to_json().to_string()),
@@ -562,6 +578,16 @@ mod tests {
             None,
             "no sub-group by the same"
         );
+        let me = parse("assignee=me&category=none&status=todo");
+        assert!(me.assignees.is_empty() && me.categories.is_empty());
+        assert_eq!(me.statuses, [TaskStatus::Todo]);
+        let keys: Vec<_> = me
+            .chips
+            .iter()
+            .map(|c| (c.key.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(keys, [("assignee", "me"), ("category", "none")]);
+        assert_eq!(parse(&me.to_query()), me);
     }
 
     #[test]

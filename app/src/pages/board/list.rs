@@ -66,7 +66,8 @@ pub(super) fn BulkBar(state: BoardState) -> impl IntoView {
     let apply = move |status: Option<String>,
                       priority: Option<String>,
                       label: Option<String>,
-                      assignee: Option<String>| {
+                      assignee: Option<String>,
+                      release: Option<String>| {
         let numbers = state.selected.get_untracked();
         if numbers.is_empty() {
             return;
@@ -79,31 +80,44 @@ pub(super) fn BulkBar(state: BoardState) -> impl IntoView {
             priority,
             add_label: label.and_then(|l| l.parse().ok()),
             add_assignee: assignee.and_then(|a| a.parse().ok()),
-            release: None,
+            release,
         });
     };
     let labels = data.labels.clone();
     let members = data.members.clone();
+    let releases: Vec<_> = data
+        .releases
+        .iter()
+        .filter(|r| r.status != domain::dto::ReleaseStatus::Archived)
+        .cloned()
+        .collect();
     view! {
         <Show when=move || state.selected.with(|s| !s.is_empty())>
             <div class="bulk-bar" role="toolbar" aria-label="Change selected tasks" data-testid="bulk-bar">
                 <span>{move || format!("{} selected", state.selected.with(Vec::len))}</span>
-                <select aria-label="Set status" data-testid="bulk-status" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(Some(v), None, None, None); } }>
+                <select aria-label="Set status" data-testid="bulk-status" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(Some(v), None, None, None, None); } }>
                     <option value="">"Status…"</option>
                     {TaskStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                 </select>
-                <select aria-label="Set priority" data-testid="bulk-priority" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, Some(v), None, None); } }>
+                <select aria-label="Set priority" data-testid="bulk-priority" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, Some(v), None, None, None); } }>
                     <option value="">"Priority…"</option>
                     {TaskPriority::ALL.iter().rev().map(|p| view! { <option value=p.as_str()>{priority_label(*p)}</option> }).collect_view()}
                 </select>
-                <select aria-label="Add label" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, None, Some(v), None); } }>
+                <select aria-label="Add label" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, None, Some(v), None, None); } }>
                     <option value="">"Add label…"</option>
                     {labels.iter().map(|l| view! { <option value=l.id.to_string()>{l.name.clone()}</option> }).collect_view()}
                 </select>
-                <select aria-label="Add assignee" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, None, None, Some(v)); } }>
+                <select aria-label="Add assignee" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, None, None, Some(v), None); } }>
                     <option value="">"Assign…"</option>
                     {members.iter().map(|m| view! { <option value=m.id.to_string()>{m.name.clone()}</option> }).collect_view()}
                 </select>
+                {(!releases.is_empty()).then(|| view! {
+                    <select aria-label="Move to release" data-testid="bulk-release" on:change=move |ev| { let v = event_target_value(&ev); if !v.is_empty() { apply(None, None, None, None, Some(if v == "none" { String::new() } else { v })); } }>
+                        <option value="">"Release…"</option>
+                        <option value="none">"No release"</option>
+                        {releases.iter().map(|r| view! { <option value=r.slug.clone()>{r.name.clone()}</option> }).collect_view()}
+                    </select>
+                })}
                 <button type="button" class="link" on:click=move |_| state.selected.set(Vec::new())>"Clear selection"</button>
             </div>
         </Show>

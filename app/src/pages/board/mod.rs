@@ -75,7 +75,9 @@ pub(crate) struct BoardState {
     /// The URL's own filter (naming a saved view, or changing one).
     pub url: Memo<BoardFilter>,
     /// The viewer's saved views, kept live.
-    pub views: RwSignal<Vec<domain::dto::View>>,
+    pub views: Memo<Vec<domain::dto::View>>,
+    /// The views as changed here or heard of since the board loaded (`None`: as loaded).
+    pub views_live: RwSignal<Option<Vec<domain::dto::View>>>,
     /// The tasks as shown: loaded, with live changes and pending local edits applied.
     /// Shared, not copied, by the memos and views that show them.
     pub tasks: Memo<Vec<Arc<Task>>>,
@@ -133,8 +135,7 @@ pub fn Board() -> impl IntoView {
             BoardFilter::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
         })
     });
-    let views = RwSignal::new(Vec::<domain::dto::View>::new());
-    let filter = Memo::new(move |_| url.with(|u| views.with(|v| u.effective(v))));
+    let views_live = RwSignal::new(None::<Vec<domain::dto::View>>);
     // Bumped after a reconnect or a refusal: the board is fetched again.
     let refetch = RwSignal::new(0u32);
     // Only what chooses the tasks refetches: not the layout, grouping or sort.
@@ -143,6 +144,22 @@ pub fn Board() -> impl IntoView {
         move || (slug.get(), fetch.get(), refetch.get()),
         |(slug, query, _)| load_board(slug, query),
     );
+    // The views as loaded with the board, until something changes them here or live.
+    // On the server a page renders once, after the board loaded: reading it untracked keeps
+    // the board's Suspend from rendering twice (and disposing what its first pass made).
+    let views = Memo::new(move |_| {
+        views_live.get().unwrap_or_else(|| {
+            #[cfg(feature = "hydrate")]
+            let loaded = board.get();
+            #[cfg(not(feature = "hydrate"))]
+            let loaded = board.get_untracked();
+            loaded
+                .and_then(Result::ok)
+                .map(|b| b.views)
+                .unwrap_or_default()
+        })
+    });
+    let filter = Memo::new(move |_| url.with(|u| views.with(|v| u.effective(v))));
     // The saved view shown was changed (here or elsewhere): its tasks are chosen again.
     let shown_view = Memo::new(move |_| {
         let id = filter.with(|f| f.saved);
@@ -178,19 +195,23 @@ pub fn Board() -> impl IntoView {
             changes.update(|c| c.push(Change::Upsert(task)))
         }
         ServerEvent::DeleteTask { id, .. } => changes.update(|c| c.push(Change::Delete(id))),
-        ServerEvent::CreateView(view) | ServerEvent::UpdateView(view) => views.update(|all| {
-            all.retain(|v| v.id != view.id);
+        ServerEvent::CreateView(view) | ServerEvent::UpdateView(view) => {
             // A view that stopped being shared stays only for its owner.
             let me = board
                 .get_untracked()
                 .and_then(|b| b.ok())
                 .and_then(|b| b.viewer);
-            if view.shared || Some(view.owner_id) == me {
-                all.push(view);
-                all.sort_by(|a, b| b.is_default.cmp(&a.is_default).then(a.name.cmp(&b.name)));
-            }
+            let keep = view.shared || Some(view.owner_id) == me;
+            edit_views(views, views_live, move |all| {
+                all.retain(|v| v.id != view.id);
+                if keep {
+                    all.push(view);
+                }
+            })
+        }
+        ServerEvent::DeleteView(view) => edit_views(views, views_live, move |all| {
+            all.retain(|v| v.id != view.id)
         }),
-        ServerEvent::DeleteView(view) => views.update(|all| all.retain(|v| v.id != view.id)),
         _ => {}
     });
     Effect::new(move |_| {
@@ -258,7 +279,6 @@ pub fn Board() -> impl IntoView {
                 // The tasks live in the memo; the rest of the data in the state.
                 let loaded: Vec<Arc<Task>> =
                     std::mem::take(&mut data.tasks).into_iter().map(Arc::new).collect();
-                views.set(data.views.clone());
                 let viewer = data.viewer;
                 let tasks = Memo::new(move |_| {
                     let shown_filter = filter.get();
@@ -280,6 +300,7 @@ pub fn Board() -> impl IntoView {
                     filter,
                     url,
                     views,
+                    views_live,
                     tasks,
                     data: StoredValue::new(data),
                     pending,
@@ -295,6 +316,19 @@ pub fn Board() -> impl IntoView {
         // Outside the board's Transition: its data loads (and hydrates) on its own.
         <dialog::TaskDialog slug link/>
     }
+}
+
+/// Changes the board's views (as shown now) with `edit`, keeping the default first, then
+/// by name.
+pub(crate) fn edit_views(
+    views: Memo<Vec<domain::dto::View>>,
+    live: RwSignal<Option<Vec<domain::dto::View>>>,
+    edit: impl FnOnce(&mut Vec<domain::dto::View>),
+) {
+    let mut all = views.get_untracked();
+    edit(&mut all);
+    all.sort_by(|a, b| b.is_default.cmp(&a.is_default).then(a.name.cmp(&b.name)));
+    live.set(Some(all));
 }
 
 /// The time now, for relative dates in filters.

@@ -339,8 +339,18 @@ fn templates(
     impl Fn(String) + Copy + 'static,
 ) {
     let chosen = RwSignal::new(String::new());
-    let loaded = LocalResource::new(move || load_templates(state.slug.get()));
-    let list = Signal::derive(move || loaded.get().and_then(|r| r.ok()));
+    // Loaded in the browser only: on the server a local resource never resolves, and reading
+    // one inside the board's Transition would hold (and re-run) the board's render.
+    #[cfg(feature = "hydrate")]
+    let list = {
+        let loaded = LocalResource::new(move || load_templates(state.slug.get()));
+        Signal::derive(move || loaded.get().and_then(|r| r.ok()))
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let list = {
+        let _ = (state, load_templates);
+        Signal::stored(None::<Vec<domain::dto::Template>>)
+    };
     Effect::new(move |_| {
         let commands = list
             .get()

@@ -78,9 +78,10 @@ pub(super) fn ViewsBar(state: BoardState) -> impl IntoView {
         Effect::new(move |_| match save.value().get() {
             Some(Ok(view)) => {
                 close();
-                state.views.update(|all| {
-                    all.retain(|v| v.id != view.id);
-                    all.push(view.clone());
+                let saved = view.clone();
+                super::edit_views(state.views, state.views_live, move |all| {
+                    all.retain(|v| v.id != saved.id);
+                    all.push(saved);
                 });
                 navigate(&format!("{}?v={}", base(), view.id), Default::default());
             }
@@ -92,9 +93,10 @@ pub(super) fn ViewsBar(state: BoardState) -> impl IntoView {
         let navigate = navigate.clone();
         Effect::new(move |_| match change.value().get() {
             Some(Ok(view)) => {
-                state.views.update(|all| {
-                    all.retain(|v| v.id != view.id);
-                    all.push(view.clone());
+                let saved = view.clone();
+                super::edit_views(state.views, state.views_live, move |all| {
+                    all.retain(|v| v.id != saved.id);
+                    all.push(saved);
                 });
                 navigate(&format!("{}?v={}", base(), view.id), Default::default());
             }
@@ -105,7 +107,9 @@ pub(super) fn ViewsBar(state: BoardState) -> impl IntoView {
     Effect::new(move |_| match remove.value().get() {
         Some(Ok(())) => {
             if let Some(id) = remove.input().get_untracked().map(|i| i.id) {
-                state.views.update(|all| all.retain(|v| v.id != id));
+                super::edit_views(state.views, state.views_live, move |all| {
+                    all.retain(|v| v.id != id)
+                });
             }
             navigate(&format!("{}?all=1", base()), Default::default());
         }
