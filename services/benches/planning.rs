@@ -20,7 +20,7 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use services::board::BoardQuery;
 use services::{Actor, LocalBus, Services, Settings, UserActor};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use uuid::Uuid;
 
 const TASKS: i64 = 10_000;

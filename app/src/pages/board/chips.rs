@@ -58,6 +58,14 @@ fn value_label(data: &BoardData, key: &str, value: &str) -> String {
                 .iter()
                 .find(|m| m.id.to_string() == v)
                 .map(|m| m.name.clone()),
+            "status" => v
+                .parse::<domain::dto::TaskStatus>()
+                .ok()
+                .map(|s| s.label().to_string()),
+            "priority" => v
+                .parse::<domain::dto::TaskPriority>()
+                .ok()
+                .map(|p| crate::components::text::priority_label(p).to_string()),
             "created" | "updated" => Some(match v.split_at(v.len().min(1)) {
                 (">", t) => format!("after {t}"),
                 ("<", t) => format!("before {t}"),
@@ -167,6 +175,52 @@ pub(super) fn FilterBar(state: BoardState) -> impl IntoView {
         let f = state.filter.get();
         let data = state.data.get_value();
         let mut out: Vec<AnyView> = Vec::new();
+        // What the menus hold shows as chips too; removing one clears that menu.
+        let menus: [(&str, Vec<String>, fn(&mut BoardFilter)); 5] = [
+            (
+                "status",
+                f.statuses.iter().map(|s| s.to_string()).collect(),
+                |f| f.statuses.clear(),
+            ),
+            (
+                "priority",
+                f.priorities.iter().map(|s| s.to_string()).collect(),
+                |f| f.priorities.clear(),
+            ),
+            (
+                "label",
+                f.labels.iter().map(|s| s.to_string()).collect(),
+                |f| f.labels.clear(),
+            ),
+            (
+                "assignee",
+                f.assignees.iter().map(|s| s.to_string()).collect(),
+                |f| f.assignees.clear(),
+            ),
+            (
+                "category",
+                f.categories.iter().map(|s| s.to_string()).collect(),
+                |f| f.categories.clear(),
+            ),
+        ];
+        for (key, values, clear) in menus {
+            if values.is_empty() {
+                continue;
+            }
+            let mut without = f.clone();
+            clear(&mut without);
+            without.all = true;
+            let text = format!(
+                "{}: {}",
+                key_label(key),
+                value_label(&data, key, &values.join(","))
+            );
+            out.push(view! {
+                <a class="filter-chip" href=state.href(&without) data-testid="filter-chip" title="Remove this filter">
+                    {text}<span aria-hidden="true">" ×"</span>
+                </a>
+            }.into_any());
+        }
         for (i, chip) in f.chips.iter().enumerate() {
             let mut without = f.clone();
             without.chips.remove(i);
