@@ -416,10 +416,10 @@ impl BoardFilter {
             && (self.pulls.is_empty() || self.pulls.iter().any(|p| p.matches(task)))
     }
 
-    /// Whether a task heard about live belongs on this board: all the filters, as the
-    /// server would run them.
+    /// Whether a task heard about live belongs on this board: the filters the server
+    /// runs. A closed task stays (hidden and counted in its column, as `matches` says).
     pub fn accepts(&self, task: &Task, subject: Subject, tree: &Filter) -> bool {
-        self.matches(task) && tree.matches(task, subject) && self.matches_text(task)
+        tree.matches(task, subject) && self.matches_text(task)
     }
 
     fn matches_text(&self, task: &Task) -> bool {
@@ -530,7 +530,7 @@ mod tests {
             me: Some(UserId(uuid::Uuid::from_u128(7))),
             now: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
         };
-        filter.accepts(task, subject, &filter.tree())
+        filter.matches(task) && filter.accepts(task, subject, &filter.tree())
     }
 
     #[test]
