@@ -16,6 +16,9 @@ pub struct SettingsData {
     pub labels: Vec<Label>,
     pub categories: Vec<Category>,
     pub me: Option<UserId>,
+    /// The org's task templates, for those who manage the settings (else empty).
+    #[serde(default)]
+    pub templates: Vec<domain::dto::Template>,
 }
 
 #[server(prefix = "/sfn", endpoint = "settings")]
@@ -34,6 +37,13 @@ pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> 
         teams: team::list(&cx.svc, actor, &slug).await.map_err(fail)?,
         labels: label::list(&cx.svc, actor, &slug).await.map_err(fail)?,
         categories: category::list(&cx.svc, actor, &slug).await.map_err(fail)?,
+        templates: if permissions.admin.manage_settings {
+            services::template::list(&cx.svc, actor, &slug)
+                .await
+                .map_err(fail)?
+        } else {
+            Vec::new()
+        },
         permissions,
         me: actor.user_id(),
     })

@@ -74,6 +74,8 @@ pub fn Settings() -> impl IntoView {
     let delete_label = ServerAction::<DeleteLabel>::new();
     let create_category = ServerAction::<CreateCategory>::new();
     let delete_category = ServerAction::<DeleteCategory>::new();
+    let save_template = ServerAction::<crate::api::SaveTemplate>::new();
+    let delete_template = ServerAction::<crate::api::DeleteTemplate>::new();
     let data = Resource::new(
         move || {
             (
@@ -87,7 +89,9 @@ pub fn Settings() -> impl IntoView {
                     + create_label.version().get()
                     + delete_label.version().get()
                     + create_category.version().get()
-                    + delete_category.version().get(),
+                    + delete_category.version().get()
+                    + save_template.version().get()
+                    + delete_template.version().get(),
             )
         },
         |(slug, _)| load_settings(slug),
@@ -131,7 +135,8 @@ pub fn Settings() -> impl IntoView {
                                 <Teams data=data.clone() create_team set_perms delete_team team_member/>
                                 <Labels data=data.clone() create_label delete_label create_category delete_category/>
                                 {data.permissions.admin.manage_settings.then(|| view! {
-                                    <TemplateSettings slug=slug.clone() labels=data.labels.clone() categories=data.categories.clone()/>
+                                    <TemplateSettings slug=slug.clone() labels=data.labels.clone() categories=data.categories.clone()
+                                        templates=data.templates.clone() save=save_template delete=delete_template/>
                                 })}
                                 {data.permissions.admin.manage_settings.then(|| view! {
                                     <GithubSettings slug=slug.clone() categories=data.categories.clone()/>

@@ -2,7 +2,7 @@
 //! change or delete it, and one to make a new one. Plain forms, so they work without
 //! JavaScript.
 
-use crate::api::{DeleteTemplate, SaveTemplate, load_templates};
+use crate::api::{DeleteTemplate, SaveTemplate};
 use crate::components::text::{error_text, priority_label};
 use domain::dto::{Category, Label, TaskPriority, Template};
 use leptos::prelude::*;
@@ -13,16 +13,12 @@ pub(super) fn TemplateSettings(
     slug: String,
     labels: Vec<Label>,
     categories: Vec<Category>,
+    /// Loaded with the settings page (a resource of its own here upset its hydration).
+    templates: Vec<Template>,
+    /// The page's: saving or deleting one loads the page's data again.
+    save: ServerAction<SaveTemplate>,
+    delete: ServerAction<DeleteTemplate>,
 ) -> impl IntoView {
-    let save = ServerAction::<SaveTemplate>::new();
-    let delete = ServerAction::<DeleteTemplate>::new();
-    let list = Resource::new(
-        {
-            let slug = slug.clone();
-            move || (slug.clone(), save.version().get() + delete.version().get())
-        },
-        |(slug, _)| load_templates(slug),
-    );
     let failure = move || {
         let errors = [
             save.value().get().and_then(|r| r.err()),
@@ -43,34 +39,22 @@ pub(super) fn TemplateSettings(
             <h2>"Task templates"</h2>
             <p class="muted small">"Offered in the new-task dialog and the palette; those for visitors also on the public page's suggest form, where only the fields visitors may set apply."</p>
             {failure}
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new({
-                    let form = form.clone();
-                    async move {
-                        match list.await {
-                            Err(e) => view! { <p class="error">{error_text(&e)}</p> }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="list" data-testid="templates">
-                                    {list.into_iter().map(|t| {
-                                        let (slug, id) = (form.slug.clone(), t.id);
-                                        view! {
-                                            <li>
-                                                <details>
-                                                    <summary>{t.name.clone()}{t.for_visitors.then_some(" · for visitors")}</summary>
-                                                    {form.clone().view(save, Some(t.clone()))}
-                                                    <button type="button" class="link" data-testid="template-delete" on:click=move |_| {
-                                                        delete.dispatch(DeleteTemplate { slug: slug.clone(), id });
-                                                    }>"Delete"</button>
-                                                </details>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                        }
+            <ul class="list" data-testid="templates">
+                {templates.into_iter().map(|t| {
+                    let (slug, id) = (form.slug.clone(), t.id);
+                    view! {
+                        <li>
+                            <details>
+                                <summary>{t.name.clone()}{t.for_visitors.then_some(" · for visitors")}</summary>
+                                {form.clone().view(save, Some(t.clone()))}
+                                <button type="button" class="link" data-testid="template-delete" on:click=move |_| {
+                                    delete.dispatch(DeleteTemplate { slug: slug.clone(), id });
+                                }>"Delete"</button>
+                            </details>
+                        </li>
                     }
-                })}
-            </Transition>
+                }).collect_view()}
+            </ul>
             <h3>"New template"</h3>
             {blank.view(save, None)}
         </section>
