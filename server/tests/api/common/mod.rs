@@ -33,6 +33,9 @@ pub fn postgres_url() -> Option<String> {
 #[macro_export]
 macro_rules! on_each_backend {
     ($name:ident, |$app:ident| $body:block) => {
+        on_each_backend!($name, limit_times = 1, |$app| $body);
+    };
+    ($name:ident, limit_times = $times:expr, |$app:ident| $body:block) => {
         mod $name {
             use super::*;
             async fn run($app: $crate::common::TestApp) $body
@@ -40,7 +43,7 @@ macro_rules! on_each_backend {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
-                $crate::common::within_limit(None, run(app)).await;
+                $crate::common::within_limit_times(None, $times, run(app)).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,7 +53,7 @@ macro_rules! on_each_backend {
                 }
                 let app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
                 let database = app.database.clone();
-                $crate::common::within_limit(database, run(app)).await;
+                $crate::common::within_limit_times(database, $times, run(app)).await;
             }
         }
     };
@@ -109,7 +112,17 @@ pub fn test_limit() -> Duration {
 /// Runs a test's body within [`test_limit`]; past it, prints the sessions and waiting
 /// locks of the test's PostgreSQL database (`database`) and fails.
 pub async fn within_limit(database: Option<String>, body: impl std::future::Future<Output = ()>) {
-    let limit = test_limit();
+    within_limit_times(database, 1, body).await
+}
+
+/// [`within_limit`] with `times` the limit, for a test that is long by design (the
+/// permission matrix: every endpoint, every caller, two ways).
+pub async fn within_limit_times(
+    database: Option<String>,
+    times: u32,
+    body: impl std::future::Future<Output = ()>,
+) {
+    let limit = test_limit() * times;
     // Pinned here so that the body (and what it holds) lives while the database is looked at.
     tokio::pin!(body);
     if tokio::time::timeout(limit, &mut body).await.is_ok() {
