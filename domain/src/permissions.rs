@@ -15,7 +15,8 @@ macro_rules! group {
             fn union(self, other: Self) -> Self {
                 Self { $($field: self.$field || other.$field),+ }
             }
-            fn within(self, other: Self) -> bool {
+            /// Whether every permission held here is held in `other` too.
+            pub fn within(self, other: Self) -> bool {
                 true $(&& (!self.$field || other.$field))+
             }
             fn all() -> Self {

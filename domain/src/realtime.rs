@@ -598,6 +598,7 @@ mod tests {
             pull_requests: Vec::new(),
             release: None,
             release_public: false,
+            parent_public: false,
         }
     }
 

@@ -1,12 +1,11 @@
 //! Who is asking: what every REST handler and server function needs besides its input.
 
 use crate::CookiePolicy;
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, header};
 use services::{Actor, ClientInfo, Services};
 use std::convert::Infallible;
-use std::net::SocketAddr;
 
 /// The services, the actor the server's middleware resolved for the request (anonymous
 /// when it found none), the socket of the page that made the request, and the client.
@@ -23,10 +22,6 @@ pub struct Caller {
 
 impl Caller {
     pub fn from_parts(parts: &Parts, svc: Services) -> Self {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
         Caller {
             svc,
             actor: parts
@@ -35,7 +30,7 @@ impl Caller {
                 .cloned()
                 .unwrap_or_else(Actor::anonymous),
             origin: ws_client_id(&parts.headers),
-            client: client_info(&parts.headers, peer),
+            client: client_info(&parts.extensions, &parts.headers),
         }
     }
 }
@@ -49,6 +44,19 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
         Ok(Caller::from_parts(parts, Services::from_ref(state)))
+    }
+}
+
+/// The client's address and agent as an extractor, for handlers that need no more of
+/// [`Caller`].
+#[derive(Clone, Debug)]
+pub struct Client(pub ClientInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(Client(client_info(&parts.extensions, &parts.headers)))
     }
 }
 
@@ -73,10 +81,12 @@ pub fn visitor(
     (actor, created.map(|id| cookies.visitor(&id)))
 }
 
-/// The client's address and agent, for the session list.
-pub fn client_info(headers: &HeaderMap, peer: Option<SocketAddr>) -> ClientInfo {
+/// The client's address (see [`crate::address`]) and agent: for throttles, limits and the
+/// session list.
+pub fn client_info(extensions: &Extensions, headers: &HeaderMap) -> ClientInfo {
     ClientInfo {
-        ip: peer.map(|p| p.ip().to_string()),
+        ip: crate::address::client_ip(extensions).map(|ip| ip.to_string()),
+        device: crate::cookies::device_token(headers),
         user_agent: headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())

@@ -13,8 +13,14 @@ pub const SESSION: &str = "sayr_session";
 /// The cookie that tells anonymous visitors apart (votes).
 pub const VISITOR: &str = "sayr_visitor";
 
+/// The cookie that marks a device an account signed in on (the sign-in throttle counts
+/// its attempts apart from everyone else's).
+pub const DEVICE: &str = "sayr_device";
+
 /// How long the visitor cookie is kept.
 const VISITOR_MAX_AGE: Duration = Duration::days(365);
+/// How long a device stays known.
+const DEVICE_MAX_AGE: Duration = Duration::days(180);
 
 /// A cookie's value among the request's `Cookie` headers; empty values count as absent.
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -36,6 +42,11 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 /// The visitor id of the request, if it carries a well-formed one (32 hex digits).
 pub fn visitor_id(headers: &HeaderMap) -> Option<String> {
     get(headers, VISITOR).filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The device cookie of the request, if it carries a plausible one.
+pub fn device_token(headers: &HeaderMap) -> Option<String> {
+    get(headers, DEVICE).filter(|v| v.len() <= 128)
 }
 
 /// How this instance sets its cookies: `Secure` when reached over https, and the session's
@@ -66,6 +77,14 @@ impl CookiePolicy {
     pub fn visitor(&self, visitor: &str) -> HeaderValue {
         let mut cookie = self.base(VISITOR, visitor, "/", SameSite::Lax);
         cookie.set_max_age(VISITOR_MAX_AGE);
+        encode(&cookie)
+    }
+
+    /// The device cookie carrying `token` (see `services::session::device_token`). Only
+    /// the sign-in endpoints read it.
+    pub fn device(&self, token: &str) -> HeaderValue {
+        let mut cookie = self.base(DEVICE, token, "/", SameSite::Strict);
+        cookie.set_max_age(DEVICE_MAX_AGE);
         encode(&cookie)
     }
 

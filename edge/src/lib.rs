@@ -4,10 +4,12 @@
 //! and [`Caller`] says who is asking (the actor, the socket that caused a change, the
 //! client's address and agent). The services know nothing of HTTP.
 
+pub mod address;
 mod caller;
 pub mod cookies;
 mod status;
 
-pub use caller::{Caller, client_info, visitor, ws_client_id};
+pub use address::{ClientIp, TrustedProxies, client_ip};
+pub use caller::{Caller, Client, client_info, visitor, ws_client_id};
 pub use cookies::CookiePolicy;
 pub use status::{code, status};

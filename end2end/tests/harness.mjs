@@ -27,7 +27,9 @@ export async function startSayr({ env: extra = {} } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, SAYR_DATA_DIR: dataDir, SAYR_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: SITE,
-    SAYR_LOG: 'warn', DATABASE_URL: '', ...extra };
+    SAYR_LOG: 'warn', DATABASE_URL: '',
+    // Many accounts from one address; every other limit stays at its default.
+    SAYR_LIMITS: 'signup=1000/1h,login=1000/15m,mail=1000/1h', ...extra };
   delete env.DATABASE_URL;
   const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;

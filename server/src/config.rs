@@ -106,6 +106,17 @@ pub struct Config {
     #[arg(long, global = true, env = "SAYR_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// The reverse proxies in front of Sayr (CIDRs or addresses, comma-separated): from
+    /// them, the client is the first address in `X-Forwarded-For` that is not one of
+    /// them. Without it, the client is always the TCP peer.
+    #[arg(long, global = true, env = "SAYR_TRUSTED_PROXIES", value_parser = edge::TrustedProxies::parse)]
+    pub trusted_proxies: Option<edge::TrustedProxies>,
+
+    /// Rate limits: `off`, or budgets over the defaults as `<name>=<count>/<period>`,
+    /// comma-separated (`signup=3/1h,api=6000/1m`; names in docs/http-api.md → Limits).
+    #[arg(long, global = true, env = "SAYR_LIMITS", value_parser = services::limit::Limits::parse)]
+    pub limits: Option<services::limit::Limits>,
+
     /// Serve orgs at `<slug>.<root domain>` as well as `/orgs/<slug>`.
     #[arg(long, global = true, env = "SAYR_ROOT_DOMAIN")]
     pub root_domain: Option<String>,

@@ -78,6 +78,12 @@ impl Core {
                 .to_string(),
         };
         let mut services = Services::new(database, redis::bus(redis.as_ref(), local), settings);
+        let limits = config.limits.clone().unwrap_or_default();
+        let store: Arc<dyn services::limit::LimitStore> = match &redis {
+            Some(redis) => Arc::new(redis::RedisLimits::new(redis.clone())),
+            None => Arc::new(services::limit::MemoryLimits::new()),
+        };
+        services.limiter = services::limit::Limiter::new(limits, store);
         if let Some(redis) = &redis {
             services.login_throttle = Arc::new(redis::RedisThrottle::new(redis.clone()));
         }

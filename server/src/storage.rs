@@ -66,6 +66,14 @@ pub struct StorageConfig {
     #[arg(long, global = true, env = "SAYR_MAX_FILE_SIZE", value_parser = parse_size, default_value = "25MiB")]
     pub max_file_size: u64,
 
+    /// Bytes all of one org's files may take together (uploads beyond are refused, 413).
+    #[arg(long, global = true, env = "SAYR_ORG_STORAGE_QUOTA", value_parser = parse_size, default_value = "1GiB")]
+    pub org_storage_quota: u64,
+
+    /// Bytes one person may upload in 24 hours (beyond: 429 until the oldest ages out).
+    #[arg(long, global = true, env = "SAYR_USER_UPLOAD_DAILY", value_parser = parse_size, default_value = "500MiB")]
+    pub user_upload_daily: u64,
+
     /// The types accepted, decided from the bytes: png, jpeg, gif, webp, pdf, text, zip.
     #[arg(
         long,
@@ -111,6 +119,8 @@ pub fn build(config: &Config) -> Result<FileStore, crate::startup::StartupError>
         max_image: settings.max_image_size,
         max_other: settings.max_file_size,
         allowed: settings.file_types.clone(),
+        org_quota: settings.org_storage_quota,
+        user_daily: settings.user_upload_daily,
     };
     let public_base = settings.files_public_url.clone();
     let Some(url) = config.storage_url.as_deref().filter(|u| !u.is_empty()) else {

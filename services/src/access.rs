@@ -90,15 +90,7 @@ pub(crate) async fn resolve(
             (true, PermissionSet::all())
         }
         Actor::User(u) => match membership(db, org.id, u.id).await? {
-            Some(m) => {
-                let teams = team::Entity::find()
-                    .inner_join(member_team::Entity)
-                    .filter(member_team::Column::MemberId.eq(m.id))
-                    .all(db)
-                    .await?;
-                let sets = teams.iter().map(|t| stored_permissions(&t.permissions));
-                (true, PermissionSet::effective(sets))
-            }
+            Some(m) => (true, member_permissions(db, m.id, None).await?),
             None => (false, PermissionSet::default()),
         },
     };
@@ -107,6 +99,26 @@ pub(crate) async fn resolve(
         member,
         permissions,
     })
+}
+
+/// What the membership `member_id` may do: the union over its teams (the members'
+/// defaults when in none), leaving out team `except` (one it is about to leave).
+pub(crate) async fn member_permissions(
+    db: &impl ConnectionTrait,
+    member_id: Uuid,
+    except: Option<Uuid>,
+) -> Result<PermissionSet> {
+    let teams = team::Entity::find()
+        .inner_join(member_team::Entity)
+        .filter(member_team::Column::MemberId.eq(member_id))
+        .all(db)
+        .await?;
+    Ok(PermissionSet::effective(
+        teams
+            .iter()
+            .filter(|t| Some(t.id) != except)
+            .map(|t| stored_permissions(&t.permissions)),
+    ))
 }
 
 /// The row of task `number` if the actor may see it.

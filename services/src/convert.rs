@@ -68,6 +68,7 @@ pub(crate) fn task(m: &task::Model, short_id: &str, parent_number: Option<i64>) 
         pull_requests: Vec::new(),
         release: None,
         release_public: false,
+        parent_public: false,
     }
 }
 

@@ -64,6 +64,15 @@ impl DomainError {
                 .collect::<Vec<_>>()
                 .join("; "),
             Self::Internal(_) => "Something went wrong on our side.".to_string(),
+            Self::RateLimited { retry_after_secs } => match retry_after_secs {
+                0..=90 => {
+                    format!("Slow down: too many requests. Try again in {retry_after_secs} s.")
+                }
+                s => format!(
+                    "Slow down: too many requests. Try again in {} min.",
+                    s.div_ceil(60)
+                ),
+            },
             other => other.to_string(),
         }
     }

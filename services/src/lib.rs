@@ -20,6 +20,7 @@ pub mod instance;
 pub mod invite;
 pub mod jobs;
 pub mod label;
+pub mod limit;
 pub mod mail;
 pub mod markdown;
 pub mod member;
@@ -61,6 +62,8 @@ pub struct Services {
     pub settings: Settings,
     /// Failed sign-ins per account and address (in memory unless the server shares it).
     pub login_throttle: Arc<dyn throttle::LoginThrottle>,
+    /// How often one caller may do one thing (in memory unless the server shares it).
+    pub limiter: limit::Limiter,
     /// Task list pages, emptied by the events that change them.
     pub list_cache: Arc<task::ListCache>,
     /// Where uploaded files live (in memory until the server sets the real store).
@@ -118,6 +121,7 @@ impl Services {
             bus,
             settings,
             login_throttle: Arc::new(throttle::MemoryThrottle::new()),
+            limiter: limit::Limiter::default(),
             list_cache: Arc::new(task::ListCache::new()),
             files: Arc::new(file::FileStore::in_memory()),
             connections: Arc::new(admin::NoConnections),

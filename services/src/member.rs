@@ -66,6 +66,16 @@ pub async fn remove(svc: &Services, actor: &Actor, slug: &str, user: UserId) -> 
     let membership = access::membership(&svc.db, access.org.id, user)
         .await?
         .ok_or(DomainError::NotFound)?;
+    if !leaving {
+        // Nobody may remove someone who runs more of the org than they do: `manageMembers`
+        // alone does not remove an administrator (or whoever manages teams or settings).
+        let theirs = access::member_permissions(&svc.db, membership.id, None).await?;
+        if !theirs.admin.within(access.permissions.admin) {
+            return Err(DomainError::forbidden(
+                "you may not remove a member who holds admin permissions you do not hold",
+            ));
+        }
+    }
     member::Entity::delete_by_id(membership.id)
         .exec(&svc.db)
         .await?;

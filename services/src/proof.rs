@@ -7,7 +7,7 @@
 //! transaction that issues its token.
 
 use super::session::{ClientInfo, hash_token};
-use super::{Actor, DomainError, Result, Services, error::Fields, mail};
+use super::{Actor, DomainError, Result, Services, error::Fields, mail, throttle};
 use chrono::{Duration, Utc};
 use domain::dto::User;
 use domain::parse::{Email, FieldError};
@@ -151,15 +151,14 @@ pub(crate) async fn mail_verification(
 /// Refuses when too many links were asked for this address or from this client lately.
 async fn throttle(svc: &Services, email: &str, client: &ClientInfo) -> Result<()> {
     let key = format!("mail-link:{}", email.trim().to_lowercase());
-    let address = client.ip.as_deref();
-    if let Err(wait) = svc.login_throttle.check(&key, address).await {
-        return Err(DomainError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
     // Every request counts, not only failures.
-    svc.login_throttle.failed(&key, address).await;
-    Ok(())
+    let counters = throttle::counters(&key, None, client.ip.as_deref());
+    svc.login_throttle
+        .attempt(&counters)
+        .await
+        .map_err(|wait| DomainError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        })
 }
 
 async fn load(svc: &Services, actor: &Actor) -> Result<user::Model> {
@@ -287,19 +286,22 @@ async fn confirm_password(
     password: &str,
     field: &str,
 ) -> Result<()> {
-    if let Err(wait) = svc.login_throttle.check(&row.email, None).await {
+    let counters = throttle::counters(&row.email, None, None);
+    if let Err(wait) = svc.login_throttle.attempt(&counters).await {
         return Err(DomainError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         });
     }
     let ok = match &row.password_hash {
-        Some(hash) => super::user::verify_password(password.to_string(), hash.clone()).await,
+        Some(hash) => super::user::verify_password(password.to_string(), hash.clone()).await?,
         None => false,
     };
     if ok {
+        svc.login_throttle
+            .succeeded(&[throttle::account_counter(&row.email)], &[])
+            .await;
         Ok(())
     } else {
-        svc.login_throttle.failed(&row.email, None).await;
         Err(FieldError::new(field, "is not your current password").into())
     }
 }

@@ -1,6 +1,6 @@
 //! Sessions: the cookie holds a random token, the database only its SHA-256.
 
-use super::{Actor, DomainError, Result, Services, UserActor};
+use super::{Actor, DomainError, Result, Services, UserActor, throttle};
 use chrono::{Duration, Utc};
 use domain::realtime::AccessEvent;
 use domain::{SessionId, UserId};
@@ -28,6 +28,38 @@ fn new_token() -> String {
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The device cookie, if the browser has one ([`device_token`]).
+    pub device: Option<String>,
+}
+
+/// What a device token is signed for: sign-ins to this account.
+fn device_purpose(email: &str) -> String {
+    format!("login-device|{}", email.trim().to_lowercase())
+}
+
+/// A token that marks this browser as one `email` signed in on: the sign-in throttle counts
+/// attempts that carry it apart from the account's (an attacker's guesses elsewhere do not
+/// lock the owner out of their own device). Random, signed with the instance's secret.
+pub async fn device_token(svc: &Services, email: &str) -> Result<String> {
+    let secret = super::instance::secret(&svc.db, DEVICE_SECRET).await?;
+    let mut nonce = [0u8; 16];
+    getrandom::getrandom(&mut nonce).expect("the OS random source is available");
+    Ok(super::instance::sign(
+        &secret,
+        &device_purpose(email),
+        &hex::encode(nonce),
+    ))
+}
+
+const DEVICE_SECRET: &str = "secret.login_device";
+
+/// The device's id, when `token` is one that `email` was signed in with.
+async fn known_device(svc: &Services, email: &str, token: Option<&str>) -> Result<Option<String>> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let secret = super::instance::secret(&svc.db, DEVICE_SECRET).await?;
+    Ok(super::instance::verify(&secret, &device_purpose(email), token).map(str::to_string))
 }
 
 /// Starts a session for a user who has just proven who they are. Returns the token for the
@@ -102,19 +134,24 @@ pub async fn sign_in(
     client: ClientInfo,
 ) -> Result<(String, domain::dto::User)> {
     let address = client.ip.as_deref();
-    if let Err(wait) = svc.login_throttle.check(email, address).await {
+    let device = known_device(svc, email, client.device.as_deref()).await?;
+    let counters = throttle::counters(email, device.as_deref(), address);
+    // Counted before the password is checked: guesses sent at once cannot pass together.
+    if let Err(wait) = svc.login_throttle.attempt(&counters).await {
         return Err(DomainError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         });
     }
-    let user = match super::user::authenticate(svc, email, password).await {
-        Ok(user) => user,
-        Err(e) => {
-            svc.login_throttle.failed(email, address).await;
-            return Err(e);
-        }
-    };
-    svc.login_throttle.succeeded(email).await;
+    let user = super::user::authenticate_with(svc, email, password, device.is_some()).await?;
+    // The counter this attempt was counted on starts over: the account's, or the known
+    // device's (which leaves whatever others' guesses ran up on the account standing).
+    let clear: Vec<String> = counters
+        .iter()
+        .map(|(c, _)| c.clone())
+        .filter(|c| !c.starts_with("address:"))
+        .collect();
+    let uncount: Vec<String> = address.map(throttle::address_counter).into_iter().collect();
+    svc.login_throttle.succeeded(&clear, &uncount).await;
     // Told only to whoever knows the password.
     super::admin::refuse_if_banned(svc, user.id).await?;
     let (token, _) = start(svc, user.id, client).await?;

@@ -38,6 +38,26 @@ fn may_grant(access: &OrgAccess, set: &PermissionSet) -> Result<()> {
     }
 }
 
+/// Leaving a team can raise a member's permissions: one whose only team held less than a
+/// member in no team holds gets the members' defaults. Whatever they gain, the actor must
+/// hold, as when granting.
+async fn may_leave(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    member_id: Uuid,
+    team_id: Uuid,
+) -> Result<()> {
+    let before = access::member_permissions(db, member_id, None).await?;
+    let after = access::member_permissions(db, member_id, Some(team_id)).await?;
+    if after.is_within(&before.union(access.permissions)) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "without this team the member would gain permissions you do not hold",
+        ))
+    }
+}
+
 /// Creates the "Administrators" team of a new org holding its creator's membership.
 pub(crate) async fn bootstrap(
     db: &impl ConnectionTrait,
@@ -194,6 +214,13 @@ pub async fn delete(svc: &Services, actor: &Actor, slug: &str, id: TeamId) -> Re
         ));
     }
     may_grant(&access, &stored_permissions(&row.permissions))?;
+    let members = member_team::Entity::find()
+        .filter(member_team::Column::TeamId.eq(row.id))
+        .all(&svc.db)
+        .await?;
+    for m in &members {
+        may_leave(&svc.db, &access, m.member_id, row.id).await?;
+    }
     team::Entity::delete_by_id(row.id).exec(&svc.db).await?;
     access_changed(svc, &access);
     Ok(())
@@ -247,6 +274,7 @@ pub async fn remove_member(
     let membership = access::membership(&svc.db, access.org.id, user)
         .await?
         .ok_or(DomainError::NotFound)?;
+    may_leave(&svc.db, &access, membership.id, row.id).await?;
     member_team::Entity::delete_by_id((membership.id, row.id))
         .exec(&svc.db)
         .await?;

@@ -1,14 +1,15 @@
 //! Task timelines: every change is recorded in the transaction that makes it.
 
-use super::access::find_visible;
+use super::access::{OrgAccess, find_visible};
 use super::{Actor, Result, Services, access};
 use chrono::Utc;
 use domain::dto::{TimelineEntry, UserRef};
-use entity::{task_timeline, user};
+use entity::{task, task_timeline, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::Value;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// A change to record.
@@ -110,8 +111,14 @@ pub async fn list(
         .all(&svc.db)
         .await?;
     let parse = |v: Option<String>| v.and_then(|s| serde_json::from_str(&s).ok());
+    let hidden = if access.member {
+        HashSet::new()
+    } else {
+        unseen_relatives(&svc.db, &access, &rows).await?
+    };
     Ok(rows
         .into_iter()
+        .filter(|(e, _)| !hidden.contains(&e.id))
         .map(|(e, u)| TimelineEntry {
             id: e.id,
             kind: e.event_type,
@@ -125,5 +132,79 @@ pub async fn list(
             visibility: e.visibility,
             created_at: e.created_at,
         })
+        .collect())
+}
+
+/// The entries that name a parent or subtask the reader may not see (by number, or by id
+/// for `parent_removed`): a private task's number is not revealed, not even in history.
+async fn unseen_relatives(
+    db: &impl ConnectionTrait,
+    access: &OrgAccess,
+    rows: &[(task_timeline::Model, Option<user::Model>)],
+) -> Result<HashSet<Uuid>> {
+    enum Names {
+        Number(i64),
+        Id(Uuid),
+    }
+    let named: Vec<(Uuid, Names)> = rows
+        .iter()
+        .filter_map(|(e, _)| {
+            let value = match e.event_type.as_str() {
+                "parent_added" | "subtask_added" => e.to_value.as_deref(),
+                "parent_removed" | "subtask_removed" => e.from_value.as_deref(),
+                _ => return None,
+            }?;
+            let value: Value = serde_json::from_str(value).ok()?;
+            let names = match (value.as_i64(), value.as_str().and_then(|s| s.parse().ok())) {
+                (Some(n), _) => Names::Number(n),
+                (None, Some(id)) => Names::Id(id),
+                _ => return None,
+            };
+            Some((e.id, names))
+        })
+        .collect();
+    if named.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let numbers: Vec<i64> = named
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Names::Number(n) => Some(*n),
+            Names::Id(_) => None,
+        })
+        .collect();
+    let ids: Vec<Uuid> = named
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Names::Id(id) => Some(*id),
+            Names::Number(_) => None,
+        })
+        .collect();
+    let tasks = task::Entity::find()
+        .filter(task::Column::OrgId.eq(access.org.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(task::Column::Number.is_in(numbers))
+                .add(task::Column::Id.is_in(ids)),
+        )
+        .all(db)
+        .await?;
+    let seen_numbers: HashSet<i64> = tasks
+        .iter()
+        .filter(|t| access.sees_task(t))
+        .map(|t| t.number)
+        .collect();
+    let seen_ids: HashSet<Uuid> = tasks
+        .iter()
+        .filter(|t| access.sees_task(t))
+        .map(|t| t.id)
+        .collect();
+    Ok(named
+        .into_iter()
+        .filter(|(_, names)| match names {
+            Names::Number(n) => !seen_numbers.contains(n),
+            Names::Id(id) => !seen_ids.contains(id),
+        })
+        .map(|(entry, _)| entry)
         .collect())
 }

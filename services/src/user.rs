@@ -35,9 +35,62 @@ pub(crate) fn parse_password(input: &str) -> Result<String, FieldError> {
     }
 }
 
-/// argon2id, off the async threads: it is deliberately slow.
+/// Password hashes computed at once: each takes ~19 MiB and a core for a good fraction of
+/// a second, so a flood of sign-ins must queue for a few rather than start hundreds.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.max(2))
+    })
+}
+
+/// Hashes waiting for a slot; beyond [`MAX_WAITING_HASHES`] a request is refused (429)
+/// instead of queueing for longer than anyone would wait.
+static WAITING_HASHES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+const MAX_WAITING_HASHES: usize = 64;
+
+/// Runs `work` (a password hash) on the blocking pool once a hashing slot is free. With
+/// `priority` (a sign-in from a device the account signed in on before) it waits even when
+/// the queue is full: a flood of guesses does not turn the owner away.
+async fn with_hashing_slot<T: Send + 'static>(
+    priority: bool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    use std::sync::atomic::Ordering;
+    let busy = || DomainError::RateLimited {
+        retry_after_secs: 1,
+    };
+    let permit = match hashing_slots().try_acquire() {
+        Ok(permit) => permit,
+        Err(_) => {
+            if WAITING_HASHES.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_HASHES && !priority {
+                WAITING_HASHES.fetch_sub(1, Ordering::SeqCst);
+                tracing::warn!("password hashing is saturated; refusing");
+                return Err(busy());
+            }
+            let permit = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                hashing_slots().acquire(),
+            )
+            .await;
+            WAITING_HASHES.fetch_sub(1, Ordering::SeqCst);
+            match permit {
+                Ok(Ok(permit)) => permit,
+                _ => return Err(busy()),
+            }
+        }
+    };
+    let out = tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()));
+    drop(permit);
+    out
+}
+
+/// argon2id, off the async threads and under a hashing slot: it is deliberately slow.
 pub(crate) async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(false, move || {
         let mut bytes = [0u8; 16];
         getrandom::getrandom(&mut bytes)
             .map_err(|e| DomainError::Internal(format!("getrandom: {e}")))?;
@@ -48,12 +101,22 @@ pub(crate) async fn hash_password(password: String) -> Result<String> {
             .map(|h| h.to_string())
             .map_err(|e| DomainError::Internal(format!("argon2: {e}")))
     })
-    .await
-    .map_err(|e| DomainError::Internal(e.to_string()))?
+    .await?
 }
 
-pub(crate) async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Whether `password` matches `hash` (argon2id, under a hashing slot); RateLimited when
+/// hashing is saturated.
+pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool> {
+    verify_password_with(false, password, hash).await
+}
+
+/// [`verify_password`], ahead of the queue's cap with `priority`.
+pub(crate) async fn verify_password_with(
+    priority: bool,
+    password: String,
+    hash: String,
+) -> Result<bool> {
+    with_hashing_slot(priority, move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -63,7 +126,6 @@ pub(crate) async fn verify_password(password: String, hash: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
 }
 
 /// A hash of a password nobody has, checked when the e-mail is unknown so that a miss costs
@@ -153,6 +215,17 @@ pub(crate) async fn claim_first_admin(db: &impl ConnectionTrait) -> Result<bool>
 /// The account for this e-mail and password, or Unauthenticated for any mismatch.
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(svc: &Services, email: &str, password: &str) -> Result<User> {
+    authenticate_with(svc, email, password, false).await
+}
+
+/// [`authenticate`]; `known_device` puts the password check ahead of the hashing queue's
+/// cap (see [`with_hashing_slot`]).
+pub(crate) async fn authenticate_with(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    known_device: bool,
+) -> Result<User> {
     let found = match Email::parse(email) {
         Ok(email) => {
             user::Entity::find()
@@ -172,7 +245,7 @@ pub async fn authenticate(svc: &Services, email: &str, password: &str) -> Result
             }
         },
     };
-    let ok = verify_password(password.to_string(), hash).await;
+    let ok = verify_password_with(known_device, password.to_string(), hash).await?;
     match found {
         Some(row) if ok => dto(&svc.db, &row).await,
         _ => Err(DomainError::Unauthenticated),

@@ -123,18 +123,52 @@ fn publish(
     });
 }
 
+/// Spends the voter's budgets: every voter's, and for anonymous visitors — whom a script
+/// can make anew for every request by dropping the cookie — their address's on this task
+/// and in this org.
+async fn spend_budgets(
+    svc: &Services,
+    voter: &Voter,
+    access: &OrgAccess,
+    task: Uuid,
+    address: Option<&str>,
+) -> Result<()> {
+    use crate::limit::{Action, address_key};
+    let who = match voter {
+        Voter::User(u) => format!("user:{u}"),
+        Voter::Anonymous(f) => format!("visitor:{f}"),
+    };
+    svc.limiter.enforce(Action::Vote, &who).await?;
+    if let (Voter::Anonymous(_), Some(address)) = (voter, address) {
+        let address = address_key(address);
+        svc.limiter
+            .enforce(Action::AnonymousVoteTask, &format!("{task}:{address}"))
+            .await?;
+        svc.limiter
+            .enforce(
+                Action::AnonymousVoteOrg,
+                &format!("{}:{address}", access.org.id),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Votes for task `number`; voting twice counts once. Returns the task's vote count.
-#[tracing::instrument(skip(svc, actor, origin))]
+/// `address` is the client's, for the limits on anonymous votes.
+#[tracing::instrument(skip(svc, actor, origin, address))]
 pub async fn vote(
     svc: &Services,
     actor: &Actor,
     slug: &str,
     number: i64,
     origin: Option<String>,
+    address: Option<&str>,
 ) -> Result<i64> {
     let access = access::load(svc, actor, slug).await?;
     let row = find_visible(&svc.db, &access, number).await?;
     let voter = voter(&svc.db, actor, &access).await?;
+    spend_budgets(svc, &voter, &access, row.id, address).await?;
     let (user_id, fingerprint, key) = match voter {
         Voter::User(u) => (Some(u), None, task_vote::Column::UserId),
         Voter::Anonymous(f) => (None, Some(f), task_vote::Column::Fingerprint),

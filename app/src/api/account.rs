@@ -50,6 +50,12 @@ pub struct AccountData {
 #[cfg(feature = "ssr")]
 const NEW_KEY_COOKIE: &str = "sayr_new_key";
 
+/// Where the browser sends that cookie: only to the account page and the server function
+/// that loads it (after a form post the page loads; with JavaScript the function does),
+/// not with every request for its two minutes.
+#[cfg(feature = "ssr")]
+const NEW_KEY_PATHS: [&str; 2] = [ACCOUNT_PAGE, "/sfn/account"];
+
 #[server(prefix = "/sfn", endpoint = "account")]
 pub async fn load_account() -> Result<AccountData, ServerFnError> {
     use super::ssr::*;
@@ -85,7 +91,9 @@ fn providers(svc: &services::Services) -> Vec<ProviderButton> {
 fn take_cookie(name: &'static str) -> Option<String> {
     use super::ssr::{cookies, request_cookie, set_cookie};
     let value = request_cookie(name)?;
-    set_cookie(cookies().removal(name, "/", edge::cookies::SameSite::Strict));
+    for path in NEW_KEY_PATHS {
+        set_cookie(cookies().removal(name, path, edge::cookies::SameSite::Strict));
+    }
     Some(value)
 }
 
@@ -124,13 +132,15 @@ pub async fn create_api_key(name: String) -> Result<(), ServerFnError> {
     let created = services::api_key::create(&cx.svc, &cx.actor, &name)
         .await
         .map_err(fail)?;
-    set_cookie(cookies().short_lived(
-        NEW_KEY_COOKIE,
-        &created.key,
-        "/",
-        edge::cookies::SameSite::Strict,
-        std::time::Duration::from_secs(120),
-    ));
+    for path in NEW_KEY_PATHS {
+        set_cookie(cookies().short_lived(
+            NEW_KEY_COOKIE,
+            &created.key,
+            path,
+            edge::cookies::SameSite::Strict,
+            std::time::Duration::from_secs(120),
+        ));
+    }
     leptos_axum::redirect(ACCOUNT_PAGE);
     Ok(())
 }

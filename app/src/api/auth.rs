@@ -14,6 +14,7 @@ pub async fn login(
         .await
         .map_err(fail)?;
     set_session_cookie(Some(&token));
+    set_device_cookie(&cx.svc, &user.email).await;
     leptos_axum::redirect(
         return_to
             .as_deref()
@@ -47,6 +48,7 @@ pub async fn signup(name: String, email: String, password: String) -> Result<Use
         .await
         .map_err(fail)?;
     set_session_cookie(Some(&token));
+    set_device_cookie(&cx.svc, &user.email).await;
     leptos_axum::redirect("/");
     Ok(user)
 }

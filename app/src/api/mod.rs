@@ -178,6 +178,12 @@ pub(crate) mod ssr {
         let status = edge::status(&e);
         if let Some(res) = use_context::<ResponseOptions>() {
             res.set_status(status);
+            if let DomainError::RateLimited { retry_after_secs } = &e {
+                res.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from(*retry_after_secs),
+                );
+            }
         }
         ServerFnError::ServerError(e.user_message())
     }
@@ -185,5 +191,14 @@ pub(crate) mod ssr {
     /// Sets (or clears) the session cookie on the response.
     pub fn set_session_cookie(token: Option<&str>) {
         set_cookie(cookies().session(token));
+    }
+
+    /// Marks this browser as a device `email` signed in on (the sign-in throttle's
+    /// known devices). A failure to make the token costs only that mark.
+    pub async fn set_device_cookie(svc: &Services, email: &str) {
+        match services::session::device_token(svc, email).await {
+            Ok(token) => set_cookie(cookies().device(&token)),
+            Err(e) => leptos::logging::warn!("no device token: {e}"),
+        }
     }
 }

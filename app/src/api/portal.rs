@@ -73,7 +73,15 @@ pub async fn cast_vote(slug: String, number: i64, up: bool) -> Result<VoteResult
     use services::vote;
     let cx = visitor_caller(&slug, true)?;
     let vote_count = if up {
-        vote::vote(&cx.svc, &cx.actor, &slug, number, cx.origin).await
+        vote::vote(
+            &cx.svc,
+            &cx.actor,
+            &slug,
+            number,
+            cx.origin,
+            cx.client.ip.as_deref(),
+        )
+        .await
     } else {
         vote::unvote(&cx.svc, &cx.actor, &slug, number, cx.origin).await
     }

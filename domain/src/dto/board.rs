@@ -214,6 +214,7 @@ mod rows {
                     pull_requests,
                     release,
                     release_public: false,
+                    parent_public: false,
                 }
             })
             .collect())
@@ -265,6 +266,7 @@ mod tests {
             pull_requests: Vec::new(),
             release: None,
             release_public: false,
+            parent_public: false,
         };
         let org: Org = serde_json::from_value(serde_json::json!({
             "id": Uuid::from_u128(1), "name": "Acme", "slug": "acme", "shortId": "ACME",

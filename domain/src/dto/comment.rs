@@ -48,6 +48,9 @@ impl FromStr for CommentVisibility {
     }
 }
 
+/// The reactions people may choose, in the order the app offers them (GitHub's eight).
+pub const REACTIONS: [&str; 8] = ["👍", "👎", "😄", "🎉", "😕", "❤️", "🚀", "👀"];
+
 /// One emoji under a comment and how many people chose it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -30,7 +30,7 @@ pub use api_key::{ApiKey, CreatedApiKey};
 pub use board::Board;
 pub use comment::{
     Comment, CommentEdit, CommentPatch, CommentVisibility, NewComment, NewReaction, NewRelation,
-    Reaction, TaskRelation,
+    REACTIONS, Reaction, TaskRelation,
 };
 pub use file::{FileInfo, FileType, ImageUrl};
 pub use github::{

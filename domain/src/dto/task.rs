@@ -123,6 +123,9 @@ pub struct Task {
     /// The release is released, so visitors see it (the server's to know; not sent).
     #[serde(skip)]
     pub release_public: bool,
+    /// The parent task is public, so visitors may know its number (not sent).
+    #[serde(skip)]
+    pub parent_public: bool,
 }
 
 /// A pull request on a task's card: which, and how it stands.
@@ -146,6 +149,7 @@ impl Task {
             assignees: Vec::new(),
             pull_requests: Vec::new(),
             release: self.release.clone().filter(|_| self.release_public),
+            parent_number: self.parent_number.filter(|_| self.parent_public),
             labels: self
                 .labels
                 .iter()

@@ -54,6 +54,7 @@ fn task() -> Task {
         pull_requests: Vec::new(),
         release: Some("v1.2".into()),
         release_public: true,
+        parent_public: false,
     }
 }
 

@@ -12,15 +12,15 @@ use crate::api::v1::schema::{
     Conflict, Forbidden, InvalidInput, NotFound, RateLimited, SessionBody, SessionRef, TooLarge,
     Unauthenticated, UserBody,
 };
-use crate::http::{ApiError, client_info};
+use crate::http::ApiError;
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use edge::Client;
 use serde::Deserialize;
 use services::{Actor, identity, session, user};
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -66,6 +66,19 @@ fn with_cookie(status: StatusCode, cookie: HeaderValue, body: UserBody) -> Respo
     (status, [(header::SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
+/// Adds the device cookie that marks this client as one `email` signed in on (the
+/// sign-in throttle counts its attempts apart). Without it the response stands.
+async fn with_device(state: &AppState, email: &str, mut res: Response) -> Response {
+    match session::device_token(&state.services, email).await {
+        Ok(token) => {
+            res.headers_mut()
+                .append(header::SET_COOKIE, state.cookies.device(&token));
+        }
+        Err(e) => tracing::warn!(error = %e, "no device token"),
+    }
+    res
+}
+
 /// Creates an account and signs it in.
 ///
 /// The first account of an instance becomes its site admin. The instance may close sign-up
@@ -88,8 +101,7 @@ fn with_cookie(status: StatusCode, cookie: HeaderValue, body: UserBody) -> Respo
 )]
 async fn signup(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    Client(client): Client,
     body: Result<Json<SignupBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body?;
@@ -98,10 +110,11 @@ async fn signup(
         password: body.password,
         name: body.name,
     };
-    let (token, user) =
-        session::sign_up(&state.services, input, client_info(&headers, Some(peer))).await?;
+    let (token, user) = session::sign_up(&state.services, input, client).await?;
     let cookie = state.cookies.session(Some(&token));
-    Ok(with_cookie(StatusCode::CREATED, cookie, UserBody { user }))
+    let email = user.email.clone();
+    let res = with_cookie(StatusCode::CREATED, cookie, UserBody { user });
+    Ok(with_device(&state, &email, res).await)
 }
 
 /// Signs in with e-mail and password.
@@ -128,20 +141,16 @@ async fn signup(
 )]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    Client(client): Client,
     body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body?;
-    let (token, user) = session::sign_in(
-        &state.services,
-        &body.email,
-        &body.password,
-        client_info(&headers, Some(peer)),
-    )
-    .await?;
+    let (token, user) =
+        session::sign_in(&state.services, &body.email, &body.password, client).await?;
     let cookie = state.cookies.session(Some(&token));
-    Ok(with_cookie(StatusCode::OK, cookie, UserBody { user }))
+    let email = user.email.clone();
+    let res = with_cookie(StatusCode::OK, cookie, UserBody { user });
+    Ok(with_device(&state, &email, res).await)
 }
 
 /// Signs out: ends the session and clears the cookie.

@@ -29,7 +29,9 @@ impl From<services::file::FileError> for ApiError {
         use services::file::FileError;
         match e {
             FileError::Domain(e) => Self::Domain(e),
-            FileError::TooLarge { .. } => Self::FileTooLarge(e.to_string()),
+            FileError::TooLarge { .. } | FileError::QuotaExceeded { .. } => {
+                Self::FileTooLarge(e.to_string())
+            }
             FileError::Unsupported(m) => Self::UnsupportedMediaType(m),
             FileError::Unavailable => Self::Unavailable(e.to_string()),
         }

@@ -3,9 +3,11 @@
 pub(crate) mod actor;
 mod error;
 mod feed;
+mod limits;
 mod router;
 
 pub use actor::{SessionToken as SessionTokenExt, resolve_actor};
-pub use edge::{client_info, ws_client_id};
+pub use edge::ws_client_id;
 pub use error::ApiError;
+pub use limits::{client_address, limit};
 pub use router::router;

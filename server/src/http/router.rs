@@ -80,15 +80,18 @@ pub fn router(state: AppState) -> Router {
         )
         .nest("/pkg", pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn_with_state(state.clone(), super::limit))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
         .layer(middleware::from_fn(json_too_large))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                 let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                let client = edge::client_ip(req.extensions()).map(|ip| ip.to_string()).unwrap_or_default();
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, client = %client)
             }),
         )
+        .layer(middleware::from_fn_with_state(state.clone(), super::client_address))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)

@@ -287,11 +287,16 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
     let mut limiter = Limiter::default();
     let mut last_latency: Option<u64> = None;
 
+    // Whether the client ended the socket (then there is nothing left to read).
+    let mut client_closed = false;
     loop {
         tokio::select! {
             Some(control) = control_rx.recv() => me.control(control).await,
             frame = stream.next() => {
-                let Some(Ok(frame)) = frame else { break };
+                let Some(Ok(frame)) = frame else {
+                    client_closed = true;
+                    break;
+                };
                 me.state.hub.messages_in.fetch_add(1, Ordering::Relaxed);
                 let message = match frame {
                     Message::Text(text) if text.len() <= MAX_FRAME => {
@@ -299,7 +304,10 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
                     }
                     Message::Text(_) => Err("frame too large"),
                     Message::Binary(_) => Err("binary frames are not accepted"),
-                    Message::Close(_) => break,
+                    Message::Close(_) => {
+                        client_closed = true;
+                        break;
+                    }
                     Message::Ping(_) | Message::Pong(_) => continue,
                 };
                 let verdict = match &message {
@@ -351,7 +359,23 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
     me.state.hub.unregister(me.id);
     drop(me);
     let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+    if !client_closed {
+        // The closing handshake: the writer sent what was queued (DISCONNECTED and why)
+        // and a Close frame; read and discard until the client's Close, so that frames it
+        // sent meanwhile do not make the kernel answer with a reset that would lose them.
+        let _ = tokio::time::timeout(CLOSE_WAIT, async {
+            while let Some(Ok(frame)) = stream.next().await {
+                if matches!(frame, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
 }
+
+/// How long a socket the server ended waits for the client's Close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests {

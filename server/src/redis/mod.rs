@@ -5,9 +5,11 @@
 //! and the throttle counts in memory. A `rediss://` URL connects over TLS (rustls on ring).
 
 mod bus;
+mod limit;
 mod throttle;
 
 pub use bus::RedisBus;
+pub use limit::RedisLimits;
 pub use throttle::RedisThrottle;
 
 use crate::config::Secret;

@@ -1,37 +1,47 @@
 //! The sign-in throttle over Redis: the same counters and windows as the in-memory one,
-//! as keys every instance sees. Each counter is one key, counted up by a script that
-//! starts its expiry with the first failure.
+//! as keys every instance sees. Each counter is one key, counted up and checked by one
+//! script (atomic across instances) that starts its expiry with the first attempt.
 
 use super::{Redis, RedisError};
-use fred::prelude::{KeysInterface, LuaInterface};
-use services::throttle::{
-    LoginThrottle, MemoryThrottle, ThrottleFuture, account_counter, counters,
-};
+use fred::prelude::LuaInterface;
+use services::throttle::{LoginThrottle, MemoryThrottle, ThrottleFuture};
 use std::time::Duration;
 
 /// Where a counter lives: `<prefix>:throttle:account:<e-mail>`,
-/// `<prefix>:throttle:address:<ip>`.
+/// `<prefix>:throttle:device:<id>`, `<prefix>:throttle:address:<ip>`.
 fn key(redis: &Redis, counter: &str) -> String {
     format!("{}:throttle:{counter}", redis.prefix())
 }
 
-/// How long until the counter allows an attempt, in ms; 0 when it allows one now.
-/// KEYS[1] the counter, ARGV[1] its limit.
-const CHECK: &str = r"
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count < tonumber(ARGV[1]) then return 0 end
-return math.max(redis.call('PTTL', KEYS[1]), 1)
+/// Counts an attempt on every counter and answers how long until the most exhausted one
+/// allows an attempt, in ms (0: this attempt may go on). The first attempt of a window
+/// starts its expiry. KEYS the counters, ARGV[1] the window in ms, ARGV[2..] the limits.
+const ATTEMPT: &str = r"
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[1]) end
+  if count > tonumber(ARGV[i + 1]) then
+    wait = math.max(wait, redis.call('PTTL', key), 1)
+  end
+end
+return wait
 ";
 
-/// Counts a failure; the first one of a window starts its expiry.
-/// KEYS[1] the counter, ARGV[1] the window in ms.
-const FAIL: &str = r"
-local count = redis.call('INCR', KEYS[1])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count
+/// After a success: the first ARGV[1] keys start over, the rest forget one attempt.
+const SUCCEEDED: &str = r"
+local clear = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  if i <= clear then
+    redis.call('DEL', key)
+  elseif tonumber(redis.call('GET', key) or '0') > 0 then
+    redis.call('DECR', key)
+  end
+end
+return 0
 ";
 
-/// Shares the counts through Redis. Every failure is also counted in memory, so that
+/// Shares the counts through Redis. Every attempt is also counted in memory, so that
 /// while Redis is away this instance goes on throttling with what it saw itself, rather
 /// than refusing everyone or no one.
 pub struct RedisThrottle {
@@ -47,38 +57,34 @@ impl RedisThrottle {
         }
     }
 
-    async fn shared_check(
+    async fn shared_attempt(
         &self,
-        account: &str,
-        address: Option<&str>,
+        counters: &[(String, u32)],
     ) -> Result<Result<(), Duration>, RedisError> {
         let client = self.redis.client().ok_or(RedisError::NotConnected)?;
-        let mut wait = Duration::ZERO;
-        for (counter, limit) in counters(account, address) {
-            let left: i64 = client
-                .eval(CHECK, key(&self.redis, &counter), limit)
-                .await?;
-            wait = wait.max(Duration::from_millis(left.max(0) as u64));
-        }
-        Ok(if wait.is_zero() { Ok(()) } else { Err(wait) })
+        let keys: Vec<String> = counters.iter().map(|(c, _)| key(&self.redis, c)).collect();
+        let mut args = vec![self.local.window().as_millis() as i64];
+        args.extend(counters.iter().map(|(_, limit)| i64::from(*limit)));
+        let wait: i64 = client.eval(ATTEMPT, keys, args).await?;
+        Ok(if wait <= 0 {
+            Ok(())
+        } else {
+            Err(Duration::from_millis(wait as u64))
+        })
     }
 
-    async fn shared_failed(&self, account: &str, address: Option<&str>) -> Result<(), RedisError> {
+    async fn shared_succeeded(
+        &self,
+        clear: &[String],
+        uncount: &[String],
+    ) -> Result<(), RedisError> {
         let client = self.redis.client().ok_or(RedisError::NotConnected)?;
-        let window = self.local.window().as_millis() as i64;
-        for (counter, _) in counters(account, address) {
-            let _: i64 = client
-                .eval(FAIL, key(&self.redis, &counter), window)
-                .await?;
-        }
-        Ok(())
-    }
-
-    async fn shared_succeeded(&self, account: &str) -> Result<(), RedisError> {
-        let client = self.redis.client().ok_or(RedisError::NotConnected)?;
-        let _: i64 = client
-            .del(key(&self.redis, &account_counter(account)))
-            .await?;
+        let keys: Vec<String> = clear
+            .iter()
+            .chain(uncount)
+            .map(|c| key(&self.redis, c))
+            .collect();
+        let _: i64 = client.eval(SUCCEEDED, keys, clear.len() as i64).await?;
         Ok(())
     }
 }
@@ -91,35 +97,30 @@ fn note(error: &RedisError) {
 }
 
 impl LoginThrottle for RedisThrottle {
-    fn check<'a>(
+    fn attempt<'a>(
         &'a self,
-        account: &'a str,
-        address: Option<&'a str>,
+        counters: &'a [(String, u32)],
     ) -> ThrottleFuture<'a, Result<(), Duration>> {
         Box::pin(async move {
-            match self.shared_check(account, address).await {
+            let local = self.local.attempt(counters);
+            match self.shared_attempt(counters).await {
                 Ok(verdict) => verdict,
                 Err(error) => {
                     note(&error);
-                    self.local.check(account, address)
+                    local
                 }
             }
         })
     }
 
-    fn failed<'a>(&'a self, account: &'a str, address: Option<&'a str>) -> ThrottleFuture<'a, ()> {
+    fn succeeded<'a>(
+        &'a self,
+        clear: &'a [String],
+        uncount: &'a [String],
+    ) -> ThrottleFuture<'a, ()> {
         Box::pin(async move {
-            self.local.failed(account, address);
-            if let Err(error) = self.shared_failed(account, address).await {
-                note(&error);
-            }
-        })
-    }
-
-    fn succeeded<'a>(&'a self, account: &'a str) -> ThrottleFuture<'a, ()> {
-        Box::pin(async move {
-            self.local.succeeded(account);
-            if let Err(error) = self.shared_succeeded(account).await {
+            self.local.succeeded(clear, uncount);
+            if let Err(error) = self.shared_succeeded(clear, uncount).await {
                 note(&error);
             }
         })

@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod abuse;
 mod account_pages;
 mod admin;
 mod auth;

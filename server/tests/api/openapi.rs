@@ -652,3 +652,26 @@ async fn a_conflict_reads_as_the_shared_error_type() {
     );
     assert_eq!(error.error.current.unwrap().title, "One");
 }
+
+#[test]
+fn every_limited_operation_says_it_may_answer_429_and_how_much_is_left() {
+    let doc = document();
+    let mut missing = Vec::new();
+    for ((method, path), op) in operations(&doc) {
+        let limited = path.starts_with("/api/v1/") || method != "GET";
+        if !limited || path == "/api/github/webhook" {
+            continue;
+        }
+        let refused = deref(&doc, &op["responses"]["429"]);
+        if refused["headers"]["retry-after"].is_null() {
+            missing.push(format!("{method} {path}: 429 with Retry-After"));
+        }
+        for (status, response) in op["responses"].as_object().unwrap() {
+            let response = deref(&doc, response);
+            if status.starts_with('2') && response["headers"]["ratelimit-remaining"].is_null() {
+                missing.push(format!("{method} {path} {status}: RateLimit-Remaining"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}

@@ -256,6 +256,53 @@ on_each_backend!(
     }
 );
 
+on_each_backend!(
+    a_cut_off_client_learns_why_before_the_socket_closes,
+    |app| {
+        let owner = app.sign_up("owner@example.test").await;
+        let org = app.create_org(&owner, "acme").await;
+        let org_id = org["id"].as_str().unwrap().to_string();
+        let mut flood = app.socket(Some(&owner), "").await;
+        flood.next().await;
+        flood.next().await;
+        let subscribe = serde_json::to_string(&ClientMessage::Subscribe {
+            org_id,
+            channel: Channel::Tasks,
+        })
+        .unwrap();
+        // Far more than the ladder reads before it cuts the socket off: the rest are still
+        // unread when it does.
+        for _ in 0..40 {
+            flood.send_text(&subscribe).await;
+        }
+        let mut seen = Vec::new();
+        let outcome = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                match futures::StreamExt::next(&mut flood.ws).await {
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text))) => {
+                        seen.push(text.to_string())
+                    }
+                    Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) => return Ok(()),
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Err(format!("{e}")),
+                    None => return Err("ended without a Close frame".into()),
+                }
+            }
+        })
+        .await
+        .expect("the socket ends within 10 s");
+        assert_eq!(
+            outcome,
+            Ok(()),
+            "a closing handshake, not a reset; saw {seen:?}"
+        );
+        let seen = seen.join("\n");
+        for expected in ["slow_down", "rate_limited", "DISCONNECTED"] {
+            assert!(seen.contains(expected), "{expected} in {seen}");
+        }
+    }
+);
+
 mod heartbeat {
     use super::*;
 

@@ -123,6 +123,45 @@ fn unique_email(name: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_instances_spend_one_budget_together() {
+    let Some(redis) = configured() else { return };
+    let database = common::postgres_database().await;
+    let spawn = || {
+        TestApp::spawn_with(common::Backend::Sqlite, |config| {
+            config.database_url = Some(Secret::new(&database));
+            config.redis_url = Some(Secret::new(&redis));
+            config.limits = Some(services::limit::Limits::parse("signup=10/1h").unwrap());
+        })
+    };
+    let (a, b) = (spawn().await, spawn().await);
+    // An address of this run's own: the counts outlive the run in the shared Redis.
+    let client = client_from_own_address();
+    let attempts = (0..60).map(|i| {
+        let (client, app) = (&client, if i % 2 == 0 { &a } else { &b });
+        async move {
+            client
+                .post(format!("{}/api/auth/signup", app.base))
+                .json(&json!({"email": unique_email("s"), "password": "correct horse battery", "name": "S"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let created = answers
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 10, "two instances, one budget: {answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::TOO_MANY_REQUESTS)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_reports_redis_ok_while_it_answers() {
     let Some(redis) = configured() else { return };
     let app = TestApp::spawn_on(&common::postgres_database().await, &redis).await;

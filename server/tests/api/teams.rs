@@ -393,3 +393,136 @@ on_each_backend!(an_api_key_acts_as_its_user_until_deleted, |app| {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 });
+
+/// A team with `permissions`, holding `who`; returns its id.
+async fn team_of(
+    app: &TestApp,
+    owner: &Session,
+    name: &str,
+    permissions: serde_json::Value,
+    who: &[&Session],
+) -> String {
+    let (status, body) = app
+        .post(
+            "/api/v1/orgs/acme/teams",
+            json!({"name": name, "permissions": permissions}),
+            Some(owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["team"]["id"].as_str().unwrap().to_string();
+    for s in who {
+        let (status, body) = app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/orgs/acme/teams/{id}/members/{}", user_id(s)),
+                None,
+                Some(owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    id
+}
+
+on_each_backend!(
+    emptying_or_deleting_a_restrictive_team_hands_out_nothing_the_actor_lacks,
+    |app| {
+        let owner = org_with_owner(&app).await;
+        let bob = join(&app, &owner, "bob@example.test").await;
+        let carol = join(&app, &owner, "carol@example.test").await;
+        // Bob manages teams and nothing else; Carol is in a team that may not even create.
+        team_of(
+            &app,
+            &owner,
+            "Team admins",
+            json!({"admin": {"manageTeams": true}}),
+            &[&bob],
+        )
+        .await;
+        let readers = team_of(&app, &owner, "Readers", json!({}), &[&carol]).await;
+        let (_, perms) = app.get("/api/v1/orgs/acme/permissions", Some(&carol)).await;
+        assert_eq!(perms["tasks"]["create"], false);
+
+        let member = format!(
+            "/api/v1/orgs/acme/teams/{readers}/members/{}",
+            user_id(&carol)
+        );
+        let (status, body) = app.request(Method::DELETE, &member, None, Some(&bob)).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "out of Readers, Carol would get the defaults: {body}"
+        );
+        let team = format!("/api/v1/orgs/acme/teams/{readers}");
+        let (status, _) = app.request(Method::DELETE, &team, None, Some(&bob)).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "deleting the team is the same"
+        );
+        let (_, perms) = app.get("/api/v1/orgs/acme/permissions", Some(&carol)).await;
+        assert_eq!(perms["tasks"]["create"], false, "nothing changed");
+
+        // Whoever holds the defaults may hand them out.
+        let (status, _) = app
+            .request(Method::DELETE, &member, None, Some(&owner))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, perms) = app.get("/api/v1/orgs/acme/permissions", Some(&carol)).await;
+        assert_eq!(perms["tasks"]["create"], true);
+    }
+);
+
+on_each_backend!(
+    managing_members_alone_does_not_remove_an_administrator,
+    |app| {
+        let owner = org_with_owner(&app).await;
+        let bob = join(&app, &owner, "bob@example.test").await;
+        let carol = join(&app, &owner, "carol@example.test").await;
+        let dave = join(&app, &owner, "dave@example.test").await;
+        team_of(
+            &app,
+            &owner,
+            "HR",
+            json!({"admin": {"manageMembers": true}}),
+            &[&bob],
+        )
+        .await;
+        let (_, teams) = app.get("/api/v1/orgs/acme/teams", Some(&owner)).await;
+        let admins = teams
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "Administrators")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        app.request(
+            Method::PUT,
+            &format!(
+                "/api/v1/orgs/acme/teams/{admins}/members/{}",
+                user_id(&carol)
+            ),
+            None,
+            Some(&owner),
+        )
+        .await;
+        let path = |s: &Session| format!("/api/v1/orgs/acme/members/{}", user_id(s));
+        let (status, body) = app
+            .request(Method::DELETE, &path(&carol), None, Some(&bob))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (status, body) = app
+            .request(Method::DELETE, &path(&dave), None, Some(&bob))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::NO_CONTENT,
+            "a member with the defaults only: {body}"
+        );
+        let (_, members) = app.get("/api/v1/orgs/acme/members", Some(&owner)).await;
+        assert_eq!(members.as_array().unwrap().len(), 3, "owner, bob, carol");
+    }
+);

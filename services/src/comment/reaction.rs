@@ -11,29 +11,29 @@ use domain::realtime::{DomainEvent, EventKind};
 use entity::task_comment_reaction;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-/// A reaction's emoji: 1–16 characters, no whitespace or control characters.
+/// A reaction's emoji: one of a fixed set (GitHub's eight), so that reactions say
+/// something and cannot be used to write arbitrary text under someone's comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Emoji(String);
+pub struct Emoji(&'static str);
 
 impl Emoji {
-    pub const MAX_CHARS: usize = 16;
+    /// The reactions people may choose, in the order the app offers them.
+    pub const SET: [&'static str; 8] = domain::dto::REACTIONS;
 
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let count = input.chars().count();
-        if count == 0 || count > Self::MAX_CHARS {
-            return Err(FieldError::new("emoji", "must be 1 to 16 characters"));
-        }
-        if input.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(FieldError::new(
-                "emoji",
-                "must not contain spaces or control characters",
-            ));
-        }
-        Ok(Self(input.to_string()))
+        // "❤" without its variation selector is the same heart.
+        let input = if input == "\u{2764}" { "❤️" } else { input };
+        Self::SET
+            .iter()
+            .find(|e| **e == input)
+            .map(|e| Self(e))
+            .ok_or_else(|| {
+                FieldError::new("emoji", format!("must be one of {}", Self::SET.join(" ")))
+            })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0
     }
 }
 
@@ -62,6 +62,9 @@ pub async fn react(
         ensure_not_blocked(&svc.db, access.org.id, user).await?;
     }
     let emoji = Emoji::parse(emoji)?;
+    svc.limiter
+        .enforce(crate::limit::Action::Reaction, &format!("user:{}", user.0))
+        .await?;
 
     let removed = task_comment_reaction::Entity::delete_many()
         .filter(task_comment_reaction::Column::CommentId.eq(comment.id))
@@ -102,14 +105,13 @@ mod tests {
     use super::Emoji;
 
     #[test]
-    fn emoji_are_short_and_have_no_whitespace() {
-        assert!(Emoji::parse("👍").is_ok());
-        assert!(Emoji::parse(":tada:").is_ok());
-        assert!(Emoji::parse("👨‍👩‍👧‍👦").is_ok(), "ZWJ sequences fit");
-        assert!(Emoji::parse("").is_err());
-        assert!(Emoji::parse("a b").is_err());
-        assert!(Emoji::parse("👍\n").is_err());
-        assert!(Emoji::parse(&"x".repeat(17)).is_err());
-        assert_eq!(Emoji::parse("a b").unwrap_err().field, "emoji");
+    fn only_the_fixed_set_is_a_reaction() {
+        for e in Emoji::SET {
+            assert_eq!(Emoji::parse(e).unwrap().as_str(), e);
+        }
+        assert_eq!(Emoji::parse("\u{2764}").unwrap().as_str(), "❤️");
+        for bad in ["", ":tada:", "a", "👍👍", "💩", "👍\n", "free text"] {
+            assert_eq!(Emoji::parse(bad).unwrap_err().field, "emoji", "{bad:?}");
+        }
     }
 }

@@ -126,6 +126,11 @@ pub async fn create(
     let access = access::load(svc, actor, slug).await?;
     let task = find_visible(&svc.db, &access, number).await?;
     ensure_may_write(&svc.db, actor, &access).await?;
+    if let Some(user) = actor.user_id() {
+        svc.limiter
+            .enforce(crate::limit::Action::Comment, &format!("user:{}", user.0))
+            .await?;
+    }
     let asked = input.visibility;
     if !access.member && asked == Some(CommentVisibility::Internal) {
         return Err(DomainError::forbidden(
@@ -188,6 +193,7 @@ pub async fn create(
         access.org.id,
         Owner::Comment(row.id),
         &row.body,
+        !access.member,
     )
     .await?;
     tell(&txn, &task, &row, author, None).await?;
@@ -343,6 +349,7 @@ pub async fn update(
         access.org.id,
         Owner::Comment(row.id),
         &row.body,
+        !access.member,
     )
     .await?;
     let by = actor.user_id().map(|u| u.0);

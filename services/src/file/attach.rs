@@ -11,13 +11,17 @@ pub(crate) enum Owner {
 }
 
 /// Attaches the files that `text` links (`/files/<id>/…`) to `owner`: only unattached
-/// files of the same org, uploaded by the writer (the system may attach any).
+/// files of the same org, uploaded by the writer (the system may attach any). A visitor's
+/// uploads stay private until then; `publish` (the writer is a visitor, whose tasks and
+/// comments are always public) makes them public as they are attached, so that a file
+/// nobody links is never served to the world from this instance's domain.
 pub(crate) async fn attach_linked(
     db: &impl ConnectionTrait,
     actor: &Actor,
     org_id: Uuid,
     owner: Owner,
     text: &str,
+    publish: bool,
 ) -> Result<(), DomainError> {
     let ids = linked_file_ids(text);
     if ids.is_empty() {
@@ -33,6 +37,9 @@ pub(crate) async fn attach_linked(
         .filter(file::Column::Id.is_in(ids))
         .filter(file::Column::OrgId.eq(org_id))
         .filter(file::Column::AttachedKind.is_null());
+    if publish {
+        update = update.col_expr(file::Column::Visibility, Expr::value(Visibility::Public));
+    }
     match actor {
         Actor::System => {}
         _ => {

@@ -50,6 +50,9 @@ pub enum FileError {
     /// Over the size limit of its type; nothing was stored.
     #[error("{what} may be at most {} MiB", limit / (1024 * 1024))]
     TooLarge { limit: u64, what: &'static str },
+    /// The org's storage is full; nothing was stored.
+    #[error("this organization's files take {used} MiB of its {quota} MiB; delete some to upload more", used = used / (1024 * 1024), quota = quota / (1024 * 1024))]
+    QuotaExceeded { used: u64, quota: u64 },
     /// A type Sayr does not store (decided from the bytes).
     #[error("{0}")]
     Unsupported(String),

@@ -21,14 +21,18 @@ pub struct Readable {
 }
 
 /// The file `id` if the actor may read it: public files anyone, private ones the members
-/// of their org. Anything else is NotFound, whether or not it exists.
+/// of their org and whoever uploaded them (a visitor's file before it is attached).
+/// Anything else is NotFound, whether or not it exists.
 pub async fn find_readable(svc: &Services, actor: &Actor, id: Uuid) -> Result<Readable> {
     let row = file::Entity::find_by_id(id)
         .one(&svc.db)
         .await?
         .ok_or(DomainError::NotFound)?;
     let public = row.visibility == Visibility::Public;
-    if !public {
+    let uploader = actor
+        .user_id()
+        .is_some_and(|u| row.uploaded_by == Some(u.0));
+    if !public && !uploader {
         let org = match row.org_id {
             Some(org) => entity::organization::Entity::find_by_id(org)
                 .one(&svc.db)

@@ -24,6 +24,10 @@ pub struct FileLimits {
     /// Bytes, for everything else.
     pub max_other: u64,
     pub allowed: Vec<FileType>,
+    /// Bytes all of an org's files may take together.
+    pub org_quota: u64,
+    /// Bytes one person may upload in 24 hours.
+    pub user_daily: u64,
 }
 
 impl Default for FileLimits {
@@ -32,6 +36,8 @@ impl Default for FileLimits {
             max_image: 10 * MIB,
             max_other: 25 * MIB,
             allowed: FileType::ALL.to_vec(),
+            org_quota: 1024 * MIB,
+            user_daily: 500 * MIB,
         }
     }
 }

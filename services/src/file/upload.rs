@@ -87,11 +87,85 @@ pub async fn permit(
             (Purpose::Avatar, None)
         }
     };
+    if let Some(user) = uploader {
+        svc.limiter
+            .enforce(crate::limit::Action::Upload, &format!("user:{user}"))
+            .await?;
+    }
+    let org = access.as_ref().map(|a| a.org.id);
+    ensure_room(svc, org, uploader, 0).await?;
     Ok(UploadPermit {
         purpose,
         access,
         uploader,
     })
+}
+
+/// Bytes taken by the files `filter` selects.
+async fn bytes_of(svc: &Services, filter: sea_orm::Condition) -> Result<u64> {
+    use sea_orm::{QuerySelect, sea_query::Expr};
+    let total: Option<i64> = file::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::cust("CAST(COALESCE(SUM(size), 0) AS BIGINT)"),
+            "total",
+        )
+        .filter(filter)
+        .into_tuple()
+        .one(&svc.db)
+        .await
+        .map_err(DomainError::from)?;
+    Ok(std::cmp::max(total.unwrap_or(0), 0) as u64)
+}
+
+/// Refuses an upload that the org's storage quota, or the uploader's bytes for the day,
+/// have no room for; `incoming` is the upload's size once known (0 before). Avatars
+/// (no org) count only against the day's bytes.
+async fn ensure_room(
+    svc: &Services,
+    org: Option<Uuid>,
+    uploader: Option<Uuid>,
+    incoming: u64,
+) -> Result<()> {
+    let limits = svc.files.limits();
+    if let Some(org) = org {
+        let used = bytes_of(
+            svc,
+            sea_orm::Condition::all().add(file::Column::OrgId.eq(org)),
+        )
+        .await?;
+        if used + incoming > limits.org_quota || (incoming == 0 && used >= limits.org_quota) {
+            return Err(FileError::QuotaExceeded {
+                used,
+                quota: limits.org_quota,
+            });
+        }
+    }
+    if let Some(user) = uploader {
+        let since = Utc::now() - chrono::Duration::hours(24);
+        let today = sea_orm::Condition::all()
+            .add(file::Column::UploadedBy.eq(user))
+            .add(file::Column::CreatedAt.gt(since));
+        let used = bytes_of(svc, today.clone()).await?;
+        if used + incoming > limits.user_daily || (incoming == 0 && used >= limits.user_daily) {
+            // Room comes back as the day's oldest upload ages out.
+            let oldest = file::Entity::find()
+                .filter(today)
+                .order_by_asc(file::Column::CreatedAt)
+                .one(&svc.db)
+                .await
+                .map_err(DomainError::from)?;
+            let wait = oldest.map_or(3600, |f| {
+                (f.created_at + chrono::Duration::hours(24) - Utc::now()).num_seconds()
+            });
+            tracing::info!(%user, used, "daily upload bytes spent");
+            return Err(DomainError::RateLimited {
+                retry_after_secs: std::cmp::max(wait, 1) as u64,
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// 128 random bits, in hex.
@@ -136,10 +210,12 @@ pub async fn record(
     let (attached_kind, attached_id, visibility) = match permit.purpose {
         Purpose::Attachment => {
             let member = permit.access.as_ref().is_some_and(|a| a.member);
+            // A visitor's file is public once attached to what they submit (always public);
+            // until then only they see it (`serve::find_readable`).
             let visibility = if member {
                 visibility.unwrap_or(Visibility::Private)
             } else {
-                Visibility::Public
+                Visibility::Private
             };
             (None, None, visibility)
         }
@@ -148,6 +224,8 @@ pub async fn record(
         Purpose::Avatar => (Some(kind::AVATAR), permit.uploader, Visibility::Public),
     };
     let Upload { name, received } = upload;
+    // Checked again with the size known (the stored object goes when this refuses).
+    ensure_room(svc, org_id, permit.uploader, received.size).await?;
     let row = file::ActiveModel {
         id: Set(Uuid::new_v4()),
         org_id: Set(org_id),

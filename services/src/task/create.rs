@@ -117,6 +117,11 @@ pub(crate) async fn create_linked(
         }
     } else {
         public_submission(&svc.db, actor, &access, &mut input).await?;
+        if let Some(user) = actor.user_id() {
+            svc.limiter
+                .enforce(crate::limit::Action::Suggest, &format!("user:{}", user.0))
+                .await?;
+        }
     }
     let labels_from_template = crate::template::apply(&svc.db, &access, &mut input).await?;
     let p = access.permissions.tasks;
@@ -246,6 +251,7 @@ pub(crate) async fn create_linked(
         org_id,
         Owner::Task(row.id),
         description.as_str(),
+        !access.member,
     )
     .await?;
     let what = What::Task {

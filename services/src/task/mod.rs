@@ -107,7 +107,8 @@ pub(crate) async fn to_dtos(
             .collect()
     };
     let parent_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.parent_id).collect();
-    let parents: HashMap<Uuid, (i64, bool)> = if parent_ids.is_empty() {
+    // Per parent: its number, whether the reader sees it, whether it is public.
+    let parents: HashMap<Uuid, (i64, bool, bool)> = if parent_ids.is_empty() {
         HashMap::new()
     } else {
         task::Entity::find()
@@ -115,7 +116,10 @@ pub(crate) async fn to_dtos(
             .all(db)
             .await?
             .into_iter()
-            .map(|p| (p.id, (p.number, access.sees_task(&p))))
+            .map(|p| {
+                let public = p.visibility == domain::dto::Visibility::Public;
+                (p.id, (p.number, access.sees_task(&p), public))
+            })
             .collect()
     };
     let subtask_query = access.task_scope(
@@ -204,8 +208,10 @@ pub(crate) async fn to_dtos(
             let parent = r
                 .parent_id
                 .and_then(|p| parents.get(&p))
-                .filter(|(_, visible)| *visible);
-            let mut dto = convert::task(r, short_id, parent.map(|(n, _)| *n));
+                .filter(|(_, visible, _)| *visible);
+            let mut dto = convert::task(r, short_id, parent.map(|(n, _, _)| *n));
+            // Events carry the member's view; their public copy drops a private parent.
+            dto.parent_public = parent.is_some_and(|(_, _, public)| *public);
             dto.description_html = crate::markdown::named(&dto.description_html, &mentioned);
             dto.labels = labels.remove(&r.id).unwrap_or_default();
             dto.labels.sort_by(|a, b| a.name.cmp(&b.name));
@@ -261,6 +267,9 @@ pub(crate) async fn announce(svc: &Services, id: Uuid) -> Result<()> {
     Ok(())
 }
 
+/// The longest text a task list searches for (`q`).
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 /// A page of the org's tasks: all of them for members, the public ones for everyone else
 /// when the public page is on.
 #[tracing::instrument(skip(svc, actor))]
@@ -279,8 +288,23 @@ pub async fn list(
 pub(crate) async fn list_for(
     svc: &Services,
     access: &OrgAccess,
-    query: TaskQuery,
+    mut query: TaskQuery,
 ) -> Result<TaskList> {
+    query.q = query
+        .q
+        .map(|q| q.trim().to_string())
+        .filter(|q| !q.is_empty());
+    if query
+        .q
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS)
+    {
+        return Err(domain::parse::FieldError::new(
+            "q",
+            format!("must be at most {MAX_SEARCH_CHARS} characters"),
+        )
+        .into());
+    }
     let org = access.org.id;
     let key = (access.member, format!("{query:?}"));
     let page = match svc.list_cache.get(org, &key) {

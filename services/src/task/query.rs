@@ -92,10 +92,13 @@ fn parse_cursor(sort: TaskSort, cursor: Option<&str>) -> Result<Option<Cursor>> 
             .parse()
             .map(|n| Some(Cursor::Below(n)))
             .map_err(|_| bad()),
+        // An offset this list could have handed out: the databases take at most i64.
         (s, "o") if s != TaskSort::Newest => value
-            .parse()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= i64::MAX as u64)
             .map(|n| Some(Cursor::Skip(n)))
-            .map_err(|_| bad()),
+            .ok_or_else(bad),
         _ => Err(bad()),
     }
 }
@@ -336,6 +339,10 @@ mod tests {
             Ok(Some(Cursor::Skip(50)))
         ));
         assert!(parse_cursor(TaskSort::Newest, Some("o:50")).is_err());
+        assert!(
+            parse_cursor(TaskSort::Votes, Some("o:9223372036854775808")).is_err(),
+            "beyond i64: a bad cursor, not a database error"
+        );
         assert!(parse_cursor(TaskSort::Votes, Some("n:5")).is_err());
         assert!(parse_cursor(TaskSort::Newest, Some("garbage")).is_err());
     }

@@ -299,7 +299,15 @@ async fn apply(
     }
     timeline::record(txn, org_id, row.id, by, entries).await?;
     if let Some(text) = &plan.linking {
-        file::attach_linked(txn, actor, org_id, Owner::Task(row.id), text).await?;
+        file::attach_linked(
+            txn,
+            actor,
+            org_id,
+            Owner::Task(row.id),
+            text,
+            !access.member,
+        )
+        .await?;
     }
     // Only what the new text adds: editing a description does not mention anyone again.
     let (mentioned, refs) = match &new_text {

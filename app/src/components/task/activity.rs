@@ -223,8 +223,15 @@ pub(super) fn Activity(
                             {r.emoji.clone()}" "{r.count}</button> }
                     }).collect_view()}
                     {me.is_some().then(|| view! {
-                        <button type="button" class="reaction" aria-label="React with thumbs up"
-                            on:click=move |_| { react.dispatch(React { slug: slug.get_value(), id, emoji: "👍".into() }); }>"+👍"</button>
+                        <details class="react-picker">
+                            <summary class="reaction" aria-label="Add a reaction" title="Add a reaction">"+☺"</summary>
+                            <div class="react-menu">
+                                {domain::dto::REACTIONS.iter().map(|e| view! {
+                                    <button type="button" class="reaction" aria-label=format!("React with {e}")
+                                        on:click=move |_| { react.dispatch(React { slug: slug.get_value(), id, emoji: (*e).into() }); }>{*e}</button>
+                                }).collect_view()}
+                            </div>
+                        </details>
                     })}
                     {(!reply && me.is_some()).then(|| view! { <button type="button" class="link" on:click=move |_| reply_to.set(Some(id))>"Reply"</button> })}
                     {mine.then(|| view! { <button type="button" class="link" on:click=move |_| { remove.dispatch(DeleteComment { slug: slug.get_value(), id }); }>"Delete"</button> })}

@@ -19,9 +19,17 @@ pub fn VoteBox(slug: String, task: RwSignal<Task>) -> impl IntoView {
     );
     let vote = ServerAction::<CastVote>::new();
     let voted = RwSignal::new(None::<bool>);
+    // The count shown at once, taken back when the server refuses (a spent budget says
+    // "slow down" below the button).
+    let shown = StoredValue::new(0i64);
     Effect::new(move |_| match vote.value().get() {
         Some(Ok(r)) => task.update(|t| t.vote_count = r.vote_count),
-        Some(Err(_)) => voted.set(None),
+        Some(Err(_)) => {
+            voted.set(None);
+            let delta = shown.get_value();
+            task.update(|t| t.vote_count -= delta);
+            shown.set_value(0);
+        }
         None => {}
     });
     let url: &'static str = CastVote::url();
@@ -39,7 +47,9 @@ pub fn VoteBox(slug: String, task: RwSignal<Task>) -> impl IntoView {
                             if !may { return; }
                             let up = !on();
                             voted.set(Some(up));
-                            task.update(|t| t.vote_count += if up { 1 } else { -1 });
+                            let delta = if up { 1 } else { -1 };
+                            shown.set_value(delta);
+                            task.update(|t| t.vote_count += delta);
                             vote.dispatch(CastVote { slug: slug.clone(), number, up });
                         }>
                             <input type="hidden" name="slug" value=slug.clone()/>

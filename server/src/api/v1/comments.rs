@@ -147,12 +147,21 @@ async fn vote_response(
     slug: String,
     number: i64,
     headers: HeaderMap,
+    client: services::ClientInfo,
     up: bool,
 ) -> Result<Response, ApiError> {
     let (actor, set_cookie) = edge::visitor(actor, &slug, &headers, &state.cookies, true);
     let origin = ws_client_id(&headers);
     let count = if up {
-        vote::vote(&state.services, &actor, &slug, number, origin).await?
+        vote::vote(
+            &state.services,
+            &actor,
+            &slug,
+            number,
+            origin,
+            client.ip.as_deref(),
+        )
+        .await?
     } else {
         vote::unvote(&state.services, &actor, &slug, number, origin).await?
     };
@@ -190,9 +199,10 @@ pub async fn cast_vote(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
+    edge::Client(client): edge::Client,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    vote_response(state, actor, slug, number, headers, true).await
+    vote_response(state, actor, slug, number, headers, client, true).await
 }
 
 /// Takes my vote back.
@@ -212,9 +222,10 @@ pub async fn take_back_vote(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, number)): Path<(String, i64)>,
+    edge::Client(client): edge::Client,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    vote_response(state, actor, slug, number, headers, false).await
+    vote_response(state, actor, slug, number, headers, client, false).await
 }
 
 /// The relations a task takes part in, from either end, oldest first.

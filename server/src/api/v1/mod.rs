@@ -191,6 +191,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(files::task_files))
         .routes(routes!(files::download));
     schema::use_wire_names(router.get_openapi_mut());
+    schema::add_rate_limits(router.get_openapi_mut());
     router
 }
 

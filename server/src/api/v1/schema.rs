@@ -304,11 +304,71 @@ pub fn use_wire_names(openapi: &mut OpenApi) {
     }
 }
 
-/// `rate_limited`: too many attempts; `Retry-After` says when to try again.
+/// Says on every limited operation (see `http/limits.rs`) that it may answer 429, and on
+/// its inline answers the `RateLimit-*` headers: every REST v1 operation, and every other
+/// one that changes state.
+pub fn add_rate_limits(openapi: &mut OpenApi) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::{Ref, Type};
+    let header = |description: &str| {
+        HeaderBuilder::new()
+            .schema(utoipa::openapi::ObjectBuilder::new().schema_type(Type::Integer))
+            .description(Some(description))
+            .build()
+    };
+    let headers = [
+        (
+            "ratelimit-limit",
+            "The budget: requests allowed in its period",
+        ),
+        ("ratelimit-remaining", "Requests left in the budget now"),
+        ("ratelimit-reset", "Seconds until the budget is whole again"),
+    ];
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let api = path.starts_with("/api/v1/");
+        let operations = [
+            (&mut item.get, false),
+            (&mut item.head, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ];
+        for (operation, writes) in operations {
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
+            if (!api && !writes) || path == "/api/github/webhook" {
+                continue;
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, response) in responses.iter_mut() {
+                if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+                    for (name, description) in headers {
+                        response
+                            .headers
+                            .entry(name.to_string())
+                            .or_insert_with(|| header(description));
+                    }
+                }
+            }
+            responses
+                .entry("429".to_string())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("RateLimited")));
+        }
+    }
+}
+
+/// `rate_limited`: a budget is spent (see Limits); `Retry-After` says when to try again.
 #[derive(ToResponse)]
 #[response(
-    headers(("retry-after" = u64, description = "Seconds to wait before trying again")),
-    example = json!({"error": {"code": "rate_limited", "message": "slow down"}})
+    headers(
+        ("retry-after" = u64, description = "Seconds to wait before trying again"),
+        ("ratelimit-limit" = u64, description = "The budget: requests allowed in its period"),
+        ("ratelimit-remaining" = u64, description = "Requests left in the budget now (0)"),
+        ("ratelimit-reset" = u64, description = "Seconds until the budget is whole again"),
+    ),
+    example = json!({"error": {"code": "rate_limited", "message": "Slow down: too many requests. Try again in 12 s."}})
 )]
 pub struct RateLimited(pub ErrorBody);
 

@@ -13,12 +13,12 @@
 use super::http_client::HttpClient;
 use super::return_to::{OwnHosts, safe_target};
 use crate::config::{Config, OidcProviderConfig};
-use crate::http::client_info;
 use crate::state::AppState;
 use axum::Extension;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use edge::Client;
 use edge::CookiePolicy;
 use edge::cookies::SameSite;
 use openidconnect::core::{
@@ -32,7 +32,6 @@ use openidconnect::{
 use serde::Deserialize;
 use services::identity::{self, ExternalIdentity, Outcome};
 use services::{Actor, DomainError};
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -235,7 +234,7 @@ pub async fn callback(
     State(state): State<AppState>,
     Path(provider): Path<String>,
     Query(query): Query<CallbackQuery>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     Extension(actor): Extension<Actor>,
     headers: HeaderMap,
 ) -> Response {
@@ -275,13 +274,7 @@ pub async fn callback(
         Err(failure) => return to_login(failure, cookies),
     };
 
-    let outcome = identity::sign_in(
-        &state.services,
-        &actor,
-        identity,
-        client_info(&headers, Some(peer)),
-    )
-    .await;
+    let outcome = identity::sign_in(&state.services, &actor, identity, client).await;
     let mut response = match outcome {
         Ok(Outcome::SignedIn { token, .. }) => {
             let mut response = Redirect::to("/login/auth-check").into_response();

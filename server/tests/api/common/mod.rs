@@ -35,6 +35,30 @@ macro_rules! on_each_backend {
     ($name:ident, |$app:ident| $body:block) => {
         on_each_backend!($name, limit_times = 1, |$app| $body);
     };
+    ($name:ident, config = $tweak:expr, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: $crate::common::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let tweak: fn(&mut server::config::Config) = $tweak;
+                let app = $crate::common::TestApp::spawn_with($crate::common::Backend::Sqlite, tweak).await;
+                $crate::common::within_limit_times(None, 1, run(app)).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::common::postgres_url().is_none() {
+                    return;
+                }
+                let tweak: fn(&mut server::config::Config) = $tweak;
+                let app = $crate::common::TestApp::spawn_with($crate::common::Backend::Postgres, tweak).await;
+                let database = app.database.clone();
+                $crate::common::within_limit_times(database, 1, run(app)).await;
+            }
+        }
+    };
     ($name:ident, limit_times = $times:expr, |$app:ident| $body:block) => {
         mod $name {
             use super::*;
@@ -321,6 +345,9 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_tests(dir.path().to_path_buf());
         config.site_root = dir.path().join("site");
+        // Tests make many accounts and calls from one address; the limits' own tests turn
+        // them back on.
+        config.limits = Some(services::limit::Limits::parse("off").unwrap());
         let mut database = None;
         if let Backend::Postgres = backend {
             let url = fresh_postgres().await;
