@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(middleware::from_fn_with_state(state.clone(), super::limit))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
+        .layer(middleware::from_fn(json_shape))
         .layer(middleware::from_fn(json_too_large))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
@@ -183,6 +184,50 @@ fn job_metrics(
         }
     }
     out
+}
+
+/// The API's writes whose JSON body is a list; every other one takes an object.
+const LIST_BODIES: [&str; 1] = ["/api/v1/me/notification-settings"];
+
+/// A JSON body must have the shape its endpoint documents: an object, or a list where
+/// one is documented. Serde would otherwise read a struct from an array (`[null, null]`
+/// as a patch that changes nothing, answered 200).
+async fn json_shape(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let writes = matches!(
+        *req.method(),
+        axum::http::Method::POST | axum::http::Method::PUT | axum::http::Method::PATCH
+    );
+    if !(json && writes && path.starts_with("/api/")) {
+        return next.run(req).await;
+    }
+    let list = LIST_BODIES.contains(&path);
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return ApiError::TooLarge.into_response();
+    };
+    let shape_ok = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        // Nothing, or not JSON at all: the endpoint's extractor says what is wrong.
+        None => true,
+        Some(b'{') => !list,
+        Some(b'[') => list,
+        Some(b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => false,
+        Some(_) => true,
+    };
+    if !shape_ok {
+        let want = if list {
+            "a JSON array"
+        } else {
+            "a JSON object"
+        };
+        return ApiError::BadRequest(format!("the body must be {want}")).into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Refusals from axum's extractors (body limit, malformed path parameters, bad query

@@ -573,3 +573,38 @@ on_each_backend!(
         );
     }
 );
+
+on_each_backend!(a_body_of_the_wrong_json_shape_is_refused, |app| {
+    let (owner, _) = public_org(&app).await;
+    for body in [json!([null, null]), json!("acme"), json!(42), json!(true)] {
+        let (status, answer) = app
+            .request(
+                Method::PATCH,
+                "/api/v1/orgs/acme",
+                Some(body.clone()),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        assert_eq!(answer["error"]["message"], "the body must be a JSON object");
+    }
+    let (status, answer) = app
+        .request(
+            Method::PUT,
+            "/api/v1/me/notification-settings",
+            Some(json!({"kind": "mention"})),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["error"]["message"], "the body must be a JSON array");
+    let (status, answer) = app
+        .request(
+            Method::PATCH,
+            "/api/v1/orgs/acme",
+            Some(json!({"name": "Acme Inc"})),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "objects still pass: {answer}");
+});
