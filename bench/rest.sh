@@ -51,12 +51,15 @@ LUA
   row "sayr $label: POST task" "$(wrk -t2 -c64 -d"$DURATION" --latency -s "$data/create.lua" "$base/api/v1/orgs/bench/tasks")"
 }
 
-bench_sayr sqlite -u DATABASE_URL
+# The limiter's cost, same run: every request spends the `api` budget (one Redis-free GCRA
+# step) with a budget too large to refuse, beside limits off.
+bench_sayr sqlite -u DATABASE_URL SAYR_LIMITS=api=1000000000/1m
+bench_sayr sqlite-limits-off -u DATABASE_URL SAYR_LIMITS=off
 if [ -n "${SAYR_TEST_DATABASE_URL:-}" ]; then
   db="sayr_bench_$$"
   admin=${SAYR_TEST_DATABASE_URL}
   psql "$admin" -qc "CREATE DATABASE $db" >/dev/null
-  bench_sayr postgres DATABASE_URL="${admin%/*}/$db"
+  bench_sayr postgres DATABASE_URL="${admin%/*}/$db" SAYR_LIMITS=api=1000000000/1m
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
   psql "$admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
 fi
