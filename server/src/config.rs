@@ -286,6 +286,16 @@ pub struct Config {
     /// Seconds without a PONG after which a socket is closed.
     #[arg(long, global = true, env = "SAYR_WS_TIMEOUT", value_parser = parse_secs, default_value = "60")]
     pub ws_timeout: Duration,
+
+    /// Hosts that images in Markdown may load from over https, besides this instance's own
+    /// files (comma separated, e.g. `images.example.com`); other images show as links.
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_MARKDOWN_IMAGE_HOSTS",
+        value_delimiter = ','
+    )]
+    pub markdown_image_hosts: Vec<String>,
 }
 
 impl Config {

@@ -70,6 +70,12 @@ impl Core {
                 .collect(),
             instance_name: config.instance_name.clone(),
             notify_mail_delay: config.notify_mail_delay,
+            markdown_image_hosts: config
+                .markdown_image_hosts
+                .iter()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect(),
             public_url: config
                 .public_url
                 .clone()
