@@ -4,6 +4,7 @@ pub(crate) mod actor;
 mod error;
 mod feed;
 mod router;
+pub mod security;
 
 pub use actor::{SessionToken as SessionTokenExt, resolve_actor};
 pub use edge::{client_info, ws_client_id};

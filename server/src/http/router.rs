@@ -1,5 +1,6 @@
 //! The whole router: operations, REST, auth, the socket, server functions and pages.
 
+use crate::http::security::{CspNonce, SecurityHeaders, security_headers};
 use crate::http::{ApiError, resolve_actor};
 use crate::state::AppState;
 use crate::{api, realtime};
@@ -10,9 +11,9 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -53,6 +54,13 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=300"),
         ));
 
+    let security = Arc::new(SecurityHeaders::new(
+        &services.settings.public_url,
+        state.config.root_domain.as_deref(),
+        state.config.storage.files_public_url.as_deref(),
+        &state.config.markdown_image_hosts,
+    ));
+
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -72,6 +80,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(services.clone());
                 provide_context(cookies.clone());
+                provide_csp_nonce();
             },
             {
                 let options = leptos_options.clone();
@@ -79,7 +88,10 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .nest("/pkg", pkg)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            provide_csp_nonce,
+            app::shell,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
         .layer(middleware::from_fn(json_too_large))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -89,9 +101,21 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
             }),
         )
+        .layer(middleware::from_fn_with_state(security, security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Hands the response's CSP nonce (`security::CspNonce`, set by the middleware) to Leptos,
+/// whose hydration and data scripts carry it; without one, Leptos' own would not match
+/// the header.
+fn provide_csp_nonce() {
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 /// `/readyz`: the database and, when configured, Redis answer within 2 s. The body names
