@@ -9,4 +9,4 @@ pub mod security;
 pub use actor::{SessionToken as SessionTokenExt, resolve_actor};
 pub use edge::{client_info, ws_client_id};
 pub use error::ApiError;
-pub use router::router;
+pub use router::{metrics_router, router};

@@ -1,5 +1,6 @@
 //! The whole router: operations, REST, auth, the socket, server functions and pages.
 
+use crate::config::MetricsAccess;
 use crate::http::security::{CspNonce, SecurityHeaders, security_headers};
 use crate::http::{ApiError, resolve_actor};
 use crate::state::AppState;
@@ -7,7 +8,7 @@ use crate::{api, realtime};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -60,11 +61,30 @@ pub fn router(state: AppState) -> Router {
         state.config.storage.files_public_url.as_deref(),
         &state.config.markdown_image_hosts,
     ));
+    let metrics_here = match state.config.metrics() {
+        MetricsAccess::Bearer(token) => get(move |state: State<AppState>, headers: HeaderMap| {
+            let token = token.clone();
+            async move {
+                if bearer_is(&headers, token.expose()) {
+                    metrics(state).await
+                } else {
+                    (
+                        StatusCode::UNAUTHORIZED,
+                        [(header::WWW_AUTHENTICATE, "Bearer")],
+                    )
+                        .into_response()
+                }
+            }
+        }),
+        // On its own listener, or nowhere.
+        MetricsAccess::OwnListener | MetricsAccess::Off => {
+            get(|| async { StatusCode::NOT_FOUND.into_response() })
+        }
+    };
 
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .route("/ws", get(realtime::upgrade))
         .route("/login/auth-check", get(crate::auth::auth_check))
         .route(
@@ -93,6 +113,8 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
+        // After the actor's layer: a metrics token is no API key.
+        .route("/metrics", metrics_here)
         .layer(middleware::from_fn(json_too_large))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
@@ -105,6 +127,26 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// `SAYR_METRICS_ADDR`'s router: `/metrics` and nothing else, for whoever reaches it.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// Whether the request carries `Authorization: Bearer <token>` (compared in constant time).
+fn bearer_is(headers: &HeaderMap, token: &str) -> bool {
+    let Some(given) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    let (given, token) = (given.trim().as_bytes(), token.trim().as_bytes());
+    given.len() == token.len() && given.iter().zip(token).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
 }
 
 /// Hands the response's CSP nonce (`security::CspNonce`, set by the middleware) to Leptos,
