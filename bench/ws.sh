@@ -48,11 +48,11 @@ bench_sayr() { # label, extra env
   local port pid
   port=$(free_port)
   mkdir -p "$data/$label"
-  env "$@" "$SAYR" serve --addr "127.0.0.1:$port" --data-dir "$data/$label" --log warn \
+  env SAYR_METRICS_TOKEN=bench-ws "$@" "$SAYR" serve --addr "127.0.0.1:$port" --data-dir "$data/$label" --log warn \
     >"$data/$label.log" 2>&1 & pid=$!
   pids+=("$pid")
   until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
-  "$LOAD" sayr --url "http://127.0.0.1:$port" --server-pid "$pid" "${load_args[@]}" \
+  SAYR_METRICS_TOKEN=bench-ws "$LOAD" sayr --url "http://127.0.0.1:$port" --server-pid "$pid" "${load_args[@]}" \
     | sed "s/name=sayr /name=sayr-$label /; s/^| sayr |/| sayr $label |/" | tee -a "$data/results"
   if grep -qE "WARN|ERROR" "$data/$label.log"; then
     echo "   server log ($label), last warnings and errors:"

@@ -297,6 +297,31 @@ pub struct Config {
     /// Seconds without a PONG after which a socket is closed.
     #[arg(long, global = true, env = "SAYR_WS_TIMEOUT", value_parser = parse_secs, default_value = "60")]
     pub ws_timeout: Duration,
+
+    /// A second address serving only `/metrics` (keep it off the public network); the main
+    /// address then has no `/metrics`.
+    #[arg(long, global = true, env = "SAYR_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Without `SAYR_METRICS_ADDR`: `/metrics` on the main address answers requests with
+    /// `Authorization: Bearer <token>`. With neither, there is no `/metrics`.
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<Secret>,
+
+    /// Hosts that images in Markdown may load from over https, besides this instance's own
+    /// files (comma separated, e.g. `images.example.com`); other images show as links.
+    #[arg(
+        long,
+        global = true,
+        env = "SAYR_MARKDOWN_IMAGE_HOSTS",
+        value_delimiter = ','
+    )]
+    pub markdown_image_hosts: Vec<String>,
 }
 
 impl Config {
@@ -377,6 +402,17 @@ impl Config {
         }))
     }
 
+    /// Where `/metrics` is served, if anywhere.
+    pub fn metrics(&self) -> MetricsAccess {
+        match (&self.metrics_addr, &self.metrics_token) {
+            (Some(_), _) => MetricsAccess::OwnListener,
+            (None, Some(token)) if !token.expose().trim().is_empty() => {
+                MetricsAccess::Bearer(token.clone())
+            }
+            (None, _) => MetricsAccess::Off,
+        }
+    }
+
     /// Cookies get `Secure` when people reach us over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url
@@ -397,6 +433,17 @@ impl Config {
         config.data_dir = data_dir;
         config
     }
+}
+
+/// Where `/metrics` answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// On `SAYR_METRICS_ADDR` only.
+    OwnListener,
+    /// On the main address, to requests bearing this token.
+    Bearer(Secret),
+    /// Nowhere: the figures are not for the public, and nothing says who else may read them.
+    Off,
 }
 
 /// One OpenID Connect provider: `SAYR_OIDC_<NAME>_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`,
@@ -550,6 +597,25 @@ mod tests {
         assert!(bad.unwrap_err().contains("my_co"));
         let typo = oidc_providers_from_env(vars(&[("SAYR_OIDC_X_ISSUR", "https://id")]));
         assert!(typo.is_err());
+    }
+
+    #[test]
+    fn metrics_are_off_unless_a_listener_or_a_token_is_configured() {
+        let mut config = Config::for_tests("/tmp/x".into());
+        assert_eq!(config.metrics(), MetricsAccess::Off);
+        config.metrics_token = Some(Secret::new("  "));
+        assert_eq!(
+            config.metrics(),
+            MetricsAccess::Off,
+            "a blank token is none"
+        );
+        config.metrics_token = Some(Secret::new("t0ken"));
+        assert_eq!(
+            config.metrics(),
+            MetricsAccess::Bearer(Secret::new("t0ken"))
+        );
+        config.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
+        assert_eq!(config.metrics(), MetricsAccess::OwnListener);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::{db, http, redis};
 use leptos::config::LeptosOptions;
 use services::jobs::{self, Worker, WorkerConfig};
 use services::{LocalBus, Services, Settings};
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -17,6 +17,8 @@ pub type StartupError = Box<dyn std::error::Error + Send + Sync>;
 /// A built instance: connected, migrated, bound, not yet serving.
 pub struct Application {
     listener: TcpListener,
+    /// `SAYR_METRICS_ADDR`'s listener, serving only `/metrics`.
+    metrics_listener: Option<TcpListener>,
     router: axum::Router,
     state: AppState,
     /// Runs the jobs beside the requests, unless `SAYR_WORKER=off`.
@@ -70,6 +72,12 @@ impl Core {
                 .collect(),
             instance_name: config.instance_name.clone(),
             notify_mail_delay: config.notify_mail_delay,
+            markdown_image_hosts: config
+                .markdown_image_hosts
+                .iter()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect(),
             public_url: config
                 .public_url
                 .clone()
@@ -162,6 +170,19 @@ impl Application {
 
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        let metrics_listener = match config.metrics_addr {
+            Some(at) => Some(TcpListener::bind(at).await?),
+            None => None,
+        };
+        match config.metrics() {
+            crate::config::MetricsAccess::OwnListener => {}
+            crate::config::MetricsAccess::Bearer(_) => {
+                tracing::info!("/metrics answers requests bearing SAYR_METRICS_TOKEN")
+            }
+            crate::config::MetricsAccess::Off => tracing::info!(
+                "/metrics is off: set SAYR_METRICS_ADDR (a listener of its own) or SAYR_METRICS_TOKEN"
+            ),
+        }
         if config.public_url.is_none() {
             // Port 0 (tests) is known only now.
             services.settings.public_url = format!("http://{addr}");
@@ -193,6 +214,7 @@ impl Application {
         let router = http::router(state.clone());
         Ok(Self {
             listener,
+            metrics_listener,
             router,
             state,
             worker,
@@ -203,6 +225,13 @@ impl Application {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// Where `/metrics` is served on its own (`SAYR_METRICS_ADDR`), if it is.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr().expect("a bound listener has an address"))
     }
 
     pub fn port(&self) -> u16 {
@@ -223,9 +252,19 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = self.worker.map(|w| tokio::spawn(w.run(stopped)));
+        let metrics = self.metrics_listener.map(|listener| {
+            if let Ok(at) = listener.local_addr() {
+                tracing::info!(%at, "/metrics is served here");
+            }
+            let router = http::metrics_router(self.state.clone());
+            tokio::spawn(axum::serve(listener, router).into_future())
+        });
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         // Requests are done; running jobs get their grace period.
         let _ = stop.send(true);
         if let Some(worker) = worker {

@@ -20,6 +20,7 @@ pub(crate) fn org(m: &organization::Model) -> Org {
                 priority: m.public_field_priority,
             },
             visitors_must_use_template: m.visitors_must_use_template,
+            framing: m.framing.split_whitespace().map(str::to_string).collect(),
         },
         created_by: m.created_by.map(Into::into),
         created_at: m.created_at,

@@ -92,6 +92,15 @@ pub struct Settings {
     pub public_url: String,
     /// How long notification mail waits so that what follows goes in the same mail.
     pub notify_mail_delay: std::time::Duration,
+    /// Hosts (besides this instance) that images in Markdown may load from, over https.
+    pub markdown_image_hosts: Vec<String>,
+}
+
+impl Settings {
+    /// Where images in the Markdown rendered now may come from.
+    pub fn images(&self) -> markdown::ImagePolicy {
+        markdown::ImagePolicy::new(&self.public_url, &self.markdown_image_hosts)
+    }
 }
 
 /// An external login provider as the login page shows it.
@@ -110,6 +119,7 @@ impl Default for Settings {
             instance_name: "Sayr".into(),
             public_url: "http://127.0.0.1:3000".into(),
             notify_mail_delay: std::time::Duration::from_secs(300),
+            markdown_image_hosts: Vec::new(),
         }
     }
 }

@@ -14,6 +14,11 @@
 //! member of the org, and readers get the member's current name ([`current_names`],
 //! [`named`]), so a rename keeps old mentions right. A mention of anyone else stays the
 //! text the author typed.
+//!
+//! Images load only from this instance's files (`/files/…`, relative or on the public URL)
+//! or from the hosts the configuration allows ([`ImagePolicy`]): a foreign image would let
+//! its author collect the address and browser of everyone who reads the text. A Markdown
+//! image from elsewhere becomes a link to it; a raw `<img>` from elsewhere loses its `src`.
 
 use super::Result;
 use entity::{member, task, user};
@@ -33,15 +38,64 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
+/// Where images in rendered Markdown may load from: this instance's files, and the hosts
+/// (`SAYR_MARKDOWN_IMAGE_HOSTS`, over https) the configuration names.
+#[derive(Clone, Debug)]
+pub struct ImagePolicy {
+    /// The instance's public URL (`https://sayr.example`); none parses as no URL at all.
+    base: Option<url::Url>,
+    hosts: Vec<String>,
+}
+
+impl ImagePolicy {
+    pub fn new(public_url: &str, hosts: &[String]) -> Self {
+        Self {
+            base: url::Url::parse(public_url).ok(),
+            hosts: hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Whether an image at `src` may load: a path under `/files/` (relative, or absolute on
+    /// the public URL), or an https URL on an allowed host.
+    pub fn allows(&self, src: &str) -> bool {
+        let Some(base) = &self.base else {
+            return false;
+        };
+        let absolute = if src.starts_with('/') {
+            // `//host` and `/\host` are other hosts to a browser.
+            if src.starts_with("//") || src.starts_with("/\\") {
+                return false;
+            }
+            base.join(src)
+        } else {
+            url::Url::parse(src)
+        };
+        let Ok(absolute) = absolute else {
+            return false;
+        };
+        if absolute.origin() == base.origin() {
+            return absolute.path().starts_with("/files/") && !src.contains("..");
+        }
+        absolute.scheme() == "https"
+            && absolute
+                .host_str()
+                .is_some_and(|host| self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+    }
+}
+
 /// Renders CommonMark (with tables, strikethrough and task lists) to safe HTML.
-pub fn render(markdown: &str) -> String {
-    render_linking(markdown, |_| None, |_| None)
+pub fn render(markdown: &str, images: &ImagePolicy) -> String {
+    render_linking(markdown, images, |_| None, |_| None)
 }
 
 /// Renders Markdown written in org `org`: `#N` links to its task N when that task exists,
 /// `@[…](user:<id>)` is a mention when that user is a member.
 pub(crate) async fn render_in_org(
     db: &impl ConnectionTrait,
+    images: &ImagePolicy,
     org: &entity::organization::Model,
     markdown: &str,
 ) -> Result<String> {
@@ -63,6 +117,7 @@ pub(crate) async fn render_in_org(
     let names = member_names(db, org.id, mentions(markdown)).await?;
     Ok(render_linking(
         markdown,
+        images,
         |n| {
             existing
                 .contains(&n)
@@ -306,37 +361,142 @@ fn linked_events<'a>(
     out
 }
 
+/// What became of an image the text opened, for its end.
+enum OpenImage {
+    Kept,
+    /// Rendered as a link to its URL; the URL is its text if it had none.
+    Linked {
+        url: String,
+        has_text: bool,
+    },
+    /// Inside a link or another image: only its text remains.
+    Dropped,
+}
+
+/// `events` with the images [`ImagePolicy`] refuses turned into links to them (their alt
+/// text, or the URL, as the link's text), or into their text alone inside a link.
+fn guard_images<'a>(events: Vec<Event<'a>>, images: &ImagePolicy) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut open: Vec<OpenImage> = Vec::new();
+    let mut links = 0usize;
+    for event in events {
+        match event {
+            Event::Start(Tag::Link { .. }) => {
+                links += 1;
+                out.push(event);
+            }
+            Event::End(TagEnd::Link) => {
+                links = links.saturating_sub(1);
+                out.push(event);
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let allowed = images.allows(&dest_url);
+                if allowed {
+                    open.push(OpenImage::Kept);
+                    out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                } else if links + open.len() > 0 {
+                    open.push(OpenImage::Dropped);
+                } else {
+                    open.push(OpenImage::Linked {
+                        url: dest_url.to_string(),
+                        has_text: false,
+                    });
+                    out.push(Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Image) => match open.pop() {
+                Some(OpenImage::Kept) => out.push(event),
+                Some(OpenImage::Linked { url, has_text }) => {
+                    if !has_text {
+                        out.push(Event::Text(url.into()));
+                    }
+                    out.push(Event::End(TagEnd::Link));
+                }
+                Some(OpenImage::Dropped) | None => {}
+            },
+            event => {
+                if let Some(OpenImage::Linked { has_text, .. }) = open.last_mut()
+                    && matches!(&event, Event::Text(t) | Event::Code(t) if !t.trim().is_empty())
+                {
+                    *has_text = true;
+                }
+                out.push(event);
+            }
+        }
+    }
+    out
+}
+
+/// What links in people's text carry: no opener, no referrer, and no endorsement.
+const LINK_REL: &str = "noopener noreferrer nofollow ugc";
+
 /// Renders to safe HTML, `#N` linked where `link` gives a URL, mentions named where
-/// `mention` gives a name.
+/// `mention` gives a name, images only from where `images` allows.
 fn render_linking(
     markdown: &str,
+    images: &ImagePolicy,
     link: impl Fn(i64) -> Option<String>,
     mention: impl Fn(Uuid) -> Option<String>,
 ) -> String {
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(
         &mut unsafe_html,
-        linked_events(markdown, &link, &mention).into_iter(),
+        guard_images(linked_events(markdown, &link, &mention), images).into_iter(),
     );
+    let raw_images = images.clone();
     ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
+        .link_rel(Some(LINK_REL))
         .add_tag_attributes("span", ["data-user"])
         .add_allowed_classes("span", ["mention"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // Task list boxes only: whatever an author writes, an input is a disabled checkbox.
         .add_tags(["input"])
+        .add_tag_attributes("input", ["checked"])
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        // A raw `<img>` from elsewhere keeps its alt text and loads nothing.
+        .attribute_filter(
+            move |element, attribute, value| match (element, attribute) {
+                ("img", "src") if !raw_images.allows(value) => None,
+                _ => Some(value.into()),
+            },
+        )
         .clean(&unsafe_html)
         .to_string()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{mentions, named, render, render_linking, task_refs};
+    use super::{ImagePolicy, mentions, named, render_linking, task_refs};
     use std::collections::HashMap;
     use uuid::Uuid;
+
+    fn images() -> ImagePolicy {
+        ImagePolicy::new("https://sayr.example", &["images.example.org".to_string()])
+    }
+
+    fn render(markdown: &str) -> String {
+        super::render(markdown, &images())
+    }
 
     fn linking(markdown: &str) -> String {
         render_linking(
             markdown,
+            &images(),
             |n| (n != 9).then(|| format!("/orgs/acme/tasks/{n}")),
             |_| None,
         )
@@ -347,7 +507,7 @@ mod tests {
         let html = linking("See #42, and (#7).\n\n`#5` and\n\n```\n#6\n```\n");
         assert!(
             html.contains(
-                r#"<a href="/orgs/acme/tasks/42" rel="noopener noreferrer nofollow">#42</a>"#
+                r#"<a href="/orgs/acme/tasks/42" rel="noopener noreferrer nofollow ugc">#42</a>"#
             ),
             "{html}"
         );
@@ -400,7 +560,7 @@ mod tests {
     #[test]
     fn links_do_not_leak_the_opener() {
         assert!(
-            render("[x](https://example.com)").contains("rel=\"noopener noreferrer nofollow\"")
+            render("[x](https://example.com)").contains("rel=\"noopener noreferrer nofollow ugc\"")
         );
     }
 
@@ -411,7 +571,12 @@ mod tests {
         let ann = Uuid::parse_str(ANN).unwrap();
         let text = format!("Hi @[Ann](user:{ANN}), see `@[x](user:{ANN})`.");
         assert_eq!(mentions(&text), [ann].into());
-        let html = render_linking(&text, |_| None, |id| (id == ann).then(|| "Ann".into()));
+        let html = render_linking(
+            &text,
+            &images(),
+            |_| None,
+            |id| (id == ann).then(|| "Ann".into()),
+        );
         let span = format!(r#"<span class="mention" data-user="{ANN}">@Ann</span>"#);
         assert!(html.contains(&format!("Hi {span},")), "{html}");
         // Renamed since: readers see the new name, escaped.
@@ -425,11 +590,125 @@ mod tests {
 
     #[test]
     fn a_mention_of_a_stranger_stays_text_and_no_link_to_user_ids_survives() {
-        let html = render_linking(&format!("@[Eve](user:{ANN})"), |_| None, |_| None);
+        let html = render_linking(
+            &format!("@[Eve](user:{ANN})"),
+            &images(),
+            |_| None,
+            |_| None,
+        );
         assert!(
             !html.contains("mention") && !html.contains("user:"),
             "{html}"
         );
         assert!(html.contains("@Eve") || html.contains("Eve"), "{html}");
+    }
+
+    #[test]
+    fn images_of_this_instance_and_allowed_hosts_load() {
+        for src in [
+            "/files/6f1c2a52-4a43-4e0e-9d7a-1f2b3c4d5e6f/a.png",
+            "https://sayr.example/files/6f1c2a52-4a43-4e0e-9d7a-1f2b3c4d5e6f/a.png",
+            "https://images.example.org/cat.png",
+            "https://IMAGES.example.org/cat.png",
+        ] {
+            let html = render(&format!("![a cat]({src})"));
+            assert!(
+                html.contains(&format!(r#"<img src="{src}" alt="a cat">"#)),
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_image_from_elsewhere_becomes_a_link() {
+        let html = render("![a cat](https://tracker.example/p.png?who=me)");
+        assert_eq!(
+            html,
+            "<p><a href=\"https://tracker.example/p.png?who=me\" rel=\"noopener noreferrer nofollow ugc\">a cat</a></p>\n"
+        );
+        let bare = render("![](https://tracker.example/p.png)");
+        assert!(
+            bare.contains(">https://tracker.example/p.png</a>") && !bare.contains("<img"),
+            "the URL is the text of an image without any: {bare}"
+        );
+        for src in [
+            "http://images.example.org/cat.png",
+            "https://sayr.example/api/v1/me",
+            "/api/v1/me",
+            "/files/../api/v1/me",
+            "//tracker.example/files/p.png",
+            "/\\tracker.example/files/p.png",
+            "https://sayr.example.tracker.example/files/p.png",
+            "http://sayr.example/files/x.png",
+            "files/x.png",
+        ] {
+            let html = render(&format!("![x]({src})"));
+            assert!(!html.contains("<img"), "{src}: {html}");
+        }
+    }
+
+    #[test]
+    fn a_foreign_image_inside_a_link_leaves_its_text() {
+        let html = render("[![badge](https://ci.example/b.svg)](https://ci.example/)");
+        assert_eq!(
+            html,
+            "<p><a href=\"https://ci.example/\" rel=\"noopener noreferrer nofollow ugc\">badge</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_images_from_elsewhere_load_nothing() {
+        let html = render(
+            "<img src=\"https://tracker.example/p.png\" alt=\"hi\" srcset=\"https://tracker.example/2.png 2x\">\n\n<img src=\"/files/x/a.png\">",
+        );
+        assert!(!html.contains("tracker.example"), "{html}");
+        assert!(html.contains(r#"<img src="/files/x/a.png">"#), "{html}");
+    }
+
+    #[test]
+    fn nothing_else_fetches_from_elsewhere() {
+        let html = render(concat!(
+            "<video poster=\"https://t.example/v.png\" src=\"https://t.example/v.mp4\"></video>\n\n",
+            "<audio src=\"https://t.example/a.mp3\"></audio>\n\n",
+            "<picture><source srcset=\"https://t.example/s.png\"></picture>\n\n",
+            "<table background=\"https://t.example/t.png\"><tr><td>x</td></tr></table>\n\n",
+            "<p style=\"background:url(https://t.example/s.png)\">x</p>\n\n",
+            "<style>p{background:url(https://t.example/c.png)}</style>\n\n",
+            "<link rel=stylesheet href=\"https://t.example/c.css\">\n\n",
+            "<iframe src=\"https://t.example/\"></iframe><object data=\"https://t.example/o\"></object>",
+            "<embed src=\"https://t.example/e\"><svg><image href=\"https://t.example/i.png\"/></svg>\n\n",
+            "<form action=\"https://t.example/\"><button formaction=\"https://t.example/\">x</button></form>\n\n",
+            "<input type=\"image\" src=\"https://t.example/i.png\">",
+        ));
+        assert!(!html.contains("t.example"), "{html}");
+    }
+
+    #[test]
+    fn inputs_are_only_disabled_checkboxes() {
+        let html = render("- [x] done\n- [ ] todo\n");
+        assert_eq!(html.matches("<input").count(), 2, "{html}");
+        for input in html.split("<input").skip(1) {
+            let tag = &input[..input.find('>').unwrap()];
+            assert!(
+                tag.contains(r#"type="checkbox""#) && tag.contains("disabled"),
+                "{tag}"
+            );
+        }
+        assert!(html.contains("checked"), "{html}");
+        let raw = render(
+            "<input type=\"text\" name=\"password\" value=\"x\">\n\n<input type=\"submit\" formaction=\"/x\"><input type=\"hidden\" name=\"a\">",
+        );
+        assert!(
+            !raw.contains("text") && !raw.contains("submit") && !raw.contains("hidden"),
+            "{raw}"
+        );
+        assert!(!raw.contains("name=") && !raw.contains("value="), "{raw}");
+        for input in raw.split("<input").skip(1) {
+            let tag = &input[..input.find('>').unwrap()];
+            assert!(
+                tag.contains(r#"type="checkbox""#) && tag.contains("disabled"),
+                "{tag}"
+            );
+        }
     }
 }

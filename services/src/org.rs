@@ -5,7 +5,7 @@ use super::{Actor, DomainError, Result, Services, convert, error::Fields};
 use chrono::Utc;
 use domain::UserId;
 use domain::dto::{NewOrg, Org, OrgPatch};
-use domain::parse::{FieldError, Markdown, OrgName, ShortId, Slug};
+use domain::parse::{FieldError, FrameOrigins, Markdown, OrgName, ShortId, Slug};
 use entity::{member, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -78,6 +78,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
         public_field_category: Set(false),
         public_field_priority: Set(false),
         visitors_must_use_template: Set(false),
+        framing: Set(String::new()),
         last_task_number: Set(0),
         created_by: Set(Some(creator.0)),
         created_at: Set(now),
@@ -133,6 +134,13 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
             .map(|d| Markdown::parse("description", d))
             .transpose(),
     );
+    let framing = fields.check(
+        patch
+            .settings
+            .as_ref()
+            .map(|s| FrameOrigins::parse(&s.framing))
+            .transpose(),
+    );
     fields.finish()?;
     let was_public = access.org.public_page;
     let org_id = access.id();
@@ -150,6 +158,9 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
         active.public_field_category = Set(settings.public_task_fields.category);
         active.public_field_priority = Set(settings.public_task_fields.priority);
         active.visitors_must_use_template = Set(settings.visitors_must_use_template);
+    }
+    if let Some(Some(framing)) = framing {
+        active.framing = Set(framing.as_slice().join(" "));
     }
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;

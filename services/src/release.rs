@@ -413,7 +413,13 @@ pub async fn create(
     let lead = input.lead_id.map(|l| l.0);
     lead_in_org(&svc.db, access.org.id, lead).await?;
     let description = description.expect("checked");
-    let html = markdown::render_in_org(&svc.db, &access.org, description.as_str()).await?;
+    let html = markdown::render_in_org(
+        &svc.db,
+        &svc.settings.images(),
+        &access.org,
+        description.as_str(),
+    )
+    .await?;
     let status = input.status.unwrap_or_default();
     let now = Utc::now();
     let row = release::ActiveModel {
@@ -475,7 +481,9 @@ pub async fn update(
         active.slug = Set(s.as_str().to_string());
     }
     if let Some(Some(d)) = description {
-        let html = markdown::render_in_org(&svc.db, &access.org, d.as_str()).await?;
+        let html =
+            markdown::render_in_org(&svc.db, &svc.settings.images(), &access.org, d.as_str())
+                .await?;
         active.description = Set(d.as_str().to_string());
         active.description_html = Set(html);
     }
@@ -559,7 +567,7 @@ pub async fn post_update(
             FieldError::new("body", format!("must be at most {MAX_UPDATE} characters")).into(),
         );
     }
-    let html = markdown::render_in_org(&svc.db, &access.org, body).await?;
+    let html = markdown::render_in_org(&svc.db, &svc.settings.images(), &access.org, body).await?;
     let saved = release_update::ActiveModel {
         id: Set(Uuid::new_v4()),
         release_id: Set(row.id),

@@ -186,6 +186,7 @@ fn public(fields: PublicTaskFields, must: bool) -> OrgSettings {
         public_actions: true,
         public_task_fields: fields,
         visitors_must_use_template: must,
+        framing: Vec::new(),
     }
 }
 

@@ -77,6 +77,11 @@ pub use task_edit::{
     set_comment_visibility, task_number,
 };
 
+/// The response header a page sets to name the sites that may frame it (`'self'` and the
+/// org's `framing` origins); the server's security middleware turns it into the page's
+/// `frame-ancestors` and never sends it.
+pub const FRAME_ANCESTORS_HEADER: &str = "x-sayr-frame-ancestors";
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     //! What every server function needs from the request.
@@ -186,6 +191,24 @@ pub(crate) mod ssr {
             }
         }
         ServerFnError::ServerError(e.user_message())
+    }
+
+    /// Lets this instance's pages and the org's `framing` sites show the page being
+    /// rendered in a frame (the public pages only; every other page refuses all framing).
+    pub fn allow_framing(origins: &[String]) {
+        let Some(res) = use_context::<ResponseOptions>() else {
+            return;
+        };
+        let value = std::iter::once("'self'")
+            .chain(origins.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Ok(value) = http::HeaderValue::from_str(&value) {
+            res.insert_header(
+                http::HeaderName::from_static(super::FRAME_ANCESTORS_HEADER),
+                value,
+            );
+        }
     }
 
     /// Sets (or clears) the session cookie on the response.

@@ -35,9 +35,11 @@ pub async fn load_portal(
         cursor: None,
     };
     let cx = visitor_caller(&slug, false)?;
-    portal::page(&cx.svc, &cx.actor, &slug, query)
+    let page = portal::page(&cx.svc, &cx.actor, &slug, query)
         .await
-        .map_err(fail)
+        .map_err(fail)?;
+    allow_framing(&page.org.settings.framing);
+    Ok(page)
 }
 
 /// The viewer of one public task, and whether they voted for it.

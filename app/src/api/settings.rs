@@ -49,7 +49,8 @@ pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> 
     })
 }
 
-/// Name, description, the public switches and which task fields visitors may set.
+/// Name, description, the public switches, which task fields visitors may set, and the
+/// sites that may frame the public pages.
 #[server(prefix = "/sfn", endpoint = "update_org")]
 pub async fn update_org(
     slug: String,
@@ -61,6 +62,7 @@ pub async fn update_org(
     #[server(default)] field_category: Option<String>,
     #[server(default)] field_labels: Option<String>,
     #[server(default)] visitors_must_use_template: Option<String>,
+    #[server(default)] framing: Option<String>,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     use services::org;
@@ -78,6 +80,13 @@ pub async fn update_org(
                 labels: field_labels.is_some(),
             },
             visitors_must_use_template: visitors_must_use_template.is_some(),
+            // One site a line (spaces and commas separate too).
+            framing: framing
+                .unwrap_or_default()
+                .split([' ', ',', '\n', '\r', '\t'])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
         }),
     };
     org::update(&cx.svc, actor, &slug, patch)

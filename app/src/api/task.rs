@@ -41,6 +41,10 @@ pub async fn load_task(slug: String, number: i64) -> Result<TaskPageData, Server
         .await
         .map_err(fail)?;
     let permissions = member::permissions(&cx.svc, actor, &slug).await.ok();
+    if permissions.is_none() {
+        // What visitors see of a public task may be framed where the portal may.
+        allow_framing(&org.settings.framing);
+    }
     let people = match permissions {
         Some(_) => member::list(&cx.svc, actor, &slug).await.map_err(fail)?,
         None => Vec::new(),

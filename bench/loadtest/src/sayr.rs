@@ -304,7 +304,14 @@ pub async fn run(args: SayrArgs) -> Result<(), String> {
         memory_note: "",
     };
     driver::run(subject, target, shared, Lanes(lanes), &args.load).await?;
-    if let Ok(metrics) = http.get(format!("{base}/metrics")).send().await {
+    // `/metrics` answers only with the instance's SAYR_METRICS_TOKEN (bench/ws.sh sets it).
+    let mut metrics = http.get(format!("{base}/metrics"));
+    if let Ok(token) = std::env::var("SAYR_METRICS_TOKEN") {
+        metrics = metrics.bearer_auth(token);
+    }
+    if let Ok(metrics) = metrics.send().await
+        && metrics.status().is_success()
+    {
         let text = metrics.text().await.unwrap_or_default();
         for line in text.lines().filter(|l| l.starts_with("sayr_ws_")) {
             println!("   server /metrics: {line}");

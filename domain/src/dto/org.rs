@@ -13,7 +13,7 @@ pub struct PublicTaskFields {
 }
 
 /// What the org shows to people outside it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OrgSettings {
@@ -24,6 +24,9 @@ pub struct OrgSettings {
     pub public_task_fields: PublicTaskFields,
     /// A visitor's submission must name one of the org's visitor templates.
     pub visitors_must_use_template: bool,
+    /// The sites (`https://…` origins, at most 10) that may show the org's public pages in
+    /// a frame; none by default, and then no site may.
+    pub framing: Vec<String>,
 }
 
 /// An organization. Non-members get the same shape with `createdBy` and `settings`
@@ -56,6 +59,8 @@ impl Org {
                 public_actions: self.settings.public_actions,
                 public_task_fields: self.settings.public_task_fields,
                 visitors_must_use_template: self.settings.visitors_must_use_template,
+                // Not secret: the public pages send it in their `frame-ancestors`.
+                framing: self.settings.framing.clone(),
             },
             ..self.clone()
         }

@@ -3,6 +3,7 @@
 
 mod color;
 mod email;
+mod frame_origins;
 pub mod gh_refs;
 mod name;
 mod short_id;
@@ -11,6 +12,7 @@ mod title;
 
 pub use color::{Color, Icon};
 pub use email::Email;
+pub use frame_origins::{FrameOrigins, MAX_FRAME_ORIGINS};
 pub use name::{LabelName, OrgName, PersonName, ReleaseName, TeamName, ViewName};
 pub use short_id::ShortId;
 pub use slug::{ReleaseSlug, Slug};

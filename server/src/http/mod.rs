@@ -5,9 +5,10 @@ mod error;
 mod feed;
 mod limits;
 mod router;
+pub mod security;
 
 pub use actor::{SessionToken as SessionTokenExt, resolve_actor};
 pub use edge::ws_client_id;
 pub use error::ApiError;
 pub use limits::{client_address, limit};
-pub use router::router;
+pub use router::{metrics_router, router};

@@ -1,18 +1,20 @@
 //! The whole router: operations, REST, auth, the socket, server functions and pages.
 
+use crate::config::MetricsAccess;
+use crate::http::security::{CspNonce, SecurityHeaders, security_headers};
 use crate::http::{ApiError, resolve_actor};
 use crate::state::AppState;
 use crate::{api, realtime};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -53,10 +55,36 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=300"),
         ));
 
+    let security = Arc::new(SecurityHeaders::new(
+        &services.settings.public_url,
+        state.config.root_domain.as_deref(),
+        state.config.storage.files_public_url.as_deref(),
+        &state.config.markdown_image_hosts,
+    ));
+    let metrics_here = match state.config.metrics() {
+        MetricsAccess::Bearer(token) => get(move |state: State<AppState>, headers: HeaderMap| {
+            let token = token.clone();
+            async move {
+                if bearer_is(&headers, token.expose()) {
+                    metrics(state).await
+                } else {
+                    (
+                        StatusCode::UNAUTHORIZED,
+                        [(header::WWW_AUTHENTICATE, "Bearer")],
+                    )
+                        .into_response()
+                }
+            }
+        }),
+        // On its own listener, or nowhere.
+        MetricsAccess::OwnListener | MetricsAccess::Off => {
+            get(|| async { StatusCode::NOT_FOUND.into_response() })
+        }
+    };
+
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .route("/ws", get(realtime::upgrade))
         .route("/login/auth-check", get(crate::auth::auth_check))
         .route(
@@ -72,6 +100,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(services.clone());
                 provide_context(cookies.clone());
+                provide_csp_nonce();
             },
             {
                 let options = leptos_options.clone();
@@ -79,9 +108,14 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .nest("/pkg", pkg)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            provide_csp_nonce,
+            app::shell,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), super::limit))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
+        // After the actor's layer: a metrics token is no API key.
+        .route("/metrics", metrics_here)
         .layer(middleware::from_fn(json_shape))
         .layer(middleware::from_fn(json_too_large))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -93,9 +127,41 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .layer(middleware::from_fn_with_state(state.clone(), super::client_address))
+        .layer(middleware::from_fn_with_state(security, security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// `SAYR_METRICS_ADDR`'s router: `/metrics` and nothing else, for whoever reaches it.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// Whether the request carries `Authorization: Bearer <token>` (compared in constant time).
+fn bearer_is(headers: &HeaderMap, token: &str) -> bool {
+    let Some(given) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    let (given, token) = (given.trim().as_bytes(), token.trim().as_bytes());
+    given.len() == token.len() && given.iter().zip(token).fold(0u8, |d, (a, b)| d | (a ^ b)) == 0
+}
+
+/// Hands the response's CSP nonce (`security::CspNonce`, set by the middleware) to Leptos,
+/// whose hydration and data scripts carry it; without one, Leptos' own would not match
+/// the header.
+fn provide_csp_nonce() {
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 /// `/readyz`: the database and, when configured, Redis answer within 2 s. The body names

@@ -368,13 +368,22 @@ with_smtp!(
 with_smtp!(
     mail_survives_an_smtp_server_that_refuses_at_first,
     2,
+    tweak = |c| c.metrics_token = Some(server::config::Secret::new("metrics-test-token")),
     |app, smtp| {
         app.sign_up_unverified("ada@example.test").await;
         let mail = smtp.wait_for("ada@example.test").await;
         assert!(mail.subject.contains("Confirm"));
         assert_eq!(smtp.mails().len(), 1, "delivered once, after two refusals");
-        let (_, metrics) = app.get("/metrics", None).await;
-        let metrics = metrics.as_str().unwrap().to_string();
+        let metrics = app
+            .http
+            .get(format!("{}/metrics", app.base))
+            .bearer_auth("metrics-test-token")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(
             metrics.contains("sayr_job_attempts_total{kind=\"send_mail\",outcome=\"failed\"} 2"),
             "{metrics}"

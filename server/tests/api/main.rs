@@ -18,6 +18,7 @@ mod external_login;
 mod files;
 mod files_app;
 mod github;
+mod hardening;
 mod notifications;
 mod openapi;
 mod operations;

@@ -97,33 +97,62 @@ on_each_backend!(
     }
 );
 
-on_each_backend!(metrics_count_open_sockets_and_messages, |app| {
-    let mut ws = app.socket(None, "").await;
-    ws.next().await;
-    ws.next().await;
-    // A message that is answered: once the answer is here, the server has counted both.
-    ws.send_text("not json").await;
-    ws.next().await;
-    let res = app
-        .http
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let text = res.text().await.unwrap();
-    let value = |name: &str| -> u64 {
-        text.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name} ")))
-            .unwrap_or_else(|| panic!("{name} in {text}"))
-            .parse()
-            .unwrap()
-    };
-    assert_eq!(value("sayr_ws_open_sockets"), 1);
-    assert!(
-        value("sayr_ws_messages_out_total") >= 3,
-        "CONNECTION_STATUS, WAITING_ROOM, ERROR"
-    );
-    assert!(value("sayr_ws_messages_in_total") >= 1);
-    assert_eq!(value("sayr_ws_slow_consumers_dropped_total"), 0);
-});
+mod metrics_count_open_sockets_and_messages {
+    use super::*;
+    use crate::common::{self, Backend, TestApp};
+
+    const TOKEN: &str = "metrics-test-token";
+
+    async fn on(backend: Backend) {
+        let app = TestApp::spawn_with(backend, |c| {
+            c.metrics_token = Some(server::config::Secret::new(TOKEN));
+        })
+        .await;
+        let database = app.database.clone();
+        common::within_limit(database, run(app)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        on(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if common::postgres_url().is_some() {
+            on(Backend::Postgres).await;
+        }
+    }
+
+    async fn run(app: TestApp) {
+        let mut ws = app.socket(None, "").await;
+        ws.next().await;
+        ws.next().await;
+        // A message that is answered: once the answer is here, the server has counted both.
+        ws.send_text("not json").await;
+        ws.next().await;
+        let res = app
+            .http
+            .get(format!("{}/metrics", app.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let text = res.text().await.unwrap();
+        let value = |name: &str| -> u64 {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name} ")))
+                .unwrap_or_else(|| panic!("{name} in {text}"))
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(value("sayr_ws_open_sockets"), 1);
+        assert!(
+            value("sayr_ws_messages_out_total") >= 3,
+            "CONNECTION_STATUS, WAITING_ROOM, ERROR"
+        );
+        assert!(value("sayr_ws_messages_in_total") >= 1);
+        assert_eq!(value("sayr_ws_slow_consumers_dropped_total"), 0);
+    }
+}

@@ -161,7 +161,9 @@ pub async fn create(
         None => None,
     };
 
-    let body_html = markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?;
+    let body_html =
+        markdown::render_in_org(&svc.db, &svc.settings.images(), &access.org, body.as_str())
+            .await?;
     let now = Utc::now();
     let author = actor.user_id().map(|u| u.0);
     let txn = svc.begin().await?;
@@ -241,7 +243,7 @@ pub(crate) async fn copy_from_github(
         task_id: Set(task.id),
         parent_id: Set(None),
         author_id: Set(copy.author),
-        body_html: Set(markdown::render(body.as_str())),
+        body_html: Set(markdown::render(body.as_str(), &svc.settings.images())),
         body: Set(body.as_str().to_string()),
         visibility: Set(copy.visibility),
         source: Set("github".to_string()),
@@ -321,9 +323,9 @@ pub async fn update(
     }
 
     let body_html = if from_github {
-        markdown::render(body.as_str())
+        markdown::render(body.as_str(), &svc.settings.images())
     } else {
-        markdown::render_in_org(&svc.db, &access.org, body.as_str()).await?
+        markdown::render_in_org(&svc.db, &svc.settings.images(), &access.org, body.as_str()).await?
     };
     let now = Utc::now();
     let txn = svc.begin().await?;

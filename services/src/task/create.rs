@@ -170,8 +170,13 @@ pub(crate) async fn create_linked(
         Some(slug) => Some(crate::release::by_slug(&svc.db, org_id, slug).await?.0),
         None => None,
     };
-    let description_html =
-        markdown::render_in_org(&svc.db, &access.org, description.as_str()).await?;
+    let description_html = markdown::render_in_org(
+        &svc.db,
+        &svc.settings.images(),
+        &access.org,
+        description.as_str(),
+    )
+    .await?;
     let txn = svc.begin().await?;
     let bumped = organization::Entity::update_many()
         .col_expr(

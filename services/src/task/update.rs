@@ -41,7 +41,7 @@ pub async fn update(
     writer(actor, &access)?;
     let links = links(&svc.db, &row, patch.label_ids.is_some()).await?;
     let version = patch.version;
-    let wanted = resolve(&svc.db, &access, &row, patch).await?;
+    let wanted = resolve(&svc.db, &svc.settings.images(), &access, &row, patch).await?;
     let me = actor.user_id().map(|u| u.0);
     let may = May {
         own: me.is_some_and(|me| row.created_by == Some(me) || links.assignees.contains(&me)),
@@ -117,6 +117,7 @@ async fn links(db: &impl ConnectionTrait, row: &task::Model, with_labels: bool) 
 /// permission is looked at, and every id it names must exist in the org.
 async fn resolve(
     db: &impl ConnectionTrait,
+    images: &markdown::ImagePolicy,
     access: &OrgAccess,
     row: &task::Model,
     patch: TaskPatch,
@@ -139,7 +140,7 @@ async fn resolve(
     // Rendering looks up `#N` links: only for a description that changes.
     let description = match description.filter(|d| d.as_str() != row.description) {
         Some(text) => {
-            let html = markdown::render_in_org(db, &access.org, text.as_str()).await?;
+            let html = markdown::render_in_org(db, images, &access.org, text.as_str()).await?;
             Some((text.as_str().to_string(), html))
         }
         None => None,

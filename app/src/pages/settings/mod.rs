@@ -170,6 +170,9 @@ fn General(data: SettingsData, update_org: ServerAction<UpdateOrg>) -> impl Into
                 <label class="check"><input type="checkbox" name="field_labels" value="on" checked=org.settings.public_task_fields.labels/>"Public labels"</label>
             </fieldset>
             <label class="check"><input type="checkbox" name="visitors_must_use_template" value="on" checked=org.settings.visitors_must_use_template data-testid="visitors-must-use-template"/>"Visitors must use a template (one of the templates for visitors, in Task templates below)"</label>
+            <label>"Sites that may show the public page in a frame (https origins, one a line; at most 10)"
+                <textarea name="framing" rows="2" placeholder="https://example.com" data-testid="framing">{org.settings.framing.join("\n")}</textarea>
+            </label>
             <button type="submit" class="button primary">"Save"</button>
         </ActionForm>
     }.into_any())

@@ -1,7 +1,9 @@
 //! Serves the OpenAPI document and a self-contained page that reads it (no CDN: an
 //! instance may be offline).
 
+use crate::http::security::CspNonce;
 use crate::state::AppState;
+use axum::Extension;
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::header;
@@ -18,5 +20,15 @@ pub fn routes(openapi: &utoipa::openapi::OpenApi) -> Router<AppState> {
             "/api/v1/openapi.json",
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
         )
-        .route("/api/docs", get(|| async { Html(VIEWER) }))
+        .route("/api/docs", get(viewer))
+}
+
+/// The viewer, its inline style and script carrying this response's CSP nonce.
+async fn viewer(Extension(nonce): Extension<CspNonce>) -> Html<String> {
+    let nonce = &nonce.0;
+    Html(
+        VIEWER
+            .replacen("<style>", &format!("<style nonce=\"{nonce}\">"), 1)
+            .replacen("<script>", &format!("<script nonce=\"{nonce}\">"), 1),
+    )
 }
