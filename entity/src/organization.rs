@@ -17,6 +17,8 @@ pub struct Model {
     pub public_field_priority: bool,
     /// A visitor's submission must name one of the org's visitor templates.
     pub visitors_must_use_template: bool,
+    /// Members without a second factor see the org as visitors do, and are told why.
+    pub members_must_use_two_factor: bool,
     /// The number the org's last task got; bumped inside the creating transaction.
     pub last_task_number: i64,
     pub created_by: Option<Uuid>,

@@ -78,6 +78,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
         public_field_category: Set(false),
         public_field_priority: Set(false),
         visitors_must_use_template: Set(false),
+        members_must_use_two_factor: Set(false),
         last_task_number: Set(0),
         created_by: Set(Some(creator.0)),
         created_at: Set(now),
