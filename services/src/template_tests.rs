@@ -186,6 +186,7 @@ fn public(fields: PublicTaskFields, must: bool) -> OrgSettings {
         public_actions: true,
         public_task_fields: fields,
         visitors_must_use_template: must,
+        members_must_use_two_factor: false,
     }
 }
 

@@ -61,6 +61,7 @@ pub async fn update_org(
     #[server(default)] field_category: Option<String>,
     #[server(default)] field_labels: Option<String>,
     #[server(default)] visitors_must_use_template: Option<String>,
+    #[server(default)] members_must_use_two_factor: Option<String>,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     use services::org;
@@ -78,6 +79,7 @@ pub async fn update_org(
                 labels: field_labels.is_some(),
             },
             visitors_must_use_template: visitors_must_use_template.is_some(),
+            members_must_use_two_factor: members_must_use_two_factor.is_some(),
         }),
     };
     org::update(&cx.svc, actor, &slug, patch)

@@ -24,6 +24,9 @@ pub struct OrgSettings {
     pub public_task_fields: PublicTaskFields,
     /// A visitor's submission must name one of the org's visitor templates.
     pub visitors_must_use_template: bool,
+    /// Members must turn on a second factor to see the org as members (only members see
+    /// this setting).
+    pub members_must_use_two_factor: bool,
 }
 
 /// An organization. Non-members get the same shape with `createdBy` and `settings`
@@ -56,6 +59,7 @@ impl Org {
                 public_actions: self.settings.public_actions,
                 public_task_fields: self.settings.public_task_fields,
                 visitors_must_use_template: self.settings.visitors_must_use_template,
+                members_must_use_two_factor: false,
             },
             ..self.clone()
         }

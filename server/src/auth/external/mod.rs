@@ -228,6 +228,7 @@ pub struct CallbackQuery {
     params(("provider" = String, Path, description = "`github` or a configured OpenID Connect provider"), CallbackQuery),
     responses(
         (status = 303, description = "Signed in (the session cookie is set): to `/login/auth-check`; \
+            with a second factor on, to `/login/2fa?challenge=…` (no cookie yet); \
             otherwise to `/login?error=…`"),
     )
 )]
@@ -289,6 +290,12 @@ pub async fn callback(
             response
         }
         Ok(Outcome::Linked { .. }) => Redirect::to("/login/auth-check").into_response(),
+        // The page asks for the code, then goes on to `/login/auth-check` like a sign-in
+        // without a second factor (the `login_origin` cookie waits).
+        Ok(Outcome::Challenge { challenge }) => Redirect::to(&format!(
+            "/login/2fa?challenge={challenge}&returnTo=%2Flogin%2Fauth-check"
+        ))
+        .into_response(),
         Err(DomainError::Conflict { .. }) => return to_login(Failure::Conflict, cookies),
         Err(DomainError::EmailUnverified) => return to_login(Failure::Unproven, cookies),
         Err(DomainError::Forbidden(m)) if m == services::instance::SIGNUP_CLOSED => {
