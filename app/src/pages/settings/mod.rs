@@ -120,7 +120,7 @@ pub fn Settings() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <section class="empty"><h1>"Not found"</h1><p>{error_text(&e)}</p></section> }.into_any(),
+                    Err(e) => view! { <crate::components::LoadFailed error=e/> }.into_any(),
                     Ok(data) => {
                         let slug = data.org.slug.clone();
                         view! {
@@ -170,6 +170,7 @@ fn General(data: SettingsData, update_org: ServerAction<UpdateOrg>) -> impl Into
                 <label class="check"><input type="checkbox" name="field_labels" value="on" checked=org.settings.public_task_fields.labels/>"Public labels"</label>
             </fieldset>
             <label class="check"><input type="checkbox" name="visitors_must_use_template" value="on" checked=org.settings.visitors_must_use_template data-testid="visitors-must-use-template"/>"Visitors must use a template (one of the templates for visitors, in Task templates below)"</label>
+            <label class="check"><input type="checkbox" name="members_must_use_two_factor" value="on" checked=org.settings.members_must_use_two_factor data-testid="members-must-use-two-factor"/>"Members must use a second factor (members without one see only a page asking them to set it up; turn on your own first)"</label>
             <button type="submit" class="button primary">"Save"</button>
         </ActionForm>
     }.into_any())
