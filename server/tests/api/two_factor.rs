@@ -20,7 +20,7 @@ fn unix_now() -> u64 {
 
 /// The current 30-second step, after waiting out the end of one that has less than
 /// `margin` seconds left (so that what follows happens within one step).
-async fn steady_step(margin: u64) -> i64 {
+pub(crate) async fn steady_step(margin: u64) -> i64 {
     let left = 30 - unix_now() % 30;
     if left < margin {
         tokio::time::sleep(Duration::from_secs(left) + Duration::from_millis(200)).await;
@@ -29,7 +29,7 @@ async fn steady_step(margin: u64) -> i64 {
 }
 
 /// The six-digit code of the base32 `secret` for `step`.
-fn totp(secret: &str, step: i64) -> String {
+pub(crate) fn totp(secret: &str, step: i64) -> String {
     let key = data_encoding::BASE32_NOPAD
         .decode(secret.as_bytes())
         .expect("the secret is base32");
@@ -52,7 +52,7 @@ async fn set_up(app: &TestApp, session: &Session) -> String {
 
 /// Turns TOTP on with the code of the step before now; returns the secret and the backup
 /// codes.
-async fn turn_on(app: &TestApp, session: &Session) -> (String, Vec<String>) {
+pub(crate) async fn turn_on(app: &TestApp, session: &Session) -> (String, Vec<String>) {
     let secret = set_up(app, session).await;
     let step = steady_step(3).await - 1;
     let (status, body) = app
