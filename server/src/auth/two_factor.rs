@@ -3,7 +3,7 @@
 
 use super::with_cookie;
 use crate::api::v1::schema::{
-    Conflict, Forbidden, Gone, InvalidInput, RateLimited, Unauthenticated, UserBody,
+    Conflict, Forbidden, Gone, InvalidInput, RateLimited, TooLarge, Unauthenticated, UserBody,
 };
 use crate::http::{ApiError, client_info};
 use crate::state::AppState;
@@ -79,6 +79,7 @@ pub(super) async fn setup(
     responses(
         (status = 200, description = "On; the backup codes", body = BackupCodes),
         (status = 400, response = InvalidInput),
+        (status = 413, response = TooLarge),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
@@ -108,6 +109,7 @@ pub(super) async fn enable(
     responses(
         (status = 204, description = "Off"),
         (status = 400, response = InvalidInput),
+        (status = 413, response = TooLarge),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
@@ -143,6 +145,7 @@ pub(super) async fn disable(
         (status = 200, description = "The account; the session cookie is set", body = UserBody,
             headers(("set-cookie" = String, description = "`sayr_session`"))),
         (status = 400, response = InvalidInput),
+        (status = 413, response = TooLarge),
         (status = 403, response = Forbidden),
         (status = 410, response = Gone),
         (status = 429, response = RateLimited),
