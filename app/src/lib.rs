@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                     // is right (404 for what you may not see) and the page works without JS.
                     <Route path=path!("/") view={Lazy::<RootRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::Login/>
+                    <Route path=path!("/login/2fa") view=pages::LoginSecondStep/>
                     <Route path=path!("/signup") view=pages::Signup/>
                     <Route path=path!("/verify-email") view=pages::VerifyEmail/>
                     <Route path=path!("/forgot-password") view=pages::ForgotPassword/>

@@ -9,7 +9,9 @@ pub fn status(e: &DomainError) -> StatusCode {
     match e {
         DomainError::NotFound => StatusCode::NOT_FOUND,
         DomainError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        DomainError::Forbidden(_) | DomainError::EmailUnverified => StatusCode::FORBIDDEN,
+        DomainError::Forbidden(_)
+        | DomainError::EmailUnverified
+        | DomainError::TwoFactorRequired => StatusCode::FORBIDDEN,
         DomainError::Invalid(_) => StatusCode::BAD_REQUEST,
         DomainError::Conflict { .. } => StatusCode::CONFLICT,
         DomainError::Gone(_) => StatusCode::GONE,
@@ -26,6 +28,7 @@ pub fn code(e: &DomainError) -> &'static str {
         DomainError::Unauthenticated => "unauthenticated",
         DomainError::Forbidden(_) => "forbidden",
         DomainError::EmailUnverified => "email_unverified",
+        DomainError::TwoFactorRequired => "two_factor_required",
         DomainError::Invalid(_) => "invalid_input",
         DomainError::Conflict { .. } => "conflict",
         DomainError::Gone(_) => "gone",
@@ -45,6 +48,7 @@ mod tests {
             (DomainError::NotFound, 404, "not_found"),
             (DomainError::Unauthenticated, 401, "unauthenticated"),
             (DomainError::forbidden("no"), 403, "forbidden"),
+            (DomainError::TwoFactorRequired, 403, "two_factor_required"),
             (DomainError::conflict("taken"), 409, "conflict"),
             (DomainError::Gone("over".into()), 410, "gone"),
             (

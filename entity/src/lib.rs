@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod api_key;
+pub mod backup_code;
 pub mod blocked_user;
 pub mod category;
 pub mod email_token;
@@ -16,6 +17,7 @@ pub mod invite;
 pub mod job;
 pub mod job_schedule;
 pub mod label;
+pub mod login_challenge;
 pub mod member;
 pub mod member_team;
 pub mod notification;
@@ -40,3 +42,4 @@ pub mod task_vote;
 pub mod task_watch;
 pub mod team;
 pub mod user;
+pub mod user_totp;

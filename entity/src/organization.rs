@@ -19,6 +19,8 @@ pub struct Model {
     pub visitors_must_use_template: bool,
     /// The sites (https origins, space separated) that may frame the org's public pages.
     pub framing: String,
+    /// Members without a second factor see the org as visitors do, and are told why.
+    pub members_must_use_two_factor: bool,
     /// The number the org's last task got; bumped inside the creating transaction.
     pub last_task_number: i64,
     pub created_by: Option<Uuid>,

@@ -13,6 +13,7 @@ mod m0008_notifications;
 mod m0009_github;
 mod m0010_planning;
 mod m0011_templates;
+mod m0012_two_factor;
 mod m0013_framing;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_github::Migration),
             Box::new(m0010_planning::Migration),
             Box::new(m0011_templates::Migration),
+            Box::new(m0012_two_factor::Migration),
             Box::new(m0013_framing::Migration),
         ]
     }

@@ -7,7 +7,7 @@ use domain::dto::{CommentVisibility, Org, Visibility};
 use domain::permissions::PermissionSet;
 use domain::realtime::Channel;
 use domain::{OrgId, UserId};
-use entity::{member, member_team, organization, task, task_comment, team};
+use entity::{member, member_team, organization, task, task_comment, team, user_totp};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -18,6 +18,9 @@ pub struct OrgAccess {
     /// Sees everything a member sees (members, the creator, site admins, the system).
     pub member: bool,
     pub permissions: PermissionSet,
+    /// A member seen as a visitor because the org requires a second factor they have not
+    /// turned on: what only members may do answers `TwoFactorRequired`.
+    pub needs_second_factor: bool,
 }
 
 impl OrgAccess {
@@ -43,6 +46,7 @@ impl OrgAccess {
             org: self.org.clone(),
             member: false,
             permissions: PermissionSet::default(),
+            needs_second_factor: false,
         }
     }
 
@@ -86,18 +90,33 @@ pub(crate) async fn resolve(
     let (member, permissions) = match actor {
         Actor::System => (true, PermissionSet::all()),
         Actor::Anonymous { .. } => (false, PermissionSet::default()),
-        Actor::User(u) if u.site_admin || org.created_by == Some(u.id.0) => {
-            (true, PermissionSet::all())
-        }
+        Actor::User(u) if u.site_admin => (true, PermissionSet::all()),
+        Actor::User(u) if org.created_by == Some(u.id.0) => (true, PermissionSet::all()),
         Actor::User(u) => match membership(db, org.id, u.id).await? {
             Some(m) => (true, member_permissions(db, m.id, None).await?),
             None => (false, PermissionSet::default()),
         },
     };
+    // Site admins keep their way in: they answer for the instance, not to the org.
+    let held_back = match actor {
+        Actor::User(u) if member && !u.site_admin && org.members_must_use_two_factor => {
+            !has_second_factor(db, u.id).await?
+        }
+        _ => false,
+    };
+    if held_back {
+        return Ok(OrgAccess {
+            org,
+            member: false,
+            permissions: PermissionSet::default(),
+            needs_second_factor: true,
+        });
+    }
     Ok(OrgAccess {
         org,
         member,
         permissions,
+        needs_second_factor: false,
     })
 }
 
@@ -119,6 +138,15 @@ pub(crate) async fn member_permissions(
             .filter(|t| Some(t.id) != except)
             .map(|t| stored_permissions(&t.permissions)),
     ))
+}
+
+/// Whether the user has turned on a second factor (a confirmed TOTP secret).
+pub(crate) async fn has_second_factor(db: &impl ConnectionTrait, user: UserId) -> Result<bool> {
+    Ok(user_totp::Entity::find_by_id(user.0)
+        .filter(user_totp::Column::EnabledAt.is_not_null())
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// The row of task `number` if the actor may see it.
@@ -158,6 +186,7 @@ pub async fn load_member(svc: &Services, actor: &Actor, slug: &str) -> Result<Or
     let access = load(svc, actor, slug).await?;
     match actor {
         _ if access.member => Ok(access),
+        _ if access.needs_second_factor => Err(DomainError::TwoFactorRequired),
         Actor::Anonymous { .. } => Err(DomainError::Unauthenticated),
         _ => Err(DomainError::forbidden("members only")),
     }
@@ -174,6 +203,8 @@ pub async fn load(svc: &Services, actor: &Actor, slug: &str) -> Result<OrgAccess
     let access = resolve(&svc.db, actor, row).await?;
     if access.can_view() {
         Ok(access)
+    } else if access.needs_second_factor {
+        Err(DomainError::TwoFactorRequired)
     } else {
         Err(DomainError::NotFound)
     }

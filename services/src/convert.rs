@@ -21,6 +21,7 @@ pub(crate) fn org(m: &organization::Model) -> Org {
             },
             visitors_must_use_template: m.visitors_must_use_template,
             framing: m.framing.split_whitespace().map(str::to_string).collect(),
+            members_must_use_two_factor: m.members_must_use_two_factor,
         },
         created_by: m.created_by.map(Into::into),
         created_at: m.created_at,
@@ -39,6 +40,7 @@ pub(crate) fn user(m: &user::Model) -> User {
         created_at: m.created_at,
         avatar_url: None,
         email_verified: m.email_verified,
+        two_factor: false,
     }
 }
 

@@ -19,6 +19,9 @@ pub enum DomainError {
         "confirm your e-mail address first: follow the link we mailed you, or send a new one from your account page"
     )]
     EmailUnverified,
+    /// The org requires its members to use a second factor and this one has none.
+    #[error("{}", domain::dto::TWO_FACTOR_REQUIRED)]
+    TwoFactorRequired,
     /// Bad input, field by field.
     #[error("invalid input")]
     Invalid(BTreeMap<String, String>),

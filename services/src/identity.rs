@@ -8,7 +8,7 @@
 //! unverified address that belongs to an existing account is refused, so that nobody takes
 //! over an account by claiming its e-mail at a provider.
 
-use super::session::{self, ClientInfo};
+use super::session::ClientInfo;
 use super::{Actor, DomainError, Result, Services};
 use chrono::Utc;
 use domain::UserId;
@@ -37,6 +37,9 @@ pub struct ExternalIdentity {
 pub enum Outcome {
     /// A session was started: the token for the cookie and the account.
     SignedIn { token: String, user: User },
+    /// The account has a second factor on: no session until the challenge is answered
+    /// with a code (`two_factor::complete_sign_in`).
+    Challenge { challenge: String },
     /// The identity was linked to the signed-in user; their session continues.
     Linked { user: User },
 }
@@ -117,8 +120,13 @@ pub async fn sign_in(
         }
         return Ok(Outcome::Linked { user });
     }
-    let (token, _) = session::start(svc, user.id, client).await?;
-    Ok(Outcome::SignedIn { token, user })
+    let proven = [super::two_factor::Factor::Provider(
+        identity.provider.clone(),
+    )];
+    match super::two_factor::login::after_first_factor(svc, user, &proven, client).await? {
+        super::two_factor::SignIn::Session { token, user } => Ok(Outcome::SignedIn { token, user }),
+        super::two_factor::SignIn::Challenge { challenge } => Ok(Outcome::Challenge { challenge }),
+    }
 }
 
 async fn find_user(db: &impl sea_orm::ConnectionTrait, id: uuid::Uuid) -> Result<user::Model> {

@@ -37,6 +37,7 @@ pub mod team;
 pub mod template;
 pub mod throttle;
 pub mod timeline;
+pub mod two_factor;
 pub mod user;
 pub mod view;
 pub mod vote;

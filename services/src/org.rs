@@ -79,6 +79,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
         public_field_priority: Set(false),
         visitors_must_use_template: Set(false),
         framing: Set(String::new()),
+        members_must_use_two_factor: Set(false),
         last_task_number: Set(0),
         created_by: Set(Some(creator.0)),
         created_at: Set(now),
@@ -141,6 +142,19 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
             .map(|s| FrameOrigins::parse(&s.framing))
             .transpose(),
     );
+    let requires_now = patch
+        .settings
+        .as_ref()
+        .is_some_and(|s| s.members_must_use_two_factor && !access.org.members_must_use_two_factor);
+    if requires_now && !actor.is_superuser() {
+        let me = actor.user_id().ok_or(DomainError::Unauthenticated)?;
+        if !super::access::has_second_factor(&svc.db, me).await? {
+            fields.check::<()>(Err(domain::parse::FieldError::new(
+                "settings.membersMustUseTwoFactor",
+                "turn on your own second factor first (your account page)",
+            )));
+        }
+    }
     fields.finish()?;
     let was_public = access.org.public_page;
     let org_id = access.id();
@@ -158,6 +172,7 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
         active.public_field_category = Set(settings.public_task_fields.category);
         active.public_field_priority = Set(settings.public_task_fields.priority);
         active.visitors_must_use_template = Set(settings.visitors_must_use_template);
+        active.members_must_use_two_factor = Set(settings.members_must_use_two_factor);
     }
     if let Some(Some(framing)) = framing {
         active.framing = Set(framing.as_slice().join(" "));
@@ -168,6 +183,9 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
         // Visitors can no longer see what they were told of.
         crate::notify::forget_visitors(&svc.db, row.id, None).await?;
         // The public room closes with the public page.
+        svc.publish_access(domain::realtime::AccessEvent::AccessChanged { org_id });
+    } else if requires_now {
+        // Members without a second factor leave the members' rooms.
         svc.publish_access(domain::realtime::AccessEvent::AccessChanged { org_id });
     }
     let org = with_images(svc, convert::org(&row)).await?;

@@ -125,14 +125,18 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Actor> {
     }))
 }
 
-/// Signs in and starts a session in one step: what the login forms and endpoints do.
-/// Throttled per account and per address: too many failures answer RateLimited.
+/// Signs in with a password: a session, or, when the account has a second factor on, a
+/// challenge to answer with a code (`two_factor::complete_sign_in`) and no session yet.
+/// Throttled per account and per address: too many failures answer RateLimited. The
+/// account's count clears only once the sign-in is complete, so that a known password does
+/// not reset the count of wrong codes.
 pub async fn sign_in(
     svc: &Services,
     email: &str,
     password: &str,
     client: ClientInfo,
-) -> Result<(String, domain::dto::User)> {
+) -> Result<super::two_factor::SignIn> {
+    use super::two_factor::{Factor, SignIn, login};
     let address = client.ip.as_deref();
     let device = known_device(svc, email, client.device.as_deref()).await?;
     let counters = throttle::counters(email, device.as_deref(), address);
@@ -143,19 +147,22 @@ pub async fn sign_in(
         });
     }
     let user = super::user::authenticate_with(svc, email, password, device.is_some()).await?;
-    // The counter this attempt was counted on starts over: the account's, or the known
-    // device's (which leaves whatever others' guesses ran up on the account standing).
+    // Told only to whoever knows the password.
+    super::admin::refuse_if_banned(svc, user.id).await?;
+    // On a session, the counter this attempt was counted on starts over: the account's, or
+    // the known device's (which leaves whatever others' guesses ran up on the account
+    // standing). A second factor still to come keeps the attempt counted.
     let clear: Vec<String> = counters
         .iter()
         .map(|(c, _)| c.clone())
         .filter(|c| !c.starts_with("address:"))
         .collect();
     let uncount: Vec<String> = address.map(throttle::address_counter).into_iter().collect();
-    svc.login_throttle.succeeded(&clear, &uncount).await;
-    // Told only to whoever knows the password.
-    super::admin::refuse_if_banned(svc, user.id).await?;
-    let (token, _) = start(svc, user.id, client).await?;
-    Ok((token, user))
+    let outcome = login::after_first_factor(svc, user, &[Factor::Password], client).await?;
+    if let SignIn::Session { .. } = outcome {
+        svc.login_throttle.succeeded(&clear, &uncount).await;
+    }
+    Ok(outcome)
 }
 
 /// Creates an account (when sign-up is open, or for the first account) and signs it in.

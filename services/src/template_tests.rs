@@ -187,6 +187,7 @@ fn public(fields: PublicTaskFields, must: bool) -> OrgSettings {
         public_task_fields: fields,
         visitors_must_use_template: must,
         framing: Vec::new(),
+        members_must_use_two_factor: false,
     }
 }
 

@@ -258,6 +258,7 @@ pub(crate) async fn dto(db: &impl ConnectionTrait, row: &user::Model) -> Result<
     user.avatar_url = super::file::avatar_urls(db, &[row.id])
         .await?
         .remove(&row.id);
+    user.two_factor = super::access::has_second_factor(db, row.id.into()).await?;
     Ok(user)
 }
 

@@ -43,6 +43,9 @@ pub struct AccountData {
     pub providers: Vec<ProviderButton>,
     /// A key created just before this page was loaded: shown once.
     pub new_key: Option<String>,
+    pub two_factor: domain::dto::TwoFactorStatus,
+    /// Backup codes made just before this page was loaded: shown once.
+    pub new_backup_codes: Option<Vec<String>>,
 }
 
 /// The cookie that carries a new API key to the one page view that shows it, so that
@@ -64,6 +67,8 @@ pub async fn load_account() -> Result<AccountData, ServerFnError> {
     let actor = &cx.actor;
     let me = user::me(&cx.svc, actor).await.map_err(fail)?;
     let new_key = take_cookie(NEW_KEY_COOKIE);
+    let new_backup_codes = take_cookie(super::two_factor::NEW_CODES_COOKIE)
+        .map(|codes| codes.split('.').map(str::to_string).collect());
     Ok(AccountData {
         user: me,
         sessions: session::list(&cx.svc, actor).await.map_err(fail)?,
@@ -71,6 +76,10 @@ pub async fn load_account() -> Result<AccountData, ServerFnError> {
         keys: api_key::list(&cx.svc, actor).await.map_err(fail)?,
         providers: providers(&cx.svc),
         new_key,
+        two_factor: services::two_factor::status(&cx.svc, actor)
+            .await
+            .map_err(fail)?,
+        new_backup_codes,
     })
 }
 

@@ -102,6 +102,16 @@ pub async fn revoke_user_sessions(user: UserId) -> Result<u64, ServerFnError> {
         .map_err(fail)
 }
 
+/// Turns a user's second factor off (they lost it); logged with who did it.
+#[server(prefix = "/sfn", endpoint = "admin_reset_two_factor")]
+pub async fn reset_two_factor(user: UserId) -> Result<AdminUser, ServerFnError> {
+    use super::ssr::*;
+    let cx = caller()?;
+    services::admin::reset_two_factor(&cx.svc, &cx.actor, user)
+        .await
+        .map_err(fail)
+}
+
 /// Orgs whose name or slug contains `q`; `page` counts from 0.
 #[server(prefix = "/sfn", endpoint = "admin_orgs")]
 pub async fn load_admin_orgs(

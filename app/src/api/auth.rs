@@ -1,18 +1,54 @@
 use domain::dto::User;
 use leptos::prelude::*;
 
-/// Signs in and goes home, or back to `return_to` (a path of this instance only).
+/// Signs in and goes home, or back to `return_to` (a path of this instance only). With a
+/// second factor on, goes to the page that asks for the code instead (no session yet).
 #[server(prefix = "/sfn", endpoint = "login")]
 pub async fn login(
     email: String,
     password: String,
     #[server(default)] return_to: Option<String>,
+) -> Result<Option<User>, ServerFnError> {
+    use super::ssr::*;
+    use services::two_factor::SignIn;
+    let cx = caller()?;
+    let outcome = services::session::sign_in(&cx.svc, &email, &password, cx.client)
+        .await
+        .map_err(fail)?;
+    let return_to = return_to.filter(|p| is_local_path(p));
+    match outcome {
+        SignIn::Session { token, user } => {
+            set_session_cookie(Some(&token));
+            set_device_cookie(&cx.svc, &user.email).await;
+            leptos_axum::redirect(return_to.as_deref().unwrap_or("/"));
+            Ok(Some(user))
+        }
+        SignIn::Challenge { challenge } => {
+            let mut next = format!("/login/2fa?challenge={challenge}");
+            if let Some(r) = return_to {
+                next.push_str("&returnTo=");
+                next.push_str(&crate::components::text::encode(&r));
+            }
+            leptos_axum::redirect(&next);
+            Ok(None)
+        }
+    }
+}
+
+/// The second step of a sign-in: a code from the app or a backup code. Then home, or to
+/// `return_to` (a path of this instance only).
+#[server(prefix = "/sfn", endpoint = "login_2fa")]
+pub async fn login_second_factor(
+    challenge: String,
+    code: String,
+    #[server(default)] return_to: Option<String>,
 ) -> Result<User, ServerFnError> {
     use super::ssr::*;
     let cx = caller()?;
-    let (token, user) = services::session::sign_in(&cx.svc, &email, &password, cx.client)
-        .await
-        .map_err(fail)?;
+    let (token, user) =
+        services::two_factor::complete_sign_in(&cx.svc, &challenge, &code, cx.client)
+            .await
+            .map_err(fail)?;
     set_session_cookie(Some(&token));
     set_device_cookie(&cx.svc, &user.email).await;
     leptos_axum::redirect(

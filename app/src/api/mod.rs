@@ -15,6 +15,7 @@ mod settings;
 mod task;
 mod task_edit;
 mod templates;
+mod two_factor;
 
 pub use account::{
     AccountData, CreateApiKey, DeleteAccount, DeleteApiKey, LoginOptions, ProviderButton, RenameMe,
@@ -22,15 +23,15 @@ pub use account::{
     load_login_options, rename_me, revoke_session, unlink_account,
 };
 pub use admin::{
-    AdminDiscardJob, AdminRetryJob, BanUser, DeleteOrg, RevokeUserSessions, SetSignups,
-    SetUserRole, UnbanUser, ban_user, delete_org, load_admin_jobs, load_admin_link, load_admin_org,
-    load_admin_orgs, load_admin_overview, load_admin_users, load_connections, load_outbox,
-    revoke_user_sessions, set_signups, set_user_role, unban_user,
+    AdminDiscardJob, AdminRetryJob, BanUser, DeleteOrg, ResetTwoFactor, RevokeUserSessions,
+    SetSignups, SetUserRole, UnbanUser, ban_user, delete_org, load_admin_jobs, load_admin_link,
+    load_admin_org, load_admin_orgs, load_admin_overview, load_admin_users, load_connections,
+    load_outbox, reset_two_factor, revoke_user_sessions, set_signups, set_user_role, unban_user,
 };
 pub use auth::{
-    AcceptInviteLink, ChangeEmail, ChangePassword, InviteLink, Login, Logout, RequestPasswordReset,
-    ResendVerification, ResetPassword, Signup, VerifyEmail, load_invite_link, login, logout,
-    signup,
+    AcceptInviteLink, ChangeEmail, ChangePassword, InviteLink, Login, LoginSecondFactor, Logout,
+    RequestPasswordReset, ResendVerification, ResetPassword, Signup, VerifyEmail, load_invite_link,
+    login, login_second_factor, logout, signup,
 };
 pub use board::{
     BoardData, BulkResult, BulkUpdate, CreateTask, UpdateTask, bulk_update, create_task,
@@ -69,6 +70,10 @@ pub use task::{
     delete_comment, edit_comment, load_task, mention_members, mention_tasks, react,
 };
 pub use templates::{DeleteTemplate, SaveTemplate, delete_template, load_templates, save_template};
+pub use two_factor::{
+    DisableTwoFactor, EnableTwoFactor, StartTwoFactor, disable_two_factor, enable_two_factor,
+    start_two_factor,
+};
 
 pub use org_edit::{TransferOrg, UpdateLabel, transfer_org, update_label};
 pub use task_edit::{

@@ -63,6 +63,7 @@ pub async fn update_org(
     #[server(default)] field_labels: Option<String>,
     #[server(default)] visitors_must_use_template: Option<String>,
     #[server(default)] framing: Option<String>,
+    #[server(default)] members_must_use_two_factor: Option<String>,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     use services::org;
@@ -87,6 +88,7 @@ pub async fn update_org(
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
+            members_must_use_two_factor: members_must_use_two_factor.is_some(),
         }),
     };
     org::update(&cx.svc, actor, &slug, patch)

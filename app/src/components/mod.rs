@@ -14,6 +14,6 @@ pub mod upload;
 pub use avatar::Avatar;
 pub use editor::MarkdownEditor;
 pub use header::{Header, InboxFeed};
-pub use not_found::NotFound;
+pub use not_found::{LoadFailed, NotFound};
 pub use palette::{Command, CommandAction, CommandPalette, Palette};
 pub use task::TaskView;

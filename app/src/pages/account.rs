@@ -121,6 +121,7 @@ fn AccountView(
             <DisplayName name=data.user.name.clone()/>
             <ImagePicker label="Avatar" kind="avatar" testid="avatar-picker" endpoint="/api/v1/me/avatar" current=data.user.avatar_url.clone()/>
             <EmailAndPassword verified=data.user.email_verified/>
+            <super::two_factor::TwoFactorSection status=data.two_factor new_codes=data.new_backup_codes/>
 
             <h2 id="sessions">"Sessions"</h2>
             <p class="muted">"Where you are signed in. Signing a session out takes effect at once, open tabs included."</p>

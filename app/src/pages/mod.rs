@@ -12,6 +12,7 @@ mod portal;
 mod releases;
 mod settings;
 mod task;
+mod two_factor;
 
 pub use account::Account;
 pub use admin::{Admin, AdminConnections, AdminJobs, AdminMail, AdminOrg, AdminOrgs, AdminUsers};
@@ -25,6 +26,7 @@ pub use portal::Portal;
 pub use releases::{ReleasePage, Releases};
 pub use settings::Settings;
 pub use task::TaskPage;
+pub use two_factor::LoginSecondStep;
 
 pub use crate::components::NotFound;
 

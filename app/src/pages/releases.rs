@@ -58,7 +58,7 @@ pub fn Releases() -> impl IntoView {
             {move || Suspend::new(async move {
                 let data = match page.await {
                     Ok(d) => d,
-                    Err(e) => return view! { <section class="empty"><h1>"Not found"</h1><p>{error_text(&e)}</p></section> }.into_any(),
+                    Err(e) => return view! { <crate::components::LoadFailed error=e/> }.into_any(),
                 };
                 let slug = data.org.slug.clone();
                 let title = if data.member { "Releases" } else { "Changelog" };
@@ -136,7 +136,7 @@ pub fn ReleasePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (data, detail) = match page.await {
                     Ok(d) => d,
-                    Err(e) => return view! { <section class="empty"><h1>"Not found"</h1><p>{error_text(&e)}</p></section> }.into_any(),
+                    Err(e) => return view! { <crate::components::LoadFailed error=e/> }.into_any(),
                 };
                 let slug = data.org.slug.clone();
                 let r = detail.release.clone();

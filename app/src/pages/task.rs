@@ -2,7 +2,6 @@
 
 use crate::api::load_task;
 use crate::components::TaskView;
-use crate::components::text::error_text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -26,7 +25,7 @@ pub fn TaskPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <section class="empty"><h1>"Not found"</h1><p>{error_text(&e)}</p></section> }.into_any(),
+                    Err(e) => view! { <crate::components::LoadFailed error=e/> }.into_any(),
                     Ok(data) => view! { <TaskView data refetch/> }.into_any(),
                 }
             })}

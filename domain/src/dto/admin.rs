@@ -22,6 +22,9 @@ pub struct AdminUser {
     pub ban: Option<Ban>,
     /// Orgs the user is a member of.
     pub org_count: u64,
+    /// Signing in asks for a second factor.
+    #[serde(default)]
+    pub two_factor: bool,
 }
 
 /// A ban in force.

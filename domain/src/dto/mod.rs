@@ -56,5 +56,7 @@ pub use task::{
 pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use template::{NewTemplate, Template, TemplatePatch};
 pub use timeline::TimelineEntry;
-pub use user::{LinkedAccount, SessionInfo, User};
+pub use user::{
+    BackupCodes, LinkedAccount, SessionInfo, TWO_FACTOR_REQUIRED, TotpSetup, TwoFactorStatus, User,
+};
 pub use view::{Grouping, Layout, NewView, View, ViewPatch, ViewSort};

@@ -27,6 +27,9 @@ pub struct OrgSettings {
     /// The sites (`https://…` origins, at most 10) that may show the org's public pages in
     /// a frame; none by default, and then no site may.
     pub framing: Vec<String>,
+    /// Members must turn on a second factor to see the org as members (only members see
+    /// this setting).
+    pub members_must_use_two_factor: bool,
 }
 
 /// An organization. Non-members get the same shape with `createdBy` and `settings`
@@ -61,6 +64,7 @@ impl Org {
                 visitors_must_use_template: self.settings.visitors_must_use_template,
                 // Not secret: the public pages send it in their `frame-ancestors`.
                 framing: self.settings.framing.clone(),
+                members_must_use_two_factor: false,
             },
             ..self.clone()
         }

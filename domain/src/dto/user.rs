@@ -17,6 +17,46 @@ pub struct User {
     /// The owner followed a link mailed to `email`.
     #[serde(default)]
     pub email_verified: bool,
+    /// Signing in asks for a second factor (a TOTP code or a backup code).
+    #[serde(default)]
+    pub two_factor: bool,
+}
+
+/// What an org answers (403 `two_factor_required`) to a member without a second factor
+/// when it requires one; the web app recognises it and points to the account page.
+pub const TWO_FACTOR_REQUIRED: &str =
+    "this organization requires members to use a second factor: turn one on from your account page";
+
+/// A TOTP secret being set up: what an authenticator app needs. Nothing is asked at sign-in
+/// until a code from the app turns it on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TotpSetup {
+    /// The shared secret, base32 (RFC 6238: SHA-1, 6 digits, 30 s).
+    pub secret: String,
+    /// `otpauth://totp/…`, what the QR code holds.
+    pub otpauth_url: String,
+}
+
+/// The backup codes made when the second factor is turned on: shown once, each good once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct BackupCodes {
+    pub backup_codes: Vec<String>,
+}
+
+/// Where the account's second factor stands, for the account page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    /// Unused backup codes.
+    pub backup_codes_left: u32,
+    /// A setup started and not confirmed yet, with its QR code (SVG).
+    pub pending: Option<TotpSetup>,
+    pub pending_qr_svg: Option<String>,
 }
 
 /// One of a user's sessions, for their session list.

@@ -5,6 +5,7 @@ mod email;
 mod external;
 pub(crate) mod http_client;
 mod return_to;
+mod two_factor;
 
 pub use external::{LoginProviders, ProviderInfo, auth_check};
 
@@ -20,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use edge::Client;
 use serde::Deserialize;
+use services::two_factor::SignIn;
 use services::{Actor, identity, session, user};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +46,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(email::reset))
         .routes(routes!(email::change_password))
         .routes(routes!(email::change_email))
+        .routes(routes!(two_factor::setup))
+        .routes(routes!(two_factor::enable))
+        .routes(routes!(two_factor::disable))
+        .routes(routes!(two_factor::second_step))
+}
+
+/// What a login answers: the account (the cookie is set), or, when the account has a
+/// second factor on, a challenge to finish with `POST /api/auth/login/2fa` (no cookie).
+#[derive(serde::Serialize, ToSchema)]
+#[serde(untagged)]
+enum LoginAnswer {
+    SignedIn(UserBody),
+    SecondFactor(two_factor::ChallengeBody),
 }
 
 /// Input for a new account.
@@ -121,7 +136,8 @@ async fn signup(
 ///
 /// Any mismatch is 401 with the same message, whether or not the e-mail exists. Repeated
 /// failures are throttled per account and per address (429). A banned account gets 403
-/// with the ban's reason and end, once the password matched.
+/// with the ban's reason and end, once the password matched. With a second factor on, the
+/// answer is `{twoFactorRequired: true, challenge}` and no cookie.
 #[utoipa::path(
     post,
     path = "/api/auth/login",
@@ -130,8 +146,10 @@ async fn signup(
     security(()),
     request_body = LoginBody,
     responses(
-        (status = 200, description = "The account; the session cookie is set", body = UserBody,
-            headers(("set-cookie" = String, description = "`sayr_session`"))),
+        (status = 200, description = "The account, and the session cookie is set; or, with a \
+            second factor on, the challenge for `POST /api/auth/login/2fa` and no cookie",
+            body = LoginAnswer,
+            headers(("set-cookie" = String, description = "`sayr_session`, unless a second factor is required"))),
         (status = 400, response = InvalidInput),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
@@ -145,12 +163,23 @@ async fn login(
     body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body?;
-    let (token, user) =
-        session::sign_in(&state.services, &body.email, &body.password, client).await?;
-    let cookie = state.cookies.session(Some(&token));
-    let email = user.email.clone();
-    let res = with_cookie(StatusCode::OK, cookie, UserBody { user });
-    Ok(with_device(&state, &email, res).await)
+    let outcome = session::sign_in(&state.services, &body.email, &body.password, client).await?;
+    Ok(match outcome {
+        SignIn::Session { token, user } => {
+            let cookie = state.cookies.session(Some(&token));
+            let email = user.email.clone();
+            let body = LoginAnswer::SignedIn(UserBody { user });
+            let res = (StatusCode::OK, [(header::SET_COOKIE, cookie)], Json(body)).into_response();
+            with_device(&state, &email, res).await
+        }
+        SignIn::Challenge { challenge } => {
+            Json(LoginAnswer::SecondFactor(two_factor::ChallengeBody {
+                two_factor_required: true,
+                challenge,
+            }))
+            .into_response()
+        }
+    })
 }
 
 /// Signs out: ends the session and clears the cookie.

@@ -74,7 +74,8 @@ impl IntoResponse for ApiError {
                     }
                     DomainError::NotFound
                     | DomainError::Unauthenticated
-                    | DomainError::EmailUnverified => (status, code, e.to_string(), None),
+                    | DomainError::EmailUnverified
+                    | DomainError::TwoFactorRequired => (status, code, e.to_string(), None),
                 }
             }
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "invalid_input", m, None),

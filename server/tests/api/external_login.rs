@@ -620,6 +620,49 @@ async fn github_sign_in_creates_then_reuses_the_account(backend: Backend) {
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
+/// With a second factor on, the callback sets no cookie and sends the browser to the page
+/// that asks for the code, with where the sign-in started.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_sign_in_stops_at_the_second_factor() {
+    let (stand_in, _) = github_stand_in().await;
+    let app = app_with_github(Backend::Sqlite, &stand_in).await;
+    app.sign_up("root@example.test").await;
+    let mut browser = Browser::new();
+    github_flow(&app, &mut browser, &stand_in, "good-octo").await;
+    let session = common::Session {
+        token: browser.cookie(&app.base, "sayr_session").unwrap(),
+        user: Value::Null,
+    };
+    let (secret, _) = crate::two_factor::turn_on(&app, &session).await;
+
+    let mut again = Browser::new();
+    let answer = github_flow(&app, &mut again, &stand_in, "good-octo").await;
+    let to = answer.location.expect("a redirect");
+    assert!(to.starts_with("/login/2fa?challenge="), "{to}");
+    assert!(to.ends_with("&returnTo=%2Fsettings%2Faccount"), "{to}");
+    assert!(
+        session_of(&app, &again).await.is_none(),
+        "no cookie before the code"
+    );
+    let challenge = reqwest::Url::parse(&format!("{}{to}", app.base))
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "challenge")
+        .unwrap()
+        .1
+        .into_owned();
+    let step = crate::two_factor::steady_step(3).await;
+    let (status, body) = app
+        .post(
+            "/api/auth/login/2fa",
+            json!({"challenge": challenge, "code": crate::two_factor::totp(&secret, step + 1)}),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user"]["email"], "octo@example.test");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn github_sign_in_creates_then_reuses_the_account_sqlite() {
     github_sign_in_creates_then_reuses_the_account(Backend::Sqlite).await;

@@ -31,5 +31,6 @@ mod task_changes;
 mod tasks;
 mod teams;
 mod templates;
+mod two_factor;
 mod web_pages;
 mod workers;

@@ -110,6 +110,12 @@ const CASES: &[Case] = &[
     // without its flow cookie is sent back to the login page.
     case("GET", "/api/auth/oauth/{provider}/start", Rule::Anyone, 404),
     case("GET", "/api/auth/callback/{provider}", Rule::Anyone, 303),
+    // In this order: enabling before any setup is 409; a setup then leaves a pending
+    // secret, which turning off drops without a code (two_factor.rs tests the rest).
+    case("POST", "/api/auth/2fa/totp/enable", Rule::SessionOnly, 409),
+    case("POST", "/api/auth/2fa/totp/setup", Rule::SessionOnly, 200),
+    case("DELETE", "/api/auth/2fa/totp", Rule::SessionOnly, 204),
+    case("POST", "/api/auth/login/2fa", Rule::Anyone, 410),
     case("GET", "/api/v1/me", Rule::SignedIn, 200),
     // Each allowed call deletes a fresh account of its own (see the runner).
     case("DELETE", "/api/v1/me", Rule::SessionOnly, 204),
@@ -873,6 +879,10 @@ fn body_for(case: &Case, n: usize, version: &str, people: &People) -> Option<Val
         }
         ("POST", "/api/auth/password") => json!({"current": "whatever", "new": "short"}),
         ("POST", "/api/auth/email") => json!({"email": "not an address", "password": "x"}),
+        ("POST", "/api/auth/2fa/totp/enable") | ("DELETE", "/api/auth/2fa/totp") => {
+            json!({"code": "000000"})
+        }
+        ("POST", "/api/auth/login/2fa") => json!({"challenge": "0".repeat(64), "code": "000000"}),
         ("POST", "/api/v1/me/api-keys") => json!({"name": "matrix"}),
         ("POST", "/api/v1/orgs") => {
             json!({"name": "New", "slug": format!("made-{n}"), "shortId": "NEW"})

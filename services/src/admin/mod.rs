@@ -6,7 +6,7 @@ mod orgs;
 mod users;
 
 pub use orgs::{delete_org, inspect_org, orgs};
-pub use users::{ban, parse_ban_until, revoke_sessions, set_role, unban, users};
+pub use users::{ban, parse_ban_until, reset_two_factor, revoke_sessions, set_role, unban, users};
 pub(crate) use users::{ban_of, end_sessions, refuse_banned, refuse_if_banned};
 
 use super::{Actor, DomainError, Result, Services, instance};

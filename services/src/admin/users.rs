@@ -8,7 +8,7 @@ use domain::UserId;
 use domain::dto::{ADMIN_PAGE_SIZE, AdminPage, AdminUser, Ban};
 use domain::parse::FieldError;
 use domain::realtime::AccessEvent;
-use entity::{api_key, member, session, user};
+use entity::{api_key, member, session, user, user_totp};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -113,8 +113,9 @@ async fn org_counts(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap
         .collect())
 }
 
-fn dto(row: user::Model, org_count: u64) -> AdminUser {
+fn dto(row: user::Model, org_count: u64, two_factor: bool) -> AdminUser {
     AdminUser {
+        two_factor,
         ban: ban_of(&row, Utc::now()),
         id: row.id.into(),
         site_admin: row.role == "admin",
@@ -138,7 +139,20 @@ async fn admin_user(svc: &Services, row: user::Model) -> Result<AdminUser> {
         .get(&row.id)
         .copied()
         .unwrap_or(0);
-    Ok(dto(row, count))
+    let two_factor = crate::access::has_second_factor(&svc.db, row.id.into()).await?;
+    Ok(dto(row, count, two_factor))
+}
+
+/// The users among `ids` with a second factor on.
+async fn with_second_factor(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<Uuid>> {
+    Ok(user_totp::Entity::find()
+        .select_only()
+        .column(user_totp::Column::UserId)
+        .filter(user_totp::Column::UserId.is_in(ids))
+        .filter(user_totp::Column::EnabledAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// Users whose name or e-mail contains `query` (all when empty), newest first.
@@ -162,12 +176,14 @@ pub async fn users(
     let total = pages.num_items().await?;
     let rows = pages.fetch_page(page).await?;
     let mut counts = org_counts(&svc.db, rows.iter().map(|r| r.id).collect()).await?;
+    let second = with_second_factor(&svc.db, rows.iter().map(|r| r.id).collect()).await?;
     Ok(AdminPage {
         rows: rows
             .into_iter()
             .map(|r| {
                 let n = counts.remove(&r.id).unwrap_or(0);
-                dto(r, n)
+                let on = second.contains(&r.id);
+                dto(r, n, on)
             })
             .collect(),
         total,
@@ -306,6 +322,23 @@ pub async fn unban(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUse
     active.updated_at = Set(Utc::now());
     let row = active.update(&svc.db).await?;
     tracing::info!(user = %id, "ban lifted");
+    admin_user(svc, row).await
+}
+
+/// Turns a user's second factor off (they lost their phone and their backup codes): they
+/// sign in with the first factor alone until they set up a new one. Logged with who did it.
+#[tracing::instrument(skip(svc, actor))]
+pub async fn reset_two_factor(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUser> {
+    require(actor)?;
+    let row = find(svc, id).await?;
+    let txn = svc.begin().await?;
+    crate::two_factor::remove(&txn, row.id).await?;
+    txn.commit().await?;
+    let admin = actor
+        .user_id()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "system".into());
+    tracing::info!(target: "sayr::admin", admin, user = %id, "second factor reset by a site admin");
     admin_user(svc, row).await
 }
 

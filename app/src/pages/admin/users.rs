@@ -1,7 +1,9 @@
 //! `/admin/users`: search, site role, bans, sessions.
 
 use super::{AdminNav, day, failure, pager, when};
-use crate::api::{BanUser, RevokeUserSessions, SetUserRole, UnbanUser, load_admin_users};
+use crate::api::{
+    BanUser, ResetTwoFactor, RevokeUserSessions, SetUserRole, UnbanUser, load_admin_users,
+};
 use crate::components::NotFound;
 use domain::dto::AdminUser;
 use leptos::prelude::*;
@@ -22,6 +24,7 @@ pub fn AdminUsers() -> impl IntoView {
     let ban = ServerAction::<BanUser>::new();
     let unban = ServerAction::<UnbanUser>::new();
     let revoke = ServerAction::<RevokeUserSessions>::new();
+    let reset = ServerAction::<ResetTwoFactor>::new();
     let data = Resource::new(
         move || {
             (
@@ -30,7 +33,8 @@ pub fn AdminUsers() -> impl IntoView {
                 set_role.version().get()
                     + ban.version().get()
                     + unban.version().get()
-                    + revoke.version().get(),
+                    + revoke.version().get()
+                    + reset.version().get(),
             )
         },
         |(q, page, _)| load_admin_users(Some(q), Some(page)),
@@ -41,6 +45,7 @@ pub fn AdminUsers() -> impl IntoView {
             ban.value().get().map(|r| r.map(|_| ())),
             unban.value().get().map(|r| r.map(|_| ())),
             revoke.value().get().map(|r| r.map(|_| ())),
+            reset.value().get().map(|r| r.map(|_| ())),
         ])
     };
     let revoked = move || {
@@ -74,7 +79,7 @@ pub fn AdminUsers() -> impl IntoView {
                                         <th scope="col">"Orgs"</th><th scope="col">"Joined"</th><th scope="col">"Actions"</th>
                                     </tr></thead>
                                     <tbody>
-                                        {list.rows.into_iter().map(|u| view! { <UserRow u set_role ban unban revoke/> }).collect_view()}
+                                        {list.rows.into_iter().map(|u| view! { <UserRow u set_role ban unban revoke reset/> }).collect_view()}
                                     </tbody>
                                 </table>
                                 {pager("/admin/users", &q, list.page, pages)}
@@ -95,10 +100,11 @@ fn UserRow(
     ban: ServerAction<BanUser>,
     unban: ServerAction<UnbanUser>,
     revoke: ServerAction<RevokeUserSessions>,
+    reset: ServerAction<ResetTwoFactor>,
 ) -> impl IntoView {
     // One copy per form: each form's children capture their own.
     let id = u.id.to_string();
-    let (ban_id, role_id, revoke_id) = (id.clone(), id.clone(), id.clone());
+    let (ban_id, role_id, revoke_id, reset_id) = (id.clone(), id.clone(), id.clone(), id.clone());
     let status = match &u.ban {
         None => view! { <span class="muted">"Active"</span> }.into_any(),
         Some(b) => {
@@ -144,7 +150,7 @@ fn UserRow(
         <tr data-user=u.email.clone()>
             <td>{u.name.clone()}<br/><span class="muted small">{u.email.clone()}</span></td>
             <td>{if u.site_admin { "Admin" } else { "User" }}</td>
-            <td>{status}</td>
+            <td>{status}{u.two_factor.then(|| view! { <span class="badge" title="Signs in with a second factor">"2FA"</span> })}</td>
             <td>{u.org_count}</td>
             <td>{day(&u.created_at)}</td>
             <td class="actions">
@@ -158,6 +164,12 @@ fn UserRow(
                     <input type="hidden" name="user" value=revoke_id/>
                     <button type="submit" class="link">"Sign out everywhere"</button>
                 </ActionForm>
+                {u.two_factor.then(|| view! {
+                    <ActionForm action=reset>
+                        <input type="hidden" name="user" value=reset_id/>
+                        <button type="submit" class="link" data-testid="reset-two-factor">"Reset second factor"</button>
+                    </ActionForm>
+                })}
             </td>
         </tr>
     }

@@ -273,7 +273,7 @@ pub fn Board() -> impl IntoView {
                 let mut data = match board.await {
                     Ok(data) => data,
                     Err(e) => return view! {
-                        <section class="empty"><h1>"Not found"</h1><p>{error_text(&e)}</p></section>
+                        <crate::components::LoadFailed error=e/>
                     }.into_any(),
                 };
                 // The tasks live in the memo; the rest of the data in the state.

@@ -120,7 +120,7 @@ pub fn Settings() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <section class="empty"><h1>"Not found"</h1><p>{error_text(&e)}</p></section> }.into_any(),
+                    Err(e) => view! { <crate::components::LoadFailed error=e/> }.into_any(),
                     Ok(data) => {
                         let slug = data.org.slug.clone();
                         view! {
@@ -173,6 +173,7 @@ fn General(data: SettingsData, update_org: ServerAction<UpdateOrg>) -> impl Into
             <label>"Sites that may show the public page in a frame (https origins, one a line; at most 10)"
                 <textarea name="framing" rows="2" placeholder="https://example.com" data-testid="framing">{org.settings.framing.join("\n")}</textarea>
             </label>
+            <label class="check"><input type="checkbox" name="members_must_use_two_factor" value="on" checked=org.settings.members_must_use_two_factor data-testid="members-must-use-two-factor"/>"Members must use a second factor (members without one see only a page asking them to set it up; turn on your own first)"</label>
             <button type="submit" class="button primary">"Save"</button>
         </ActionForm>
     }.into_any())

@@ -152,6 +152,8 @@ pub enum ErrorCode {
     Forbidden,
     /// 403: only an account whose e-mail address is proven may do this
     EmailUnverified,
+    /// 403: the org requires its members to use a second factor, and the caller has none
+    TwoFactorRequired,
     /// 404, also for what exists but the caller may not see
     NotFound,
     /// 409
@@ -407,6 +409,10 @@ mod tests {
             (DomainError::NotFound.into(), ErrorCode::NotFound),
             (DomainError::conflict("taken").into(), ErrorCode::Conflict),
             (DomainError::Gone("used".into()).into(), ErrorCode::Gone),
+            (
+                DomainError::TwoFactorRequired.into(),
+                ErrorCode::TwoFactorRequired,
+            ),
             (ApiError::TooLarge, ErrorCode::TooLarge),
             (
                 ApiError::FileTooLarge("images may be at most 10 MiB".into()),

@@ -227,6 +227,7 @@ pub struct CallbackQuery {
     params(("provider" = String, Path, description = "`github` or a configured OpenID Connect provider"), CallbackQuery),
     responses(
         (status = 303, description = "Signed in (the session cookie is set): to `/login/auth-check`; \
+            with a second factor on, to `/login/2fa?challenge=…` (no cookie yet); \
             otherwise to `/login?error=…`"),
     )
 )]
@@ -282,6 +283,21 @@ pub async fn callback(
             response
         }
         Ok(Outcome::Linked { .. }) => Redirect::to("/login/auth-check").into_response(),
+        // The page asks for the code, then goes where the sign-in started (the web app
+        // takes a path of its own host only; anything else goes home).
+        Ok(Outcome::Challenge { challenge }) => {
+            let target = origin_target(&state, &headers);
+            let next: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair("challenge", &challenge)
+                .append_pair("returnTo", &target)
+                .finish();
+            let mut response = Redirect::to(&format!("/login/2fa?{next}")).into_response();
+            append_cookie(
+                &mut response,
+                cookies.removal(ORIGIN_COOKIE, "/", SameSite::Lax),
+            );
+            response
+        }
         Err(DomainError::Conflict { .. }) => return to_login(Failure::Conflict, cookies),
         Err(DomainError::EmailUnverified) => return to_login(Failure::Unproven, cookies),
         Err(DomainError::Forbidden(m)) if m == services::instance::SIGNUP_CLOSED => {
@@ -301,18 +317,24 @@ pub async fn callback(
     response
 }
 
-/// `/login/auth-check`: back to where the sign-in started, on this instance only.
-pub async fn auth_check(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let cookies = &state.cookies;
-    let target = edge::cookies::get(&headers, ORIGIN_COOKIE)
+/// Where the sign-in started (the `login_origin` cookie), on this instance only; `/` when
+/// unknown.
+fn origin_target(state: &AppState, headers: &HeaderMap) -> String {
+    edge::cookies::get(headers, ORIGIN_COOKIE)
         .map(|raw| {
             let decoded: String = form_urlencoded::parse(format!("t={raw}").as_bytes())
                 .next()
                 .map(|(_, v)| v.into_owned())
                 .unwrap_or_default();
-            safe_target(&decoded, &own_hosts(&state, &headers))
+            safe_target(&decoded, &own_hosts(state, headers))
         })
-        .unwrap_or_else(|| "/".to_string());
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// `/login/auth-check`: back to where the sign-in started, on this instance only.
+pub async fn auth_check(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let cookies = &state.cookies;
+    let target = origin_target(&state, &headers);
     let mut response = Redirect::to(&target).into_response();
     append_cookie(
         &mut response,

@@ -1,0 +1,170 @@
+//! Sign-ins that wait for a second factor. The first factor (a password, a provider) is
+//! proven; when the account has a second factor on, no session starts yet: a challenge
+//! (random, stored as SHA-256, 5 minutes) names the user and how they were proven, and
+//! [`complete_sign_in`] trades it and a code for the session.
+//!
+//! "How was the user proven" is a [`Factor`] list rather than a flag, so that a proof that
+//! is a second factor in itself (a passkey, later) can skip the challenge.
+
+use super::{Result, Services, totp_row, verify, wrong_code};
+use crate::session::{self, ClientInfo, hash_token};
+use crate::{DomainError, admin};
+use chrono::{Duration, Utc};
+use domain::dto::User;
+use entity::{login_challenge, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+/// How long a challenge waits for its code.
+pub const CHALLENGE_LIFETIME: Duration = Duration::minutes(5);
+
+/// One way a sign-in proved who is signing in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Factor {
+    /// The account's password.
+    Password,
+    /// An external provider (`github` or an OpenID Connect name) vouched for the identity.
+    Provider(String),
+    /// A code of the account's TOTP app.
+    Totp,
+    /// One of the account's backup codes.
+    BackupCode,
+}
+
+impl Factor {
+    /// Whether this proof is a second factor: something the user has, beside what they
+    /// know or an account elsewhere. A passkey will be one too.
+    pub fn is_second(&self) -> bool {
+        matches!(self, Factor::Totp | Factor::BackupCode)
+    }
+
+    /// How a challenge stores it.
+    fn stored(&self) -> String {
+        match self {
+            Factor::Password => "password".into(),
+            Factor::Provider(name) => format!("provider:{name}"),
+            Factor::Totp => "totp".into(),
+            Factor::BackupCode => "backup_code".into(),
+        }
+    }
+}
+
+/// How a sign-in ended.
+#[derive(Debug)]
+pub enum SignIn {
+    /// A session was started: the token for the cookie, and the account.
+    Session { token: String, user: User },
+    /// The account has a second factor on: no session yet, only the challenge to answer
+    /// with a code (`complete_sign_in`).
+    Challenge { challenge: String },
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the OS random source is available");
+    hex::encode(bytes)
+}
+
+/// What follows a proven first factor: a session when `proven` is enough for this account,
+/// else a challenge.
+pub(crate) async fn after_first_factor(
+    svc: &Services,
+    user: User,
+    proven: &[Factor],
+    client: ClientInfo,
+) -> Result<SignIn> {
+    let satisfied = proven.iter().any(Factor::is_second);
+    if satisfied || !super::is_enabled(svc, user.id).await? {
+        let (token, _) = session::start(svc, user.id, client).await?;
+        return Ok(SignIn::Session { token, user });
+    }
+    let now = Utc::now();
+    // A user's stale challenges go when they start another sign-in.
+    login_challenge::Entity::delete_many()
+        .filter(login_challenge::Column::UserId.eq(user.id.0))
+        .filter(login_challenge::Column::ExpiresAt.lte(now))
+        .exec(&svc.db)
+        .await?;
+    let challenge = new_token();
+    let first = proven
+        .iter()
+        .map(Factor::stored)
+        .collect::<Vec<_>>()
+        .join(",");
+    login_challenge::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        token_hash: Set(hash_token(&challenge)),
+        user_id: Set(user.id.0),
+        first_factor: Set(first),
+        expires_at: Set(now + CHALLENGE_LIFETIME),
+        created_at: Set(now),
+    }
+    .insert(&svc.db)
+    .await?;
+    Ok(SignIn::Challenge { challenge })
+}
+
+fn expired() -> DomainError {
+    DomainError::Gone("this sign-in has expired or is unknown: sign in again".into())
+}
+
+/// Finishes a sign-in that waits for its second factor: `code` is a current TOTP code or
+/// an unused backup code. Throttled like a login, per account and per address; a wrong
+/// code leaves the challenge usable until it expires, a right one uses it up.
+#[tracing::instrument(skip_all)]
+pub async fn complete_sign_in(
+    svc: &Services,
+    challenge: &str,
+    code: &str,
+    client: ClientInfo,
+) -> Result<(String, User)> {
+    let row = login_challenge::Entity::find()
+        .filter(login_challenge::Column::TokenHash.eq(hash_token(challenge.trim())))
+        .one(&svc.db)
+        .await?
+        .filter(|row| row.expires_at > Utc::now())
+        .ok_or_else(expired)?;
+    let account = user::Entity::find_by_id(row.user_id)
+        .one(&svc.db)
+        .await?
+        .ok_or_else(expired)?;
+    // Counted before the code is checked: codes sent at once cannot pass together.
+    let address = client.ip.clone();
+    let counters = crate::throttle::counters(&account.email, None, address.as_deref());
+    if let Err(wait) = svc.login_throttle.attempt(&counters).await {
+        return Err(DomainError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    admin::refuse_banned(&account)?;
+    // Reset by a site admin meanwhile: the first factor is all this account needs now.
+    let second = match totp_row(&svc.db, account.id).await? {
+        Some(totp) if totp.enabled_at.is_some() => match verify(&svc.db, &totp, code).await? {
+            Some(factor) => Some(factor),
+            None => return Err(wrong_code()),
+        },
+        _ => None,
+    };
+    let used = login_challenge::Entity::delete_by_id(row.id)
+        .exec(&svc.db)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(expired());
+    }
+    let clear = [crate::throttle::account_counter(&account.email)];
+    let uncount: Vec<String> = address
+        .as_deref()
+        .map(crate::throttle::address_counter)
+        .into_iter()
+        .collect();
+    svc.login_throttle.succeeded(&clear, &uncount).await;
+    let user = crate::user::dto(&svc.db, &account).await?;
+    let (token, _) = session::start(svc, account.id.into(), client).await?;
+    tracing::info!(
+        user = %account.id,
+        first = %row.first_factor,
+        second = ?second,
+        "signed in with a second factor"
+    );
+    Ok((token, user))
+}
