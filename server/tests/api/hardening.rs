@@ -134,7 +134,8 @@ async fn every_page_has_a_policy_whose_fresh_nonce_is_on_every_inline_script() {
             ("/verify-email?token=abc", false, StatusCode::OK),
             ("/forgot-password", false, StatusCode::OK),
             ("/reset-password?token=abc", false, StatusCode::OK),
-            ("/invite?code=abc", false, StatusCode::OK),
+            // An unknown invitation link is gone (410), in a page all the same.
+            ("/invite?token=abc", false, StatusCode::GONE),
             ("/no/such/page", false, StatusCode::NOT_FOUND),
         ] {
             let (status, headers, html) =
