@@ -1,3 +1,4 @@
+use super::two_factor::TwoFactorActions;
 use crate::api::{
     AccountData, ChangeEmail, ChangePassword, CreateApiKey, DeleteAccount, DeleteApiKey, Logout,
     RenameMe, ResendVerification, RevokeSession, UnlinkAccount, load_account,
@@ -20,6 +21,7 @@ pub fn Account() -> impl IntoView {
     let delete_key = ServerAction::<DeleteApiKey>::new();
     let logout = ServerAction::<Logout>::new();
     let delete_account = ServerAction::<DeleteAccount>::new();
+    let two_factor = TwoFactorActions::new();
     let account = Resource::new(
         move || {
             (
@@ -27,6 +29,7 @@ pub fn Account() -> impl IntoView {
                 unlink.version().get(),
                 create_key.version().get(),
                 delete_key.version().get(),
+                two_factor.version(),
             )
         },
         |_| load_account(),
@@ -55,7 +58,7 @@ pub fn Account() -> impl IntoView {
                             <a class="button primary" href="/login?returnTo=/settings/account">"Sign in"</a>
                         </section>
                     }.into_any(),
-                    Ok(data) => view! { <AccountView data revoke unlink create_key delete_key logout delete_account/> }.into_any(),
+                    Ok(data) => view! { <AccountView data revoke unlink create_key delete_key logout delete_account two_factor/> }.into_any(),
                 }
             })}
         </Transition>
@@ -91,6 +94,7 @@ fn AccountView(
     delete_key: ServerAction<DeleteApiKey>,
     logout: ServerAction<Logout>,
     delete_account: ServerAction<DeleteAccount>,
+    two_factor: TwoFactorActions,
 ) -> impl IntoView {
     let linked_names: Vec<String> = data.linked.iter().map(|a| a.provider.clone()).collect();
     let connectable: Vec<_> = data
@@ -121,7 +125,7 @@ fn AccountView(
             <DisplayName name=data.user.name.clone()/>
             <ImagePicker label="Avatar" kind="avatar" testid="avatar-picker" endpoint="/api/v1/me/avatar" current=data.user.avatar_url.clone()/>
             <EmailAndPassword verified=data.user.email_verified/>
-            <super::two_factor::TwoFactorSection status=data.two_factor new_codes=data.new_backup_codes/>
+            <super::two_factor::TwoFactorSection status=data.two_factor new_codes=data.new_backup_codes actions=two_factor/>
 
             <h2 id="sessions">"Sessions"</h2>
             <p class="muted">"Where you are signed in. Signing a session out takes effect at once, open tabs included."</p>

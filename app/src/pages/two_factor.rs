@@ -12,12 +12,47 @@ fn failure(e: ServerFnError) -> impl IntoView {
     view! { <p class="error" role="alert">{error_text(&e)}</p> }
 }
 
+/// The section's forms, made by the account page so that its data loads again after each.
+#[derive(Clone, Copy)]
+pub struct TwoFactorActions {
+    start: ServerAction<StartTwoFactor>,
+    enable: ServerAction<EnableTwoFactor>,
+    disable: ServerAction<DisableTwoFactor>,
+}
+
+impl Default for TwoFactorActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TwoFactorActions {
+    pub fn new() -> Self {
+        Self {
+            start: ServerAction::new(),
+            enable: ServerAction::new(),
+            disable: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever one of the forms was sent.
+    pub fn version(&self) -> usize {
+        self.start.version().get() + self.enable.version().get() + self.disable.version().get()
+    }
+}
+
 /// The account page's "Second factor" section.
 #[component]
-pub fn TwoFactorSection(status: TwoFactorStatus, new_codes: Option<Vec<String>>) -> impl IntoView {
-    let start = ServerAction::<StartTwoFactor>::new();
-    let enable = ServerAction::<EnableTwoFactor>::new();
-    let disable = ServerAction::<DisableTwoFactor>::new();
+pub fn TwoFactorSection(
+    status: TwoFactorStatus,
+    new_codes: Option<Vec<String>>,
+    actions: TwoFactorActions,
+) -> impl IntoView {
+    let TwoFactorActions {
+        start,
+        enable,
+        disable,
+    } = actions;
     let errors = move || {
         [
             start.value().get(),
