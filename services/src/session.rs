@@ -152,12 +152,7 @@ pub async fn sign_in(
     // On a session, the counter this attempt was counted on starts over: the account's, or
     // the known device's (which leaves whatever others' guesses ran up on the account
     // standing). A second factor still to come keeps the attempt counted.
-    let clear: Vec<String> = counters
-        .iter()
-        .map(|(c, _)| c.clone())
-        .filter(|c| !c.starts_with("address:"))
-        .collect();
-    let uncount: Vec<String> = address.map(throttle::address_counter).into_iter().collect();
+    let (clear, uncount) = throttle::on_success(&counters);
     let outcome = login::after_first_factor(svc, user, &[Factor::Password], client).await?;
     if let SignIn::Session { .. } = outcome {
         svc.login_throttle.succeeded(&clear, &uncount).await;

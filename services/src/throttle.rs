@@ -60,6 +60,16 @@ pub fn counters(account: &str, device: Option<&str>, address: Option<&str>) -> V
     keys
 }
 
+/// After a success counted on `counters`: the counters to clear (the account's or the
+/// device's) and the ones to take the attempt back from (the address's), for
+/// [`LoginThrottle::succeeded`].
+pub fn on_success(counters: &[(String, u32)]) -> (Vec<String>, Vec<String>) {
+    counters
+        .iter()
+        .map(|(c, _)| c.clone())
+        .partition(|c| !c.starts_with("address:"))
+}
+
 /// The account's counter (attempts from devices it has not signed in on).
 pub fn account_counter(account: &str) -> String {
     format!("account:{}", account.trim().to_lowercase())

@@ -84,7 +84,7 @@ fn budgets(
     }
     // GitHub's deliveries prove themselves with their signature and come in bursts from a
     // few addresses: the webhook is GitHub's, not a caller's.
-    if !path.starts_with("/api/v1/") && path != "/api/github/webhook" {
+    if !path.starts_with("/api/v1/") && path != crate::api::v1::github::WEBHOOK_PATH {
         add(Action::Write, &by_caller);
     }
     out

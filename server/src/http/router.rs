@@ -270,7 +270,9 @@ async fn json_shape(req: Request, next: Next) -> Response {
     );
     // GitHub's deliveries are read (and refused when too large) by the webhook itself,
     // which checks their signature over the exact bytes.
-    if !(json && writes && path.starts_with("/api/")) || path == "/api/github/webhook" {
+    if !(json && writes && path.starts_with("/api/"))
+        || path == crate::api::v1::github::WEBHOOK_PATH
+    {
         return next.run(req).await;
     }
     let list = LIST_BODIES.contains(&path);

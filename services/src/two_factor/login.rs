@@ -129,8 +129,7 @@ pub async fn complete_sign_in(
         .await?
         .ok_or_else(expired)?;
     // Counted before the code is checked: codes sent at once cannot pass together.
-    let address = client.ip.clone();
-    let counters = crate::throttle::counters(&account.email, None, address.as_deref());
+    let counters = crate::throttle::counters(&account.email, None, client.ip.as_deref());
     if let Err(wait) = svc.login_throttle.attempt(&counters).await {
         return Err(DomainError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
@@ -151,12 +150,7 @@ pub async fn complete_sign_in(
     if used.rows_affected != 1 {
         return Err(expired());
     }
-    let clear = [crate::throttle::account_counter(&account.email)];
-    let uncount: Vec<String> = address
-        .as_deref()
-        .map(crate::throttle::address_counter)
-        .into_iter()
-        .collect();
+    let (clear, uncount) = crate::throttle::on_success(&counters);
     svc.login_throttle.succeeded(&clear, &uncount).await;
     let user = crate::user::dto(&svc.db, &account).await?;
     let (token, _) = session::start(svc, account.id.into(), client).await?;

@@ -57,6 +57,11 @@ pub struct SetupQuery {
     state: String,
 }
 
+/// Where GitHub delivers (the `path` below must say the same): the edge's JSON-shape check
+/// and the `write` budget leave it alone, since it proves itself by its signature and
+/// takes bodies up to GitHub's cap.
+pub(crate) const WEBHOOK_PATH: &str = "/api/github/webhook";
+
 /// The webhook, with GitHub's cap on a delivery; everything else under the server's limit.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

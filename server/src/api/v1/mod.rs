@@ -5,7 +5,7 @@
 mod comments;
 mod docs;
 pub mod files;
-mod github;
+pub(crate) mod github;
 mod invites;
 mod labels;
 mod me;

@@ -340,7 +340,7 @@ pub fn add_rate_limits(openapi: &mut OpenApi) {
             let Some(operation) = operation.as_mut() else {
                 continue;
             };
-            if (!api && !writes) || path == "/api/github/webhook" {
+            if (!api && !writes) || path == super::github::WEBHOOK_PATH {
                 continue;
             }
             let responses = &mut operation.responses.responses;
