@@ -96,6 +96,22 @@ fn providers(svc: &services::Services) -> Vec<ProviderButton> {
 }
 
 /// Reads a cookie of the request and clears it on the response.
+/// Hands a secret to the account page's next load, for two minutes, in a cookie that
+/// only that page and its server function see; `take_cookie` removes it on the same paths.
+#[cfg(feature = "ssr")]
+pub(super) fn show_once(name: &'static str, value: &str) {
+    use super::ssr::{cookies, set_cookie};
+    for path in NEW_KEY_PATHS {
+        set_cookie(cookies().short_lived(
+            name,
+            value,
+            path,
+            edge::cookies::SameSite::Strict,
+            std::time::Duration::from_secs(120),
+        ));
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn take_cookie(name: &'static str) -> Option<String> {
     use super::ssr::{cookies, request_cookie, set_cookie};
@@ -141,15 +157,7 @@ pub async fn create_api_key(name: String) -> Result<(), ServerFnError> {
     let created = services::api_key::create(&cx.svc, &cx.actor, &name)
         .await
         .map_err(fail)?;
-    for path in NEW_KEY_PATHS {
-        set_cookie(cookies().short_lived(
-            NEW_KEY_COOKIE,
-            &created.key,
-            path,
-            edge::cookies::SameSite::Strict,
-            std::time::Duration::from_secs(120),
-        ));
-    }
+    show_once(NEW_KEY_COOKIE, &created.key);
     leptos_axum::redirect(ACCOUNT_PAGE);
     Ok(())
 }

@@ -31,13 +31,7 @@ pub async fn enable_two_factor(code: String) -> Result<(), ServerFnError> {
         .await
         .map_err(fail)?;
     // Codes are `xxxxx-xxxxx` (letters and digits): '.' joins them safely.
-    set_cookie(cookies().short_lived(
-        NEW_CODES_COOKIE,
-        &codes.join("."),
-        "/",
-        edge::cookies::SameSite::Strict,
-        std::time::Duration::from_secs(120),
-    ));
+    super::account::show_once(NEW_CODES_COOKIE, &codes.join("."));
     leptos_axum::redirect(SECTION);
     Ok(())
 }
