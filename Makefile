@@ -14,23 +14,25 @@ FRONT_TARGET := $(CARGO_TARGET_DIR)/front
 WASM_BINDGEN_VERSION := 0.2.130
 CARGO_LEPTOS_VERSION := 0.3.10
 S3S_FS_VERSION := 0.14.1
+SCHEMATHESIS_VERSION := 4.32.5
 NODE_BIN := $(ROOT)/end2end/node_modules/.bin
 export LEPTOS_SITE_ROOT := $(SITE)
 export LEPTOS_OUTPUT_NAME := $(NAME)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools site server e2e e2e-run clean bench
+.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools fuzz-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: tools site server
 	$(CARGO_TARGET_DIR)/release/$(NAME) serve
 
 ## test: unit and integration tests (SQLite; PostgreSQL/Redis when SAYR_TEST_* are set), then Chromium
-test: tools s3-tools smtp-tools site
+test: tools s3-tools smtp-tools fuzz-tools site
 	@[ -n "$${SAYR_TEST_DATABASE_URL:-}" ] || echo "SKIPPED: the PostgreSQL runs of the integration tests (set SAYR_TEST_DATABASE_URL to run them)"
 	# frontend is the browser build: testing it beside server would unify app's hydrate and
 	# ssr features into one server binary.
 	cargo test --workspace --exclude frontend --locked
+	$(MAKE) api-fuzz-run
 	$(MAKE) e2e-run
 
 ## dev: cargo leptos watch (installs cargo-leptos $(CARGO_LEPTOS_VERSION) on first use, ~40 min)
@@ -60,6 +62,11 @@ s3-tools:
 # aiosmtpd: the SMTP server the mail tests start (server/tests/api/smtp_catcher.py).
 smtp-tools:
 	@python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+
+# schemathesis: generated requests against the OpenAPI document (end2end/api-fuzz).
+fuzz-tools:
+	@python3 -m schemathesis.cli --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" \
+	  || python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"
 
 browser:
 	@{ command -v chromium && command -v brotli; } >/dev/null || { \
@@ -104,6 +111,14 @@ server:
 e2e:
 	cargo build -p server --bin $(NAME) --locked
 	$(MAKE) e2e-run
+
+## api-fuzz: schemathesis against a real sayr (debug build), every check, bounded
+api-fuzz: fuzz-tools
+	cargo build -p server --bin $(NAME) --locked
+	$(MAKE) api-fuzz-run
+
+api-fuzz-run:
+	SAYR_BIN=$(CARGO_TARGET_DIR)/debug/$(NAME) python3 end2end/api-fuzz/run.py
 
 # `make test` reuses the binary `cargo test` built (a plain `cargo build` would rebuild
 # dependencies with other features).

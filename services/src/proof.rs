@@ -214,12 +214,11 @@ pub async fn resend_verification(svc: &Services, actor: &Actor, client: ClientIn
 }
 
 /// Asks for a password-reset link. Answers the same whether or not the account exists;
-/// mails a link when it does.
+/// mails a link when it does. Something that is not an e-mail address is 400 (that says
+/// nothing about any account).
 #[tracing::instrument(skip_all)]
 pub async fn request_password_reset(svc: &Services, email: &str, client: ClientInfo) -> Result<()> {
-    let Ok(email) = Email::parse(email) else {
-        return Ok(());
-    };
+    let email = Email::parse(email)?;
     throttle(svc, email.as_str(), &client).await?;
     let Some(row) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))

@@ -385,6 +385,12 @@ async fn lead_in_org(db: &impl ConnectionTrait, org: Uuid, lead: Option<Uuid>) -
     }
 }
 
+/// `release-` and 8 random hex digits: the slug of a release whose name gives none.
+fn made_up_slug() -> ReleaseSlug {
+    let id = Uuid::new_v4().simple().to_string();
+    ReleaseSlug::parse(&format!("release-{}", &id[..8])).expect("a valid release slug")
+}
+
 /// Makes a release.
 #[tracing::instrument(skip(svc, actor, input))]
 pub async fn create(
@@ -400,10 +406,8 @@ pub async fn create(
     let name = fields.check(ReleaseName::parse(&input.name));
     let release_slug = match input.slug.as_deref() {
         Some(s) => fields.check(ReleaseSlug::parse(s)),
-        None => fields.check(
-            ReleaseSlug::from_name(&input.name)
-                .ok_or_else(|| FieldError::new("slug", "cannot be made from this name: give one")),
-        ),
+        // A name with no Latin letter or digit in it (`🚀`, `Версия`) gets a made-up one.
+        None => Some(ReleaseSlug::from_name(&input.name).unwrap_or_else(made_up_slug)),
     };
     let description = fields.check(Markdown::parse(
         "description",

@@ -15,7 +15,7 @@ pub use email::Email;
 pub use frame_origins::{FrameOrigins, MAX_FRAME_ORIGINS};
 pub use name::{LabelName, OrgName, PersonName, ReleaseName, TeamName, ViewName};
 pub use short_id::ShortId;
-pub use slug::{ReleaseSlug, Slug};
+pub use slug::{RESERVED as RESERVED_SLUGS, ReleaseSlug, Slug};
 pub use title::{Markdown, TaskTitle};
 
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 use super::FieldError;
 
 /// Names the web app and the API use as the first path segment or subdomain.
-const RESERVED: &[&str] = &[
+pub const RESERVED: &[&str] = &[
     "admin", "api", "app", "assets", "auth", "cdn", "docs", "files", "help", "healthz", "login",
     "logout", "metrics", "new", "orgs", "pkg", "public", "readyz", "settings", "signup", "sfn",
     "static", "status", "support", "www", "ws",

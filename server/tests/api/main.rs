@@ -19,6 +19,7 @@ mod files;
 mod files_app;
 mod github;
 mod hardening;
+mod input_edges;
 mod notifications;
 mod openapi;
 mod operations;

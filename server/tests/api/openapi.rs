@@ -675,3 +675,71 @@ fn every_limited_operation_says_it_may_answer_429_and_how_much_is_left() {
     }
     assert!(missing.is_empty(), "{missing:#?}");
 }
+
+#[test]
+fn the_document_states_what_the_parsers_accept() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    // String enums carry their wire names.
+    for (name, value) in [
+        ("TaskStatus", "in-progress"),
+        ("ReleaseStatus", "in_progress"),
+        ("NotificationKind", "status_changed"),
+        ("MailMode", "daily"),
+        ("Layout", "board"),
+    ] {
+        let values = schemas[name]["enum"].as_array().unwrap();
+        assert!(values.contains(&json!(value)), "{name}: {values:?}");
+        assert!(
+            values
+                .iter()
+                .all(|v| !v.as_str().unwrap().contains(char::is_uppercase)),
+            "{name}: {values:?}"
+        );
+    }
+    // Request fields: what the parsers in domain::parse accept.
+    let org = &schemas["NewOrg"]["properties"];
+    assert_eq!(org["slug"]["minLength"], 2);
+    assert_eq!(org["slug"]["maxLength"], 48);
+    assert_eq!(org["shortId"]["pattern"], "^[A-Z]{1,3}$");
+    assert_eq!(schemas["NewTask"]["properties"]["title"]["maxLength"], 200);
+    assert_eq!(
+        schemas["SignupBody"]["properties"]["password"]["minLength"],
+        8
+    );
+    let emoji = schemas["NewReaction"]["properties"]["emoji"]["enum"]
+        .as_array()
+        .unwrap();
+    assert_eq!(emoji.len(), domain::dto::REACTIONS.len());
+    // Path parameters, and the 400 a malformed one answers.
+    for ((method, path), op) in operations(&doc) {
+        let params: Vec<&Value> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "path")
+            .collect();
+        if params.is_empty() {
+            continue;
+        }
+        assert!(
+            op["responses"]["400"].is_object(),
+            "{method} {path} says it may answer 400"
+        );
+        for p in params {
+            let schema = &p["schema"];
+            match p["name"].as_str().unwrap() {
+                "slug" => {
+                    let pattern = schema["pattern"].as_str().unwrap();
+                    assert!(pattern.contains("admin|api"), "{method} {path}: {pattern}");
+                }
+                "number" => assert_eq!(schema["minimum"], 1, "{method} {path}"),
+                "id" | "teamId" | "userId" => {
+                    assert_eq!(schema["format"], "uuid", "{method} {path}");
+                    assert!(schema["pattern"].is_string(), "{method} {path}");
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -48,6 +48,7 @@ pub async fn react(
     emoji: &str,
     origin: Option<String>,
 ) -> Result<Comment> {
+    super::write::ensure_signed_in(actor)?;
     let Found {
         access,
         task,

@@ -26,6 +26,15 @@ fn parse_body(input: &str) -> Result<Markdown> {
     Ok(body)
 }
 
+/// Changing a comment or reacting to one takes an account: an anonymous caller is told
+/// so before anything is looked up (whether the comment exists or not).
+pub(super) fn ensure_signed_in(actor: &Actor) -> Result<()> {
+    match actor {
+        Actor::Anonymous { .. } => Err(DomainError::Unauthenticated),
+        _ => Ok(()),
+    }
+}
+
 /// Its author, or a member with `moderation.manageComments`.
 pub(super) fn ensure_author_or_moderator(
     actor: &Actor,
@@ -301,6 +310,7 @@ pub async fn update(
     patch: CommentPatch,
     origin: Option<String>,
 ) -> Result<Comment> {
+    ensure_signed_in(actor)?;
     let Found {
         access,
         task,
@@ -376,6 +386,7 @@ pub async fn delete(
     id: CommentId,
     origin: Option<String>,
 ) -> Result<()> {
+    ensure_signed_in(actor)?;
     let Found {
         access,
         task,

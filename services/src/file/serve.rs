@@ -97,6 +97,10 @@ pub(crate) fn disposition(file_type: FileType, name: &str) -> String {
 /// Deletes a file of the org `slug`: its uploader, or `admin.manageSettings`.
 #[tracing::instrument(skip(svc, actor))]
 pub async fn delete(svc: &Services, actor: &Actor, slug: &str, id: Uuid) -> Result<()> {
+    // Deleting takes an account: told before the file is looked up.
+    if let Actor::Anonymous { .. } = actor {
+        return Err(DomainError::Unauthenticated.into());
+    }
     let access = access::load(svc, actor, slug).await?;
     let row = file::Entity::find_by_id(id)
         .filter(file::Column::OrgId.eq(access.org.id))

@@ -51,6 +51,7 @@ pub struct UploadForm {
     file: Vec<u8>,
     /// `private` (members only, the default) or `public` (anyone with the link). A
     /// visitor's uploads are always public.
+    #[schema(nullable = false)]
     visibility: Option<Visibility>,
 }
 
@@ -94,7 +95,7 @@ async fn small_text(mut field: axum::extract::multipart::Field<'_>) -> Result<St
 }
 
 /// Reads the form: the `file` part streams into the store, `visibility` may come before or
-/// after it, anything else is skipped.
+/// after it; any other part is refused (400 naming it).
 async fn read_form(
     state: &AppState,
     permit: &UploadPermit,
@@ -108,11 +109,18 @@ async fn read_form(
                 let name = field.file_name().unwrap_or("file").to_string();
                 *upload = Some(permit.receive(&state.services, &name, field).await?);
             }
+            Some("file") => return Err(invalid("file", "send one file at a time")),
             Some("visibility") => {
                 let text = small_text(field).await?;
                 *visibility = Some(text.parse().map_err(|m: String| invalid("visibility", m))?);
             }
-            _ => {}
+            Some(other) => {
+                return Err(invalid(
+                    other,
+                    "is not a part of this form: send `file` (and `visibility`)",
+                ));
+            }
+            None => return Err(invalid("file", "every part of the form needs a name")),
         }
     }
     Ok(())
@@ -333,6 +341,7 @@ pub async fn delete(
     get,
     path = "/api/v1/orgs/{slug}/tasks/{number}/files",
     operation_id = "listTaskFiles",
+    security((), ("bearer" = []), ("cookie" = [])),
     tag = "files",
     params(TaskPath),
     responses(
@@ -384,6 +393,7 @@ fn header_value(s: &str) -> HeaderValue {
     get,
     path = "/files/{id}/{name}",
     operation_id = "downloadFile",
+    security((), ("bearer" = []), ("cookie" = [])),
     tag = "files",
     params(DownloadPath),
     responses(

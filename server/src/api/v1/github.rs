@@ -354,6 +354,7 @@ pub async fn unlink(
     get,
     path = "/api/v1/orgs/{slug}/tasks/{number}/github",
     operation_id = "getTaskGithub",
+    security((), ("bearer" = []), ("cookie" = [])),
     tag = "github",
     params(TaskPath),
     responses(

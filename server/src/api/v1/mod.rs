@@ -3,6 +3,7 @@
 //! and method from that attribute, so nothing is routed without being documented.
 
 mod comments;
+mod constraints;
 mod docs;
 pub mod files;
 pub(crate) mod github;
@@ -190,7 +191,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(files::delete))
         .routes(routes!(files::task_files))
         .routes(routes!(files::download));
-    schema::use_wire_names(router.get_openapi_mut());
+    constraints::add(router.get_openapi_mut());
     schema::add_rate_limits(router.get_openapi_mut());
     router
 }

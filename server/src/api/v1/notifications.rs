@@ -30,6 +30,7 @@ pub struct InboxQuery {
     /// The last page's `nextCursor`.
     cursor: Option<String>,
     /// 1 to 100 (50 by default).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u64>,
 }
 
@@ -297,8 +298,9 @@ pub struct MyTasksBody {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct MyTasksQuery {
-    /// `assigned` (the default), `created` or `mentioned`.
-    role: Option<String>,
+    /// Which of my tasks: `assigned` (the default), `created` or `mentioned`.
+    #[param(inline)]
+    role: Option<domain::dto::MyTaskRole>,
 }
 
 /// The caller's tasks across every org they are a member of: assigned to them, created by

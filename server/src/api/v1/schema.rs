@@ -3,13 +3,9 @@
 //! `crate::http::ApiError` with a reusable response per status.
 
 use domain::SessionId;
-use domain::dto::{
-    Category, Comment, Invite, Label, Org, RelationKind, Task, TaskPriority, TaskRelation,
-    TaskStatus, Team, User, Visibility,
-};
+use domain::dto::{Category, Comment, Invite, Label, Org, Task, TaskRelation, Team, User};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use utoipa::openapi::schema::Schema;
 use utoipa::openapi::{OpenApi, RefOr};
 use utoipa::{IntoResponses, ToResponse, ToSchema};
 
@@ -272,38 +268,6 @@ pub enum UploadRefusals {
     UnsupportedMediaType(#[ref_response] UnsupportedMediaType),
     #[response(status = 503)]
     Unavailable(#[ref_response] Unavailable),
-}
-
-/// The domain's string enums derive their schemas from the Rust variant names
-/// (`InProgress`), not from the names they are sent with (`in-progress`): this puts the
-/// names of `as_str()` in their place.
-pub fn use_wire_names(openapi: &mut OpenApi) {
-    let Some(components) = openapi.components.as_mut() else {
-        return;
-    };
-    let enums: [(&str, Vec<&str>); 4] = [
-        (
-            "TaskStatus",
-            TaskStatus::ALL.iter().map(|v| v.as_str()).collect(),
-        ),
-        (
-            "TaskPriority",
-            TaskPriority::ALL.iter().map(|v| v.as_str()).collect(),
-        ),
-        (
-            "Visibility",
-            Visibility::ALL.iter().map(|v| v.as_str()).collect(),
-        ),
-        (
-            "RelationKind",
-            RelationKind::ALL.iter().map(|v| v.as_str()).collect(),
-        ),
-    ];
-    for (name, values) in enums {
-        if let Some(RefOr::T(Schema::Object(schema))) = components.schemas.get_mut(name) {
-            schema.enum_values = Some(values.into_iter().map(Into::into).collect());
-        }
-    }
 }
 
 /// Says on every limited operation (see `http/limits.rs`) that it may answer 429, and on
