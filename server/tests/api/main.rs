@@ -22,6 +22,7 @@ mod hardening;
 mod notifications;
 mod openapi;
 mod operations;
+mod passkeys;
 mod permissions;
 mod planning;
 mod portal;
