@@ -159,7 +159,7 @@ pub fn PasskeySection(passkeys: Vec<Passkey>, actions: PasskeyActions) -> impl I
                 }
             }).collect_view()}
         </ul>
-        <div class="row wrap" hidden=move || !usable.get() data-testid="add-passkey">
+        <div class="row wrap passkey-js" hidden=move || !usable.get() data-testid="add-passkey">
             <label for="passkey-name">"Name"</label>
             <input id="passkey-name" maxlength="64" placeholder="Passkey" bind:value=name/>
             <button type="button" class="button" on:click=add disabled=move || busy.get() data-testid="add-passkey-button">"Add a passkey"</button>
@@ -193,7 +193,7 @@ pub fn PasskeySignIn(return_to: Option<String>) -> impl IntoView {
         });
     };
     view! {
-        <div class="stack" hidden=move || !usable.get()>
+        <div class="stack passkey-js" hidden=move || !usable.get()>
             <button type="button" class="button" on:click=sign_in disabled=move || busy.get() data-testid="passkey-sign-in">"Sign in with a passkey"</button>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
         </div>
@@ -229,7 +229,7 @@ pub fn PasskeySecondStep(
         });
     };
     view! {
-        <div class="stack" hidden=move || !usable.get()>
+        <div class="stack passkey-js" hidden=move || !usable.get()>
             <button type="button" class="button" on:click=answer disabled=move || busy.get() data-testid="passkey-second-step">"Use a passkey instead"</button>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
         </div>
