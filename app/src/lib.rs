@@ -9,6 +9,7 @@ mod org_host;
 mod pages;
 pub mod realtime;
 mod routes;
+mod webauthn;
 
 pub use org_host::OrgHost;
 

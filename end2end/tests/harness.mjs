@@ -21,22 +21,26 @@ function freePort() {
 }
 
 /** A running sayr (with `env` added to its environment): `base`, `stop()`, and helpers that
- *  act through its REST API. */
-export async function startSayr({ env: extra = {} } = {}) {
+ *  act through its REST API. With `host` (`localhost`), pages are opened on that name and
+ *  it is the instance's public URL (passkeys take no IP address); the helpers still call
+ *  127.0.0.1. */
+export async function startSayr({ env: extra = {}, host } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sayr-e2e-'));
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const apiBase = `http://127.0.0.1:${port}`;
+  const base = host ? `http://${host}:${port}` : apiBase;
   const env = { ...process.env, SAYR_DATA_DIR: dataDir, SAYR_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: SITE,
     SAYR_LOG: 'warn', DATABASE_URL: '',
     // Many accounts from one address; every other limit stays at its default.
-    SAYR_LIMITS: 'signup=1000/1h,login=1000/15m,mail=1000/1h', ...extra };
+    SAYR_LIMITS: 'signup=1000/1h,login=1000/15m,mail=1000/1h',
+    ...(host ? { SAYR_PUBLIC_URL: base } : {}), ...extra };
   delete env.DATABASE_URL;
   const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;
   proc.on('exit', () => { exited = true; });
   for (let i = 0; i < 200; i++) {
     if (exited) throw new Error(`sayr exited during start-up (${BIN})`);
-    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
+    try { if ((await fetch(`${apiBase}/healthz`)).ok) break; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
   const sayr = {
@@ -62,21 +66,21 @@ export async function startSayr({ env: extra = {} } = {}) {
     /** Signs up through the API and follows the link of the verification mail (unless
      *  `verify` is false); returns the session token. */
     async signUp(email, name = 'Ann', { verify = true } = {}) {
-      const res = await fetch(`${base}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      const res = await fetch(`${apiBase}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email, name, password: 'correct horse battery' }) });
       if (res.status !== 201) throw new Error(`sign-up: ${res.status} ${await res.text()}`);
       const token = /sayr_session=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
       if (verify) {
         const mail = await sayr.mail(email, 'Confirm');
         const link = /verify-email\?token=([0-9a-f]+)/.exec(mail.text);
-        const proved = await fetch(`${base}/api/auth/verify-email`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        const proved = await fetch(`${apiBase}/api/auth/verify-email`, { method: 'POST', headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ token: link[1] }) });
         if (proved.status !== 200) throw new Error(`verify-email: ${proved.status} ${await proved.text()}`);
       }
       return token;
     },
     async api(method, path, token, body) {
-      const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', cookie: `sayr_session=${token}` },
+      const res = await fetch(`${apiBase}${path}`, { method, headers: { 'content-type': 'application/json', cookie: `sayr_session=${token}` },
         body: body && JSON.stringify(body) });
       return { status: res.status, body: await res.json().catch(() => null) };
     },

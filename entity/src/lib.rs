@@ -23,6 +23,8 @@ pub mod member_team;
 pub mod notification;
 pub mod notification_setting;
 pub mod organization;
+pub mod passkey;
+pub mod passkey_ceremony;
 pub mod prelude;
 pub mod release;
 pub mod release_update;

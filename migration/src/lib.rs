@@ -15,6 +15,7 @@ mod m0010_planning;
 mod m0011_templates;
 mod m0012_two_factor;
 mod m0013_framing;
+mod m0014_passkeys;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_templates::Migration),
             Box::new(m0012_two_factor::Migration),
             Box::new(m0013_framing::Migration),
+            Box::new(m0014_passkeys::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use domain::dto::{CommentVisibility, Org, Visibility};
 use domain::permissions::PermissionSet;
 use domain::realtime::Channel;
 use domain::{OrgId, UserId};
-use entity::{member, member_team, organization, task, task_comment, team, user_totp};
+use entity::{member, member_team, organization, passkey, task, task_comment, team, user_totp};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -140,10 +140,25 @@ pub(crate) async fn member_permissions(
     ))
 }
 
-/// Whether the user has turned on a second factor (a confirmed TOTP secret).
+/// Whether the user has a second factor: a confirmed TOTP secret or a passkey (a key on
+/// a device, unlocked by the person: something they have, verified).
 pub(crate) async fn has_second_factor(db: &impl ConnectionTrait, user: UserId) -> Result<bool> {
+    Ok(has_totp(db, user).await? || has_passkey(db, user).await?)
+}
+
+/// Whether the user has turned TOTP on (a confirmed secret).
+pub(crate) async fn has_totp(db: &impl ConnectionTrait, user: UserId) -> Result<bool> {
     Ok(user_totp::Entity::find_by_id(user.0)
         .filter(user_totp::Column::EnabledAt.is_not_null())
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Whether the user has registered a passkey.
+pub(crate) async fn has_passkey(db: &impl ConnectionTrait, user: UserId) -> Result<bool> {
+    Ok(passkey::Entity::find()
+        .filter(passkey::Column::UserId.eq(user.0))
         .one(db)
         .await?
         .is_some())

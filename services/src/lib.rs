@@ -27,6 +27,7 @@ pub mod member;
 pub mod moderation;
 pub mod notify;
 pub mod org;
+pub mod passkey;
 pub mod portal;
 pub mod proof;
 pub mod relation;

@@ -46,6 +46,7 @@ pub struct AccountData {
     pub two_factor: domain::dto::TwoFactorStatus,
     /// Backup codes made just before this page was loaded: shown once.
     pub new_backup_codes: Option<Vec<String>>,
+    pub passkeys: Vec<domain::dto::Passkey>,
 }
 
 /// The cookie that carries a new API key to the one page view that shows it, so that
@@ -80,6 +81,9 @@ pub async fn load_account() -> Result<AccountData, ServerFnError> {
             .await
             .map_err(fail)?,
         new_backup_codes,
+        passkeys: services::passkey::list(&cx.svc, actor)
+            .await
+            .map_err(fail)?,
     })
 }
 

@@ -9,6 +9,7 @@ mod github;
 mod notify;
 mod org_edit;
 mod orgs;
+mod passkey;
 mod planning;
 mod portal;
 mod settings;
@@ -51,6 +52,11 @@ pub use notify::{
 pub use orgs::{
     AcceptInvite, CreateOrg, DeclineInvite, HomeData, accept_invite, create_org, decline_invite,
     load_home,
+};
+pub use passkey::{
+    DeletePasskey, RenamePasskey, delete_passkey, passkey_login, passkey_login_options,
+    passkey_registration_options, passkey_second_step, passkey_second_step_options,
+    register_passkey, rename_passkey,
 };
 pub use planning::{
     ChangeRelease, ChangeView, CreateRelease, DeleteRelease, PostReleaseUpdate, RemoveView,

@@ -1,3 +1,4 @@
+use super::passkeys::PasskeyActions;
 use super::two_factor::TwoFactorActions;
 use crate::api::{
     AccountData, ChangeEmail, ChangePassword, CreateApiKey, DeleteAccount, DeleteApiKey, Logout,
@@ -22,6 +23,7 @@ pub fn Account() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let delete_account = ServerAction::<DeleteAccount>::new();
     let two_factor = TwoFactorActions::new();
+    let passkeys = PasskeyActions::new();
     let account = Resource::new(
         move || {
             (
@@ -30,6 +32,7 @@ pub fn Account() -> impl IntoView {
                 create_key.version().get(),
                 delete_key.version().get(),
                 two_factor.version(),
+                passkeys.version(),
             )
         },
         |_| load_account(),
@@ -58,7 +61,7 @@ pub fn Account() -> impl IntoView {
                             <a class="button primary" href="/login?returnTo=/settings/account">"Sign in"</a>
                         </section>
                     }.into_any(),
-                    Ok(data) => view! { <AccountView data revoke unlink create_key delete_key logout delete_account two_factor/> }.into_any(),
+                    Ok(data) => view! { <AccountView data revoke unlink create_key delete_key logout delete_account two_factor passkeys/> }.into_any(),
                 }
             })}
         </Transition>
@@ -95,6 +98,7 @@ fn AccountView(
     logout: ServerAction<Logout>,
     delete_account: ServerAction<DeleteAccount>,
     two_factor: TwoFactorActions,
+    passkeys: PasskeyActions,
 ) -> impl IntoView {
     let linked_names: Vec<String> = data.linked.iter().map(|a| a.provider.clone()).collect();
     let connectable: Vec<_> = data
@@ -126,6 +130,7 @@ fn AccountView(
             <ImagePicker label="Avatar" kind="avatar" testid="avatar-picker" endpoint="/api/v1/me/avatar" current=data.user.avatar_url.clone()/>
             <EmailAndPassword verified=data.user.email_verified/>
             <super::two_factor::TwoFactorSection status=data.two_factor new_codes=data.new_backup_codes actions=two_factor/>
+            <super::passkeys::PasskeySection passkeys=data.passkeys actions=passkeys/>
 
             <h2 id="sessions">"Sessions"</h2>
             <p class="muted">"Where you are signed in. Signing a session out takes effect at once, open tabs included."</p>

@@ -86,6 +86,7 @@ pub fn Login() -> impl IntoView {
                 <button type="submit" class="button primary">"Sign in"</button>
             </ActionForm>
             {move || login.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            <super::passkeys::PasskeySignIn return_to=return_to()/>
             <p class="muted"><a href="/forgot-password" data-testid="forgot-password">"Forgot your password?"</a></p>
             <p class="muted">"New here? " <a href="/signup">"Create an account"</a></p>
         </section>

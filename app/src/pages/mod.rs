@@ -8,6 +8,7 @@ mod home;
 mod inbox;
 mod my_tasks;
 mod notify;
+mod passkeys;
 mod portal;
 mod releases;
 mod settings;

@@ -124,7 +124,7 @@ pub fn LoginSecondStep() -> impl IntoView {
     view! {
         <section class="card narrow" data-testid="login-2fa">
             <h1>"Second factor"</h1>
-            <p>"Enter the code your authenticator app shows for this account."</p>
+            <p>"Enter the code your authenticator app shows for this account, or use one of its passkeys."</p>
             <ActionForm action=submit attr:class="stack" attr:data-testid="login-2fa-form">
                 <input type="hidden" name="challenge" value=challenge/>
                 {move || return_to().map(|r| view! { <input type="hidden" name="return_to" value=r/> })}
@@ -132,6 +132,7 @@ pub fn LoginSecondStep() -> impl IntoView {
                 <button type="submit" class="button primary">"Sign in"</button>
             </ActionForm>
             {move || submit.value().get().and_then(|r| r.err()).map(failure)}
+            <super::passkeys::PasskeySecondStep challenge=Signal::derive(challenge) return_to=Signal::derive(return_to)/>
             <p class="muted">"No phone at hand? Enter one of your backup codes instead; each works once."</p>
             <p class="muted"><a href="/login">"Start again"</a></p>
         </section>

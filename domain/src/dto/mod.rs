@@ -57,6 +57,7 @@ pub use team::{Member, NewTeam, Team, TeamPatch};
 pub use template::{NewTemplate, Template, TemplatePatch};
 pub use timeline::TimelineEntry;
 pub use user::{
-    BackupCodes, LinkedAccount, SessionInfo, TWO_FACTOR_REQUIRED, TotpSetup, TwoFactorStatus, User,
+    BackupCodes, LinkedAccount, Passkey, SessionInfo, TWO_FACTOR_REQUIRED, TotpSetup,
+    TwoFactorStatus, User,
 };
 pub use view::{Grouping, Layout, NewView, View, ViewPatch, ViewSort};

@@ -17,7 +17,8 @@ pub struct User {
     /// The owner followed a link mailed to `email`.
     #[serde(default)]
     pub email_verified: bool,
-    /// Signing in asks for a second factor (a TOTP code or a backup code).
+    /// The account has a second factor (TOTP or a passkey): a password sign-in asks for
+    /// it.
     #[serde(default)]
     pub two_factor: bool,
 }
@@ -57,6 +58,24 @@ pub struct TwoFactorStatus {
     /// A setup started and not confirmed yet, with its QR code (SVG).
     pub pending: Option<TotpSetup>,
     pub pending_qr_svg: Option<String>,
+}
+
+/// One of the user's passkeys, for the account page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Passkey {
+    pub id: uuid::Uuid,
+    /// What the user called it ("MacBook", "YubiKey").
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    /// The last sign-in with it; none until the first.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// The authenticator may sync it to the user's other devices (iCloud Keychain, Google
+    /// Password Manager).
+    pub backup_eligible: bool,
+    /// It is synced (backed up) now.
+    pub backed_up: bool,
 }
 
 /// One of a user's sessions, for their session list.

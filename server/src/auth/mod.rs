@@ -4,6 +4,7 @@
 mod email;
 mod external;
 pub(crate) mod http_client;
+mod passkey;
 mod return_to;
 mod two_factor;
 
@@ -50,6 +51,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(two_factor::enable))
         .routes(routes!(two_factor::disable))
         .routes(routes!(two_factor::second_step))
+        .routes(routes!(passkey::registration_options))
+        .routes(routes!(passkey::register, passkey::list))
+        .routes(routes!(passkey::rename, passkey::delete))
+        .routes(routes!(passkey::sign_in_options))
+        .routes(routes!(passkey::sign_in))
+        .routes(routes!(passkey::second_step_options))
+        .routes(routes!(passkey::second_step))
 }
 
 /// What a login answers: the account (the cookie is set), or, when the account has a

@@ -71,9 +71,14 @@ fn budgets(
     }
     match path {
         "/api/auth/signup" | "/sfn/signup" => add(Action::Signup, &by_address),
-        "/api/auth/login" | "/api/auth/login/2fa" | "/sfn/login" | "/sfn/login_2fa" => {
-            add(Action::Login, &by_address)
-        }
+        "/api/auth/login"
+        | "/api/auth/login/2fa"
+        | "/api/auth/passkeys/login"
+        | "/api/auth/login/2fa/passkey"
+        | "/sfn/login"
+        | "/sfn/login_2fa"
+        | "/sfn/passkey_login"
+        | "/sfn/passkey_login_2fa" => add(Action::Login, &by_address),
         "/api/auth/password-reset/request"
         | "/api/auth/verify-email/resend"
         | "/api/auth/email"

@@ -23,6 +23,7 @@ mod input_edges;
 mod notifications;
 mod openapi;
 mod operations;
+mod passkeys;
 mod permissions;
 mod planning;
 mod portal;

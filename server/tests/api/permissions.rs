@@ -116,6 +116,33 @@ const CASES: &[Case] = &[
     case("POST", "/api/auth/2fa/totp/setup", Rule::SessionOnly, 200),
     case("DELETE", "/api/auth/2fa/totp", Rule::SessionOnly, 204),
     case("POST", "/api/auth/login/2fa", Rule::Anyone, 410),
+    // The matrix's instance is reached by IP address, which WebAuthn takes no relying party
+    // of: past the caller's check, the passkey ceremonies answer 503 (passkeys.rs runs
+    // them on localhost). Renaming or deleting a passkey nobody has is 404.
+    case(
+        "POST",
+        "/api/auth/passkeys/register/options",
+        Rule::SessionOnly,
+        503,
+    ),
+    case("POST", "/api/auth/passkeys", Rule::SessionOnly, 503),
+    case("GET", "/api/auth/passkeys", Rule::SignedIn, 200),
+    case("PATCH", "/api/auth/passkeys/{id}", Rule::SessionOnly, 404),
+    case("DELETE", "/api/auth/passkeys/{id}", Rule::SessionOnly, 404),
+    case(
+        "POST",
+        "/api/auth/passkeys/login/options",
+        Rule::Anyone,
+        503,
+    ),
+    case("POST", "/api/auth/passkeys/login", Rule::Anyone, 503),
+    case(
+        "POST",
+        "/api/auth/login/2fa/passkey/options",
+        Rule::Anyone,
+        503,
+    ),
+    case("POST", "/api/auth/login/2fa/passkey", Rule::Anyone, 503),
     case("GET", "/api/v1/me", Rule::SignedIn, 200),
     // Each allowed call deletes a fresh account of its own (see the runner).
     case("DELETE", "/api/v1/me", Rule::SessionOnly, 204),
@@ -883,6 +910,15 @@ fn body_for(case: &Case, n: usize, version: &str, people: &People) -> Option<Val
             json!({"code": "000000"})
         }
         ("POST", "/api/auth/login/2fa") => json!({"challenge": "0".repeat(64), "code": "000000"}),
+        ("POST", "/api/auth/passkeys") => json!({"credential": {"id": "AA",
+            "response": {"clientDataJSON": "e30", "attestationObject": "oA"}}}),
+        ("PATCH", "/api/auth/passkeys/{id}") => json!({"name": "Laptop"}),
+        ("POST", "/api/auth/passkeys/login") => json!({"credential": {"id": "AA",
+            "response": {"clientDataJSON": "e30", "authenticatorData": "AA", "signature": "AA"}}}),
+        ("POST", "/api/auth/login/2fa/passkey/options") => json!({"challenge": "0".repeat(64)}),
+        ("POST", "/api/auth/login/2fa/passkey") => json!({"challenge": "0".repeat(64),
+            "credential": {"id": "AA", "response": {"clientDataJSON": "e30",
+            "authenticatorData": "AA", "signature": "AA"}}}),
         ("POST", "/api/v1/me/api-keys") => json!({"name": "matrix"}),
         ("POST", "/api/v1/orgs") => {
             json!({"name": "New", "slug": format!("made-{n}"), "shortId": "NEW"})
@@ -1029,6 +1065,7 @@ on_each_backend!(
                     }
                     path = path.replace("{installationId}", "777");
                     if case.path.contains("/api/auth/accounts/{id}")
+                        || case.path.contains("/api/auth/passkeys/{id}")
                         || case.path.contains("/me/notifications/{id}")
                         || case.path.contains("/github/repositories/{id}")
                     {

@@ -325,14 +325,16 @@ pub async fn unban(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUse
     admin_user(svc, row).await
 }
 
-/// Turns a user's second factor off (they lost their phone and their backup codes): they
-/// sign in with the first factor alone until they set up a new one. Logged with who did it.
+/// Turns a user's second factor off (they lost their phone and their backup codes, or
+/// their passkeys): TOTP and every passkey go, and they sign in with the first factor
+/// alone until they set up a new one. Logged with who did it.
 #[tracing::instrument(skip(svc, actor))]
 pub async fn reset_two_factor(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUser> {
     require(actor)?;
     let row = find(svc, id).await?;
     let txn = svc.begin().await?;
     crate::two_factor::remove(&txn, row.id).await?;
+    crate::passkey::remove_all(&txn, row.id).await?;
     txn.commit().await?;
     let admin = actor
         .user_id()

@@ -4,7 +4,8 @@
 //! [`complete_sign_in`] trades it and a code for the session.
 //!
 //! "How was the user proven" is a [`Factor`] list rather than a flag, so that a proof that
-//! is a second factor in itself (a passkey, later) can skip the challenge.
+//! is a second factor in itself (a passkey) skips the challenge. The second step takes a
+//! code ([`complete_sign_in`]) or a passkey (`passkey::complete_sign_in`).
 
 use super::{Result, Services, totp_row, verify, wrong_code};
 use crate::session::{self, ClientInfo, hash_token};
@@ -29,13 +30,15 @@ pub enum Factor {
     Totp,
     /// One of the account's backup codes.
     BackupCode,
+    /// One of the account's passkeys, with the person verified on the device.
+    Passkey,
 }
 
 impl Factor {
     /// Whether this proof is a second factor: something the user has, beside what they
-    /// know or an account elsewhere. A passkey will be one too.
+    /// know or an account elsewhere.
     pub fn is_second(&self) -> bool {
-        matches!(self, Factor::Totp | Factor::BackupCode)
+        matches!(self, Factor::Totp | Factor::BackupCode | Factor::Passkey)
     }
 
     /// How a challenge stores it.
@@ -45,6 +48,7 @@ impl Factor {
             Factor::Provider(name) => format!("provider:{name}"),
             Factor::Totp => "totp".into(),
             Factor::BackupCode => "backup_code".into(),
+            Factor::Passkey => "passkey".into(),
         }
     }
 }
@@ -108,27 +112,27 @@ fn expired() -> DomainError {
     DomainError::Gone("this sign-in has expired or is unknown: sign in again".into())
 }
 
-/// Finishes a sign-in that waits for its second factor: `code` is a current TOTP code or
-/// an unused backup code. Throttled like a login, per account and per address; a wrong
-/// code leaves the challenge usable until it expires, a right one uses it up.
-#[tracing::instrument(skip_all)]
-pub async fn complete_sign_in(
+/// A sign-in waiting for its second factor, opened to be answered: its row, the account,
+/// and the throttle's counters the answer was counted on.
+pub(crate) struct Waiting {
+    row: login_challenge::Model,
+    pub(crate) account: user::Model,
+    counters: Vec<(String, u32)>,
+}
+
+/// Finds the challenge (410 when unknown or expired) and counts the answer on the sign-in
+/// throttle, per account and address, before it is checked: answers sent at once cannot
+/// pass together.
+pub(crate) async fn open_challenge(
     svc: &Services,
     challenge: &str,
-    code: &str,
-    client: ClientInfo,
-) -> Result<(String, User)> {
-    let row = login_challenge::Entity::find()
-        .filter(login_challenge::Column::TokenHash.eq(hash_token(challenge.trim())))
-        .one(&svc.db)
-        .await?
-        .filter(|row| row.expires_at > Utc::now())
-        .ok_or_else(expired)?;
+    client: &ClientInfo,
+) -> Result<Waiting> {
+    let row = find_challenge(svc, challenge).await?;
     let account = user::Entity::find_by_id(row.user_id)
         .one(&svc.db)
         .await?
         .ok_or_else(expired)?;
-    // Counted before the code is checked: codes sent at once cannot pass together.
     let counters = crate::throttle::counters(&account.email, None, client.ip.as_deref());
     if let Err(wait) = svc.login_throttle.attempt(&counters).await {
         return Err(DomainError::RateLimited {
@@ -136,14 +140,38 @@ pub async fn complete_sign_in(
         });
     }
     admin::refuse_banned(&account)?;
-    // Reset by a site admin meanwhile: the first factor is all this account needs now.
-    let second = match totp_row(&svc.db, account.id).await? {
-        Some(totp) if totp.enabled_at.is_some() => match verify(&svc.db, &totp, code).await? {
-            Some(factor) => Some(factor),
-            None => return Err(wrong_code()),
-        },
-        _ => None,
-    };
+    Ok(Waiting {
+        row,
+        account,
+        counters,
+    })
+}
+
+/// The unexpired challenge whose token this is (410 otherwise).
+pub(crate) async fn find_challenge(
+    svc: &Services,
+    challenge: &str,
+) -> Result<login_challenge::Model> {
+    login_challenge::Entity::find()
+        .filter(login_challenge::Column::TokenHash.eq(hash_token(challenge.trim())))
+        .one(&svc.db)
+        .await?
+        .filter(|row| row.expires_at > Utc::now())
+        .ok_or_else(expired)
+}
+
+/// Uses the challenge up and starts the session, after `second` was proven.
+pub(crate) async fn finish(
+    svc: &Services,
+    waiting: Waiting,
+    second: Option<Factor>,
+    client: ClientInfo,
+) -> Result<(String, User)> {
+    let Waiting {
+        row,
+        account,
+        counters,
+    } = waiting;
     let used = login_challenge::Entity::delete_by_id(row.id)
         .exec(&svc.db)
         .await?;
@@ -161,4 +189,31 @@ pub async fn complete_sign_in(
         "signed in with a second factor"
     );
     Ok((token, user))
+}
+
+/// Finishes a sign-in that waits for its second factor: `code` is a current TOTP code or
+/// an unused backup code. Throttled like a login, per account and per address; a wrong
+/// code leaves the challenge usable until it expires, a right one uses it up.
+#[tracing::instrument(skip_all)]
+pub async fn complete_sign_in(
+    svc: &Services,
+    challenge: &str,
+    code: &str,
+    client: ClientInfo,
+) -> Result<(String, User)> {
+    let waiting = open_challenge(svc, challenge, &client).await?;
+    let account = &waiting.account;
+    // Reset by a site admin meanwhile: the first factor is all this account needs now.
+    // An account whose only second factor is a passkey has no code that counts.
+    let second = match totp_row(&svc.db, account.id).await? {
+        Some(totp) if totp.enabled_at.is_some() => match verify(&svc.db, &totp, code).await? {
+            Some(factor) => Some(factor),
+            None => return Err(wrong_code()),
+        },
+        _ if crate::access::has_passkey(&svc.db, account.id.into()).await? => {
+            return Err(wrong_code());
+        }
+        _ => None,
+    };
+    finish(svc, waiting, second, client).await
 }
