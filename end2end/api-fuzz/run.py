@@ -84,7 +84,9 @@ def main():
     binary = os.environ.get("SAYR_BIN") or sys.exit("SAYR_BIN: the sayr binary to test")
     data_dir = tempfile.mkdtemp(prefix="sayr-fuzz-")
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    # A host name, not an address: passkeys (WebAuthn) take no IP address as the instance's
+    # host, and its ceremonies answer 503 there.
+    base = f"http://localhost:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAYR_") and k != "DATABASE_URL"}
     env.update(SAYR_DATA_DIR=data_dir, SAYR_ADDR=f"127.0.0.1:{port}", SAYR_LIMITS="off",
                SAYR_LOG=os.environ.get("SAYR_LOG", "error"), SAYR_PUBLIC_URL=base)

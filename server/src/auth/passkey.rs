@@ -56,7 +56,7 @@ pub(super) struct ChallengeOnly {
 
 /// The second step of a sign-in, answered with a passkey.
 #[derive(Deserialize, ToSchema)]
-pub(super) struct SecondStepBody {
+pub(super) struct PasskeySecondStepBody {
     /// What the login answered.
     challenge: String,
     credential: AssertionCredential,
@@ -295,7 +295,7 @@ pub(super) async fn second_step_options(
     operation_id = "passkeySecondStep",
     tag = "auth",
     security(()),
-    request_body = SecondStepBody,
+    request_body = PasskeySecondStepBody,
     responses(
         (status = 200, description = "The account; the session cookie is set", body = UserBody,
             headers(("set-cookie" = String, description = "`sayr_session`"))),
@@ -311,7 +311,7 @@ pub(super) async fn second_step_options(
 pub(super) async fn second_step(
     State(state): State<AppState>,
     Client(client): Client,
-    body: Result<Json<SecondStepBody>, JsonRejection>,
+    body: Result<Json<PasskeySecondStepBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) = body?;
     let (token, user) =

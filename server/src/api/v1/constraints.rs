@@ -122,6 +122,8 @@ const FIELDS: &[(&str, &str, Text)] = &[
     ("PasswordBody", "new", PASSWORD),
     ("ResetBody", "password", PASSWORD),
     ("NewKey", "name", line(48)),
+    ("RegisterBody", "name", line(services::passkey::MAX_NAME)),
+    ("RenameBody", "name", line(services::passkey::MAX_NAME)),
     ("NewOrg", "name", line(80)),
     ("NewOrg", "slug", SLUG),
     ("NewOrg", "shortId", SHORT_ID),
