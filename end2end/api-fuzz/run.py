@@ -73,6 +73,8 @@ def seed(base, data_dir):
     # Public, so that an anonymous caller is told 401 by members-only operations (a
     # private org is 404 to them) and may use the public ones.
     c.call("PATCH", "/api/v1/orgs/fuzz", {"settings": {"publicPage": True, "publicActions": True}})
+    # The org whose settings the run changes (schemathesis.toml).
+    c.call("POST", "/api/v1/orgs", {"name": "Settings", "slug": "fuzz-settings", "shortId": "FS"})
     c.call("POST", "/api/v1/orgs/fuzz/labels", {"name": "bug", "color": "#ff0000"})
     c.call("POST", "/api/v1/orgs/fuzz/categories", {"name": "Ideas", "color": "#00aa00"})
     c.call("POST", "/api/v1/orgs/fuzz/tasks", {"title": "First task", "visibility": "public"})
