@@ -7,8 +7,8 @@ match its schema, invalid input accepted or valid input refused: each fails the 
 It starts the server binary (SAYR_BIN) on a fresh SQLite data dir with the limits off,
 signs up a verified user with an API key, and gives it a public org with a label, a
 category, a task and a comment, so that paths naming `fuzz` and task 1 reach real rows. The run is
-bounded (SAYR_FUZZ_EXAMPLES cases per operation and phase, a fixed seed) so that `make
-test` stays quick; raise it to look harder: `SAYR_FUZZ_EXAMPLES=200 make api-fuzz`.
+bounded (SAYR_FUZZ_EXAMPLES cases per operation and phase, a fixed seed, and at most
+SAYR_FUZZ_TIMEOUT seconds, 600 by default) so that `make test` stays quick; raise it to look harder: `SAYR_FUZZ_EXAMPLES=200 make api-fuzz`.
 """
 import glob
 import json
@@ -110,7 +110,13 @@ def main():
                "--header", f"Authorization: Bearer {key}", "--header", f"Origin: {base}"]
         cmd += sys.argv[1:]
         print("$", " ".join(c if "Bearer" not in c else "Authorization: Bearer …" for c in cmd), flush=True)
-        return subprocess.call(cmd)
+        # Bounded in time as well as in cases: a run that hangs fails instead of holding CI.
+        limit = int(os.environ.get("SAYR_FUZZ_TIMEOUT", "600"))
+        try:
+            return subprocess.call(cmd, timeout=limit)
+        except subprocess.TimeoutExpired:
+            print(f"schemathesis did not finish within {limit} s", file=sys.stderr)
+            return 1
     finally:
         server.terminate()
         server.wait()
