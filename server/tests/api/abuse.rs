@@ -12,31 +12,6 @@ fn limits(config: &mut Config, spec: &str) {
     config.limits = Some(Limits::parse(spec).unwrap());
 }
 
-/// The owner of `acme` (with a public page that takes public actions) and a public task.
-async fn public_org(app: &TestApp) -> (Session, i64) {
-    app.sign_up("root@example.test").await;
-    let owner = app.sign_up("owner@example.test").await;
-    app.create_org(&owner, "acme").await;
-    let (status, body) = app
-        .request(
-            Method::PATCH,
-            "/api/v1/orgs/acme",
-            Some(json!({"settings": {"publicPage": true, "publicActions": true}})),
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = app
-        .post(
-            "/api/v1/orgs/acme/tasks",
-            json!({"title": "Dark mode", "visibility": "public"}),
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    (owner, body["task"]["number"].as_i64().unwrap())
-}
-
 /// A sign-up whose request says it was forwarded for `forwarded`.
 async fn signup_via(app: &TestApp, email: &str, forwarded: &str) -> reqwest::Response {
     app.http
@@ -59,7 +34,7 @@ on_each_backend!(
     votes_cannot_be_stuffed_by_dropping_the_visitor_cookie,
     config = |c| limits(c, "anonymous-vote-task=3/1d"),
     |app| {
-        let (owner, n) = public_org(&app).await;
+        let (owner, n) = app.public_org().await;
         let url = format!("{}/api/v1/orgs/acme/tasks/{n}/vote", app.base);
         let mut refused = 0;
         for _ in 0..20 {
@@ -103,7 +78,7 @@ on_each_backend!(
 on_each_backend!(
     a_cross_site_vote_through_the_server_function_is_refused,
     |app| {
-        let (owner, n) = public_org(&app).await;
+        let (owner, n) = app.public_org().await;
         for (header, value) in [
             ("origin", "https://evil.example"),
             ("sec-fetch-site", "cross-site"),
@@ -332,7 +307,7 @@ on_each_backend!(
 );
 
 on_each_backend!(reactions_are_one_of_a_fixed_set, |app| {
-    let (owner, n) = public_org(&app).await;
+    let (owner, n) = app.public_org().await;
     let (status, body) = app
         .post(
             &format!("/api/v1/orgs/acme/tasks/{n}/comments"),
@@ -368,7 +343,7 @@ on_each_backend!(reactions_are_one_of_a_fixed_set, |app| {
 });
 
 on_each_backend!(search_text_and_cursors_out_of_range_are_bad_input, |app| {
-    let (owner, _) = public_org(&app).await;
+    let (owner, _) = app.public_org().await;
     let long = "x".repeat(201);
     let (status, body) = app
         .get(&format!("/api/v1/orgs/acme/tasks?q={long}"), Some(&owner))
@@ -394,7 +369,7 @@ on_each_backend!(search_text_and_cursors_out_of_range_are_bad_input, |app| {
 on_each_backend!(
     private_parents_and_subtasks_stay_unnamed_for_visitors,
     |app| {
-        let (owner, public) = public_org(&app).await;
+        let (owner, public) = app.public_org().await;
         let (_, secret) = app
             .post(
                 "/api/v1/orgs/acme/tasks",
@@ -467,7 +442,7 @@ on_each_backend!(
     an_orgs_files_stay_within_its_quota,
     config = |c| c.storage.org_storage_quota = 1024 * 1024,
     |app| {
-        let (owner, _) = public_org(&app).await;
+        let (owner, _) = app.public_org().await;
         let upload = |name: &'static str| {
             let app = &app;
             let owner = owner.clone();
@@ -500,7 +475,7 @@ on_each_backend!(
     uploads_per_person_per_day_are_bounded,
     config = |c| c.storage.user_upload_daily = 1024 * 1024,
     |app| {
-        let (owner, _) = public_org(&app).await;
+        let (owner, _) = app.public_org().await;
         let png = crate::common::png(700 * 1024);
         let (status, _) = app
             .upload(
@@ -531,7 +506,7 @@ on_each_backend!(
 on_each_backend!(
     a_visitors_upload_is_public_only_once_attached_to_what_they_submit,
     |app| {
-        let (_, _) = public_org(&app).await;
+        let (_, _) = app.public_org().await;
         let visitor = app.sign_up("eve@example.test").await;
         let (status, file) = app
             .upload(
@@ -575,7 +550,7 @@ on_each_backend!(
 );
 
 on_each_backend!(a_body_of_the_wrong_json_shape_is_refused, |app| {
-    let (owner, _) = public_org(&app).await;
+    let (owner, _) = app.public_org().await;
     for body in [json!([null, null]), json!("acme"), json!(42), json!(true)] {
         let (status, answer) = app
             .request(

@@ -8,30 +8,12 @@ use crate::common::{self, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-/// `acme`, public with public actions, with a public task (1) carrying one comment.
+/// `acme`, public with public actions, with a public task carrying one internal comment.
 async fn public_org_with_comment(app: &TestApp) -> (common::Session, String) {
-    let owner = app.sign_up("owner@example.test").await;
-    app.create_org(&owner, "acme").await;
-    let (status, body) = app
-        .request(
-            Method::PATCH,
-            "/api/v1/orgs/acme",
-            Some(json!({"settings": {"publicPage": true, "publicActions": true}})),
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let (owner, n) = app.public_org().await;
     let (status, body) = app
         .post(
-            "/api/v1/orgs/acme/tasks",
-            json!({"title": "Dark mode", "visibility": "public"}),
-            Some(&owner),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = app
-        .post(
-            "/api/v1/orgs/acme/tasks/1/comments",
+            &format!("/api/v1/orgs/acme/tasks/{n}/comments"),
             json!({"body": "Soon", "visibility": "internal"}),
             Some(&owner),
         )

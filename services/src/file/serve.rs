@@ -113,12 +113,9 @@ pub async fn delete(svc: &Services, actor: &Actor, slug: &str, id: Uuid) -> Resu
         .is_some_and(|u| row.uploaded_by == Some(u.0));
     let manager = access.member && access.permissions.admin.manage_settings;
     if !uploader && !manager {
-        return Err(match actor {
-            Actor::Anonymous { .. } => DomainError::Unauthenticated,
-            _ => DomainError::forbidden(
-                "only its uploader or a settings manager may delete this file",
-            ),
-        }
+        return Err(DomainError::forbidden(
+            "only its uploader or a settings manager may delete this file",
+        )
         .into());
     }
     let deleted = file::Entity::delete_by_id(row.id).exec(&svc.db).await?;

@@ -465,6 +465,32 @@ impl TestApp {
     }
 
     /// Creates an org owned by `session` and returns its JSON.
+    /// The owner of `acme` (with a public page that takes public actions; someone else
+    /// signed up first, so the owner is no site admin) and a public task, by number.
+    pub async fn public_org(&self) -> (Session, i64) {
+        self.sign_up("root@example.test").await;
+        let owner = self.sign_up("owner@example.test").await;
+        self.create_org(&owner, "acme").await;
+        let (status, body) = self
+            .request(
+                Method::PATCH,
+                "/api/v1/orgs/acme",
+                Some(json!({"settings": {"publicPage": true, "publicActions": true}})),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = self
+            .post(
+                "/api/v1/orgs/acme/tasks",
+                json!({"title": "Dark mode", "visibility": "public"}),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        (owner, body["task"]["number"].as_i64().unwrap())
+    }
+
     pub async fn create_org(&self, session: &Session, slug: &str) -> Value {
         let (status, body) = self
             .post(
