@@ -70,7 +70,7 @@ fuzz-tools:
 
 browser:
 	@{ command -v chromium && command -v brotli; } >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium brotli >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium brotli >/dev/null; \
 	  else echo "chromium or brotli is missing: apt-get install chromium brotli"; fi; }
 
 ## site: the hydrating WASM bundle (split per route), stylesheet and assets in target/site
