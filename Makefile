@@ -16,14 +16,16 @@ CARGO_LEPTOS_VERSION := 0.3.10
 S3S_FS_VERSION := 0.14.1
 SCHEMATHESIS_VERSION := 4.32.5
 NODE_BIN := $(ROOT)/end2end/node_modules/.bin
-export LEPTOS_SITE_ROOT := $(SITE)
+# Leptos reads the bundle's name when it compiles. The binary embeds the site built here
+# (assets/build.rs); only `make dev` serves one from disk (LEPTOS_SITE_ROOT).
 export LEPTOS_OUTPUT_NAME := $(NAME)
+export SAYR_EMBED_SITE := $(SITE)
 export LEPTOS_SITE_PKG_DIR := pkg
 
 .PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools fuzz-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
-run: tools site server
+run: rust-tools node-tools site server
 	$(CARGO_TARGET_DIR)/release/$(NAME) serve
 
 ## test: unit and integration tests (SQLite; PostgreSQL/Redis when SAYR_TEST_* are set), then Chromium
@@ -39,7 +41,7 @@ test: tools s3-tools smtp-tools fuzz-tools site
 dev: tools
 	@command -v cargo-leptos >/dev/null && cargo leptos --version | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
-	PATH="$(NODE_BIN):$$PATH" LEPTOS_ENV=DEV cargo leptos watch --split
+	PATH="$(NODE_BIN):$$PATH" LEPTOS_ENV=DEV LEPTOS_SITE_ROOT=$(SITE) SAYR_EMBED_SITE= cargo leptos watch --split
 
 tools: rust-tools node-tools browser
 
@@ -83,6 +85,11 @@ site: rust-tools node-tools
 	cargo build --release --locked --manifest-path tools/split/Cargo.toml --target-dir $(CARGO_TARGET_DIR)/split-tool
 	RUSTFLAGS="$${RUSTFLAGS:-} -Clink-args=--emit-relocs" cargo build -p frontend --lib \
 	  --target wasm32-unknown-unknown --profile wasm-release --locked --target-dir $(FRONT_TARGET)
+	@$(MAKE) --no-print-directory $(SITE)/.built
+
+# Remade only when the browser build, the stylesheet or a public file changed: a `make run`
+# with nothing changed leaves the site, and so the binary that embeds it, as they are.
+$(SITE)/.built: $(FRONT_WASM) $(SPLIT_TOOL) style/main.css $(shell find public -type f)
 	rm -rf $(PKG) && mkdir -p $(PKG)
 	$(SPLIT_TOOL) $(FRONT_WASM) $(PKG) $(NAME) >/dev/null
 	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(PKG) \
@@ -103,12 +110,13 @@ site: rust-tools node-tools
 	  gzip -9 -k -f $$f; \
 	  if command -v brotli >/dev/null; then brotli -q 11 -f -k $$f; fi; \
 	done
+	touch $@
 
 server:
 	cargo build -p server --release --locked
 
 ## e2e: browser tests against a real sayr (debug build) and the built site
-e2e:
+e2e: site
 	cargo build -p server --bin $(NAME) --locked
 	$(MAKE) e2e-run
 

@@ -21,7 +21,7 @@ use routes::*;
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let css = format!("/pkg/{}.css", options.output_name);
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang="en">

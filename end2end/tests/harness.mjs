@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = process.env.SAYR_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'sayr');
-const SITE = process.env.LEPTOS_SITE_ROOT ?? join(ROOT, 'target', 'site');
+// The binary serves the site it embeds; LEPTOS_SITE_ROOT (set by hand) serves one from disk.
+const SITE = process.env.LEPTOS_SITE_ROOT;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -29,13 +30,14 @@ export async function startSayr({ env: extra = {}, host } = {}) {
   const port = await freePort();
   const apiBase = `http://127.0.0.1:${port}`;
   const base = host ? `http://${host}:${port}` : apiBase;
-  const env = { ...process.env, SAYR_DATA_DIR: dataDir, SAYR_ADDR: `127.0.0.1:${port}`, LEPTOS_SITE_ROOT: SITE,
+  const env = { ...process.env, SAYR_DATA_DIR: dataDir, SAYR_ADDR: `127.0.0.1:${port}`, ...(SITE ? { LEPTOS_SITE_ROOT: SITE } : {}),
     SAYR_LOG: 'warn', DATABASE_URL: '',
     // Many accounts from one address; every other limit stays at its default.
     SAYR_LIMITS: 'signup=1000/1h,login=1000/15m,mail=1000/1h',
     ...(host ? { SAYR_PUBLIC_URL: base } : {}), ...extra };
   delete env.DATABASE_URL;
-  const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Started in its (empty) data directory: nothing beside it but what it writes there.
+  const proc = spawn(BIN, ['serve'], { env, cwd: dataDir, stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;
   proc.on('exit', () => { exited = true; });
   for (let i = 0; i < 200; i++) {

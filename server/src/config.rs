@@ -80,6 +80,12 @@ pub struct Config {
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
 
+    /// Connections this process keeps to the database at most; default 20 on PostgreSQL
+    /// (mind `max_connections` there: every instance and worker has its own pool), 8 on
+    /// SQLite.
+    #[arg(long, global = true, env = "SAYR_DB_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_max_connections: Option<u32>,
+
     /// Redis for cross-instance realtime and shared throttling; default in-process.
     #[arg(long, global = true, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<Secret>,
@@ -144,14 +150,11 @@ pub struct Config {
     #[arg(long, global = true, env = "SAYR_SIGNUP", default_value_t = true, action = clap::ArgAction::Set)]
     pub signup: bool,
 
-    /// The built site (WASM bundle, stylesheet, public assets).
-    #[arg(
-        long,
-        global = true,
-        env = "LEPTOS_SITE_ROOT",
-        default_value = "target/site"
-    )]
-    pub site_root: PathBuf,
+    /// A built site on disk (WASM bundle, stylesheet, public assets) to serve instead of
+    /// the one embedded in the binary: for development (`cargo leptos watch` sets it). A
+    /// binary built without a site serves `target/site`.
+    #[arg(long, global = true, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
 
     /// Base name of the bundle files under `<site root>/pkg`.
     #[arg(
@@ -289,6 +292,21 @@ pub struct Config {
     /// Multiplies every job's retry delay (tests shorten it); not a flag.
     #[arg(skip = 1.0)]
     pub job_retry_scale: f64,
+
+    /// Seconds a request may take before it is answered 503 (0: no limit). Uploads and
+    /// open sockets are not held to it.
+    #[arg(long, global = true, env = "SAYR_REQUEST_TIMEOUT", value_parser = parse_secs, default_value = "30")]
+    pub request_timeout: Duration,
+
+    /// Seconds that `/readyz` answers 503 after SIGTERM before this instance stops
+    /// accepting: time for a load balancer to stop sending it requests.
+    #[arg(long, global = true, env = "SAYR_SHUTDOWN_DELAY", value_parser = parse_secs, default_value = "0")]
+    pub shutdown_delay: Duration,
+
+    /// Seconds that requests in flight and running jobs get to finish after that; then the
+    /// process exits anyway.
+    #[arg(long, global = true, env = "SAYR_SHUTDOWN_TIMEOUT", value_parser = parse_secs, default_value = "30")]
+    pub shutdown_timeout: Duration,
 
     /// Seconds between the server's PINGs on each socket.
     #[arg(long, global = true, env = "SAYR_WS_PING_INTERVAL", value_parser = parse_secs, default_value = "30")]
@@ -433,6 +451,23 @@ impl Config {
         config.data_dir = data_dir;
         config
     }
+}
+
+/// Where to listen when neither `SAYR_ADDR` nor `--addr` says: `PORT` on every interface
+/// (as platforms that run containers set it), else `LEPTOS_SITE_ADDR` (where `cargo leptos
+/// watch` says it serves). None: the default address. `var` reads the environment.
+pub fn listen_fallback(var: impl Fn(&str) -> Option<String>) -> Result<Option<String>, String> {
+    if var("SAYR_ADDR").is_some() {
+        return Ok(None);
+    }
+    if let Some(port) = var("PORT") {
+        let port: u16 = port
+            .trim()
+            .parse()
+            .map_err(|_| format!("PORT: `{port}` is not a port number"))?;
+        return Ok(Some(format!("0.0.0.0:{port}")));
+    }
+    Ok(var("LEPTOS_SITE_ADDR").filter(|a| !a.trim().is_empty()))
 }
 
 /// Where `/metrics` answers.
@@ -630,6 +665,39 @@ mod tests {
         assert_eq!(
             config.database_url().expose(),
             "sqlite:///tmp/x/sayr.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn the_address_falls_back_to_port_then_to_cargo_leptos() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(listen_fallback(env(&[])), Ok(None));
+        assert_eq!(
+            listen_fallback(env(&[
+                ("PORT", "8080"),
+                ("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
+            ])),
+            Ok(Some("0.0.0.0:8080".into()))
+        );
+        assert_eq!(
+            listen_fallback(env(&[("SAYR_ADDR", "127.0.0.1:9"), ("PORT", "8080")])),
+            Ok(None),
+            "SAYR_ADDR wins"
+        );
+        assert_eq!(
+            listen_fallback(env(&[("LEPTOS_SITE_ADDR", "127.0.0.1:3000")])),
+            Ok(Some("127.0.0.1:3000".into()))
+        );
+        assert_eq!(
+            listen_fallback(env(&[("PORT", "http")])),
+            Err("PORT: `http` is not a port number".into())
         );
     }
 }

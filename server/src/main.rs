@@ -27,8 +27,9 @@ struct Cli {
     #[command(flatten)]
     settings: Config,
 
+    /// Without one, `serve` (as `cargo leptos watch` starts it).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -43,7 +44,12 @@ enum Command {
     #[command(subcommand)]
     Mail(MailCommand),
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Apply nothing: list the pending migrations and exit 1 if there are any (0 when
+        /// the database is current, 2 when it cannot be read or a newer Sayr migrated it).
+        #[arg(long)]
+        check: bool,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -120,7 +126,8 @@ struct SetRole {
 }
 
 /// Loads the config file named by `--config`/`SAYR_CONFIG` before the real parse, so that
-/// its values sit under the environment and flags.
+/// its values sit under the environment and flags; then, if neither says `SAYR_ADDR`, takes
+/// the address from `PORT` or `LEPTOS_SITE_ADDR` ([`config::listen_fallback`]).
 fn preload_config_file() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
     let from_flag = args
@@ -134,6 +141,10 @@ fn preload_config_file() -> Result<(), String> {
     if let Some(path) = from_flag.or_else(|| std::env::var("SAYR_CONFIG").ok()) {
         config::load_file(path.as_ref()).map_err(|e| format!("config file {path}: {e}"))?;
     }
+    if let Some(addr) = config::listen_fallback(|k| std::env::var(k).ok())? {
+        // SAFETY: at start-up, before anything reads the environment concurrently.
+        unsafe { std::env::set_var("SAYR_ADDR", addr) };
+    }
     Ok(())
 }
 
@@ -143,7 +154,7 @@ async fn services_for_cli(
     if config.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir)?;
     }
-    let database = db::connect(&config.database_url()).await?;
+    let database = db::connect(&config.database_url(), config.db_max_connections).await?;
     db::migrate(&database).await?;
     let bus = Arc::new(services::LocalBus::new(16));
     Ok(Services::new(database, bus, Settings::default()))
@@ -184,6 +195,40 @@ async fn delete_user(
     Ok(())
 }
 
+/// `sayr migrate --check`: 0 when the database is current, 1 when migrations are pending
+/// (listed), 2 when it cannot tell. Creates nothing, not even an SQLite file.
+async fn migrate_check(config: &Config) -> ExitCode {
+    let sqlite_file = config.data_dir.join("sayr.db");
+    if config.database_url.is_none() && !sqlite_file.exists() {
+        println!(
+            "no database yet at {}: every migration is pending",
+            sqlite_file.display()
+        );
+        return ExitCode::from(1);
+    }
+    let pending = async {
+        let database = db::connect(&config.database_url(), Some(1)).await?;
+        db::pending(&database).await
+    };
+    match pending.await {
+        Ok(names) if names.is_empty() => {
+            println!("the database is current");
+            ExitCode::SUCCESS
+        }
+        Ok(names) => {
+            println!("{} pending migration(s):", names.len());
+            for name in names {
+                println!("  {name}");
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("sayr: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(e) = preload_config_file() {
@@ -200,8 +245,11 @@ async fn main() -> ExitCode {
         }
     }
     telemetry::init(config.log_format, &config.log);
+    if let Some(Command::Migrate { check: true }) = cli.command {
+        return migrate_check(&config).await;
+    }
     let result: Result<(), Box<dyn std::error::Error + Send + Sync>> = async {
-        match cli.command {
+        match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => {
                 let app = Application::build(config).await?;
                 tracing::info!(address = %app.address(), "sayr is listening on http://{}", app.address());
@@ -226,7 +274,7 @@ async fn main() -> ExitCode {
                     Err(e) => return Err(format!("not sent: {e}").into()),
                 }
             }
-            Command::Migrate => {
+            Command::Migrate { .. } => {
                 services_for_cli(&config).await?;
                 tracing::info!("migrations applied");
             }

@@ -40,7 +40,7 @@ impl Core {
         if config.database_url.is_none() {
             std::fs::create_dir_all(&config.data_dir)?;
         }
-        let database = db::connect(&config.database_url()).await?;
+        let database = db::connect(&config.database_url(), config.db_max_connections).await?;
         db::migrate(&database).await?;
 
         // The fan-out reads the local broadcast; with Redis, what every instance publishes
@@ -187,10 +187,17 @@ impl Application {
             // Port 0 (tests) is known only now.
             services.settings.public_url = format!("http://{addr}");
         }
+        let site = http::site::Site::choose(config.site_root.as_deref());
+        match &site {
+            http::site::Site::Embedded => tracing::debug!("serving the embedded site"),
+            http::site::Site::Disk(dir) => {
+                tracing::info!(dir = %dir.display(), "serving the site from disk")
+            }
+        }
         let leptos_options = LeptosOptions::builder()
             .output_name(config.output_name.clone())
-            .site_root(config.site_root.to_string_lossy().to_string())
-            .site_pkg_dir("pkg")
+            .site_root(site.root())
+            .site_pkg_dir(site.pkg_dir())
             .site_addr(addr)
             .build();
         let cookies = edge::CookiePolicy {
@@ -204,12 +211,14 @@ impl Application {
         let state = AppState {
             jobs: worker.as_ref().map(Worker::registry),
             leptos_options,
+            site,
             services,
             cookies,
             hub,
             redis,
             login,
             config: Arc::new(config),
+            draining: Arc::default(),
         };
         let router = http::router(state.clone());
         Ok(Self {
@@ -242,7 +251,10 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    /// Serves until `shutdown` resolves, then drains: `/readyz` answers 503 for
+    /// `SAYR_SHUTDOWN_DELAY` while everything is still served; then sockets close with 1001
+    /// (going away), the listener stops accepting, and requests in flight and running jobs
+    /// get `SAYR_SHUTDOWN_TIMEOUT` to finish before the process stops waiting for them.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -259,16 +271,48 @@ impl Application {
             let router = http::metrics_router(self.state.clone());
             tokio::spawn(axum::serve(listener, router).into_future())
         });
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let (delay, deadline) = (
+            self.state.config.shutdown_delay,
+            self.state.config.shutdown_timeout,
+        );
+        let (closing, closed) = tokio::sync::watch::channel(false);
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            state
+                .draining
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            if !delay.is_zero() {
+                tracing::info!(secs = delay.as_secs(), "draining: /readyz answers 503");
+                tokio::time::sleep(delay).await;
+            }
+            state.hub.close_all();
+            let _ = closing.send(true);
+        });
+        let closed_at = |mut closed: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = closed.wait_for(|c| *c).await;
+        };
+        let server = axum::serve(self.listener, app)
+            .with_graceful_shutdown(closed_at(closed.clone()))
+            .into_future();
+        let served = tokio::select! {
+            served = server => served,
+            _ = async { closed_at(closed).await; tokio::time::sleep(deadline).await } => {
+                tracing::warn!(secs = deadline.as_secs(), "requests still running at the shutdown deadline: stopping anyway");
+                Ok(())
+            }
+        };
         if let Some(metrics) = metrics {
             metrics.abort();
         }
-        // Requests are done; running jobs get their grace period.
+        // Requests are done; running jobs get their grace period, within the deadline.
         let _ = stop.send(true);
-        if let Some(worker) = worker {
-            let _ = worker.await;
+        if let Some(worker) = worker
+            && tokio::time::timeout(deadline, worker).await.is_err()
+        {
+            tracing::warn!(
+                "jobs still running at the shutdown deadline: their leases will lapse and another worker takes them"
+            );
         }
         served
     }

@@ -10,6 +10,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// Where the pages' bundle and public files come from.
+    pub site: crate::http::site::Site,
     pub services: Services,
     /// How cookies are set (Secure, the session's domain).
     pub cookies: edge::CookiePolicy,
@@ -22,6 +24,8 @@ pub struct AppState {
     /// The job kinds this instance's worker runs, with its counters (none when
     /// `SAYR_WORKER=off`).
     pub jobs: Option<Arc<services::jobs::Registry>>,
+    /// Set at SIGTERM: `/readyz` answers 503 while requests in flight finish.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl FromRef<AppState> for Services {

@@ -74,6 +74,7 @@ pub async fn resolve_actor(
             Ok(actor) => actor,
             Err(e) => return ApiError::from(e).into_response(),
         };
+        note_user(&actor);
         req.extensions_mut().insert(actor);
         return next.run(req).await;
     }
@@ -109,8 +110,16 @@ pub async fn resolve_actor(
             req.extensions_mut().insert(host);
         }
     }
+    note_user(&actor);
     req.extensions_mut().insert(actor);
     next.run(req).await
+}
+
+/// The access log names who made the request.
+fn note_user(actor: &Actor) {
+    if let Actor::User(user) = actor {
+        super::layers::record_user(user.id.0);
+    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 pub(crate) mod actor;
 mod error;
 mod feed;
+pub mod layers;
 mod limits;
 mod router;
 pub mod security;
+pub mod site;
 
 pub use actor::{SessionToken as SessionTokenExt, resolve_actor};
 pub use edge::ws_client_id;

@@ -1,30 +1,30 @@
 //! The whole router: operations, REST, auth, the socket, server functions and pages.
 
 use crate::config::MetricsAccess;
+use crate::http::layers::{self, REQUEST_ID};
 use crate::http::security::{CspNonce, SecurityHeaders, security_headers};
+use crate::http::site::{self, Site};
 use crate::http::{ApiError, resolve_actor};
 use crate::state::AppState;
 use crate::{api, realtime};
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Request bodies beyond this are refused with 413 (uploads have their own limit).
 pub const BODY_LIMIT: usize = 1024 * 1024;
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The app's routes, worked out once per process. Working them out renders the app with
 /// resource loading suppressed through a process-wide flag (leptos_router's
@@ -41,19 +41,7 @@ pub fn router(state: AppState) -> Router {
     let services = state.services.clone();
     let cookies = state.cookies.clone();
     let leptos_options = state.leptos_options.clone();
-    let pkg_dir =
-        std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
-
-    let pkg = Router::new()
-        .fallback_service(
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        ));
+    let pkg = state.site.pkg_router();
 
     let security = Arc::new(SecurityHeaders::new(
         &services.settings.public_url,
@@ -83,7 +71,10 @@ pub fn router(state: AppState) -> Router {
     };
 
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/healthz",
+            get(|| async { (Extension(layers::Probe), "ok") }),
+        )
         .route("/readyz", get(readyz))
         .route("/ws", get(realtime::upgrade))
         .route("/login/auth-check", get(crate::auth::auth_check))
@@ -108,10 +99,7 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .nest("/pkg", pkg)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            provide_csp_nonce,
-            app::shell,
-        ))
+        .fallback(fallback(state.site.clone()))
         .layer(middleware::from_fn_with_state(state.clone(), super::limit))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_actor))
         // After the actor's layer: a metrics token is no API key.
@@ -119,18 +107,49 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(json_shape))
         .layer(middleware::from_fn(json_too_large))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.config.request_timeout,
+            layers::time_limit,
+        ))
+        .layer(middleware::from_fn(layers::catch_panic))
+        .layer(layers::compression())
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
-                let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-                let client = edge::client_ip(req.extensions()).map(|ip| ip.to_string()).unwrap_or_default();
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, client = %client)
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(layers::request_span)
+                .on_response(layers::log_response)
+                .on_failure(layers::log_failure),
         )
-        .layer(middleware::from_fn_with_state(state.clone(), super::client_address))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::client_address,
+        ))
         .layer(middleware::from_fn_with_state(security, security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// What no route takes: a public file of the site (`/favicon.svg`), or the app's own
+/// answer (its not-found page).
+fn fallback(
+    site: Site,
+) -> impl Fn(Uri, State<AppState>, Request) -> Pin<Box<dyn Future<Output = Response> + Send>>
++ Clone
++ Send
++ Sync
++ 'static {
+    let leptos = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        provide_csp_nonce,
+        app::shell,
+    );
+    move |uri: Uri, state: State<AppState>, req: Request| {
+        if let Site::Embedded = site
+            && let Some(file) = site::embedded_public_file(uri.path(), req.headers())
+        {
+            return Box::pin(std::future::ready(file));
+        }
+        leptos(uri, state, req)
+    }
 }
 
 /// `SAYR_METRICS_ADDR`'s router: `/metrics` and nothing else, for whoever reaches it.
@@ -166,8 +185,19 @@ fn provide_csp_nonce() {
 
 /// `/readyz`: the database and, when configured, Redis answer within 2 s. The body names
 /// each dependency's state (`ok`, `unavailable`, `timed out`); any other than `ok` is a 503.
+/// From SIGTERM on it is 503 `{"draining": true}`: the instance still serves what comes, but
+/// load balancers should send it nothing new.
 async fn readyz(State(state): State<AppState>) -> Response {
     const LIMIT: Duration = Duration::from_secs(2);
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        let body = serde_json::json!({ "draining": true });
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Extension(layers::Probe),
+            axum::Json(body),
+        )
+            .into_response();
+    }
     let database = async {
         match tokio::time::timeout(LIMIT, state.services.ping()).await {
             Ok(Ok(())) => "ok",
@@ -198,7 +228,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, axum::Json(body)).into_response()
+    (status, Extension(layers::Probe), axum::Json(body)).into_response()
 }
 
 /// `/metrics`: the realtime hub's figures and the job queue's, in the Prometheus text

@@ -49,7 +49,6 @@ pub(super) struct Handle {
 pub const PRESENCE_LIMIT: usize = 500;
 
 /// All rooms of this instance.
-#[derive(Default)]
 pub struct Hub {
     rooms: Mutex<HashMap<Room, HashMap<u64, Member>>>,
     /// Every open socket, in a room or not.
@@ -64,6 +63,9 @@ pub struct Hub {
     pub messages_in: AtomicU64,
     /// Frames queued to clients.
     pub messages_out: AtomicU64,
+    /// Set when the instance shuts down: every socket closes with 1001 (going away), and
+    /// one that opens now closes at once, so that clients reconnect to another instance.
+    going_away: tokio::sync::watch::Sender<bool>,
 }
 
 impl services::admin::ConnectionStats for Hub {
@@ -86,7 +88,26 @@ pub(super) fn encode(event: ServerEvent, scope: Scope, meta: Meta) -> Utf8Bytes 
 
 impl Hub {
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            rooms: Mutex::default(),
+            sockets: Mutex::default(),
+            users: Mutex::default(),
+            next_id: AtomicU64::new(0),
+            dropped_slow: AtomicU64::new(0),
+            messages_in: AtomicU64::new(0),
+            messages_out: AtomicU64::new(0),
+            going_away: tokio::sync::watch::Sender::new(false),
+        }
+    }
+
+    /// Closes every socket with 1001 (going away), now and from now on.
+    pub fn close_all(&self) {
+        self.going_away.send_replace(true);
+    }
+
+    /// Resolves once [`Hub::close_all`] was called.
+    pub(super) fn going_away(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.going_away.subscribe()
     }
 
     pub(super) fn next_socket_id(&self) -> u64 {
@@ -422,7 +443,7 @@ mod tests {
 
     #[test]
     fn presence_reaches_a_room_up_to_the_limit_and_no_further() {
-        let hub = Hub::default();
+        let hub = Hub::new();
         let org = OrgId(uuid::Uuid::from_u128(1));
         let small = Room {
             org,

@@ -4,7 +4,7 @@
 use super::MAX_FRAME;
 use super::hub::{Control, Handle, Member, Room, encode, now_ms};
 use crate::state::AppState;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, close_code};
 use domain::realtime::{Channel, ClientMessage, Meta, Presence, Scope, ServerEvent, codes};
 use futures::{SinkExt, StreamExt};
 use services::{Actor, access};
@@ -206,6 +206,8 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
     let kill = Arc::new(Notify::new());
 
     let writer_kill = kill.clone();
+    let going_away = state.hub.going_away();
+    let mut shutdown = going_away.clone();
     let writer = tokio::spawn(async move {
         loop {
             tokio::select! {
@@ -229,7 +231,12 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
                 }
             }
         }
-        let _ = sink.send(Message::Close(None)).await;
+        // The instance is shutting down: 1001 tells the client to reconnect (to another).
+        let close = (*going_away.borrow()).then(|| CloseFrame {
+            code: close_code::AWAY,
+            reason: "server shutting down".into(),
+        });
+        let _ = sink.send(Message::Close(close)).await;
     });
 
     let mut me = Socket {
@@ -292,6 +299,7 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
     loop {
         tokio::select! {
             Some(control) = control_rx.recv() => me.control(control).await,
+            _ = going_away_now(&mut shutdown) => break,
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else {
                     client_closed = true;
@@ -372,6 +380,11 @@ pub async fn run(socket: WebSocket, state: AppState, actor: Actor, org_param: Op
         })
         .await;
     }
+}
+
+/// Resolves when the instance shuts down (holding nothing across an await).
+async fn going_away_now(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|away| *away).await;
 }
 
 /// How long a socket the server ended waits for the client's Close frame.

@@ -440,7 +440,7 @@ async fn metrics_on_the_main_port_need_the_token() {
 async fn metrics_on_their_own_listener_leave_the_main_port() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_tests(dir.path().to_path_buf());
-    config.site_root = dir.path().join("site");
+    config.site_root = Some(dir.path().join("site"));
     config.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
     // A token changes nothing then: the main port has no /metrics at all.
     config.metrics_token = Some(Secret::new("s3cret-token"));

@@ -29,6 +29,7 @@ mod planning;
 mod portal;
 mod realtime;
 mod redis;
+mod shipping;
 mod task_changes;
 mod tasks;
 mod teams;

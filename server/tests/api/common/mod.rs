@@ -153,7 +153,7 @@ pub async fn within_limit_times(
         return;
     }
     if let (Some(database), Some(url)) = (&database, postgres_url()) {
-        match db::connect(&Secret::new(url)).await {
+        match db::connect(&Secret::new(url), None).await {
             Ok(admin) => {
                 let activity = admin
                     .query_all_raw(sea_orm::Statement::from_sql_and_values(
@@ -209,7 +209,7 @@ fn with_database(url: &str, name: &str) -> String {
 /// A fresh PostgreSQL database copied from a template migrated once per test process.
 async fn fresh_postgres() -> String {
     let admin_url = postgres_url().unwrap();
-    let admin = db::connect(&Secret::new(admin_url.clone()))
+    let admin = db::connect(&Secret::new(admin_url.clone()), None)
         .await
         .expect("connect to PostgreSQL");
     let template = template();
@@ -272,7 +272,7 @@ async fn build_template(admin: &sea_orm::DatabaseConnection, admin_url: &str, te
         .execute_unprepared(&format!("CREATE DATABASE {building}"))
         .await
         .unwrap();
-    let fresh = db::connect(&Secret::new(with_database(&admin_url, &building)))
+    let fresh = db::connect(&Secret::new(with_database(&admin_url, &building)), None)
         .await
         .unwrap();
     db::migrate(&fresh).await.unwrap();
@@ -342,9 +342,18 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_until(backend, tweak, std::future::pending()).await
+    }
+
+    /// An instance that shuts down (drains, as at SIGTERM) when `shutdown` resolves.
+    pub async fn spawn_until(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Config),
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_tests(dir.path().to_path_buf());
-        config.site_root = dir.path().join("site");
+        config.site_root = Some(dir.path().join("site"));
         // Tests make many accounts and calls from one address; the limits' own tests turn
         // them back on.
         config.limits = Some(services::limit::Limits::parse("off").unwrap());
@@ -359,7 +368,7 @@ impl TestApp {
         let app = Application::build(config).await.expect("the app builds");
         let addr = app.address();
         let app_state = app.state().clone();
-        tokio::spawn(app.run_until(std::future::pending()));
+        tokio::spawn(app.run_until(shutdown));
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // A request the server never answers fails the test, naming its URL (after the
