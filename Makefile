@@ -22,14 +22,14 @@ export LEPTOS_OUTPUT_NAME := $(NAME)
 export SAYR_EMBED_SITE := $(SITE)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools fuzz-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
+.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: rust-tools node-tools site server
 	$(CARGO_TARGET_DIR)/release/$(NAME) serve
 
 ## test: unit and integration tests (SQLite; PostgreSQL/Redis when SAYR_TEST_* are set), then Chromium
-test: tools s3-tools smtp-tools fuzz-tools site
+test: tools s3-tools smtp-tools otel-tools fuzz-tools site
 	@[ -n "$${SAYR_TEST_DATABASE_URL:-}" ] || echo "SKIPPED: the PostgreSQL runs of the integration tests (set SAYR_TEST_DATABASE_URL to run them)"
 	# frontend is the browser build: testing it beside server would unify app's hydrate and
 	# ssr features into one server binary.
@@ -64,6 +64,12 @@ s3-tools:
 # aiosmtpd: the SMTP server the mail tests start (server/tests/api/smtp_catcher.py).
 smtp-tools:
 	@python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+
+# opentelemetry-proto: decodes what the trace test's OTLP receiver gets (server/tests/api/otlp_receiver.py).
+OTEL_PROTO_VERSION := 1.45.2
+otel-tools:
+	@python3 -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" 2>/dev/null \
+	  || python3 -m pip install --quiet --disable-pip-version-check "opentelemetry-proto==$(OTEL_PROTO_VERSION)"
 
 # schemathesis: generated requests against the OpenAPI document (end2end/api-fuzz).
 fuzz-tools:

@@ -219,6 +219,10 @@ pub struct DomainEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
     pub kind: EventKind,
+    /// The trace of the request that caused it (W3C `traceparent`), when traces are
+    /// exported: each instance's dispatch continues it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
 }
 
 /// The task an event is about, with what a room needs to know to filter it.
@@ -615,6 +619,7 @@ mod tests {
             [&EventKind::TaskCreated, &updated, &EventKind::TaskDeleted];
         for kind in kinds {
             let private = DomainEvent {
+                traceparent: None,
                 org_id,
                 origin: None,
                 kind: kind(task(Visibility::Private)),
@@ -623,6 +628,7 @@ mod tests {
             assert!(private.for_channel(Channel::Tasks).is_some());
         }
         let public = DomainEvent {
+            traceparent: None,
             org_id,
             origin: None,
             kind: EventKind::TaskCreated(task(Visibility::Public)),
@@ -635,6 +641,7 @@ mod tests {
         assert_eq!(seen.created_by, None, "public DTOs carry no member ids");
 
         let hidden = DomainEvent {
+            traceparent: None,
             org_id,
             origin: None,
             kind: EventKind::TaskUpdated {
@@ -662,6 +669,7 @@ mod tests {
         };
         let org_id = OrgId(uuid::Uuid::nil());
         let ev = |kind| DomainEvent {
+            traceparent: None,
             org_id,
             origin: None,
             kind,
@@ -726,6 +734,7 @@ mod tests {
 
     fn event(kind: EventKind) -> DomainEvent {
         DomainEvent {
+            traceparent: None,
             org_id: OrgId(uuid::Uuid::nil()),
             origin: None,
             kind,

@@ -22,6 +22,8 @@ pub struct Model {
     pub last_error: Option<String>,
     #[sea_orm(unique)]
     pub dedupe_key: Option<String>,
+    /// The trace of the request that enqueued it (`00-<trace>-<span>-<flags>`), when traced.
+    pub traceparent: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -16,6 +16,7 @@ mod m0011_templates;
 mod m0012_two_factor;
 mod m0013_framing;
 mod m0014_passkeys;
+mod m0015_job_traceparent;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_two_factor::Migration),
             Box::new(m0013_framing::Migration),
             Box::new(m0014_passkeys::Migration),
+            Box::new(m0015_job_traceparent::Migration),
         ]
     }
 }

@@ -29,7 +29,12 @@ pub async fn connect(
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    let system = if sqlite { "sqlite" } else { "postgresql" };
+    db.set_metric_callback(move |query| {
+        crate::telemetry::record_query(system, &query.statement.sql, query.elapsed, query.failed)
+    });
+    Ok(db)
 }
 
 /// Applies every pending migration. On PostgreSQL under an advisory lock, so that

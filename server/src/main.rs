@@ -50,6 +50,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Copy the embedded database (a consistent snapshot, while serving) and the local files
+    /// into a new directory. For PostgreSQL and S3 it says what to run instead.
+    Backup {
+        /// Where to put the copy (created; must be empty).
+        dir: std::path::PathBuf,
+    },
+    /// Put a backup into the data directory, which must hold no database and no files yet,
+    /// and migrate it to this version.
+    Restore {
+        /// A directory `sayr backup` wrote.
+        dir: std::path::PathBuf,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -229,6 +241,63 @@ async fn migrate_check(config: &Config) -> ExitCode {
     }
 }
 
+/// `sayr backup <dir>`: 0 when copied, 1 on failure, 2 when the data lives where our copy
+/// does not reach (PostgreSQL): then it says what to run.
+async fn backup(config: &Config, dir: &std::path::Path) -> ExitCode {
+    match server::backup::backup(config, dir).await {
+        Ok(done) => {
+            println!(
+                "backed up to {}: the database ({} migrations) and {} files ({} bytes)",
+                dir.display(),
+                done.migrations.len(),
+                done.files,
+                done.file_bytes
+            );
+            if config.storage_url.is_some() {
+                println!("{}", server::backup::files_note(config));
+            }
+            if !done.missing_files.is_empty() {
+                println!(
+                    "{} files were deleted while the backup ran (listed in {}); their rows are in the copy",
+                    done.missing_files.len(),
+                    server::backup::MANIFEST
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(refusal) => refused(refusal),
+    }
+}
+
+/// `sayr restore <dir>`: exit codes as `sayr backup`'s.
+async fn restore(config: &Config, dir: &std::path::Path) -> ExitCode {
+    match server::backup::restore(config, dir).await {
+        Ok(done) => {
+            println!(
+                "restored the backup of {} into {}: the database and {} files",
+                done.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                config.data_dir.display(),
+                done.files
+            );
+            ExitCode::SUCCESS
+        }
+        Err(refusal) => refused(refusal),
+    }
+}
+
+fn refused(refusal: server::backup::Refusal) -> ExitCode {
+    match refusal {
+        server::backup::Refusal::Elsewhere(what) => {
+            eprintln!("sayr: nothing was copied. {what}");
+            ExitCode::from(2)
+        }
+        server::backup::Refusal::Failed(why) => {
+            eprintln!("sayr: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(e) = preload_config_file() {
@@ -244,12 +313,21 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    telemetry::init(config.log_format, &config.log);
-    if let Some(Command::Migrate { check: true }) = cli.command {
-        return migrate_check(&config).await;
+    let telemetry = telemetry::init(config.log_format, &config.log);
+    let code = run(cli.command, config).await;
+    telemetry.shutdown().await;
+    code
+}
+
+async fn run(command: Option<Command>, config: Config) -> ExitCode {
+    match &command {
+        Some(Command::Migrate { check: true }) => return migrate_check(&config).await,
+        Some(Command::Backup { dir }) => return backup(&config, dir).await,
+        Some(Command::Restore { dir }) => return restore(&config, dir).await,
+        _ => {}
     }
     let result: Result<(), Box<dyn std::error::Error + Send + Sync>> = async {
-        match cli.command.unwrap_or(Command::Serve) {
+        match command.unwrap_or(Command::Serve) {
             Command::Serve => {
                 let app = Application::build(config).await?;
                 tracing::info!(address = %app.address(), "sayr is listening on http://{}", app.address());
@@ -274,6 +352,7 @@ async fn main() -> ExitCode {
                     Err(e) => return Err(format!("not sent: {e}").into()),
                 }
             }
+            Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
             Command::Migrate { .. } => {
                 services_for_cli(&config).await?;
                 tracing::info!("migrations applied");

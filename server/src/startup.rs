@@ -342,6 +342,11 @@ fn spawn_fan_out(
         loop {
             match events.recv().await {
                 Ok(BusMessage::Org(event)) => {
+                    let span = tracing::info_span!("realtime.dispatch", org_id = %event.org_id);
+                    if let Some(parent) = &event.traceparent {
+                        services::jobs::resume_trace(&span, parent);
+                    }
+                    let _entered = span.enter();
                     // Events from other instances empty this instance's caches here.
                     lists.invalidate(event.org_id.0);
                     hub.dispatch(&event);

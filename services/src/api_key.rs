@@ -45,7 +45,7 @@ fn owner(actor: &Actor) -> Result<Uuid> {
 }
 
 /// Creates a key and returns it, the only time it is shown.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "api_key.create", skip(svc, actor))]
 pub async fn create(svc: &Services, actor: &Actor, name: &str) -> Result<CreatedApiKey> {
     let user = owner(actor)?;
     let name = LabelName::parse(name)?;

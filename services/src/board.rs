@@ -23,7 +23,7 @@ pub struct BoardQuery {
 /// The org's board as the actor may see it: up to [`task::MAX_LIMIT`] matching tasks, how
 /// many match in each status, the labels, categories and releases, and for members their
 /// permissions, the member list and their saved views.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "board.load", skip(svc, actor))]
 pub async fn load(svc: &Services, actor: &Actor, slug: &str, query: BoardQuery) -> Result<Board> {
     let access = access::load(svc, actor, slug).await?;
     let asked_closed = query.filter.conditions().iter().any(|c| {

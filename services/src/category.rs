@@ -45,6 +45,7 @@ pub(crate) async fn all(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<Cate
 async fn announce(svc: &Services, access: &OrgAccess, origin: Option<String>) -> Result<()> {
     let categories = all(&svc.db, access.org.id).await?;
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::CategoriesChanged(categories),

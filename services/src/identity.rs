@@ -46,7 +46,7 @@ pub enum Outcome {
 
 /// Finishes an external sign-in: finds, links or creates the account, then starts a session
 /// unless the actor was already signed in.
-#[tracing::instrument(skip_all, fields(provider = %identity.provider))]
+#[tracing::instrument(name = "identity.sign_in", skip_all, fields(provider = %identity.provider))]
 pub async fn sign_in(
     svc: &Services,
     actor: &Actor,

@@ -31,7 +31,7 @@ fn new_code() -> String {
 }
 
 /// Invites an e-mail address to the org.
-#[tracing::instrument(skip(svc, actor, email))]
+#[tracing::instrument(name = "invite.create", skip(svc, actor, email))]
 pub async fn create(svc: &Services, actor: &Actor, slug: &str, email: &str) -> Result<Invite> {
     let access = access::load_member(svc, actor, slug).await?;
     if !access.permissions.admin.manage_members {
@@ -135,7 +135,7 @@ pub async fn by_link(svc: &Services, token: &str) -> Result<(Invite, Org)> {
 
 /// Accepts an invitation through its mailed link: the signed-in account must have the
 /// invited address, which the link proves (it becomes verified), then joins.
-#[tracing::instrument(skip(svc, actor, token))]
+#[tracing::instrument(name = "invite.accept_link", skip(svc, actor, token))]
 pub async fn accept_link(svc: &Services, actor: &Actor, token: &str) -> Result<Org> {
     use super::proof;
     let user_id = actor.user_id().ok_or(DomainError::Unauthenticated)?;
@@ -216,7 +216,7 @@ pub async fn decline(svc: &Services, actor: &Actor, code: &str) -> Result<()> {
 }
 
 /// Accepts an invitation: only the account it was sent to; used or expired codes are Gone.
-#[tracing::instrument(skip(svc, actor, code))]
+#[tracing::instrument(name = "invite.accept", skip(svc, actor, code))]
 pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
     let user_id = actor.user_id().ok_or(DomainError::Unauthenticated)?;
     let me = user::Entity::find_by_id(user_id.0)
@@ -278,6 +278,7 @@ pub async fn accept(svc: &Services, actor: &Actor, code: &str) -> Result<Org> {
         super::notify::recount(svc, user_id.0).await?;
     }
     svc.publish(domain::realtime::DomainEvent {
+        traceparent: None,
         org_id: domain::OrgId(org_row.id),
         origin: None,
         kind: domain::realtime::EventKind::MemberChanged {

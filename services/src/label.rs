@@ -90,6 +90,7 @@ pub async fn create(
     .map_err(name_taken)?;
     let created = convert::label(&row);
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::LabelCreated(created.clone()),
@@ -127,6 +128,7 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let after = convert::label(&active.update(&svc.db).await.map_err(name_taken)?);
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::LabelUpdated {
@@ -151,6 +153,7 @@ pub async fn delete(
     let gone = convert::label(&row);
     label::Entity::delete_by_id(row.id).exec(&svc.db).await?;
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::LabelDeleted(gone),

@@ -179,7 +179,8 @@ impl Services {
 impl Services {
     /// Publishes an event after its transaction committed: this instance's caches forget
     /// what it changes at once (read your writes), then the bus carries it everywhere.
-    pub fn publish(&self, event: domain::realtime::DomainEvent) {
+    pub fn publish(&self, mut event: domain::realtime::DomainEvent) {
+        event.traceparent = jobs::current_traceparent();
         self.list_cache.invalidate(event.org_id.0);
         self.bus.publish(domain::realtime::BusMessage::Org(event));
     }

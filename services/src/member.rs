@@ -49,7 +49,7 @@ pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Membe
 }
 
 /// Removes a member (`admin.manageMembers`), or lets a member leave. The creator stays.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "member.remove", skip(svc, actor))]
 pub async fn remove(svc: &Services, actor: &Actor, slug: &str, user: UserId) -> Result<()> {
     let access = access::load_member(svc, actor, slug).await?;
     let leaving = actor.user_id() == Some(user);
@@ -86,6 +86,7 @@ pub async fn remove(svc: &Services, actor: &Actor, slug: &str, user: UserId) -> 
     };
     svc.publish_access(gone);
     svc.publish(domain::realtime::DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin: None,
         kind: domain::realtime::EventKind::MemberChanged {

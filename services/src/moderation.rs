@@ -91,7 +91,7 @@ pub async fn blocked(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Bl
 
 /// Blocks `user` from voting, commenting and submitting in the org. Members cannot be
 /// blocked (remove them first); blocking twice changes nothing.
-#[tracing::instrument(skip(svc, actor, reason))]
+#[tracing::instrument(name = "moderation.block", skip(svc, actor, reason))]
 pub async fn block(
     svc: &Services,
     actor: &Actor,
@@ -140,7 +140,7 @@ pub async fn block(
 }
 
 /// Lifts a block.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "moderation.unblock", skip(svc, actor))]
 pub async fn unblock(svc: &Services, actor: &Actor, slug: &str, user_id: UserId) -> Result<()> {
     let access = access::load_member(svc, actor, slug).await?;
     must_moderate(&access)?;

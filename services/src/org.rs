@@ -35,7 +35,7 @@ pub(crate) async fn dtos(db: &impl ConnectionTrait, mut orgs: Vec<Org>) -> Resul
 }
 
 /// Creates an org; its creator becomes its first member, in its "Administrators" team.
-#[tracing::instrument(skip_all, fields(slug = %input.slug))]
+#[tracing::instrument(name = "org.create", skip_all, fields(slug = %input.slug))]
 pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org> {
     let creator = actor.user_id().ok_or(DomainError::Unauthenticated)?;
     let mut fields = Fields::default();
@@ -118,7 +118,7 @@ pub async fn list_mine(svc: &Services, actor: &Actor) -> Result<Vec<Org>> {
 }
 
 /// Changes an org's name, description or settings (`admin.manageSettings`).
-#[tracing::instrument(skip(svc, actor, patch))]
+#[tracing::instrument(name = "org.update", skip(svc, actor, patch))]
 pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) -> Result<Org> {
     let access = load_member(svc, actor, slug).await?;
     if !access.permissions.admin.manage_settings {
@@ -190,6 +190,7 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
     }
     let org = with_images(svc, convert::org(&row)).await?;
     svc.publish(domain::realtime::DomainEvent {
+        traceparent: None,
         org_id: org.id,
         origin: None,
         kind: domain::realtime::EventKind::OrgUpdated(org.clone()),
@@ -198,7 +199,7 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
 }
 
 /// Deletes an org and everything in it: its creator or a site admin only.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "org.delete", skip(svc, actor))]
 pub async fn delete(svc: &Services, actor: &Actor, slug: &str) -> Result<()> {
     let access = load_member(svc, actor, slug).await?;
     let is_creator = actor
@@ -220,7 +221,7 @@ pub async fn delete(svc: &Services, actor: &Actor, slug: &str) -> Result<()> {
 /// Hands the org to another of its members: its owner (creator) or a site admin only. The
 /// new owner holds everything an owner holds, deleting the org included; the old one stays
 /// a member, with the rights of the teams they are in.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "org.transfer", skip(svc, actor))]
 pub async fn transfer(svc: &Services, actor: &Actor, slug: &str, to: UserId) -> Result<Org> {
     let access = load_member(svc, actor, slug).await?;
     let is_owner = actor
@@ -249,6 +250,7 @@ pub async fn transfer(svc: &Services, actor: &Actor, slug: &str, to: UserId) -> 
     svc.publish_access(domain::realtime::AccessEvent::AccessChanged { org_id });
     let org = with_images(svc, convert::org(&row)).await?;
     svc.publish(domain::realtime::DomainEvent {
+        traceparent: None,
         org_id,
         origin: None,
         kind: domain::realtime::EventKind::OrgUpdated(org.clone()),

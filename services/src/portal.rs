@@ -82,7 +82,7 @@ pub(crate) async fn voted(
 /// The org's public board: public tasks as public DTOs, its categories and public labels,
 /// and what the viewer may do. Members get here even while the public page is off (a
 /// preview); everyone else then gets NotFound.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "portal.page", skip(svc, actor))]
 pub async fn page(
     svc: &Services,
     actor: &Actor,

@@ -171,7 +171,7 @@ async fn load(svc: &Services, actor: &Actor) -> Result<user::Model> {
 
 /// Follows a verification link: the address is proven (and, for a change of address,
 /// becomes the account's).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "proof.verify_email", skip_all)]
 pub async fn verify_email(svc: &Services, token: &str) -> Result<User> {
     let txn = svc.begin().await?;
     let row = take(&txn, token, VERIFY).await?;
@@ -216,7 +216,7 @@ pub async fn resend_verification(svc: &Services, actor: &Actor, client: ClientIn
 /// Asks for a password-reset link. Answers the same whether or not the account exists;
 /// mails a link when it does. Something that is not an e-mail address is 400 (that says
 /// nothing about any account).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "proof.request_password_reset", skip_all)]
 pub async fn request_password_reset(svc: &Services, email: &str, client: ClientInfo) -> Result<()> {
     let email = Email::parse(email)?;
     throttle(svc, email.as_str(), &client).await?;
@@ -250,7 +250,7 @@ pub async fn request_password_reset(svc: &Services, email: &str, client: ClientI
 
 /// Follows a reset link with a new password: every session and socket of the account
 /// ends. The mailbox received the link, so the address is proven too.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "proof.reset_password", skip_all)]
 pub async fn reset_password(svc: &Services, token: &str, password: &str) -> Result<()> {
     let password = super::user::parse_password(password)?;
     let hash = super::user::hash_password(password).await?;

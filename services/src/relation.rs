@@ -83,7 +83,7 @@ fn entry(kind: &'static str, relation: RelationKind, target: &task::Model, added
 
 /// The relations task `number` takes part in, from either end, oldest first: all for
 /// members, those between two public tasks for everyone else.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "relation.list", skip(svc, actor))]
 pub async fn list(
     svc: &Services,
     actor: &Actor,
@@ -126,7 +126,7 @@ pub async fn list(
 }
 
 /// Links task `number` to another task of the org. The same link twice is a Conflict.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "relation.add", skip(svc, actor))]
 pub async fn add(
     svc: &Services,
     actor: &Actor,
@@ -172,7 +172,7 @@ pub async fn add(
 }
 
 /// Removes the link from task `number` described by `input`; NotFound if there is none.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "relation.remove", skip(svc, actor))]
 pub async fn remove(
     svc: &Services,
     actor: &Actor,

@@ -210,7 +210,7 @@ fn rank(r: &release::Model) -> (u8, i64) {
 }
 
 /// The org's releases as the actor may see them.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "release.list", skip(svc, actor))]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Release>> {
     let access = access::load(svc, actor, slug).await?;
     list_for(svc, &access).await
@@ -270,7 +270,7 @@ pub(crate) async fn by_id(
 
 /// A release with its tasks (those the actor sees, up to [`PAGE_TASKS`], open first) and,
 /// for members, its health updates.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "release.get", skip(svc, actor))]
 pub async fn get(
     svc: &Services,
     actor: &Actor,
@@ -320,7 +320,7 @@ pub(crate) async fn get_for(
 
 /// The releases page: the org, its releases as the actor sees them, and what the actor may
 /// do.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "release.overview", skip(svc, actor))]
 pub async fn overview(
     svc: &Services,
     actor: &Actor,
@@ -355,7 +355,7 @@ pub async fn overview(
 /// The public changelog: the org as visitors see it and its released releases, newest
 /// first, each with its public tasks. What members see is not here even when a member
 /// asks (a feed is public by nature); NotFound when the org's public page is off.
-#[tracing::instrument(skip(svc))]
+#[tracing::instrument(name = "release.changelog", skip(svc))]
 pub async fn changelog(
     svc: &Services,
     slug: &str,
@@ -392,7 +392,7 @@ fn made_up_slug() -> ReleaseSlug {
 }
 
 /// Makes a release.
-#[tracing::instrument(skip(svc, actor, input))]
+#[tracing::instrument(name = "release.create", skip(svc, actor, input))]
 pub async fn create(
     svc: &Services,
     actor: &Actor,
@@ -450,7 +450,7 @@ pub async fn create(
 
 /// Changes a release. Marking it released records when; moving it back to planned or in
 /// progress forgets that.
-#[tracing::instrument(skip(svc, actor, patch))]
+#[tracing::instrument(name = "release.update", skip(svc, actor, patch))]
 pub async fn update(
     svc: &Services,
     actor: &Actor,
@@ -515,7 +515,7 @@ pub async fn update(
 }
 
 /// Deletes a release; its tasks stay, in no release.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "release.delete", skip(svc, actor))]
 pub async fn delete(
     svc: &Services,
     actor: &Actor,
@@ -540,6 +540,7 @@ pub async fn delete(
     txn.commit().await?;
     let was_public = row.status == ReleaseStatus::Released;
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::ReleaseChanged {
@@ -553,7 +554,7 @@ pub async fn delete(
 }
 
 /// Posts a health update.
-#[tracing::instrument(skip(svc, actor, input))]
+#[tracing::instrument(name = "release.post_update", skip(svc, actor, input))]
 pub async fn post_update(
     svc: &Services,
     actor: &Actor,
@@ -607,6 +608,7 @@ async fn announce(
         .remove(&row.id)
         .unwrap_or_default();
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::ReleaseChanged {

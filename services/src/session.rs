@@ -64,7 +64,7 @@ async fn known_device(svc: &Services, email: &str, token: Option<&str>) -> Resul
 
 /// Starts a session for a user who has just proven who they are. Returns the token for the
 /// cookie; it is not stored anywhere.
-#[tracing::instrument(skip_all, fields(user = %user_id))]
+#[tracing::instrument(name = "session.start", skip_all, fields(user = %user_id))]
 pub async fn start(
     svc: &Services,
     user_id: UserId,

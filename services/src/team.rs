@@ -145,7 +145,7 @@ pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Team>
 }
 
 /// Creates a team (`admin.manageTeams`; only with permissions the actor holds).
-#[tracing::instrument(skip(svc, actor, input))]
+#[tracing::instrument(name = "team.create", skip(svc, actor, input))]
 pub async fn create(svc: &Services, actor: &Actor, slug: &str, input: NewTeam) -> Result<Team> {
     let access = access::load_member(svc, actor, slug).await?;
     must_manage(&access)?;
@@ -293,6 +293,7 @@ fn access_changed(svc: &Services, access: &OrgAccess) {
 fn team_changed(svc: &Services, access: &OrgAccess, user: UserId) {
     access_changed(svc, access);
     svc.publish(domain::realtime::DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin: None,
         kind: domain::realtime::EventKind::MemberChanged {

@@ -69,7 +69,7 @@ fn may_manage(access: &OrgAccess) -> Result<()> {
 
 /// The templates the actor may use in the org, by name: members every one, visitors of a
 /// public org those for visitors.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "template.list", skip(svc, actor))]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<Template>> {
     let access = access::load(svc, actor, slug).await?;
     visible(&svc.db, &access).await
@@ -195,7 +195,7 @@ async fn set_labels(
 }
 
 /// Makes a template.
-#[tracing::instrument(skip(svc, actor, input))]
+#[tracing::instrument(name = "template.create", skip(svc, actor, input))]
 pub async fn create(
     svc: &Services,
     actor: &Actor,
@@ -247,7 +247,7 @@ pub async fn create(
 }
 
 /// Changes a template.
-#[tracing::instrument(skip(svc, actor, patch))]
+#[tracing::instrument(name = "template.update", skip(svc, actor, patch))]
 pub async fn update(
     svc: &Services,
     actor: &Actor,
@@ -305,7 +305,7 @@ pub async fn update(
 }
 
 /// Deletes a template; tasks made from it keep their fields.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "template.delete", skip(svc, actor))]
 pub async fn delete(svc: &Services, actor: &Actor, slug: &str, id: TemplateId) -> Result<()> {
     let access = access::load_member(svc, actor, slug).await?;
     may_manage(&access)?;

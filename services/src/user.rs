@@ -135,7 +135,7 @@ static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// Creates an account. Anyone may sign up (the server decides whether sign-up is open);
 /// only the system may make a site admin directly. The first account of an instance becomes
 /// site admin.
-#[tracing::instrument(skip_all, fields(email = %input.email))]
+#[tracing::instrument(name = "user.create", skip_all, fields(email = %input.email))]
 pub async fn create(
     svc: &Services,
     actor: &Actor,
@@ -213,7 +213,7 @@ pub(crate) async fn claim_first_admin(db: &impl ConnectionTrait) -> Result<bool>
 }
 
 /// The account for this e-mail and password, or Unauthenticated for any mismatch.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "user.authenticate", skip_all)]
 pub async fn authenticate(svc: &Services, email: &str, password: &str) -> Result<User> {
     authenticate_with(svc, email, password, false).await
 }
@@ -279,7 +279,7 @@ pub async fn me(svc: &Services, actor: &Actor) -> Result<User> {
 
 /// Changes the signed-in user's display name (what members and visitors see beside their
 /// comments and tasks).
-#[tracing::instrument(skip(svc, actor, name))]
+#[tracing::instrument(name = "user.rename", skip(svc, actor, name))]
 pub async fn rename(svc: &Services, actor: &Actor, name: &str) -> Result<User> {
     let id = actor.user_id().ok_or(DomainError::Unauthenticated)?;
     let name = PersonName::parse(name)?;
@@ -333,7 +333,7 @@ pub async fn find_by_email(svc: &Services, actor: &Actor, email: &str) -> Result
 /// created an org that still exists. Their avatar and the uploads nothing links go with
 /// them (files in task descriptions and comments stay there); their sessions and API keys
 /// stop working at once, and their sockets are told as for a revoked session.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "user.delete", skip(svc, actor))]
 pub async fn delete(svc: &Services, actor: &Actor, id: UserId) -> Result<()> {
     match actor {
         Actor::System => {}
@@ -450,6 +450,7 @@ pub async fn delete(svc: &Services, actor: &Actor, id: UserId) -> Result<()> {
             user: id,
         });
         svc.publish(DomainEvent {
+            traceparent: None,
             org_id: (*org).into(),
             origin: None,
             kind: EventKind::MemberChanged {

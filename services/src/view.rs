@@ -57,7 +57,7 @@ fn owner(actor: &Actor) -> Result<Uuid> {
 
 /// The views the actor sees in the org: the shared ones and their own; the default first,
 /// then by name.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "view.list", skip(svc, actor))]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str) -> Result<Vec<View>> {
     let access = access::load_member(svc, actor, slug).await?;
     list_for(svc, &access, actor).await
@@ -110,7 +110,7 @@ async fn find(
 }
 
 /// Saves a view.
-#[tracing::instrument(skip(svc, actor, input))]
+#[tracing::instrument(name = "view.create", skip(svc, actor, input))]
 pub async fn create(
     svc: &Services,
     actor: &Actor,
@@ -199,7 +199,7 @@ fn may_change(access: &OrgAccess, actor: &Actor, row: &saved_view::Model) -> Res
 }
 
 /// Changes a view.
-#[tracing::instrument(skip(svc, actor, patch))]
+#[tracing::instrument(name = "view.update", skip(svc, actor, patch))]
 pub async fn update(
     svc: &Services,
     actor: &Actor,
@@ -263,7 +263,7 @@ pub async fn update(
 }
 
 /// Deletes a view.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "view.delete", skip(svc, actor))]
 pub async fn delete(
     svc: &Services,
     actor: &Actor,
@@ -286,6 +286,7 @@ pub async fn delete(
 fn announce(svc: &Services, view: &View, was_shared: bool, change: Change, origin: Option<String>) {
     if view.shared || was_shared {
         svc.publish(DomainEvent {
+            traceparent: None,
             org_id: view.org_id,
             origin,
             kind: EventKind::ViewChanged {

@@ -114,6 +114,7 @@ fn publish(
     origin: Option<String>,
 ) {
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::VoteChanged {
@@ -156,7 +157,7 @@ async fn spend_budgets(
 
 /// Votes for task `number`; voting twice counts once. Returns the task's vote count.
 /// `address` is the client's, for the limits on anonymous votes.
-#[tracing::instrument(skip(svc, actor, origin, address))]
+#[tracing::instrument(name = "vote.vote", skip(svc, actor, origin, address))]
 pub async fn vote(
     svc: &Services,
     actor: &Actor,
@@ -212,7 +213,7 @@ pub async fn vote(
 }
 
 /// Takes back the actor's vote for task `number`, if any. Returns the task's vote count.
-#[tracing::instrument(skip(svc, actor, origin))]
+#[tracing::instrument(name = "vote.unvote", skip(svc, actor, origin))]
 pub async fn unvote(
     svc: &Services,
     actor: &Actor,

@@ -109,14 +109,21 @@ pub fn request_span(req: &Request<Body>) -> Span {
     let client = edge::client_ip(req.extensions())
         .map(|ip| ip.to_string())
         .unwrap_or_default();
-    tracing::info_span!(
+    let span = tracing::info_span!(
         "request",
         method = %req.method(),
         route = %route,
         request_id = %request_id(req.headers()),
         client = %client,
         user_id = tracing::field::Empty,
-    )
+        // OpenTelemetry's names for the same (tracing-opentelemetry reads `otel.*`).
+        otel.name = %format!("{} {route}", req.method()),
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+    );
+    crate::telemetry::continue_trace(&span, req.headers());
+    span
 }
 
 /// Names the signed-in user on the request's span (the access log line).
@@ -128,7 +135,10 @@ pub fn record_user(user_id: uuid::Uuid) {
 pub fn log_response(res: &Response<Body>, latency: Duration, span: &Span) {
     let status = res.status().as_u16();
     let ms = latency.as_secs_f64() * 1000.0;
-    let _ = span;
+    span.record("http.response.status_code", status);
+    if res.status().is_server_error() {
+        span.record("otel.status_code", "ERROR");
+    }
     if res.extensions().get::<Probe>().is_some() {
         tracing::debug!(status, ms, "answered");
     } else {

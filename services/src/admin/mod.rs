@@ -65,7 +65,7 @@ fn words(query: &str) -> Option<&str> {
 }
 
 /// Counts on the front page.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "admin.overview", skip_all)]
 pub async fn overview(svc: &Services, actor: &Actor) -> Result<AdminOverview> {
     require(actor)?;
     let db = &svc.db;
@@ -135,7 +135,7 @@ pub async fn settings(svc: &Services, actor: &Actor) -> Result<InstanceSettings>
 }
 
 /// Opens or closes sign-up; every instance reads it on the next sign-up.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.set_signups_open", skip(svc, actor))]
 pub async fn set_signups_open(
     svc: &Services,
     actor: &Actor,

@@ -38,7 +38,7 @@ where
 }
 
 /// Orgs whose name or slug contains `query` (all when empty), newest first.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.orgs", skip(svc, actor))]
 pub async fn orgs(
     svc: &Services,
     actor: &Actor,
@@ -84,7 +84,7 @@ pub async fn orgs(
 }
 
 /// One org: its settings, creator, members with their teams, teams and counts.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.inspect_org", skip(svc, actor))]
 pub async fn inspect_org(svc: &Services, actor: &Actor, slug: &str) -> Result<OrgInspection> {
     require(actor)?;
     let access = access::load(svc, actor, slug).await?;
@@ -165,7 +165,7 @@ pub async fn inspect_org(svc: &Services, actor: &Actor, slug: &str) -> Result<Or
 
 /// Deletes an org and everything in it (what its creator may do, for any org). `confirm`
 /// repeats the slug, so that a slip of the mouse deletes nothing.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.delete_org", skip(svc, actor))]
 pub async fn delete_org(svc: &Services, actor: &Actor, slug: &str, confirm: &str) -> Result<()> {
     require(actor)?;
     if confirm.trim() != slug {

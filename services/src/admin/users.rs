@@ -156,7 +156,7 @@ async fn with_second_factor(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result
 }
 
 /// Users whose name or e-mail contains `query` (all when empty), newest first.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.users", skip(svc, actor))]
 pub async fn users(
     svc: &Services,
     actor: &Actor,
@@ -193,7 +193,7 @@ pub async fn users(
 }
 
 /// Sets a user's site role, `admin` or `user`. The last site admin stays one.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.set_role", skip(svc, actor))]
 pub async fn set_role(svc: &Services, actor: &Actor, id: UserId, role: &str) -> Result<AdminUser> {
     require(actor)?;
     let admin = match role {
@@ -280,7 +280,7 @@ pub(crate) async fn end_sessions(svc: &Services, user: Uuid, keep: Option<Uuid>)
 
 /// Bans a user with a reason, until `until` (a date; empty for no end). Their sessions end,
 /// their API keys stop working while the ban lasts, and signing in tells them the reason.
-#[tracing::instrument(skip(svc, actor, reason))]
+#[tracing::instrument(name = "admin.ban", skip(svc, actor, reason))]
 pub async fn ban(
     svc: &Services,
     actor: &Actor,
@@ -312,7 +312,7 @@ pub async fn ban(
 }
 
 /// Lifts a user's ban.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.unban", skip(svc, actor))]
 pub async fn unban(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUser> {
     require(actor)?;
     let row = find(svc, id).await?;
@@ -328,7 +328,7 @@ pub async fn unban(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUse
 /// Turns a user's second factor off (they lost their phone and their backup codes, or
 /// their passkeys): TOTP and every passkey go, and they sign in with the first factor
 /// alone until they set up a new one. Logged with who did it.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.reset_two_factor", skip(svc, actor))]
 pub async fn reset_two_factor(svc: &Services, actor: &Actor, id: UserId) -> Result<AdminUser> {
     require(actor)?;
     let row = find(svc, id).await?;
@@ -345,7 +345,7 @@ pub async fn reset_two_factor(svc: &Services, actor: &Actor, id: UserId) -> Resu
 }
 
 /// Ends every session of a user (signs them out everywhere). Returns how many ended.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "admin.revoke_sessions", skip(svc, actor))]
 pub async fn revoke_sessions(svc: &Services, actor: &Actor, id: UserId) -> Result<u64> {
     require(actor)?;
     let row = find(svc, id).await?;

@@ -19,7 +19,8 @@ use uuid::Uuid;
 /// only, and of them its author or `moderation.manageComments`. A reply is as visible as
 /// its thread, so it is changed through the comment it answers. Public rooms see a comment
 /// turned internal go as if deleted.
-#[tracing::instrument(skip(svc, actor, origin))]
+#[tracing::instrument(name = "comment.set_visibility", skip(svc, actor, origin))]
+#[tracing::instrument(name = "comment.set_visibility", skip_all)]
 pub async fn set_visibility(
     svc: &Services,
     actor: &Actor,
@@ -100,6 +101,7 @@ pub async fn set_visibility(
     for dto in to_dtos(&svc.db, &access, actor, task.number, &rows).await? {
         if changed {
             svc.publish(DomainEvent {
+                traceparent: None,
                 org_id: access.id(),
                 origin: origin.clone(),
                 kind: EventKind::CommentChanged {
@@ -119,7 +121,8 @@ pub async fn set_visibility(
 
 /// A comment's earlier bodies, newest first: whoever may read the comment may read them
 /// (a visitor gets NotFound for an internal comment, as for the comment itself).
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "comment.history", skip(svc, actor))]
+#[tracing::instrument(name = "comment.history", skip_all)]
 pub async fn history(
     svc: &Services,
     actor: &Actor,

@@ -179,7 +179,8 @@ async fn to_dto(
 
 /// A task's comments, oldest first, replies included: all of them for members, the public
 /// ones of a public task for everyone else.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "comment.list", skip(svc, actor))]
+#[tracing::instrument(name = "comment.list", skip_all)]
 pub async fn list(svc: &Services, actor: &Actor, slug: &str, number: i64) -> Result<Vec<Comment>> {
     let access = access::load(svc, actor, slug).await?;
     let task = find_visible(&svc.db, &access, number).await?;

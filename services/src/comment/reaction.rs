@@ -39,7 +39,8 @@ impl Emoji {
 
 /// Adds the actor's `emoji` reaction to a comment, or takes it back if it was there.
 /// Returns the comment as the actor now sees it.
-#[tracing::instrument(skip(svc, actor, origin))]
+#[tracing::instrument(name = "comment.react", skip(svc, actor, origin))]
+#[tracing::instrument(name = "comment.react", skip_all)]
 pub async fn react(
     svc: &Services,
     actor: &Actor,
@@ -89,6 +90,7 @@ pub async fn react(
 
     let updated = to_dto(&svc.db, &access, actor, task.number, comment).await?;
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::CommentChanged {

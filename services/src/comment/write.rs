@@ -78,6 +78,7 @@ fn publish(
     origin: Option<String>,
 ) {
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::CommentChanged {
@@ -123,7 +124,8 @@ async fn tell(
 /// by default); signed-in visitors write public ones on public tasks when the org takes
 /// public actions. A reply answers a top-level comment of the same task and takes its
 /// visibility.
-#[tracing::instrument(skip(svc, actor, input, origin))]
+#[tracing::instrument(name = "comment.create", skip(svc, actor, input, origin))]
+#[tracing::instrument(name = "comment.create", skip_all)]
 pub async fn create(
     svc: &Services,
     actor: &Actor,
@@ -301,7 +303,8 @@ pub(crate) async fn copy_from_github(
 
 /// Changes a comment's body (its author, or `moderation.manageComments`). The body it had
 /// is kept in the comment's edit history.
-#[tracing::instrument(skip(svc, actor, patch, origin))]
+#[tracing::instrument(name = "comment.update", skip(svc, actor, patch, origin))]
+#[tracing::instrument(name = "comment.update", skip_all)]
 pub async fn update(
     svc: &Services,
     actor: &Actor,
@@ -378,7 +381,8 @@ pub async fn update(
 
 /// Deletes a comment and, for a top-level one, its replies (its author, or
 /// `moderation.manageComments`).
-#[tracing::instrument(skip(svc, actor, origin))]
+#[tracing::instrument(name = "comment.delete", skip(svc, actor, origin))]
+#[tracing::instrument(name = "comment.delete", skip_all)]
 pub async fn delete(
     svc: &Services,
     actor: &Actor,

@@ -129,7 +129,7 @@ async fn remove_prefix(svc: &Services, prefix: &str) {
 
 /// Deletes files that nothing attached within `older_than` of their upload (rows, then
 /// objects); returns how many. The server runs it every hour with a day; tests call it.
-#[tracing::instrument(skip(svc))]
+#[tracing::instrument(name = "file.sweep_unattached", skip(svc))]
 pub async fn sweep_unattached(
     svc: &Services,
     older_than: chrono::Duration,

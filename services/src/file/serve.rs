@@ -95,7 +95,7 @@ pub(crate) fn disposition(file_type: FileType, name: &str) -> String {
 }
 
 /// Deletes a file of the org `slug`: its uploader, or `admin.manageSettings`.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "file.delete", skip(svc, actor))]
 pub async fn delete(svc: &Services, actor: &Actor, slug: &str, id: Uuid) -> Result<()> {
     // Deleting takes an account: told before the file is looked up.
     if let Actor::Anonymous { .. } = actor {
@@ -143,6 +143,7 @@ pub(super) async fn publish_org_images(svc: &Services, access: &OrgAccess) {
         Err(e) => tracing::warn!(error = %e, "could not read the org's images"),
     }
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin: None,
         kind: EventKind::OrgUpdated(org),
@@ -204,7 +205,7 @@ pub(crate) async fn avatar_urls(
 /// The files attached to task `number`'s description and to its comments, oldest first.
 /// Members see them all; everyone else (who may see the task at all, so it is public)
 /// sees the public files of the description and of public comments.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "file.list_for_task", skip(svc, actor))]
 pub async fn list_for_task(
     svc: &Services,
     actor: &Actor,

@@ -42,7 +42,7 @@ pub struct Upload {
 /// May `actor` upload to `target`? Members upload into their org; signed-in visitors too
 /// when the org takes public actions (their files are public); logos and banners need
 /// `admin.manageSettings`; anyone signed in sets their own avatar.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "file.permit", skip(svc, actor))]
 pub async fn permit(
     svc: &Services,
     actor: &Actor,
@@ -199,7 +199,7 @@ impl UploadPermit {
 /// Gives a received upload its row. Attachments start unattached, private unless asked
 /// otherwise (a visitor's are always public). A logo, banner or avatar replaces the
 /// previous one (whose object is then removed) and is public.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "file.record", skip_all)]
 pub async fn record(
     svc: &Services,
     permit: UploadPermit,

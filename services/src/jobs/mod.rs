@@ -87,6 +87,41 @@ pub struct Enqueue {
     pub dedupe_key: Option<String>,
 }
 
+/// How a job carries the trace of the request that enqueued it: the server plugs in its
+/// OpenTelemetry context here ([`set_trace_hooks`]); without it, jobs start traces of
+/// their own.
+#[derive(Clone, Copy)]
+pub struct TraceHooks {
+    /// The current trace as a `traceparent` value, if one is being recorded.
+    pub current: fn() -> Option<String>,
+    /// Makes a job's span continue the trace a `traceparent` names.
+    pub resume: fn(&tracing::Span, &str),
+}
+
+static TRACE_HOOKS: std::sync::OnceLock<TraceHooks> = std::sync::OnceLock::new();
+
+/// Sets the process's [`TraceHooks`] (once; later calls change nothing).
+pub fn set_trace_hooks(hooks: TraceHooks) {
+    let _ = TRACE_HOOKS.set(hooks);
+}
+
+/// The current trace as a `traceparent`, through the hooks (None without them).
+pub fn current_traceparent() -> Option<String> {
+    (trace_hooks().current)()
+}
+
+/// Makes `span` continue the trace `traceparent` names, through the hooks.
+pub fn resume_trace(span: &tracing::Span, traceparent: &str) {
+    (trace_hooks().resume)(span, traceparent)
+}
+
+fn trace_hooks() -> TraceHooks {
+    TRACE_HOOKS.get().copied().unwrap_or(TraceHooks {
+        current: || None,
+        resume: |_, _| {},
+    })
+}
+
 /// Enqueues `job` now, outside any transaction (the CLI, tests, work with nothing to
 /// commit alongside).
 pub async fn enqueue<J: Job>(svc: &Services, job: &J) -> Result<()> {

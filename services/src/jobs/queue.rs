@@ -48,6 +48,7 @@ pub(super) async fn insert_raw(
         lease_until: Set(None),
         last_error: Set(None),
         dedupe_key: Set(how.dedupe_key),
+        traceparent: Set((super::trace_hooks().current)()),
         created_at: Set(now),
         updated_at: Set(now),
     };

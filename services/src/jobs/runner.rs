@@ -248,7 +248,17 @@ struct Attempt {
 
 impl Attempt {
     async fn run(self, row: entity::job::Model) {
-        let span = tracing::info_span!("job", job.id = %row.id, job.kind = %row.kind, job.attempt = row.attempts);
+        let span = tracing::info_span!(
+            "job",
+            job.id = %row.id,
+            job.kind = %row.kind,
+            job.attempt = row.attempts,
+            otel.name = %format!("job {}", row.kind),
+            otel.kind = "consumer",
+        );
+        if let Some(parent) = &row.traceparent {
+            (super::trace_hooks().resume)(&span, parent);
+        }
         async move {
             let Some(kind) = self.registry.kinds.get(row.kind.as_str()).cloned() else {
                 // Claimed only by kinds this worker runs; a kind removed while queued.

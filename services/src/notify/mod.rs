@@ -230,7 +230,7 @@ pub(crate) fn publish_unread(
 
 /// The signed-in user's inbox, newest first, `limit` at a time (at most [`PAGE_MAX`])
 /// after `cursor` (the last page's `nextCursor`).
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "notify.list", skip(svc, actor))]
 pub async fn list(
     svc: &Services,
     actor: &Actor,
@@ -278,7 +278,7 @@ pub async fn list(
 
 /// Marks one notification read or unread, archived or not. Archiving reads it; marking
 /// it unread takes it out of the archive (unread notifications are in the inbox).
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "notify.update", skip(svc, actor))]
 pub async fn update(
     svc: &Services,
     actor: &Actor,
@@ -332,14 +332,14 @@ pub async fn update(
 }
 
 /// Marks every unread notification read.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "notify.read_all", skip(svc, actor))]
 pub async fn read_all(svc: &Services, actor: &Actor) -> Result<()> {
     let me = signed_in(actor)?;
     mark_read(svc, me, None).await
 }
 
 /// Marks the notifications about task `number` read: its reader opened it.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "notify.read_task", skip(svc, actor))]
 pub async fn read_task(svc: &Services, actor: &Actor, slug: &str, number: i64) -> Result<()> {
     let access = access::load(svc, actor, slug).await?;
     let task = find_visible(&svc.db, &access, number).await?;
@@ -375,7 +375,7 @@ pub async fn watching(svc: &Services, actor: &Actor, slug: &str, number: i64) ->
 
 /// Watches (or, `false`, unwatches) task `number`: anyone who may see it. An unwatch
 /// sticks: taking part later does not watch again.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "notify.watch", skip(svc, actor))]
 pub async fn watch(svc: &Services, actor: &Actor, slug: &str, number: i64, on: bool) -> Result<()> {
     let access = access::load(svc, actor, slug).await?;
     let task = find_visible(&svc.db, &access, number).await?;

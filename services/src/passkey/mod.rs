@@ -201,7 +201,7 @@ pub async fn list(svc: &Services, actor: &Actor) -> Result<Vec<Passkey>> {
 /// Starts registering a passkey: the options for `navigator.credentials.create()`, which
 /// ask for a discoverable credential with user verification, and exclude the passkeys the
 /// account has (an authenticator holding one says so instead of making another).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "passkey.registration_options", skip_all)]
 pub async fn registration_options(svc: &Services, actor: &Actor) -> Result<CreationOptions> {
     let id = session_user(actor)?;
     let rp = relying_party(svc)?;
@@ -247,7 +247,7 @@ pub async fn registration_options(svc: &Services, actor: &Actor) -> Result<Creat
 
 /// Finishes registering: checks the browser's answer against the ceremony it started and
 /// stores the new passkey under `name` ("Passkey" when none is given).
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "passkey.register", skip_all)]
 pub async fn register(
     svc: &Services,
     actor: &Actor,
@@ -316,7 +316,7 @@ async fn own_row(db: &impl ConnectionTrait, user: Uuid, id: Uuid) -> Result<pass
 }
 
 /// Renames one of the actor's passkeys (404 for anyone else's).
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "passkey.rename", skip(svc, actor))]
 pub async fn rename(svc: &Services, actor: &Actor, id: Uuid, name: &str) -> Result<Passkey> {
     let me = session_user(actor)?;
     let name = parse_name(name)?;
@@ -327,7 +327,7 @@ pub async fn rename(svc: &Services, actor: &Actor, id: Uuid, name: &str) -> Resu
 }
 
 /// Deletes one of the actor's passkeys (404 for anyone else's); it signs in no more.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "passkey.delete", skip(svc, actor))]
 pub async fn delete(svc: &Services, actor: &Actor, id: Uuid) -> Result<()> {
     let me = session_user(actor)?;
     let gone = passkey::Entity::delete_many()

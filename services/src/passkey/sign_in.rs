@@ -32,7 +32,7 @@ fn request_options(
 
 /// Starts a sign-in with a passkey: options for `navigator.credentials.get()` naming no
 /// credential, so that the browser offers whichever passkeys it holds for this instance.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "passkey.sign_in_options", skip_all)]
 pub async fn sign_in_options(svc: &Services) -> Result<RequestOptions> {
     let rp = relying_party(svc)?;
     let challenge = begin(svc, Purpose::SignIn, None).await?;
@@ -101,7 +101,7 @@ fn client_json(credential: &AssertionCredential) -> Result<Vec<u8>> {
 /// Signs in with a passkey: a whole sign-in, the second factor included. Counted on the
 /// sign-in throttle of the client's address like a password (the account is known only
 /// once the passkey is); a failure answers 401 whatever failed.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "passkey.sign_in", skip_all)]
 pub async fn sign_in(
     svc: &Services,
     credential: &AssertionCredential,
@@ -150,7 +150,7 @@ pub async fn sign_in(
 
 /// Starts answering a sign-in's second step with a passkey: options naming the account's
 /// passkeys. 409 when it has none; 410 when the sign-in expired.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "passkey.second_step_options", skip_all)]
 pub async fn second_step_options(svc: &Services, challenge: &str) -> Result<RequestOptions> {
     let rp = relying_party(svc)?;
     let waiting = login::find_challenge(svc, challenge).await?;
@@ -170,7 +170,7 @@ pub async fn second_step_options(svc: &Services, challenge: &str) -> Result<Requ
 
 /// Finishes a sign-in's second step with one of the account's passkeys. Throttled and
 /// answered like a code: a refused passkey is 401 and leaves the sign-in waiting.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "passkey.complete_sign_in", skip_all)]
 pub async fn complete_sign_in(
     svc: &Services,
     challenge: &str,

@@ -12,7 +12,7 @@ pub const BULK_LIMIT: usize = 200;
 /// labels and assignees plus the added ones). A task the actor may not see or change is
 /// reported in `refused` with the reason, and the others still change: one refusal is not
 /// fatal to the batch.
-#[tracing::instrument(skip(svc, actor, numbers), fields(count = numbers.len()))]
+#[tracing::instrument(name = "task.bulk_update", skip(svc, actor, numbers), fields(count = numbers.len()))]
 pub async fn bulk_update(
     svc: &Services,
     actor: &Actor,

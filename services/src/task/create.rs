@@ -74,7 +74,7 @@ async fn public_submission(
 
 /// Creates a task with the org's next number. The number comes from bumping the org's
 /// counter inside the same transaction, so concurrent creates never share or skip one.
-#[tracing::instrument(skip(svc, actor, input, origin))]
+#[tracing::instrument(name = "task.create", skip(svc, actor, input, origin))]
 pub async fn create(
     svc: &Services,
     actor: &Actor,
@@ -285,6 +285,7 @@ pub(crate) async fn create_linked(
 
     let task = to_dtos(&svc.db, &access, &[row]).await?.remove(0);
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::TaskCreated(task.clone()),

@@ -10,7 +10,7 @@ use entity::task;
 use sea_orm::EntityTrait;
 
 /// Deletes a task: `tasks.deleteAny`, or its creator. Its subtasks stay, without a parent.
-#[tracing::instrument(skip(svc, actor, origin))]
+#[tracing::instrument(name = "task.delete", skip(svc, actor, origin))]
 pub async fn delete(
     svc: &Services,
     actor: &Actor,
@@ -34,6 +34,7 @@ pub async fn delete(
     txn.commit().await?;
     file::remove_objects(svc, files).await;
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::TaskDeleted(task),

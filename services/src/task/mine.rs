@@ -14,7 +14,7 @@ pub const MINE_LIMIT: u64 = 500;
 
 /// The user's tasks in the orgs they are a member of: assigned to them, created by them,
 /// or mentioning them (where they were told of a mention). Newest change first.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "task.mine", skip(svc, actor))]
 pub async fn mine(svc: &Services, actor: &Actor, role: MyTaskRole) -> Result<Vec<MyTask>> {
     let me = actor.user_id().ok_or(DomainError::Unauthenticated)?.0;
     let orgs: Vec<Uuid> = member::Entity::find()

@@ -256,6 +256,7 @@ pub(crate) async fn announce(svc: &Services, id: Uuid) -> Result<()> {
     let was_public = row.visibility == domain::dto::Visibility::Public;
     let task = to_dtos(&svc.db, &access, &[row]).await?.remove(0);
     svc.publish(domain::realtime::DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin: None,
         kind: domain::realtime::EventKind::TaskUpdated {
@@ -272,7 +273,7 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// A page of the org's tasks: all of them for members, the public ones for everyone else
 /// when the public page is on.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "task.list", skip(svc, actor))]
 pub async fn list(
     svc: &Services,
     actor: &Actor,
@@ -343,7 +344,7 @@ pub(crate) async fn status_counts(
 
 /// Up to `limit` tasks to offer for `#text` in the editor: task `text` itself when it is a
 /// number, then those whose title or description holds it, newest first. Members only.
-#[tracing::instrument(skip(svc, actor))]
+#[tracing::instrument(name = "task.suggest", skip(svc, actor))]
 pub async fn suggest(
     svc: &Services,
     actor: &Actor,
@@ -370,6 +371,7 @@ pub async fn suggest(
 }
 
 /// One task by its number, as the actor may see it.
+#[tracing::instrument(name = "task.get", skip_all)]
 pub async fn get(svc: &Services, actor: &Actor, slug: &str, number: i64) -> Result<Task> {
     let access = access::load(svc, actor, slug).await?;
     let row = find_visible(&svc.db, &access, number).await?;

@@ -27,7 +27,7 @@ use serde_json::json;
 /// their task; status needs `tasks.changeStatus`, priority and the order `tasks.changePriority`,
 /// assignees `tasks.assign`, and anything on someone else's task `tasks.editAny`. A change
 /// made against an old `version` is a Conflict that carries the current task.
-#[tracing::instrument(skip(svc, actor, patch, origin))]
+#[tracing::instrument(name = "task.update", skip(svc, actor, patch, origin))]
 pub async fn update(
     svc: &Services,
     actor: &Actor,
@@ -78,6 +78,7 @@ pub async fn update(
         .ok_or(DomainError::NotFound)?;
     let task = to_dtos(&svc.db, &access, &[updated]).await?.remove(0);
     svc.publish(DomainEvent {
+        traceparent: None,
         org_id: access.id(),
         origin,
         kind: EventKind::TaskUpdated {

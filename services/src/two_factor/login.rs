@@ -194,7 +194,7 @@ pub(crate) async fn finish(
 /// Finishes a sign-in that waits for its second factor: `code` is a current TOTP code or
 /// an unused backup code. Throttled like a login, per account and per address; a wrong
 /// code leaves the challenge usable until it expires, a right one uses it up.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "two_factor.complete_sign_in", skip_all)]
 pub async fn complete_sign_in(
     svc: &Services,
     challenge: &str,

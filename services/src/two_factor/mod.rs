@@ -99,7 +99,7 @@ pub async fn status(svc: &Services, actor: &Actor) -> Result<TwoFactorStatus> {
 
 /// Starts setting up TOTP: a new secret for the app (replacing one not yet confirmed).
 /// Nothing is asked at sign-in until [`enable`] confirms it with a code.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "two_factor.setup", skip_all)]
 pub async fn setup(svc: &Services, actor: &Actor) -> Result<TotpSetup> {
     let id = session_user(actor)?;
     let row = totp_row(&svc.db, id).await?;
@@ -127,7 +127,7 @@ pub async fn setup(svc: &Services, actor: &Actor) -> Result<TotpSetup> {
 
 /// Turns the pending secret on with a code from the app; returns the backup codes, the
 /// only time they are shown.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "two_factor.enable", skip_all)]
 pub async fn enable(svc: &Services, actor: &Actor, code: &str) -> Result<Vec<String>> {
     let id = session_user(actor)?;
     let row = match totp_row(&svc.db, id).await? {
@@ -170,7 +170,7 @@ pub async fn enable(svc: &Services, actor: &Actor, code: &str) -> Result<Vec<Str
 
 /// Turns the second factor off with a current code or an unused backup code (throttled
 /// like a sign-in). A setup never confirmed is dropped without one.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(name = "two_factor.disable", skip_all)]
 pub async fn disable(svc: &Services, actor: &Actor, code: &str, client: ClientInfo) -> Result<()> {
     let id = session_user(actor)?;
     let Some(row) = totp_row(&svc.db, id).await? else {
