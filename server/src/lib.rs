@@ -7,6 +7,7 @@ pub mod backup;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod metrics;
 pub mod realtime;
 pub mod redis;
 pub mod startup;

@@ -33,6 +33,8 @@ pub struct Core {
     /// Every bus message, from this instance and (through Redis) the others.
     pub fan_out: tokio::sync::broadcast::Receiver<domain::realtime::BusMessage>,
     pub login: Arc<crate::auth::LoginProviders>,
+    /// This instance's figures (`/metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Core {
@@ -85,7 +87,9 @@ impl Core {
                 .trim_end_matches('/')
                 .to_string(),
         };
-        let mut services = Services::new(database, redis::bus(redis.as_ref(), local), settings);
+        let metrics = Arc::new(crate::metrics::Metrics::new(Some(database.clone())));
+        let bus = redis::bus(redis.as_ref(), local, metrics.clone());
+        let mut services = Services::new(database, bus, settings);
         let limits = config.limits.clone().unwrap_or_default();
         let store: Arc<dyn services::limit::LimitStore> = match &redis {
             Some(redis) => Arc::new(redis::RedisLimits::new(redis.clone())),
@@ -120,6 +124,7 @@ impl Core {
             redis,
             fan_out,
             login,
+            metrics,
         })
     }
 }
@@ -163,6 +168,7 @@ impl Application {
             redis,
             fan_out,
             login,
+            metrics,
         } = Core::connect(&config).await?;
         let hub = Arc::new(Hub::new());
         services.connections = hub.clone();
@@ -219,6 +225,7 @@ impl Application {
             login,
             config: Arc::new(config),
             draining: Arc::default(),
+            metrics,
         };
         let router = http::router(state.clone());
         Ok(Self {

@@ -26,6 +26,8 @@ pub struct AppState {
     pub jobs: Option<Arc<services::jobs::Registry>>,
     /// Set at SIGTERM: `/readyz` answers 503 while requests in flight finish.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// This instance's figures for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl FromRef<AppState> for Services {

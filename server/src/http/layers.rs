@@ -42,6 +42,29 @@ pub async fn time_limit(State(limit): State<Duration>, req: Request, next: Next)
     }
 }
 
+/// Each answer's time into the request-duration histogram, by method, route pattern
+/// (requests no route took count as `(none)`) and status.
+pub async fn measure(
+    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string());
+    let response = next.run(req).await;
+    metrics.http_request(
+        method.as_str(),
+        route.as_deref().unwrap_or("(none)"),
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
 /// A panic in a handler answers 500 `internal` (with the request id the response carries)
 /// instead of dropping the connection; the panic itself goes to the log.
 pub async fn catch_panic(req: Request, next: Next) -> Response {

@@ -112,6 +112,7 @@ pub fn router(state: AppState) -> Router {
             layers::time_limit,
         ))
         .layer(middleware::from_fn(layers::catch_panic))
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), layers::measure))
         .layer(layers::compression())
         .layer(
             TraceLayer::new_for_http()
@@ -231,55 +232,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
     (status, Extension(layers::Probe), axum::Json(body)).into_response()
 }
 
-/// `/metrics`: the realtime hub's figures and the job queue's, in the Prometheus text
-/// format.
+/// `/metrics`: this instance's figures (`crate::metrics`), in the Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> Response {
-    let mut text = state.hub.metrics();
-    match services::jobs::stats(&state.services).await {
-        Ok(stats) => text.push_str(&job_metrics(&stats, state.jobs.as_deref())),
-        Err(e) => tracing::warn!(error = %e, "the job queue's figures could not be read"),
-    }
+    let text = state.metrics.render(&state).await;
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
-}
-
-/// The queue's depth by kind and state (shared by every instance: it is the database's),
-/// and this process's finished and failed attempts.
-fn job_metrics(
-    stats: &services::jobs::JobStats,
-    registry: Option<&services::jobs::Registry>,
-) -> String {
-    use std::fmt::Write;
-    let mut out = String::from(
-        "# HELP sayr_jobs Jobs in the queue by kind and state (queued, running, retrying, dead).\n\
-         # TYPE sayr_jobs gauge\n",
-    );
-    for (kind, s) in stats {
-        for (state, n) in [
-            ("queued", s.queued),
-            ("running", s.running),
-            ("retrying", s.retrying),
-            ("dead", s.dead),
-        ] {
-            let _ = writeln!(out, "sayr_jobs{{kind=\"{kind}\",state=\"{state}\"}} {n}");
-        }
-    }
-    if let Some(registry) = registry {
-        out.push_str(
-            "# HELP sayr_job_attempts_total Job attempts run by this process, by kind and outcome.\n\
-             # TYPE sayr_job_attempts_total counter\n",
-        );
-        for (kind, done, failed) in registry.counters() {
-            let _ = writeln!(
-                out,
-                "sayr_job_attempts_total{{kind=\"{kind}\",outcome=\"done\"}} {done}"
-            );
-            let _ = writeln!(
-                out,
-                "sayr_job_attempts_total{{kind=\"{kind}\",outcome=\"failed\"}} {failed}"
-            );
-        }
-    }
-    out
 }
 
 /// The API's writes whose JSON body is a list; every other one takes an object.

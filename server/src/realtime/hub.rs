@@ -45,6 +45,23 @@ pub(super) struct Handle {
     pub control: mpsc::UnboundedSender<Control>,
 }
 
+/// What `/metrics` reports of the hub.
+#[derive(Clone, Copy, Debug)]
+pub struct HubFigures {
+    /// Open sockets.
+    pub sockets: usize,
+    /// Rooms with at least one socket.
+    pub rooms: usize,
+    /// Sockets in a room.
+    pub in_rooms: usize,
+    /// Frames received from clients.
+    pub messages_in: u64,
+    /// Frames queued to clients.
+    pub messages_out: u64,
+    /// Sockets closed because their send queue was full.
+    pub dropped_slow: u64,
+}
+
 /// Rooms with more sockets than this do not announce USER_SUBSCRIBED / USER_UNSUBSCRIBED.
 pub const PRESENCE_LIMIT: usize = 500;
 
@@ -176,53 +193,16 @@ impl Hub {
     }
 
     /// The hub's figures in the Prometheus text format.
-    pub fn metrics(&self) -> String {
+    pub fn figures(&self) -> HubFigures {
         let rooms = self.rooms.lock().unwrap();
-        let in_rooms: usize = rooms.values().map(HashMap::len).sum();
-        let figures = [
-            (
-                "sayr_ws_open_sockets",
-                "gauge",
-                "Open WebSocket connections.",
-                self.socket_count() as u64,
-            ),
-            (
-                "sayr_ws_rooms",
-                "gauge",
-                "Rooms with at least one socket.",
-                rooms.len() as u64,
-            ),
-            (
-                "sayr_ws_sockets_in_rooms",
-                "gauge",
-                "Sockets subscribed to a room.",
-                in_rooms as u64,
-            ),
-            (
-                "sayr_ws_messages_in_total",
-                "counter",
-                "Frames received from clients.",
-                self.messages_in.load(Ordering::Relaxed),
-            ),
-            (
-                "sayr_ws_messages_out_total",
-                "counter",
-                "Frames queued to clients.",
-                self.messages_out.load(Ordering::Relaxed),
-            ),
-            (
-                "sayr_ws_slow_consumers_dropped_total",
-                "counter",
-                "Sockets closed because their send queue was full.",
-                self.dropped_slow.load(Ordering::Relaxed),
-            ),
-        ];
-        figures
-            .iter()
-            .map(|(name, kind, help, value)| {
-                format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n")
-            })
-            .collect()
+        HubFigures {
+            sockets: self.socket_count(),
+            rooms: rooms.len(),
+            in_rooms: rooms.values().map(HashMap::len).sum(),
+            messages_in: self.messages_in.load(Ordering::Relaxed),
+            messages_out: self.messages_out.load(Ordering::Relaxed),
+            dropped_slow: self.dropped_slow.load(Ordering::Relaxed),
+        }
     }
 
     /// Open sockets on this instance.

@@ -9,6 +9,7 @@ use fred::prelude::PubsubInterface;
 use services::{EventBus, LocalBus};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 use tokio::sync::mpsc;
 
 /// Events waiting for the publishing task; beyond this they are dropped (at most once).
@@ -17,16 +18,17 @@ const QUEUE: usize = 4096;
 /// Hands events to a background task that publishes them, so publishing never waits on
 /// Redis.
 pub struct RedisBus {
-    queue: mpsc::Sender<BusMessage>,
+    /// Each event with when it was published (the lag is measured from there).
+    queue: mpsc::Sender<(BusMessage, Instant)>,
     /// The queue was full; logged once until it drains.
     dropping: AtomicBool,
 }
 
 impl RedisBus {
     /// Starts the publishing task. `local` is the broadcast this instance's fan-out reads.
-    pub fn start(redis: Redis, local: Arc<LocalBus>) -> Self {
+    pub fn start(redis: Redis, local: Arc<LocalBus>, metrics: Arc<crate::metrics::Metrics>) -> Self {
         let (queue, events) = mpsc::channel(QUEUE);
-        tokio::spawn(publish_all(events, redis, local));
+        tokio::spawn(publish_all(events, redis, local, metrics));
         Self {
             queue,
             dropping: AtomicBool::new(false),
@@ -36,7 +38,7 @@ impl RedisBus {
 
 impl EventBus for RedisBus {
     fn publish(&self, message: BusMessage) {
-        match self.queue.try_send(message) {
+        match self.queue.try_send((message, Instant::now())) {
             Ok(()) => self.dropping.store(false, Ordering::Relaxed),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 if !self.dropping.swap(true, Ordering::Relaxed) {
@@ -51,9 +53,14 @@ impl EventBus for RedisBus {
 
 /// Publishes each event in order; an event that cannot reach Redis goes to this
 /// instance's fan-out instead.
-async fn publish_all(mut events: mpsc::Receiver<BusMessage>, redis: Redis, local: Arc<LocalBus>) {
+async fn publish_all(
+    mut events: mpsc::Receiver<(BusMessage, Instant)>,
+    redis: Redis,
+    local: Arc<LocalBus>,
+    metrics: Arc<crate::metrics::Metrics>,
+) {
     let channel = events_channel(redis.prefix());
-    while let Some(message) = events.recv().await {
+    while let Some((message, published)) = events.recv().await {
         let Some(client) = redis.client() else {
             local.publish(message);
             continue;
@@ -66,9 +73,12 @@ async fn publish_all(mut events: mpsc::Receiver<BusMessage>, redis: Redis, local
                 continue;
             }
         };
-        if let Err(error) = client.publish::<i64, _, _>(&channel, payload).await {
-            tracing::debug!(%error, "publishing to Redis failed; delivering here only");
-            local.publish(message);
+        match client.publish::<i64, _, _>(&channel, payload).await {
+            Ok(_) => metrics.redis_published(published.elapsed()),
+            Err(error) => {
+                tracing::debug!(%error, "publishing to Redis failed; delivering here only");
+                local.publish(message);
+            }
         }
     }
 }

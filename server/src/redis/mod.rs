@@ -271,9 +271,13 @@ async fn forward(
 }
 
 /// The bus for an instance: Redis when configured, the local broadcast otherwise.
-pub fn bus(redis: Option<&Redis>, local: Arc<LocalBus>) -> Arc<dyn EventBus> {
+pub fn bus(
+    redis: Option<&Redis>,
+    local: Arc<LocalBus>,
+    metrics: Arc<crate::metrics::Metrics>,
+) -> Arc<dyn EventBus> {
     match redis {
-        Some(redis) => Arc::new(RedisBus::start(redis.clone(), local)),
+        Some(redis) => Arc::new(RedisBus::start(redis.clone(), local, metrics)),
         None => local,
     }
 }
