@@ -142,11 +142,14 @@ async function listening(entry, url) {
   }, 30_000);
 }
 
-async function stop(entry, signal = 'SIGTERM') {
+/** SIGTERM, and SIGKILL if it has not exited 20 s later. */
+async function stop(entry) {
   if (entry.exited) return;
   const gone = new Promise((r) => entry.proc.once('exit', r));
-  entry.proc.kill(signal);
+  entry.proc.kill('SIGTERM');
+  const killer = setTimeout(() => entry.proc.kill('SIGKILL'), 20_000);
   await gone;
+  clearTimeout(killer);
 }
 
 function psql(sql) {
@@ -244,7 +247,7 @@ before(async () => {
 
   const s3Port = await freePort();
   mkdirSync(join(run.tmp, 's3', 'sayr'), { recursive: true });
-  const s3 = spawnLogged('s3s-fs', tools['s3s-fs'], ['--host', '127.0.0.1', '--port', String(s3Port),
+  spawnLogged('s3s-fs', tools['s3s-fs'], ['--host', '127.0.0.1', '--port', String(s3Port),
     '--access-key', 'testkey', '--secret-key', 'testsecret', join(run.tmp, 's3')], {});
 
   run.metricsToken = randomBytes(16).toString('hex');
