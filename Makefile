@@ -22,14 +22,14 @@ export LEPTOS_OUTPUT_NAME := $(NAME)
 export SAYR_EMBED_SITE := $(SITE)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
+.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools proxy-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: rust-tools node-tools site server
 	$(CARGO_TARGET_DIR)/release/$(NAME) serve
 
 ## test: unit and integration tests (SQLite; PostgreSQL/Redis when SAYR_TEST_* are set), then Chromium
-test: tools s3-tools smtp-tools otel-tools fuzz-tools site
+test: tools s3-tools smtp-tools otel-tools fuzz-tools proxy-tools site
 	@[ -n "$${SAYR_TEST_DATABASE_URL:-}" ] || echo "SKIPPED: the PostgreSQL runs of the integration tests (set SAYR_TEST_DATABASE_URL to run them)"
 	# frontend is the browser build: testing it beside server would unify app's hydrate and
 	# ssr features into one server binary.
@@ -76,10 +76,20 @@ fuzz-tools:
 	@python3 -m schemathesis.cli --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" \
 	  || python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"
 
+# apt-get waits for a lock that another install holds instead of failing at once.
+APT := apt-get -qq -o DPkg::Lock::Timeout=300
+
 browser:
 	@{ command -v chromium && command -v brotli; } >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium brotli >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y chromium brotli >/dev/null; \
 	  else echo "chromium or brotli is missing: apt-get install chromium brotli"; fi; }
+
+# nginx and Caddy: the proxies end2end/tests/scaled.test.mjs runs (deploy/nginx.conf,
+# deploy/Caddyfile) in front of two instances. Only `make test` needs them.
+proxy-tools:
+	@{ [ -x /usr/sbin/nginx ] || command -v nginx; } >/dev/null && command -v caddy >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y nginx caddy >/dev/null; \
+	  else echo "nginx or caddy is missing: apt-get install nginx caddy"; fi; }
 
 ## site: the hydrating WASM bundle (split per route), stylesheet and assets in target/site
 # Each route's view is its own chunk (app/src/routes.rs): the linker keeps relocations

@@ -7,13 +7,13 @@ import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = process.env.SAYR_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'sayr');
+export const BIN = process.env.SAYR_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'sayr');
 // The binary serves the site it embeds; LEPTOS_SITE_ROOT (set by hand) serves one from disk.
-const SITE = process.env.LEPTOS_SITE_ROOT;
+export const SITE = process.env.LEPTOS_SITE_ROOT;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => ok(port)); });
