@@ -814,3 +814,52 @@ async fn a_task_update_is_one_trace_from_request_to_query() {
     terminate(child).await;
     let _ = receiver.kill().await;
 }
+
+/// `/metrics` has request times by route pattern and status, and the database pool.
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.metrics_token = Some(server::config::Secret::new("t0ken"))
+    })
+    .await;
+    for _ in 0..3 {
+        let (status, _) = app.get("/api/v1/me", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = app.get("/api/v1/orgs/nope/tasks/7", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let text = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("t0ken")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |prefix: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        value(r#"sayr_http_request_duration_seconds_count{method="GET",route="/api/v1/me",status="401"}"#),
+        3.0
+    );
+    assert_eq!(
+        value(r#"sayr_http_request_duration_seconds_count{method="GET",route="/api/v1/orgs/{slug}/tasks/{number}",status="404"}"#),
+        1.0,
+        "by route pattern, not by path"
+    );
+    assert!(!text.contains("/api/v1/orgs/nope"), "no paths in the labels");
+    assert!(text.contains(r#"sayr_http_request_duration_seconds_bucket{method="GET",route="/api/v1/me",status="401",le="0.005"}"#));
+    assert_eq!(value("sayr_db_pool_max_connections"), 8.0);
+    assert!(value(r#"sayr_db_pool_connections{state="idle"}"#) >= 1.0);
+    assert!(text.contains("# TYPE sayr_http_request_duration_seconds histogram"));
+}
