@@ -191,7 +191,11 @@ async fn delete_user(
             local.clone(),
         )
         .await?;
-        svc.bus = server::redis::bus(Some(&redis), local, Arc::new(server::metrics::Metrics::new(None)));
+        svc.bus = server::redis::bus(
+            Some(&redis),
+            local,
+            Arc::new(server::metrics::Metrics::new(None)),
+        );
     }
     let found = user::find_by_email(&svc, &Actor::System, email)
         .await

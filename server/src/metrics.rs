@@ -4,8 +4,12 @@
 //! the database pool, the job queue) is read when scraped.
 
 use crate::state::AppState;
-use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use metrics::{
+    Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
 use std::time::Duration;
 
 const HTTP_DURATION: &str = "sayr_http_request_duration_seconds";
@@ -43,19 +47,45 @@ impl Metrics {
             database,
         };
         metrics.with(|| {
-            describe_histogram!(HTTP_DURATION, Unit::Seconds, "Time to answer a request, by method, route pattern and status.");
-            describe_histogram!(REDIS_PUBLISH, Unit::Seconds, "Time from an event's publication to Redis accepting it (the bus's lag).");
-            describe_gauge!("sayr_redis_up", "1 while the Redis connection is up (absent without Redis).");
-            describe_gauge!("sayr_db_pool_connections", "The database pool's connections, by state (in_use, idle).");
-            describe_gauge!("sayr_db_pool_max_connections", "The most connections the pool opens (SAYR_DB_MAX_CONNECTIONS).");
+            describe_histogram!(
+                HTTP_DURATION,
+                Unit::Seconds,
+                "Time to answer a request, by method, route pattern and status."
+            );
+            describe_histogram!(
+                REDIS_PUBLISH,
+                Unit::Seconds,
+                "Time from an event's publication to Redis accepting it (the bus's lag)."
+            );
+            describe_gauge!(
+                "sayr_redis_up",
+                "1 while the Redis connection is up (absent without Redis)."
+            );
+            describe_gauge!(
+                "sayr_db_pool_connections",
+                "The database pool's connections, by state (in_use, idle)."
+            );
+            describe_gauge!(
+                "sayr_db_pool_max_connections",
+                "The most connections the pool opens (SAYR_DB_MAX_CONNECTIONS)."
+            );
             describe_gauge!("sayr_ws_open_sockets", "Open WebSocket connections.");
             describe_gauge!("sayr_ws_rooms", "Rooms with at least one socket.");
             describe_gauge!("sayr_ws_sockets_in_rooms", "Sockets subscribed to a room.");
             describe_counter!("sayr_ws_messages_in_total", "Frames received from clients.");
             describe_counter!("sayr_ws_messages_out_total", "Frames queued to clients.");
-            describe_counter!("sayr_ws_slow_consumers_dropped_total", "Sockets closed because their send queue was full.");
-            describe_gauge!("sayr_jobs", "Jobs in the queue by kind and state (queued, running, retrying, dead).");
-            describe_counter!("sayr_job_attempts_total", "Job attempts run by this process, by kind and outcome.");
+            describe_counter!(
+                "sayr_ws_slow_consumers_dropped_total",
+                "Sockets closed because their send queue was full."
+            );
+            describe_gauge!(
+                "sayr_jobs",
+                "Jobs in the queue by kind and state (queued, running, retrying, dead)."
+            );
+            describe_counter!(
+                "sayr_job_attempts_total",
+                "Job attempts run by this process, by kind and outcome."
+            );
         });
         metrics
     }
@@ -139,11 +169,19 @@ fn pool_figures(db: &sea_orm::DatabaseConnection) -> PoolFigures {
     let (size, idle, max) = match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             let pool = db.get_postgres_connection_pool();
-            (pool.size(), pool.num_idle() as u32, pool.options().get_max_connections())
+            (
+                pool.size(),
+                pool.num_idle() as u32,
+                pool.options().get_max_connections(),
+            )
         }
         _ => {
             let pool = db.get_sqlite_connection_pool();
-            (pool.size(), pool.num_idle() as u32, pool.options().get_max_connections())
+            (
+                pool.size(),
+                pool.num_idle() as u32,
+                pool.options().get_max_connections(),
+            )
         }
     };
     PoolFigures {

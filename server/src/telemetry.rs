@@ -46,10 +46,13 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
             None
         }
     };
+    // Spans are traced at `info` whatever the log filter says (SAYR_LOG=warn keeps logs
+    // quiet, not traces).
     let traces = provider.as_ref().map(|provider| {
         tracing_opentelemetry::layer()
             .with_tracer(provider.tracer("sayr"))
             .with_tracked_inactivity(false)
+            .with_filter(tracing_subscriber::filter::LevelFilter::INFO)
     });
     let logs = match format {
         // Colours for a terminal only: a file, a pipe or journald gets plain text.
@@ -60,8 +63,7 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
         LogFormat::Json => fmt::layer().json().flatten_event(true).boxed(),
     };
     let installed = tracing_subscriber::registry()
-        .with(filter)
-        .with(logs)
+        .with(logs.with_filter(filter))
         .with(traces)
         .try_init()
         .is_ok();

@@ -158,7 +158,8 @@ pub fn record_user(user_id: uuid::Uuid) {
 pub fn log_response(res: &Response<Body>, latency: Duration, span: &Span) {
     let status = res.status().as_u16();
     let ms = latency.as_secs_f64() * 1000.0;
-    span.record("http.response.status_code", status);
+    // As i64: the OpenTelemetry layer would write a u64 as text.
+    span.record("http.response.status_code", i64::from(status));
     if res.status().is_server_error() {
         span.record("otel.status_code", "ERROR");
     }

@@ -112,7 +112,10 @@ pub fn router(state: AppState) -> Router {
             layers::time_limit,
         ))
         .layer(middleware::from_fn(layers::catch_panic))
-        .layer(middleware::from_fn_with_state(state.metrics.clone(), layers::measure))
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            layers::measure,
+        ))
         .layer(layers::compression())
         .layer(
             TraceLayer::new_for_http()

@@ -26,7 +26,11 @@ pub struct RedisBus {
 
 impl RedisBus {
     /// Starts the publishing task. `local` is the broadcast this instance's fan-out reads.
-    pub fn start(redis: Redis, local: Arc<LocalBus>, metrics: Arc<crate::metrics::Metrics>) -> Self {
+    pub fn start(
+        redis: Redis,
+        local: Arc<LocalBus>,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> Self {
         let (queue, events) = mpsc::channel(QUEUE);
         tokio::spawn(publish_all(events, redis, local, metrics));
         Self {

@@ -44,6 +44,8 @@ fn sayr(cwd: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> tokio::
 }
 
 async fn wait_healthy(port: u16, child: &mut tokio::process::Child) {
+    // The clients of this file are made before any instance of the process installs it.
+    server::startup::install_tls_provider();
     let http = reqwest::Client::new();
     for _ in 0..300 {
         if let Ok(Some(status)) = child.try_wait() {
@@ -397,7 +399,7 @@ async fn the_embedded_site_is_served_under_its_hash() {
 #[tokio::test]
 async fn text_answers_are_compressed() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let (member, _) = app.public_org().await;
+    let (member, _) = app.public_org().await; // owns `acme`
     let get = |path: String, encoding: &'static str| {
         let req = app
             .http
@@ -438,8 +440,7 @@ async fn text_answers_are_compressed() {
     assert_eq!(page.headers()["content-encoding"], "br");
 
     // A stored text file: what was uploaded is what is downloaded, byte for byte.
-    let owner = app.sign_up("files@example.test").await;
-    app.create_org(&owner, "acme").await;
+    let owner = member;
     let text = "notes\n".repeat(1000);
     let (status, body) = app
         .upload(
@@ -697,7 +698,10 @@ async fn a_postgres_backup_says_what_to_run() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_update_is_one_trace_from_request_to_query() {
     let receiver_ready = std::process::Command::new("python3")
-        .args(["-c", "import opentelemetry.proto.collector.trace.v1.trace_service_pb2"])
+        .args([
+            "-c",
+            "import opentelemetry.proto.collector.trace.v1.trace_service_pb2",
+        ])
         .status()
         .is_ok_and(|s| s.success());
     if !receiver_ready {
@@ -712,7 +716,10 @@ async fn a_task_update_is_one_trace_from_request_to_query() {
     let spans_file = dir.path().join("spans.jsonl");
     let receiver_port = free_port();
     let mut receiver = tokio::process::Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/otlp_receiver.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/api/otlp_receiver.py"
+        ))
         .arg(&spans_file)
         .arg(receiver_port.to_string())
         .kill_on_drop(true)
@@ -724,7 +731,10 @@ async fn a_task_update_is_one_trace_from_request_to_query() {
         &["serve"],
         &[
             ("SAYR_ADDR", format!("127.0.0.1:{port}")),
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://127.0.0.1:{receiver_port}")),
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                format!("http://127.0.0.1:{receiver_port}"),
+            ),
             ("OTEL_BSP_SCHEDULE_DELAY", "100".to_string()),
             ("SAYR_LOG", "warn".to_string()),
         ],
@@ -741,15 +751,32 @@ async fn a_task_update_is_one_trace_from_request_to_query() {
         .await
         .unwrap();
     assert_eq!(signup.status(), StatusCode::CREATED);
-    let cookie = signup.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = signup.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let post = |path: &str, body: serde_json::Value| {
-        http.post(format!("{base}{path}")).header("cookie", &cookie).json(&body).send()
+        http.post(format!("{base}{path}"))
+            .header("cookie", &cookie)
+            .json(&body)
+            .send()
     };
-    let org = post("/api/v1/orgs", serde_json::json!({"name": "Acme", "slug": "acme", "shortId": "ACM"}))
-        .await
-        .unwrap();
+    let org = post(
+        "/api/v1/orgs",
+        serde_json::json!({"name": "Acme", "slug": "acme", "shortId": "ACM"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(org.status(), StatusCode::CREATED);
-    let task = post("/api/v1/orgs/acme/tasks", serde_json::json!({"title": "Trace me"})).await.unwrap();
+    let task = post(
+        "/api/v1/orgs/acme/tasks",
+        serde_json::json!({"title": "Trace me"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(task.status(), StatusCode::CREATED);
     let task: serde_json::Value = task.json().await.unwrap();
 
@@ -772,8 +799,7 @@ async fn a_task_update_is_one_trace_from_request_to_query() {
             .map(|l| serde_json::from_str(l).unwrap())
             .filter(|s: &serde_json::Value| s["traceId"] == trace)
             .collect();
-        if spans.iter().any(|s| s["name"] == "task.update")
-            && spans.iter().any(|s| s["kind"] == 2)
+        if spans.iter().any(|s| s["name"] == "task.update") && spans.iter().any(|s| s["kind"] == 2)
         {
             break;
         }
@@ -782,7 +808,10 @@ async fn a_task_update_is_one_trace_from_request_to_query() {
     let named = |name: &str| spans.iter().find(|s| s["name"] == name).cloned();
     let request = named("PATCH /api/v1/orgs/{slug}/tasks/{number}")
         .unwrap_or_else(|| panic!("no request span in {spans:#?}"));
-    assert_eq!(request["parentSpanId"], caller, "the caller's traceparent is continued");
+    assert_eq!(
+        request["parentSpanId"], caller,
+        "the caller's traceparent is continued"
+    );
     assert_eq!(request["kind"], 2, "a server span");
     assert_eq!(request["attributes"]["http.response.status_code"], 200);
     assert_eq!(request["resource"]["service.name"], "sayr");
@@ -804,12 +833,25 @@ async fn a_task_update_is_one_trace_from_request_to_query() {
         .iter()
         .filter(|s| s["kind"] == 3 && ancestors(s).iter().any(|a| a == "task.update"))
         .collect();
-    assert!(!queries.is_empty(), "queries under the service call: {spans:#?}");
-    assert!(queries.iter().all(|q| q["attributes"]["db.system.name"] == "sqlite"));
-    assert!(queries.iter().any(|q| q["name"] == "db UPDATE"), "{queries:#?}");
+    assert!(
+        !queries.is_empty(),
+        "queries under the service call: {spans:#?}"
+    );
+    assert!(
+        queries
+            .iter()
+            .all(|q| q["attributes"]["db.system.name"] == "sqlite")
+    );
+    assert!(
+        queries.iter().any(|q| q["name"] == "db UPDATE"),
+        "{queries:#?}"
+    );
     for q in &queries {
         let (start, end) = (q["start"].as_u64().unwrap(), q["end"].as_u64().unwrap());
-        assert!(start <= end && start >= service["start"].as_u64().unwrap(), "{q}");
+        assert!(
+            start <= end && start >= service["start"].as_u64().unwrap(),
+            "{q}"
+        );
     }
     terminate(child).await;
     let _ = receiver.kill().await;
@@ -849,15 +891,22 @@ async fn metrics_count_requests_by_route_and_status() {
             .unwrap()
     };
     assert_eq!(
-        value(r#"sayr_http_request_duration_seconds_count{method="GET",route="/api/v1/me",status="401"}"#),
+        value(
+            r#"sayr_http_request_duration_seconds_count{method="GET",route="/api/v1/me",status="401"}"#
+        ),
         3.0
     );
     assert_eq!(
-        value(r#"sayr_http_request_duration_seconds_count{method="GET",route="/api/v1/orgs/{slug}/tasks/{number}",status="404"}"#),
+        value(
+            r#"sayr_http_request_duration_seconds_count{method="GET",route="/api/v1/orgs/{slug}/tasks/{number}",status="404"}"#
+        ),
         1.0,
         "by route pattern, not by path"
     );
-    assert!(!text.contains("/api/v1/orgs/nope"), "no paths in the labels");
+    assert!(
+        !text.contains("/api/v1/orgs/nope"),
+        "no paths in the labels"
+    );
     assert!(text.contains(r#"sayr_http_request_duration_seconds_bucket{method="GET",route="/api/v1/me",status="401",le="0.005"}"#));
     assert_eq!(value("sayr_db_pool_max_connections"), 8.0);
     assert!(value(r#"sayr_db_pool_connections{state="idle"}"#) >= 1.0);
