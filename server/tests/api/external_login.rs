@@ -7,7 +7,7 @@ use crate::common;
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, closed_port as free_port};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::{OidcProviderConfig, Secret};
@@ -16,14 +16,6 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// A browser, reduced to what these flows need: no automatic redirects, and cookies kept
 /// per port (the provider and the app are both on 127.0.0.1), so a test can read and

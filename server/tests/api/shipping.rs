@@ -2,6 +2,7 @@
 //! platforms start it, the site it carries, compression, draining at shutdown, and
 //! migrations that instances starting together take in turns.
 
+use crate::common::closed_port as free_port;
 use crate::common::*;
 use futures::StreamExt;
 use reqwest::StatusCode;
@@ -12,14 +13,6 @@ use tokio::io::AsyncReadExt;
 use tokio_tungstenite::tungstenite::Message;
 
 const SAYR: &str = env!("CARGO_BIN_EXE_sayr");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `sayr` with `args`, in `cwd`, with none of the environment's settings for Sayr but
 /// `env`. Its output is captured.
@@ -41,6 +34,15 @@ fn sayr(cwd: &std::path::Path, args: &[&str], env: &[(&str, String)]) -> tokio::
     }
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd
+}
+
+/// [`sayr`] run to its end.
+async fn run_sayr(
+    cwd: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> std::process::Output {
+    sayr(cwd, args, env).output().await.unwrap()
 }
 
 async fn wait_healthy(port: u16, child: &mut tokio::process::Child) {
@@ -160,10 +162,7 @@ async fn port_is_honoured_when_sayr_addr_is_unset() {
     );
     terminate(child).await;
 
-    let out = sayr(dir.path(), &["serve"], &[("PORT", "eighty".to_string())])
-        .output()
-        .await
-        .unwrap();
+    let out = run_sayr(dir.path(), &["serve"], &[("PORT", "eighty".to_string())]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("PORT: `eighty` is not a port number"),
@@ -178,26 +177,20 @@ async fn port_is_honoured_when_sayr_addr_is_unset() {
 #[tokio::test]
 async fn migrate_check_tells_a_pipeline_what_is_pending() {
     let dir = tempfile::tempdir().unwrap();
-    let out = sayr(dir.path(), &["migrate", "--check"], &[])
-        .output()
-        .await
-        .unwrap();
+    let out = run_sayr(dir.path(), &["migrate", "--check"], &[]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
         !dir.path().join("data/sayr.db").exists(),
         "the check creates nothing"
     );
 
-    let out = sayr(dir.path(), &["migrate"], &[]).output().await.unwrap();
+    let out = run_sayr(dir.path(), &["migrate"], &[]).await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = sayr(dir.path(), &["migrate", "--check"], &[])
-        .output()
-        .await
-        .unwrap();
+    let out = run_sayr(dir.path(), &["migrate", "--check"], &[]).await;
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -219,20 +212,14 @@ async fn migrate_check_tells_a_pipeline_what_is_pending() {
     .await
     .unwrap();
     db.close().await.unwrap();
-    let out = sayr(dir.path(), &["migrate", "--check"], &[])
-        .output()
-        .await
-        .unwrap();
+    let out = run_sayr(dir.path(), &["migrate", "--check"], &[]).await;
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("migrated by a newer Sayr") && err.contains("m9999_from_the_future"),
         "{err}"
     );
-    let out = sayr(dir.path(), &["serve", "--addr", "127.0.0.1:0"], &[])
-        .output()
-        .await
-        .unwrap();
+    let out = run_sayr(dir.path(), &["serve", "--addr", "127.0.0.1:0"], &[]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("migrated by a newer Sayr"));
 }
@@ -572,14 +559,12 @@ async fn a_backup_taken_under_writes_restores_into_another_instance() {
     let work = tempfile::tempdir().unwrap();
     let data_dir = app.app_state.config.data_dir.display().to_string();
     let backup_dir = work.path().join("backup");
-    let out = sayr(
+    let out = run_sayr(
         work.path(),
         &["backup", backup_dir.to_str().unwrap()],
         &[("SAYR_DATA_DIR", data_dir.clone())],
     )
-    .output()
-    .await
-    .unwrap();
+    .await;
     assert!(
         out.status.success(),
         "{}",
@@ -598,14 +583,12 @@ async fn a_backup_taken_under_writes_restores_into_another_instance() {
         "tasks were written while the backup ran"
     );
 
-    let again = sayr(
+    let again = run_sayr(
         work.path(),
         &["backup", backup_dir.to_str().unwrap()],
         &[("SAYR_DATA_DIR", data_dir)],
     )
-    .output()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         again.status.code(),
         Some(1),
@@ -613,27 +596,23 @@ async fn a_backup_taken_under_writes_restores_into_another_instance() {
     );
 
     let restored = work.path().join("restored");
-    let out = sayr(
+    let out = run_sayr(
         work.path(),
         &["restore", backup_dir.to_str().unwrap()],
         &[("SAYR_DATA_DIR", restored.display().to_string())],
     )
-    .output()
-    .await
-    .unwrap();
+    .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let twice = sayr(
+    let twice = run_sayr(
         work.path(),
         &["restore", backup_dir.to_str().unwrap()],
         &[("SAYR_DATA_DIR", restored.display().to_string())],
     )
-    .output()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         twice.status.code(),
         Some(1),
@@ -672,7 +651,7 @@ async fn a_backup_taken_under_writes_restores_into_another_instance() {
 #[tokio::test]
 async fn a_postgres_backup_says_what_to_run() {
     let dir = tempfile::tempdir().unwrap();
-    let out = sayr(
+    let out = run_sayr(
         dir.path(),
         &["backup", "bk"],
         &[(
@@ -680,9 +659,7 @@ async fn a_postgres_backup_says_what_to_run() {
             "postgres://sayr@127.0.0.1:1/sayr".to_string(),
         )],
     )
-    .output()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
