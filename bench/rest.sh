@@ -55,6 +55,17 @@ LUA
 # step) with a budget too large to refuse, beside limits off.
 bench_sayr sqlite -u DATABASE_URL SAYR_LIMITS=api=1000000000/1m
 bench_sayr sqlite-limits-off -u DATABASE_URL SAYR_LIMITS=off
+# Tracing's cost, same run: every request exported as spans (request, service call,
+# queries) over OTLP/HTTP to a receiver on this machine (server/tests/api/otlp_receiver.py,
+# which decodes them), beside traces off (the first run above).
+if python3 -c "import opentelemetry.proto.collector.trace.v1.trace_service_pb2" 2>/dev/null; then
+  otlp=$(free_port)
+  (python3 server/tests/api/otlp_receiver.py "$data/spans.jsonl" "$otlp") & pids+=($!)
+  until curl -s -o /dev/null "http://127.0.0.1:$otlp/"; do sleep 0.05; done
+  bench_sayr sqlite-traced -u DATABASE_URL SAYR_LIMITS=api=1000000000/1m \
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp"
+  echo "(spans the receiver decoded: $(wc -l < "$data/spans.jsonl"))"
+fi
 if [ -n "${SAYR_TEST_DATABASE_URL:-}" ]; then
   db="sayr_bench_$$"
   admin=${SAYR_TEST_DATABASE_URL}

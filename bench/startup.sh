@@ -23,6 +23,7 @@ for run in first second; do
 done
 
 size() { stat -c %s "$1"; }
+echo "| the binary (release, stripped, the site embedded) | $(( $(size "$BIN") / 1024 / 1024 )) MiB |"
 echo "| WASM raw (after wasm-opt -Oz) | $(( $(size $PKG/sayr.wasm) / 1024 )) KiB |"
 echo "| WASM gzip -9 | $(( $(size $PKG/sayr.wasm.gz) / 1024 )) KiB |"
 echo "| WASM brotli -q 11 | $(( $(size $PKG/sayr.wasm.br) / 1024 )) KiB |"
