@@ -156,6 +156,7 @@ bench: tools site server
 	bash bench/rest.sh
 	bash bench/ws.sh
 	bash bench/board.sh
+	bash bench/wire.sh
 
 clean:
 	rm -rf target/site data
