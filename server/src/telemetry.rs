@@ -6,6 +6,7 @@ use crate::config::LogFormat;
 use opentelemetry::trace::{Span as _, TraceContextExt, Tracer as _, TracerProvider as _};
 use opentelemetry::{Context, KeyValue, global};
 use opentelemetry_sdk::trace::SdkTracerProvider;
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::time::{Duration, SystemTime};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
@@ -175,6 +176,10 @@ pub fn continue_trace(span: &tracing::Span, headers: &axum::http::HeaderMap) {
     let parent = global::get_text_map_propagator(|p| {
         p.extract(&opentelemetry_http::HeaderExtractor(headers))
     });
+    set_parent(span, parent);
+}
+
+fn set_parent(span: &tracing::Span, parent: Context) {
     if parent.span().span_context().is_valid() {
         let _ = span.set_parent(parent);
     }
@@ -183,26 +188,20 @@ pub fn continue_trace(span: &tracing::Span, headers: &axum::http::HeaderMap) {
 /// The current span's trace as a `traceparent` value, to carry it where the work goes on
 /// (a job); None when traces are off or nothing is being traced.
 pub fn current_traceparent() -> Option<String> {
-    let context = tracing::Span::current().context();
-    let span = context.span();
-    let span = span.span_context();
-    span.is_valid().then(|| {
-        format!(
-            "00-{}-{}-{:02x}",
-            span.trace_id(),
-            span.span_id(),
-            span.trace_flags().to_u8()
-        )
-    })
+    let mut carrier = HashMap::new();
+    global::get_text_map_propagator(|p| {
+        p.inject_context(&tracing::Span::current().context(), &mut carrier)
+    });
+    carrier.remove("traceparent")
 }
 
 /// Makes `span` continue the trace of `traceparent` (as [`current_traceparent`] wrote it).
 pub fn continue_from(span: &tracing::Span, traceparent: &str) {
-    let mut headers = axum::http::HeaderMap::new();
-    if let Ok(value) = traceparent.parse() {
-        headers.insert("traceparent", value);
-        continue_trace(span, &headers);
-    }
+    let carrier = HashMap::from([("traceparent".to_string(), traceparent.to_string())]);
+    set_parent(
+        span,
+        global::get_text_map_propagator(|p| p.extract(&carrier)),
+    );
 }
 
 /// A database query that took `elapsed` and has just ended, as a span under the current

@@ -51,18 +51,23 @@ pub async fn measure(
 ) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string());
+    let route = route_of(&req);
     let response = next.run(req).await;
     metrics.http_request(
         method.as_str(),
-        route.as_deref().unwrap_or("(none)"),
+        &route,
         response.status().as_u16(),
         started.elapsed(),
     );
     response
+}
+
+/// The route pattern a request matched (never its path, which may carry tokens);
+/// `(none)` when no route took it.
+fn route_of(req: &Request) -> String {
+    req.extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(none)".to_string(), |p| p.as_str().to_string())
 }
 
 /// A panic in a handler answers 500 `internal` (with the request id the response carries)
@@ -124,11 +129,7 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
 /// The access log's span: method, route pattern (not the path, which may carry tokens),
 /// request id, client; the user is filled in once known ([`record_user`]).
 pub fn request_span(req: &Request<Body>) -> Span {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "(none)".to_string());
+    let route = route_of(req);
     let client = edge::client_ip(req.extensions())
         .map(|ip| ip.to_string())
         .unwrap_or_default();
