@@ -5,6 +5,8 @@
 
 pub mod api;
 mod components;
+/// The keyboard shortcuts, for the guide's table.
+pub use components::keys;
 mod org_host;
 mod pages;
 pub mod realtime;

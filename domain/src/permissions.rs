@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! group {
-    ($(#[$doc:meta])* $name:ident { $($field:ident),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($field:ident: $what:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(rename_all = "camelCase", default)]
@@ -12,6 +12,10 @@ macro_rules! group {
         pub struct $name { $(pub $field: bool),+ }
 
         impl $name {
+            /// Each permission's field name and what it allows (the guide's table).
+            pub const DESCRIBED: &'static [(&'static str, &'static str)] =
+                &[$((stringify!($field), $what)),+];
+
             fn union(self, other: Self) -> Self {
                 Self { $($field: self.$field || other.$field),+ }
             }
@@ -27,13 +31,34 @@ macro_rules! group {
 }
 
 group!(/// Running the org.
-    AdminPermissions { administrator, manage_members, manage_teams, manage_settings });
+AdminPermissions {
+    administrator: "Everything below, in every group, whatever else the teams hold.",
+    manage_members: "Invite people and remove members; block and unblock people on the public side.",
+    manage_teams: "Create, change and delete teams and their members; nobody grants a permission they lack.",
+    manage_settings: "The org's settings: name, public page, images, task templates, GitHub; delete anyone's upload.",
+});
 group!(/// Labels, categories, views, releases.
-    ContentPermissions { manage_labels, manage_categories, manage_views, manage_releases });
+ContentPermissions {
+    manage_labels: "Create, change and delete labels.",
+    manage_categories: "Create, change and delete categories.",
+    manage_views: "Share saved views with the whole org, and change or delete shared ones.",
+    manage_releases: "Create, change, publish and delete releases.",
+});
 group!(/// Working on tasks.
-    TaskPermissions { create, edit_any, delete_any, assign, change_status, change_priority });
+TaskPermissions {
+    create: "Create tasks (on the board, through the API, and from the public page as a member).",
+    edit_any: "Edit any task and its relations; without it, only tasks one created or is assigned to.",
+    delete_any: "Delete any task; without it, only tasks one created.",
+    assign: "Change who a task is assigned to.",
+    change_status: "Move tasks from one status to another.",
+    change_priority: "Change a task's priority and its place in a column.",
+});
 group!(/// Keeping the public side civil.
-    ModerationPermissions { manage_comments, approve_submissions, manage_votes });
+ModerationPermissions {
+    manage_comments: "Edit and delete anyone's comments; block and unblock people on the public side.",
+    approve_submissions: "Reserved for reviewing visitors' submissions: no action checks it yet.",
+    manage_votes: "Reserved for managing votes: no action checks it yet.",
+});
 
 /// A full set of permissions, as a team holds it and as the API reports it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +72,14 @@ pub struct PermissionSet {
 }
 
 impl PermissionSet {
+    /// The groups as the API names them, with their permissions described.
+    pub const DESCRIBED: &'static [(&'static str, &'static [(&'static str, &'static str)])] = &[
+        ("admin", AdminPermissions::DESCRIBED),
+        ("content", ContentPermissions::DESCRIBED),
+        ("tasks", TaskPermissions::DESCRIBED),
+        ("moderation", ModerationPermissions::DESCRIBED),
+    ];
+
     /// Everything: administrators, org creators and site admins.
     pub fn all() -> Self {
         Self {

@@ -340,6 +340,11 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub markdown_image_hosts: Vec<String>,
+
+    /// Orgs (slugs, comma-separated) whose public pages the home page lists for visitors
+    /// who are not signed in, in this order; an org shows only while its public page is on.
+    #[arg(long, global = true, env = "SAYR_LISTED_ORGS", value_delimiter = ',')]
+    pub listed_orgs: Vec<String>,
 }
 
 impl Config {

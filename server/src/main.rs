@@ -68,6 +68,19 @@ enum Command {
     /// Operator commands (`sayr admin create-user`, `sayr admin set-role`).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The guide (served at `/docs`).
+    #[command(subcommand)]
+    Docs(DocsCommand),
+}
+
+#[derive(Subcommand)]
+enum DocsCommand {
+    /// Write the guide as a static site (pages, stylesheet, search index, screenshots) for
+    /// hosting anywhere; search works there with JavaScript on.
+    Build {
+        /// Where to write it (created if missing; files of the same names are replaced).
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -302,6 +315,27 @@ fn refused(refusal: server::backup::Refusal) -> ExitCode {
     }
 }
 
+/// `sayr docs build DIR`.
+fn docs_build(dir: &std::path::Path) -> ExitCode {
+    let guide = server::http::docs::build(guide::Base::Static);
+    for problem in guide.problems() {
+        eprintln!("sayr docs build: {problem}");
+    }
+    if !guide.problems().is_empty() {
+        return ExitCode::FAILURE;
+    }
+    match guide.write_static(dir) {
+        Ok(n) => {
+            println!("wrote the guide to {} ({n} files)", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("sayr docs build: {}: {e}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     if let Err(e) = preload_config_file() {
@@ -328,6 +362,7 @@ async fn run(command: Option<Command>, config: Config) -> ExitCode {
         Some(Command::Migrate { check: true }) => return migrate_check(&config).await,
         Some(Command::Backup { dir }) => return backup(&config, dir).await,
         Some(Command::Restore { dir }) => return restore(&config, dir).await,
+        Some(Command::Docs(DocsCommand::Build { dir })) => return docs_build(dir),
         _ => {}
     }
     let result: Result<(), Box<dyn std::error::Error + Send + Sync>> = async {
@@ -356,7 +391,9 @@ async fn run(command: Option<Command>, config: Config) -> ExitCode {
                     Err(e) => return Err(format!("not sent: {e}").into()),
                 }
             }
-            Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
+            Command::Backup { .. } | Command::Restore { .. } | Command::Docs(_) => {
+                unreachable!("handled above")
+            }
             Command::Migrate { .. } => {
                 services_for_cli(&config).await?;
                 tracing::info!("migrations applied");

@@ -80,6 +80,12 @@ impl Core {
                 .map(|h| h.trim().to_string())
                 .filter(|h| !h.is_empty())
                 .collect(),
+            listed_orgs: config
+                .listed_orgs
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
             public_url: config
                 .public_url
                 .clone()

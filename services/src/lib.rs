@@ -96,6 +96,8 @@ pub struct Settings {
     pub notify_mail_delay: std::time::Duration,
     /// Hosts (besides this instance) that images in Markdown may load from, over https.
     pub markdown_image_hosts: Vec<String>,
+    /// The orgs (slugs) whose public pages the home page lists for visitors, in order.
+    pub listed_orgs: Vec<String>,
 }
 
 impl Settings {
@@ -122,6 +124,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:3000".into(),
             notify_mail_delay: std::time::Duration::from_secs(300),
             markdown_image_hosts: Vec::new(),
+            listed_orgs: Vec::new(),
         }
     }
 }

@@ -117,6 +117,27 @@ pub async fn list_mine(svc: &Services, actor: &Actor) -> Result<Vec<Org>> {
     dtos(&svc.db, rows.iter().map(convert::org).collect()).await
 }
 
+/// The orgs the instance lists on its home page (`SAYR_LISTED_ORGS`), in that order, as
+/// anyone sees them: only those whose public page is on.
+pub async fn listed(svc: &Services) -> Result<Vec<Org>> {
+    let slugs = &svc.settings.listed_orgs;
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = organization::Entity::find()
+        .filter(organization::Column::Slug.is_in(slugs.iter().cloned()))
+        .all(&svc.db)
+        .await?;
+    let orgs = slugs
+        .iter()
+        .filter_map(|slug| rows.iter().find(|r| &r.slug == slug))
+        .map(convert::org)
+        .filter(|o| o.settings.public_page)
+        .map(|o| o.public_view())
+        .collect();
+    dtos(&svc.db, orgs).await
+}
+
 /// Changes an org's name, description or settings (`admin.manageSettings`).
 #[tracing::instrument(name = "org.update", skip(svc, actor, patch))]
 pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) -> Result<Org> {

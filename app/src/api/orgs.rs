@@ -15,6 +15,8 @@ pub struct HomeData {
     /// The newest unread notifications (a few), and how many are unread in all.
     pub unread: Vec<domain::dto::Notification>,
     pub unread_count: i64,
+    /// For visitors: the public pages the instance lists (`SAYR_LISTED_ORGS`).
+    pub listed: Vec<Org>,
 }
 
 #[server(prefix = "/sfn", endpoint = "home")]
@@ -31,6 +33,7 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
             my_open: vec![],
             unread: vec![],
             unread_count: 0,
+            listed: org::listed(&cx.svc).await.map_err(fail)?,
         });
     }
     let me = user::me(&cx.svc, actor).await.map_err(fail)?;
@@ -66,6 +69,7 @@ pub async fn load_home() -> Result<HomeData, ServerFnError> {
         my_open,
         unread: inbox.items,
         unread_count: inbox.unread_count,
+        listed: Vec::new(),
     })
 }
 

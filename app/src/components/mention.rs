@@ -7,6 +7,7 @@
 
 use super::editor::{set_text, splice_utf16};
 use crate::api::{TaskMention, mention_members, mention_tasks};
+use crate::components::keys::{self, Action, Scope};
 use domain::dto::UserRef;
 use leptos::html;
 use leptos::prelude::*;
@@ -218,12 +219,12 @@ impl Mentions {
             return;
         }
         let count = self.choices.with(Vec::len);
-        match ev.key().as_str() {
-            "ArrowDown" => self.active.update(|i| *i = (*i + 1) % count),
-            "ArrowUp" => self.active.update(|i| *i = (*i + count - 1) % count),
-            "Enter" | "Tab" => self.insert(self.active.get_untracked()),
+        match keys::action(Scope::List, ev) {
+            Some(Action::Next) => self.active.update(|i| *i = (*i + 1) % count),
+            Some(Action::Previous) => self.active.update(|i| *i = (*i + count - 1) % count),
+            Some(Action::Choose | Action::Complete) => self.insert(self.active.get_untracked()),
             // Closes the list, not the dialog the editor may be in.
-            "Escape" => {
+            Some(Action::Close) => {
                 ev.stop_propagation();
                 self.close();
             }

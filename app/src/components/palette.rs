@@ -5,6 +5,7 @@
 //! `request`, so nothing but plain data crosses between them.
 
 use crate::api::load_home;
+use crate::components::keys::{self, Action, Scope};
 use domain::dto::{TaskPriority, TaskStatus};
 use domain::{TemplateId, UserId};
 use leptos::html;
@@ -161,7 +162,7 @@ pub fn CommandPalette() -> impl IntoView {
         }
     };
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
+        if keys::action(Scope::Anywhere, &ev) == Some(Action::OpenPalette) {
             ev.prevent_default();
             open();
         }
@@ -175,10 +176,10 @@ pub fn CommandPalette() -> impl IntoView {
                 on:input=move |ev| { query.set(event_target_value(&ev)); active.set(0); }
                 on:keydown=move |ev| {
                     let count = commands.with(Vec::len);
-                    match ev.key().as_str() {
-                        "ArrowDown" if count > 0 => { ev.prevent_default(); active.update(|a| *a = (*a + 1) % count); }
-                        "ArrowUp" if count > 0 => { ev.prevent_default(); active.update(|a| *a = (*a + count - 1) % count); }
-                        "Enter" => {
+                    match keys::action(Scope::List, &ev) {
+                        Some(Action::Next) if count > 0 => { ev.prevent_default(); active.update(|a| *a = (*a + 1) % count); }
+                        Some(Action::Previous) if count > 0 => { ev.prevent_default(); active.update(|a| *a = (*a + count - 1) % count); }
+                        Some(Action::Choose) => {
                             ev.prevent_default();
                             if let Some(c) = commands.with(|c| c.get(active.get_untracked()).cloned()) { run(c); }
                         }

@@ -19,14 +19,28 @@ pub fn Home() -> impl IntoView {
                     Err(message) => view! { <p class="error">{message}</p> }.into_any(),
                     Ok(data) => match data.user {
                         None => view! {
-                            <section class="hero">
+                            <section class="hero" data-testid="landing">
                                 <h1>"Project management your users can see."</h1>
-                                <p>"Work on tasks with your team; show your public what you choose, live."</p>
+                                <p>"Your team plans and works on tasks here, on a live board. Your users see only what you make public — tasks, comments, releases — and can vote, comment and suggest, live."</p>
                                 <p class="actions">
                                     <a class="button primary" href="/signup">"Create an account"</a>
                                     <a class="button" href="/login">"Sign in"</a>
+                                    <a class="button" href="/docs" rel="external">"Read the docs"</a>
                                 </p>
                             </section>
+                            {(!data.listed.is_empty()).then(|| view! {
+                                <section class="listed" aria-labelledby="listed-h" data-testid="listed-orgs">
+                                    <h2 id="listed-h">"Public pages on this site"</h2>
+                                    <ul class="plain">
+                                        {data.listed.iter().map(|o| view! {
+                                            <li>
+                                                <a href=format!("/orgs/{}", o.slug)>{o.name.clone()}</a>
+                                                {(!o.description.is_empty()).then(|| view! { <span class="muted">" — "{o.description.clone()}</span> })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                            })}
                         }.into_any(),
                         Some(user) => view! {
                             <section class="home">

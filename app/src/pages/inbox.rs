@@ -3,6 +3,7 @@
 
 use crate::api::{ReadAllNotifications, load_inbox, mark_notification};
 use crate::components::InboxFeed;
+use crate::components::keys::{self, Action, Scope};
 use crate::components::text::error_text;
 use domain::NotificationId;
 use domain::dto::{Notification, NotificationKind};
@@ -118,15 +119,15 @@ pub fn Inbox() -> impl IntoView {
             return;
         }
         let at = selected.get_untracked().min(len - 1);
-        match ev.key().as_str() {
-            "j" | "ArrowDown" => selected.set((at + 1).min(len - 1)),
-            "k" | "ArrowUp" => selected.set(at.saturating_sub(1)),
-            "e" => {
+        match keys::action(Scope::Inbox, &ev) {
+            Some(Action::Next) => selected.set((at + 1).min(len - 1)),
+            Some(Action::Previous) => selected.set(at.saturating_sub(1)),
+            Some(Action::Archive) => {
                 if let Some(g) = shown.with_untracked(|s| s.get(at).cloned()) {
                     act(g, true);
                 }
             }
-            "Enter" => {
+            Some(Action::Open) => {
                 if let Some(g) = shown.with_untracked(|s| s.get(at).cloned()) {
                     ev.prevent_default();
                     navigate(&g.href(), Default::default());

@@ -1,6 +1,7 @@
 //! The HTTP edge: the router, errors in the contract's shape, the actor of each request.
 
 pub(crate) mod actor;
+pub mod docs;
 mod error;
 mod feed;
 pub mod layers;

@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/orgs/{slug}/releases.atom", get(super::feed::org_feed))
         .route("/releases.atom", get(super::feed::host_feed))
+        .merge(super::docs::routes())
         .merge(api::routes())
         .leptos_routes_with_context(
             &state,

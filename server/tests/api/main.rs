@@ -12,6 +12,7 @@ mod admin;
 mod auth;
 mod board_more;
 mod comments;
+mod docs;
 mod edit_pages;
 mod email;
 mod external_login;

@@ -15,6 +15,7 @@ mod vote;
 mod watch;
 
 use crate::api::{TaskPageData, UpdateTask};
+use crate::components::keys::{self, Action, Scope};
 use crate::components::text::{error_text, priority_label};
 use crate::components::{Command, CommandAction, MarkdownEditor, Palette};
 use crate::realtime::{LinkState, use_realtime};
@@ -238,10 +239,10 @@ pub fn TaskView(
             {
                 return;
             }
-            let field = match ev.key().as_str() {
-                "s" => "subtask-title",
-                "p" => "parent-input",
-                "r" => "relation-target",
+            let field = match keys::action(Scope::Task, &ev) {
+                Some(Action::AddSubtask) => "subtask-title",
+                Some(Action::SetParent) => "parent-input",
+                Some(Action::AddRelation) => "relation-target",
                 _ => return,
             };
             ev.prevent_default();

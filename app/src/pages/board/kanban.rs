@@ -5,6 +5,7 @@ use super::BoardState;
 use super::edit::{move_task, set_priority, set_status};
 use super::filter::{Group, GroupBy};
 use super::view::{arrow_keys, card_meta, focus_task, open_on_click, tasks_href};
+use crate::components::keys::{self, Action, Scope};
 use domain::dto::{TaskPriority, ViewSort};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -164,8 +165,8 @@ pub(super) fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoVi
                                             }
                                             on:dragend=move |_| { dragging.set(None); over_card.set(None); }
                                             on:keydown=move |ev| {
-                                                let up = match ev.key().as_str() { "ArrowUp" => true, "ArrowDown" => false, _ => return };
-                                                if !ev.alt_key() || !orderable.get() { return; }
+                                                let up = match keys::action(Scope::Board, &ev) { Some(Action::MoveUp) => true, Some(Action::MoveDown) => false, _ => return };
+                                                if !orderable.get() { return; }
                                                 ev.prevent_default();
                                                 let (below, above) = order.with_value(|o| {
                                                     let i = o.iter().position(|n| *n == number).unwrap_or(0);

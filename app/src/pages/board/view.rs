@@ -9,6 +9,7 @@ use super::list::{BulkBar, GroupedList};
 use super::toolbar::{NewTaskDialog, QuickAdd, Toolbar};
 use super::views::ViewsBar;
 use crate::api::CreateTask;
+use crate::components::keys::{self, Action, Scope};
 use crate::components::text::{error_text, priority_label};
 use crate::components::{Command, CommandAction, Palette};
 use crate::realtime::{LinkState, Live};
@@ -62,20 +63,20 @@ pub(crate) fn BoardView(
         {
             return;
         }
-        match ev.key().as_str() {
-            "c" if may_create => {
+        match keys::action(Scope::Board, &ev) {
+            Some(Action::NewTask) if may_create => {
                 if let Some(d) = dialog.get() {
                     ev.prevent_default();
                     let _ = d.show_modal();
                 }
             }
-            "/" => {
+            Some(Action::Search) => {
                 if let Some(input) = search.get() {
                     ev.prevent_default();
                     let _ = input.focus();
                 }
             }
-            "f" => {
+            Some(Action::Filter) => {
                 if let Some(input) = document()
                     .get_element_by_id("filter-input")
                     .and_then(|el| JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
@@ -84,7 +85,7 @@ pub(crate) fn BoardView(
                     let _ = input.focus();
                 }
             }
-            "Escape" => state.selected.set(Vec::new()),
+            Some(Action::ClearSelection) => state.selected.set(Vec::new()),
             _ => {}
         }
     });
@@ -217,12 +218,9 @@ pub(super) fn card_meta(task: &Task) -> impl IntoView + use<> {
 
 /// Arrow keys move between the tasks of a board or list (their links), in reading order.
 pub(super) fn arrow_keys(ev: leptos::ev::KeyboardEvent) {
-    if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
-        return;
-    }
-    let step: i32 = match ev.key().as_str() {
-        "ArrowDown" | "ArrowRight" => 1,
-        "ArrowUp" | "ArrowLeft" => -1,
+    let step: i32 = match keys::action(Scope::Board, &ev) {
+        Some(Action::Next) => 1,
+        Some(Action::Previous) => -1,
         _ => return,
     };
     let Some(container) = ev

@@ -3,6 +3,7 @@
 //! over the org's `public` room. Members see exactly this too: it is their preview.
 
 use crate::api::{CastVote, CreateTask, load_portal};
+use crate::components::keys::{self, Action, Scope};
 use crate::components::text::{encode, error_text, priority_label};
 use crate::realtime::{LinkState, use_realtime};
 use domain::dto::{PortalPage, Task, TaskPriority};
@@ -203,7 +204,7 @@ fn PortalView(page: PortalPage, ask: Ask, refetch: RwSignal<u32>) -> impl IntoVi
     // `/` focuses the search.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = crate::components::keys::typing(&ev);
-        if !typing && !ev.ctrl_key() && !ev.meta_key() && ev.key() == "/" {
+        if !typing && keys::action(Scope::Portal, &ev) == Some(Action::Search) {
             if let Some(input) = search.get() {
                 ev.prevent_default();
                 let _ = input.focus();
