@@ -1,5 +1,6 @@
 # Sayr's two commands are `make run` and `make test`; both install what they need first.
-# The site is built with plain cargo + wasm-bindgen + wasm-opt (no cargo-leptos needed);
+# The site is built with plain cargo, tools/split (splits and binds) and wasm-opt (no
+# cargo-leptos, no wasm-bindgen-cli needed);
 # `make dev` is the cargo-leptos developer loop and installs it on first use.
 
 SHELL := bash
@@ -11,8 +12,9 @@ SITE := $(ROOT)/target/site
 PKG := $(SITE)/pkg
 # Where cargo-leptos builds the browser crate too, so that both paths share one cache.
 FRONT_TARGET := $(CARGO_TARGET_DIR)/front
-WASM_BINDGEN_VERSION := 0.2.130
 CARGO_LEPTOS_VERSION := 0.3.10
+# The workspace's `wasm-bindgen` version: `make dev`'s cargo-leptos needs the CLI of it.
+WASM_BINDGEN_VERSION := 0.2.130
 S3S_FS_VERSION := 0.14.1
 SCHEMATHESIS_VERSION := 4.32.5
 NODE_BIN := $(ROOT)/end2end/node_modules/.bin
@@ -22,7 +24,7 @@ export LEPTOS_OUTPUT_NAME := $(NAME)
 export SAYR_EMBED_SITE := $(SITE)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools proxy-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
+.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools proxy-tools bench-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: rust-tools node-tools site server
@@ -38,17 +40,18 @@ test: tools s3-tools smtp-tools otel-tools fuzz-tools proxy-tools site
 	$(MAKE) e2e-run
 
 ## dev: cargo leptos watch (installs cargo-leptos $(CARGO_LEPTOS_VERSION) on first use, ~40 min)
+# cargo-leptos runs the `wasm-bindgen` it finds on PATH (the site build needs none).
 dev: tools
 	@command -v cargo-leptos >/dev/null && cargo leptos --version | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked
 	PATH="$(NODE_BIN):$$PATH" LEPTOS_ENV=DEV LEPTOS_SITE_ROOT=$(SITE) SAYR_EMBED_SITE= cargo leptos watch --split
 
 tools: rust-tools node-tools browser
 
 rust-tools:
 	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
-	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 node-tools:
 	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d end2end/node_modules/playwright-core ] && [ -d end2end/node_modules/oidc-provider ] \
@@ -79,10 +82,17 @@ fuzz-tools:
 # apt-get waits for a lock that another install holds instead of failing at once.
 APT := apt-get -qq -o DPkg::Lock::Timeout=300
 
+# jq: the guide's examples pipe through it (server/tests/api/docs.rs runs them).
 browser:
-	@{ command -v chromium && command -v brotli; } >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y chromium brotli >/dev/null; \
-	  else echo "chromium or brotli is missing: apt-get install chromium brotli"; fi; }
+	@{ command -v chromium && command -v brotli && command -v jq; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y chromium brotli jq >/dev/null; \
+	  else echo "chromium, brotli or jq is missing: apt-get install chromium brotli jq"; fi; }
+
+# wrk: the load generator of `make bench`.
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y wrk >/dev/null; \
+	  else echo "wrk is missing: apt-get install wrk"; fi; }
 
 # nginx and Caddy: the proxies end2end/tests/scaled.test.mjs runs (deploy/nginx.conf,
 # deploy/Caddyfile) in front of two instances. Only `make test` needs them.
@@ -93,7 +103,7 @@ proxy-tools:
 
 ## site: the hydrating WASM bundle (split per route), stylesheet and assets in target/site
 # Each route's view is its own chunk (app/src/routes.rs): the linker keeps relocations
-# (--emit-relocs), tools/split cuts the bundle at its split points, wasm-bindgen binds
+# (--emit-relocs), tools/split cuts the bundle at its split points and binds
 # the main module, and wasm-opt shrinks every piece. See BENCHMARKS.md for what it saves.
 SPLIT_TOOL := $(CARGO_TARGET_DIR)/split-tool/release/sayr-wasm-split
 FRONT_WASM := $(FRONT_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
@@ -108,10 +118,6 @@ site: rust-tools node-tools
 $(SITE)/.built: $(FRONT_WASM) $(SPLIT_TOOL) style/main.css $(shell find public -type f)
 	rm -rf $(PKG) && mkdir -p $(PKG)
 	$(SPLIT_TOOL) $(FRONT_WASM) $(PKG) $(NAME) >/dev/null
-	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(PKG) \
-	  --out-name $(NAME) $(PKG)/$(NAME)_split.wasm
-	rm $(PKG)/$(NAME)_split.wasm
-	mv $(PKG)/$(NAME)_bg.wasm $(PKG)/$(NAME).wasm
 	for f in $(PKG)/*.wasm; do \
 	  $(NODE_BIN)/wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
 	    $$f -o $$f.opt 2>/dev/null; \
@@ -150,7 +156,7 @@ e2e-run:
 	cd end2end && SAYR_BIN=$(CARGO_TARGET_DIR)/debug/$(NAME) npm test
 
 ## bench: see bench/README.md and BENCHMARKS.md
-bench: tools site server
+bench: tools bench-tools site server
 	cargo build -p loadtest --release --locked
 	bash bench/startup.sh
 	bash bench/rest.sh

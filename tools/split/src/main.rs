@@ -1,8 +1,10 @@
 //! `sayr-wasm-split <input.wasm> <pkg dir> <output name>`: splits the linked browser bundle
-//! at its `#[lazy]` / `#[lazy_route]` split points. Writes `<pkg dir>/<name>_split.wasm`
-//! (the main module, for wasm-bindgen), one `.wasm` per chunk, the loader the main module
-//! imports, and `__wasm_split_manifest.json`, which the server reads to preload the chunks a
-//! page needs. The file names are the ones Leptos' `HydrationScripts` expects.
+//! at its `#[lazy]` / `#[lazy_route]` split points and binds its main module for the web.
+//! Writes `<pkg dir>/<name>.js` and `<name>.wasm` (the main module, as `wasm-bindgen
+//! --target web --no-typescript --keep-lld-exports --no-demangle` writes them, the module
+//! under Leptos' name for it), one `.wasm` per chunk, the loader the main module imports, and
+//! `__wasm_split_manifest.json`, which the server reads to preload the chunks a page needs.
+//! The file names are the ones Leptos' `HydrationScripts` expects.
 
 use std::path::PathBuf;
 
@@ -35,5 +37,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for module in &split.split_modules {
         println!("{}", module.display());
     }
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&main_out)
+        .web(true)?
+        .typescript(false)
+        .keep_lld_exports(true)
+        .demangle(false)
+        .out_name(name)
+        .generate(&pkg)
+        .map_err(|e| format!("binding {}: {e}", main_out.display()))?;
+    std::fs::remove_file(&main_out)?;
+    std::fs::rename(
+        pkg.join(format!("{name}_bg.wasm")),
+        pkg.join(format!("{name}.wasm")),
+    )?;
     Ok(())
 }
