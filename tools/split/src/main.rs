@@ -43,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .typescript(false)
         .keep_lld_exports(true)
         .demangle(false)
+        .omit_default_module_path(false)
         .out_name(name)
         .generate(&pkg)
         .map_err(|e| format!("binding {}: {e}", main_out.display()))?;
