@@ -41,11 +41,14 @@ test: tools s3-tools smtp-tools otel-tools fuzz-tools proxy-tools site
 
 ## dev: cargo leptos watch (installs cargo-leptos $(CARGO_LEPTOS_VERSION) on first use, ~40 min)
 # cargo-leptos runs the `wasm-bindgen` it finds on PATH (the site build needs none).
-dev: tools
+dev: rust-tools node-tools
 	@command -v cargo-leptos >/dev/null && cargo leptos --version | grep -q "$(CARGO_LEPTOS_VERSION)" \
 	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked
+	@# cargo-leptos writes its own bundle into the same target/site: the next `make site`
+	@# must build the release one again.
+	rm -f $(SITE)/.built
 	PATH="$(NODE_BIN):$$PATH" LEPTOS_ENV=DEV LEPTOS_SITE_ROOT=$(SITE) SAYR_EMBED_SITE= cargo leptos watch --split
 
 tools: rust-tools node-tools browser

@@ -48,7 +48,7 @@ test('with JavaScript off, the guide reads and searches through a results page',
   await page.fill('.docs-search input[name=q]', 'public actions');
   await page.press('.docs-search input[name=q]', 'Enter');
   await page.waitForURL(/\/docs\/search\?q=public\+actions/);
-  assert.match(await page.locator('[role=status]').first().textContent(), /results? for/);
+  assert.match(await page.locator('main [role=status]').textContent(), /results? for/);
   await page.click('.docs-results li a >> nth=0');
   await page.waitForURL(/\/docs\/public\/public-actions/);
 });

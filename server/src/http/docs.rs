@@ -132,7 +132,7 @@ pub fn settings_table() -> String {
         let help = arg
             .get_long_help()
             .or(arg.get_help())
-            .map(|h| cell(&h.to_string()))
+            .map(|h| sentence(&cell(&h.to_string())))
             .unwrap_or_default();
         out.push_str(&format!(
             "| `{}` | {flag} | {default} | {help} |\n",
@@ -185,6 +185,15 @@ fn cell(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .replace('|', "\\|")
+}
+
+/// clap drops the full stop of a one-line help: the table keeps its sentences whole.
+fn sentence(text: &str) -> String {
+    if text.is_empty() || text.ends_with(['.', ')', ':']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
 }
 
 /// `manage_members` → `manageMembers`, as the API spells it.
