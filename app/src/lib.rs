@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify-email") view=pages::VerifyEmail/>
                     <Route path=path!("/forgot-password") view=pages::ForgotPassword/>
                     <Route path=path!("/reset-password") view=pages::ResetPassword/>
-                    <Route path=path!("/invite") view=pages::InvitePage/>
+                    <Route path=path!("/invite") view=pages::InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/notifications") view={Lazy::<NotificationSettingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
