@@ -234,7 +234,7 @@ mod tests {
             );
         }
         assert!(
-            table.contains("| `SAYR_ADDR` | `--addr` | `127.0.0.1:3000` | Address to listen on |"),
+            table.contains("| `SAYR_ADDR` | `--addr` | `127.0.0.1:3000` | Address to listen on. |"),
             "{table}"
         );
     }
