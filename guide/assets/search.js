@@ -16,7 +16,8 @@
       .then((entries) => {
         index = entries.map((e) => ({ ...e, lh: e.h.toLowerCase(), lt: e.t.toLowerCase(), lx: e.x.toLowerCase() }));
       }));
-  const terms = (q) => q.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+  // As guide/src/search.rs: the first 8 words of the first 200 characters.
+  const terms = (q) => [...q].slice(0, 200).join("").toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean).slice(0, 8);
   const search = (q) => {
     const ts = terms(q);
     if (!ts.length) return [];

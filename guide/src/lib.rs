@@ -75,7 +75,7 @@ pub struct Page {
 pub struct Guide {
     base: Base,
     pages: Vec<Page>,
-    entries: Vec<Entry>,
+    index: search::Index,
     problems: Vec<String>,
 }
 
@@ -86,9 +86,10 @@ impl Guide {
         let mut guide = Guide {
             base,
             pages: Vec::new(),
-            entries: Vec::new(),
+            index: search::Index::new(Vec::new()),
             problems: Vec::new(),
         };
+        let mut entries = Vec::new();
         for section in SUMMARY {
             for source in section.pages {
                 let depth = source.path.matches('/').count();
@@ -100,7 +101,7 @@ impl Guide {
                 };
                 let r = markdown::render(source.path, source.markdown, &links, generated);
                 guide.problems.extend(r.problems);
-                guide.entries.extend(r.entries);
+                entries.extend(r.entries);
                 guide.pages.push(Page {
                     path: source.path,
                     label: source.label,
@@ -113,6 +114,7 @@ impl Guide {
                 });
             }
         }
+        guide.index = search::Index::new(entries);
         let known: HashMap<&str, &Page> = guide.pages.iter().map(|p| (p.path, p)).collect();
         let mut broken = Vec::new();
         for page in &guide.pages {
@@ -152,12 +154,12 @@ impl Guide {
 
     /// The entries matching `query`, best first.
     pub fn search(&self, query: &str) -> Vec<&Entry> {
-        search::search(&self.entries, query)
+        self.index.search(query)
     }
 
     /// The search index the script downloads.
     pub fn index_json(&self) -> String {
-        serde_json::to_string(&self.entries).unwrap_or_else(|_| "[]".into())
+        serde_json::to_string(self.index.entries()).unwrap_or_else(|_| "[]".into())
     }
 
     /// The whole HTML document of a page.

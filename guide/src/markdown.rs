@@ -69,32 +69,10 @@ pub fn render(
     // Whether the last block was an example (a `json output` right after belongs to it).
     let mut after_example = false;
 
-    for event in Parser::new_ext(source, options()) {
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: rewrite(path, &dest_url, links, &mut r.targets).into(),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: rewrite(path, &dest_url, links, &mut r.targets).into(),
-                title,
-                id,
-            }),
-            other => other,
-        };
+    for mut event in Parser::new_ext(source, options()) {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
+            *dest_url = rewrite(path, dest_url, links, &mut r.targets).into();
+        }
         if let Some((_, inner)) = heading.as_mut() {
             match event {
                 Event::End(TagEnd::Heading(level)) => {
@@ -152,7 +130,10 @@ pub fn render(
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level, Vec::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                after_example = false;
+                heading = Some((level, Vec::new()));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.trim().to_string(),

@@ -47,48 +47,78 @@ impl Entry {
     }
 }
 
+/// A query's words that count: the first few of its first characters, so that a huge
+/// query costs no more than a short one.
+const MOST_TERMS: usize = 8;
+const MOST_CHARS: usize = 200;
+
 /// The words of a query, lower case.
 pub fn terms(query: &str) -> Vec<String> {
     query
+        .chars()
+        .take(MOST_CHARS)
+        .collect::<String>()
         .to_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|t| !t.is_empty())
+        .take(MOST_TERMS)
         .map(str::to_string)
         .collect()
 }
 
-/// The entries matching every term, best first: a term in the heading counts 5, in the
-/// page's title 3, in the text 1; the whole query as a phrase adds 10.
-pub fn search<'a>(entries: &'a [Entry], query: &str) -> Vec<&'a Entry> {
-    let terms = terms(query);
-    if terms.is_empty() {
-        return Vec::new();
+/// The entries, with their heading, title and text lower-cased once for every search.
+pub struct Index {
+    entries: Vec<Entry>,
+    lower: Vec<[String; 3]>,
+}
+
+impl Index {
+    pub fn new(entries: Vec<Entry>) -> Self {
+        let lower = entries
+            .iter()
+            .map(|e| {
+                [
+                    e.heading.to_lowercase(),
+                    e.title.to_lowercase(),
+                    e.text.to_lowercase(),
+                ]
+            })
+            .collect();
+        Self { entries, lower }
     }
-    let phrase = terms.join(" ");
-    let mut hits: Vec<(u32, usize)> = Vec::new();
-    'entries: for (i, e) in entries.iter().enumerate() {
-        let (h, t, x) = (
-            e.heading.to_lowercase(),
-            e.title.to_lowercase(),
-            e.text.to_lowercase(),
-        );
-        let mut score = 0;
-        for term in &terms {
-            let s = 5 * u32::from(h.contains(term.as_str()))
-                + 3 * u32::from(t.contains(term.as_str()))
-                + u32::from(x.contains(term.as_str()));
-            if s == 0 {
-                continue 'entries;
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entries matching every term, best first: a term in the heading counts 5, in
+    /// the page's title 3, in the text 1; the whole query as a phrase adds 10.
+    pub fn search(&self, query: &str) -> Vec<&Entry> {
+        let terms = terms(query);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let phrase = terms.join(" ");
+        let mut hits: Vec<(u32, usize)> = Vec::new();
+        'entries: for (i, [h, t, x]) in self.lower.iter().enumerate() {
+            let mut score = 0;
+            for term in &terms {
+                let s = 5 * u32::from(h.contains(term.as_str()))
+                    + 3 * u32::from(t.contains(term.as_str()))
+                    + u32::from(x.contains(term.as_str()));
+                if s == 0 {
+                    continue 'entries;
+                }
+                score += s;
             }
-            score += s;
+            if terms.len() > 1 && (h.contains(&phrase) || x.contains(&phrase)) {
+                score += 10;
+            }
+            hits.push((score, i));
         }
-        if terms.len() > 1 && (h.contains(&phrase) || x.contains(&phrase)) {
-            score += 10;
-        }
-        hits.push((score, i));
+        hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        hits.into_iter().map(|(_, i)| &self.entries[i]).collect()
     }
-    hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    hits.into_iter().map(|(_, i)| &entries[i]).collect()
 }
 
 /// Up to `width` characters of `text` around the first term found in it.
@@ -134,22 +164,31 @@ mod tests {
 
     #[test]
     fn every_term_must_match_and_headings_weigh_most() {
-        let entries = [
+        let index = Index::new(vec![
             entry("Public page", "Votes", "visitors vote on public tasks"),
             entry("Public page", "Public actions", "what visitors can do"),
             entry("Board", "Filters", "nothing public here"),
-        ];
-        let hits: Vec<_> = search(&entries, "Public actions")
+        ]);
+        let hits: Vec<_> = index
+            .search("Public actions")
             .iter()
             .map(|e| e.heading.as_str())
             .collect();
         assert_eq!(hits, ["Public actions"]);
-        let hits: Vec<_> = search(&entries, "public")
+        let hits: Vec<_> = index
+            .search("public")
             .iter()
             .map(|e| e.heading.as_str())
             .collect();
         assert_eq!(hits, ["Public actions", "Votes", "Filters"]);
-        assert!(search(&entries, "  ,, ").is_empty());
+        assert!(index.search("  ,, ").is_empty());
+    }
+
+    #[test]
+    fn a_huge_query_counts_only_its_first_words() {
+        let long = "word ".repeat(100_000);
+        assert_eq!(terms(&long).len(), MOST_TERMS);
+        assert_eq!(terms(&"x".repeat(10_000)), ["x".repeat(MOST_CHARS)]);
     }
 
     #[test]
