@@ -24,7 +24,7 @@ export LEPTOS_OUTPUT_NAME := $(NAME)
 export SAYR_EMBED_SITE := $(SITE)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools proxy-tools bench-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
+.PHONY: run test dev dist tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools proxy-tools bench-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: rust-tools node-tools site server
@@ -139,6 +139,10 @@ $(SITE)/.built: $(FRONT_WASM) $(SPLIT_TOOL) style/main.css $(shell find public -
 
 server:
 	cargo build -p server --release --locked
+
+## dist: the binary to ship, self-contained and linked whole (fat LTO): target/dist/sayr
+dist: rust-tools node-tools site
+	cargo build -p server --bin $(NAME) --profile dist --locked
 
 ## e2e: browser tests against a real sayr (debug build) and the built site
 e2e: site

@@ -1,6 +1,8 @@
 //! Embeds the built site: every file under `SAYR_EMBED_SITE` (the Makefile sets it to
 //! `target/site`, where `make site` writes it) becomes an `include_bytes!`, with its `.gz`
-//! and `.br` variants beside it. Without it (a plain `cargo build`, an editor's `cargo
+//! and `.br` variants beside it. A file that has a `.gz` variant is embedded only
+//! compressed: the plain bytes are inflated from it for the rare client that takes no
+//! gzip, and the binary carries the bundle about a third of its plain size. Without it (a plain `cargo build`, an editor's `cargo
 //! check`), nothing is embedded, nothing is watched, and the server reads `target/site`.
 
 use sha2::{Digest, Sha256};
@@ -57,11 +59,15 @@ fn main() {
                 "None".to_string()
             }
         };
+        let gzip = variant("gz");
+        let plain = if gzip == "None" {
+            format!("Some(include_bytes!({:?}))", path.display().to_string())
+        } else {
+            "None".to_string()
+        };
         let _ = writeln!(
             out,
-            "    Asset {{ path: {rel:?}, body: include_bytes!({:?}), gzip: {}, br: {} }},",
-            path.display().to_string(),
-            variant("gz"),
+            "    Asset {{ path: {rel:?}, plain: {plain}, gzip: {gzip}, br: {}, inflated: OnceLock::new() }},",
             variant("br"),
         );
     }

@@ -2,14 +2,40 @@
 //! hydrate, with nothing beside it. Built without a site (a plain `cargo build`), it holds
 //! nothing and the server reads `target/site` from disk instead.
 
+use std::io::Read as _;
+use std::sync::OnceLock;
+
 /// One file of the site, with its precompressed variants when the build made them.
 #[derive(Debug)]
 pub struct Asset {
     /// Relative to the site root, `/`-separated: `pkg/sayr.js`, `favicon.svg`.
     pub path: &'static str,
-    pub body: &'static [u8],
+    /// The file as it is, for files the build did not compress (the others are inflated
+    /// from `gzip` when asked for plain).
+    plain: Option<&'static [u8]>,
     pub gzip: Option<&'static [u8]>,
     pub br: Option<&'static [u8]>,
+    inflated: OnceLock<Box<[u8]>>,
+}
+
+impl Asset {
+    /// The file as it is: embedded, or inflated from its gzip variant on first use and
+    /// kept.
+    pub fn body(&self) -> &[u8] {
+        if let Some(plain) = self.plain {
+            return plain;
+        }
+        self.inflated.get_or_init(|| {
+            let gzip = self
+                .gzip
+                .expect("an asset without plain bytes has a gzip variant");
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(gzip)
+                .read_to_end(&mut out)
+                .expect("the build's own gzip variant inflates");
+            out.into_boxed_slice()
+        })
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/site.rs"));

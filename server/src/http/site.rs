@@ -133,7 +133,7 @@ fn respond(asset: &'static assets::Asset, headers: &HeaderMap, cache: &'static s
     let (body, encoding) = match (asset.br, asset.gzip) {
         (Some(br), _) if accepts("br") => (br, Some("br")),
         (_, Some(gzip)) if accepts("gzip") => (gzip, Some("gzip")),
-        _ => (asset.body, None),
+        _ => (asset.body(), None),
     };
     let mut response = Response::new(Body::from(body));
     let h = response.headers_mut();
