@@ -58,7 +58,7 @@ rust-tools:
 
 node-tools:
 	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d end2end/node_modules/playwright-core ] && [ -d end2end/node_modules/oidc-provider ] \
-	  && [ -d end2end/node_modules/@octokit/webhooks-examples ] \
+	  && [ -d end2end/node_modules/@octokit/webhooks-examples ] && [ -d end2end/node_modules/axe-core ] \
 	  || (cd end2end && npm ci --no-audit --no-fund)
 
 # s3s-fs: the S3-compatible server the file tests start (pinned: newer ones need rustc 1.96;
@@ -85,11 +85,12 @@ fuzz-tools:
 # apt-get waits for a lock that another install holds instead of failing at once.
 APT := apt-get -qq -o DPkg::Lock::Timeout=300
 
-# jq: the guide's examples pipe through it (server/tests/api/docs.rs runs them).
+# jq: the guide's examples pipe through it (server/tests/api/docs.rs runs them). The colour
+# emoji font: the reactions in the screenshots are emoji, not empty boxes.
 browser:
-	@{ command -v chromium && command -v brotli && command -v jq; } >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y chromium brotli jq >/dev/null; \
-	  else echo "chromium, brotli or jq is missing: apt-get install chromium brotli jq"; fi; }
+	@{ command -v chromium && command -v brotli && command -v jq && [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y chromium brotli jq fonts-noto-color-emoji >/dev/null; \
+	  else echo "chromium, brotli, jq or fonts-noto-color-emoji is missing: apt-get install chromium brotli jq fonts-noto-color-emoji"; fi; }
 
 # wrk: the load generator of `make bench`.
 bench-tools:

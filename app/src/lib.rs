@@ -39,6 +39,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body data-org-host=OrgHost::current().map(|h| h.0)>
                 <App/>
+                // The icons the page draws (`<use href="#i-…">`), after the app so that
+                // hydration, which walks the body from its start, never meets them.
+                <div hidden inner_html=components::SPRITE></div>
             </body>
         </html>
     }
@@ -52,8 +55,12 @@ pub fn App() -> impl IntoView {
     provide_context(OrgHost::current());
     view! {
         <Router>
+            <div class="app">
+            <components::Sidebar/>
+            <div class="app-main">
             <components::Header/>
             <components::CommandPalette/>
+            <components::ShortcutSheet/>
             <main>
                 <Routes fallback=pages::NotFound>
                     // Pages with data render whole before the first byte: the status code
@@ -92,6 +99,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/releases/:release") view={Lazy::<ReleaseRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
+            </div>
+            </div>
         </Router>
     }
 }

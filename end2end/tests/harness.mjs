@@ -108,3 +108,27 @@ export async function startBrowser() {
     close: () => browser.close(),
   };
 }
+
+const AXE_SOURCE = readFileSync(join(ROOT, 'end2end', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is, in light and then in dark,
+ *  prints what it found and returns the serious and critical violations: the tests
+ *  assert there are none. Evaluated over the DevTools protocol, so the page's CSP (no
+ *  inline script) does not stop it. */
+export async function axe(page, label) {
+  const found = [];
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE_SOURCE);
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    console.log(`# axe ${label} (${colorScheme}): ${result.length} violations, ${bad.length} serious or critical` +
+      result.map((v) => `\n#   ${v.impact} ${v.id}: ${v.help} — ${v.nodes.join(', ')}`).join(''));
+    found.push(...bad.map((v) => ({ ...v, colorScheme })));
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}

@@ -13,6 +13,7 @@ mod passkey;
 mod planning;
 mod portal;
 mod settings;
+mod shell;
 mod task;
 mod task_edit;
 mod templates;
@@ -71,6 +72,7 @@ pub use settings::{
     CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
     RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
 };
+pub use shell::{ShellData, ShellOrg, ShellUser, load_shell};
 pub use task::{
     AddComment, DeleteComment, EditComment, React, TaskMention, TaskPageData, add_comment,
     delete_comment, edit_comment, load_task, mention_members, mention_tasks, react,

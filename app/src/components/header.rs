@@ -1,10 +1,13 @@
-use crate::api::load_unread_count;
+use crate::OrgHost;
+use crate::api::{ShellData, ShellOrg, load_shell, load_unread_count};
+use crate::components::{Avatar, Glyph, Icon, Palette};
 use crate::realtime::use_personal_events;
 use domain::realtime::ServerEvent;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 /// The signed-in user's unread count, live, and a counter bumped by every inbox event: the
-/// header's badge shows the one, the inbox page reloads on the other.
+/// sidebar's badge shows the one, the inbox page reloads on the other.
 #[derive(Clone, Copy)]
 pub struct InboxFeed {
     /// None until known (and for visitors who are not signed in).
@@ -25,13 +28,62 @@ impl InboxFeed {
     }
 }
 
-/// The top bar: the brand, a way home, to the inbox (with the unread count, live) and to
-/// the account; the site admin for site admins.
+/// The cookie that remembers a collapsed sidebar, so that the server renders it so too.
+const COLLAPSED_COOKIE: &str = "sayr_sidebar";
+
+/// Whether this browser collapsed the sidebar (its cookie), read the same way on the server
+/// and in the browser so that hydration finds what the server wrote.
+fn sidebar_collapsed() -> bool {
+    let cookies: Option<String> = {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>().and_then(|p| {
+                p.headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            })
+        }
+        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            document()
+                .dyn_into::<leptos::web_sys::HtmlDocument>()
+                .ok()
+                .and_then(|d| d.cookie().ok())
+        }
+        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+        {
+            None
+        }
+    };
+    cookies.is_some_and(|c| {
+        c.split(';')
+            .any(|kv| kv.trim() == format!("{COLLAPSED_COOKIE}=collapsed"))
+    })
+}
+
+/// The org the page is about, from its path (`/orgs/<slug>/…`) or its subdomain.
+fn current_slug(path: &str, host: Option<&OrgHost>) -> Option<String> {
+    if let Some(host) = host {
+        return Some(host.0.clone());
+    }
+    path.strip_prefix("/orgs/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|slug| !slug.is_empty())
+        .map(str::to_string)
+}
+
+/// The frame around every page: for a signed-in user a sidebar (their orgs, My Tasks, the
+/// inbox with its unread count, live, the org's board, releases, public page and settings,
+/// the palette and the shortcut sheet, the docs, the account, the site admin), collapsible
+/// and remembered; on a phone it folds behind a menu button. Rendered on the server like
+/// the rest: every entry is a link that works without JavaScript.
 #[component]
-pub fn Header() -> impl IntoView {
-    let admin = OnceResource::new(crate::api::load_admin_link());
+pub fn Sidebar() -> impl IntoView {
+    let shell = OnceResource::new(load_shell());
     let feed = InboxFeed::get();
-    let initial = OnceResource::new(load_unread_count());
+    let palette = expect_context::<Palette>();
     let signed_in = Signal::derive(move || feed.unread.get().is_some());
     let live = use_personal_events(signed_in, move |event| match event {
         ServerEvent::Notification { unread_count, .. }
@@ -52,40 +104,172 @@ pub fn Header() -> impl IntoView {
             });
         }
     });
+    let location = use_location();
+    let host = use_context::<Option<OrgHost>>().flatten();
+    let slug = {
+        let host = host.clone();
+        Memo::new(move |_| current_slug(&location.pathname.get(), host.as_ref()))
+    };
+    let path = location.pathname;
+    let on_host = host.is_some();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let data: ShellData = shell.await.unwrap_or_default();
+                let user = data.user.clone()?;
+                if feed.unread.get_untracked().is_none() {
+                    feed.unread.set(Some(data.unread));
+                }
+                let orgs = StoredValue::new(data.orgs.clone());
+                let admin = data.admin;
+                // The org's entries: its board, releases, public page and settings.
+                let org_nav = move || {
+                    slug.get().map(|slug| {
+                        let base = if on_host { String::new() } else { format!("/orgs/{slug}") };
+                        let name = orgs.with_value(|o| o.iter().find(|o| o.slug == slug).map(|o| o.name.clone())).unwrap_or(slug.clone());
+                        let entries = [
+                            (format!("{base}/tasks"), Icon::SquareKanban, "Board", "sidebar-board"),
+                            (format!("{base}/releases"), Icon::Rocket, "Releases", "sidebar-releases"),
+                            (if on_host { "/".to_string() } else { base.clone() }, Icon::Globe, "Public page", "sidebar-public"),
+                            (format!("{base}/settings"), Icon::Settings, "Settings", "sidebar-settings"),
+                        ];
+                        view! {
+                            <h2 class="sidebar-heading">{name}</h2>
+                            <ul role="list">
+                                {entries.into_iter().map(|(href, icon, label, testid)| {
+                                    let here = href.clone();
+                                    let current = move || {
+                                        let p = path.get();
+                                        (p == here || (label == "Board" && p.starts_with(&format!("{here}/")))).then_some("page")
+                                    };
+                                    view! {
+                                        <li><a href=href aria-current=current data-testid=testid><Glyph icon/><span class="label">{label}</span></a></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }
+                    })
+                };
+                let current_org = move || {
+                    let slug = slug.get();
+                    orgs.with_value(|o| o.iter().find(|o| Some(&o.slug) == slug.as_ref()).cloned())
+                };
+                Some(view! {
+                    <input type="checkbox" id="nav-open" class="nav-toggle sr-only" aria-label="Menu" aria-controls="sidebar"/>
+                    <label for="nav-open" class="nav-open button" title="Menu"><Glyph icon=Icon::PanelLeft/></label>
+                    <aside class="sidebar" id="sidebar" aria-label="Sayr">
+                        <div class="sidebar-top">
+                            <details class="org-switch" data-testid="org-switcher">
+                                <summary>
+                                    {move || match current_org() {
+                                        Some(ShellOrg { name, logo_url, .. }) => view! {
+                                            {logo_url.map(|src| view! { <img class="org-logo" src=src alt=""/> })}
+                                            <span class="label">{name}</span>
+                                        }.into_any(),
+                                        None => view! { <Glyph icon=Icon::Building2/><span class="label">"Sayr"</span> }.into_any(),
+                                    }}
+                                    <Glyph icon=Icon::ChevronDown class="chevron"/>
+                                </summary>
+                                <ul class="org-switch-list" role="list">
+                                    {orgs.get_value().into_iter().map(|o| view! {
+                                        <li><a href=format!("/orgs/{}/tasks", o.slug)>{o.name}</a></li>
+                                    }).collect_view()}
+                                    <li><a href="/" class="muted"><Glyph icon=Icon::Plus/>"New organization"</a></li>
+                                </ul>
+                            </details>
+                            <input type="checkbox" id="sidebar-collapse" class="collapse-toggle sr-only" aria-label="Collapse the sidebar"
+                                checked=sidebar_collapsed()
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    #[cfg(feature = "hydrate")]
+                                    {
+                                        use leptos::wasm_bindgen::JsCast;
+                                        if let Ok(d) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
+                                            let value = if on { "collapsed" } else { "open" };
+                                            let _ = d.set_cookie(&format!("{COLLAPSED_COOKIE}={value}; path=/; max-age=31536000; samesite=lax"));
+                                        }
+                                    }
+                                    #[cfg(not(feature = "hydrate"))]
+                                    let _ = on;
+                                }/>
+                            <label for="sidebar-collapse" class="collapse" title="Collapse the sidebar">
+                                <Glyph icon=Icon::PanelLeft/>
+                            </label>
+                        </div>
+                        <nav aria-label="Main">
+                            <ul role="list">
+                                <li><a href="/my-tasks" data-testid="my-tasks-link" aria-current=move || (path.get() == "/my-tasks").then_some("page")>
+                                    <Glyph icon=Icon::ListTodo/><span class="label">"My tasks"</span>
+                                </a></li>
+                                <li><a href="/inbox" data-testid="inbox-link" data-state=move || live.state.get().as_str()
+                                    aria-current=move || (path.get() == "/inbox").then_some("page")
+                                    aria-label=move || {
+                                        let n = feed.unread.get().unwrap_or(0);
+                                        if n == 0 { "Inbox".to_string() } else { format!("Inbox, {n} unread") }
+                                    }>
+                                    <Glyph icon=Icon::Inbox/><span class="label">"Inbox"</span>
+                                    <span class="count-badge" data-testid="unread-count" hidden=move || feed.unread.get().unwrap_or(0) == 0>
+                                        {move || match feed.unread.get().unwrap_or(0) {
+                                            n if n >= 1000 => "999+".to_string(),
+                                            n => n.to_string(),
+                                        }}
+                                    </span>
+                                </a></li>
+                            </ul>
+                            {org_nav}
+                        </nav>
+                        <div class="sidebar-foot">
+                            <ul role="list">
+                                <li><a href="/docs" rel="external"><Glyph icon=Icon::BookOpen/><span class="label">"Docs"</span></a></li>
+                                {admin.then(|| view! {
+                                    <li><a href="/admin" data-testid="admin-link" aria-current=move || path.get().starts_with("/admin").then_some("page")>
+                                        <Glyph icon=Icon::Shield/><span class="label">"Admin"</span>
+                                    </a></li>
+                                })}
+                                <li><a href="/settings/account" data-testid="account-link" aria-current=move || path.get().starts_with("/settings/").then_some("page")>
+                                    <Avatar name=user.name.clone() url=user.avatar_url.clone()/><span class="label">{user.name.clone()}</span>
+                                </a></li>
+                            </ul>
+                            <div class="sidebar-keys">
+                                <button type="button" class="link" data-testid="open-palette" on:click=move |_| palette.open_palette.update(|n| *n += 1)>
+                                    <Glyph icon=Icon::Search/><span class="label">"Commands "<kbd>"Ctrl K"</kbd></span>
+                                </button>
+                                <button type="button" class="link" data-testid="open-shortcuts" on:click=move |_| palette.open_sheet.update(|n| *n += 1)>
+                                    <Glyph icon=Icon::Keyboard/><span class="label">"Shortcuts "<kbd>"?"</kbd></span>
+                                </button>
+                            </div>
+                        </div>
+                    </aside>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The bar above the page: the way home for visitors (signed in, the sidebar has it).
+#[component]
+pub fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Sayr"</a>
-            <nav aria-label="Account">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let known = initial.await.ok().flatten();
-                        if feed.unread.get_untracked().is_none() && known.is_some() {
-                            feed.unread.set(known);
-                        }
-                        known.map(|_| view! {
-                            <a href="/my-tasks" data-testid="my-tasks-link">"My tasks"</a>
-                            <a href="/inbox" data-testid="inbox-link" data-state=move || live.state.get().as_str() aria-label=move || {
-                                let n = feed.unread.get().unwrap_or(0);
-                                if n == 0 { "Inbox".to_string() } else { format!("Inbox, {n} unread") }
-                            }>
-                                "Inbox"
-                                <span class="count-badge" data-testid="unread-count" hidden=move || feed.unread.get().unwrap_or(0) == 0>
-                                    {move || match feed.unread.get().unwrap_or(0) {
-                                        n if n >= 1000 => "999+".to_string(),
-                                        n => n.to_string(),
-                                    }}
-                                </span>
-                            </a>
-                        })
-                    })}
-                </Suspense>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        admin.await.unwrap_or(false).then(|| view! { <a href="/admin" data-testid="admin-link">"Admin"</a> })
-                    })}
-                </Suspense>
-                <a href="/settings/account">"Account"</a>
-            </nav>
         </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_org_of_a_page_comes_from_its_path_or_its_host() {
+        assert_eq!(
+            current_slug("/orgs/acme/tasks/12", None).as_deref(),
+            Some("acme")
+        );
+        assert_eq!(current_slug("/orgs/acme", None).as_deref(), Some("acme"));
+        assert_eq!(current_slug("/orgs/", None), None);
+        assert_eq!(current_slug("/my-tasks", None), None);
+        let host = OrgHost("beta".into());
+        assert_eq!(current_slug("/tasks", Some(&host)).as_deref(), Some("beta"));
     }
 }

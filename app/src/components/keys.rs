@@ -56,6 +56,7 @@ pub enum Modifier {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     OpenPalette,
+    ShowShortcuts,
     NewTask,
     Search,
     Filter,
@@ -124,6 +125,7 @@ macro_rules! shortcuts {
 
 shortcuts! {
     Anywhere CtrlOrMeta ["k"] OpenPalette "Open the command palette.";
+    Anywhere None ["?"] ShowShortcuts "Show the keyboard shortcuts.";
     Board None ["c"] NewTask "Create a task (with the permission to).";
     Board None ["/"] Search "Search the tasks.";
     Board None ["f"] Filter "Add a filter.";

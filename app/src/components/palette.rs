@@ -43,6 +43,9 @@ pub struct Palette {
     pub page_commands: RwSignal<Vec<Command>>,
     /// The page command chosen last, numbered so that every listener acts on it once.
     pub request: RwSignal<Option<(u64, CommandAction)>>,
+    /// Bumped to open the palette (the sidebar's button), and the shortcut sheet.
+    pub open_palette: RwSignal<u32>,
+    pub open_sheet: RwSignal<u32>,
 }
 
 impl Palette {
@@ -50,6 +53,8 @@ impl Palette {
         let palette = Palette {
             page_commands: RwSignal::new(Vec::new()),
             request: RwSignal::new(None),
+            open_palette: RwSignal::new(0),
+            open_sheet: RwSignal::new(0),
         };
         provide_context(palette);
         palette
@@ -166,6 +171,13 @@ pub fn CommandPalette() -> impl IntoView {
             ev.prevent_default();
             open();
         }
+    });
+    Effect::new(move |seen: Option<u32>| {
+        let n = palette.open_palette.get();
+        if seen.is_some_and(|seen| seen != n) {
+            open();
+        }
+        n
     });
     view! {
         <dialog node_ref=dialog class="dialog palette" aria-label="Command palette" data-testid="palette">

@@ -83,7 +83,18 @@ pub(super) fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoVi
             }
         }
     });
+    // On a phone the board shows one column at a time (swipe, or these links).
+    let switcher = move || {
+        groups.with(|all| {
+            all.iter()
+                .map(|g| {
+                    view! { <a href=format!("#{}", column_id(&g.key))>{g.title.clone()}<span class="count">{g.tasks.len()}</span></a> }
+                })
+                .collect_view()
+        })
+    };
     view! {
+        <nav class="column-switch" aria-label="Columns" data-testid="column-switch">{switcher}</nav>
         <div class="kanban" data-testid="kanban" on:keydown=arrow_keys
             on:focusout=move |ev| { if ev.related_target().is_some() { keep_focus.set(None); } }>
             <For each=move || groups.get() key=|g| (g.key.clone(), g.hidden, g.tasks.iter().map(|t| (t.number, t.version)).collect::<Vec<_>>()) let:group>
@@ -104,7 +115,7 @@ pub(super) fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoVi
                         state.href(&f)
                     };
                     view! {
-                        <section class="column" data-testid="column" data-group=key.clone()
+                        <section class="column" data-testid="column" data-group=key.clone() id=column_id(&key)
                             class:drop=move || over.get().as_deref() == Some(key.as_str())
                             aria-label=format!("{} ({count})", group.title)
                             on:dragover=move |ev| {
@@ -197,6 +208,21 @@ pub(super) fn Kanban(state: BoardState, groups: Memo<Vec<Group>>) -> impl IntoVi
         </div>
     }
     .into_any()
+}
+
+/// The id of a column, for the phone's column links: `column-todo`, `column-priority-high`.
+fn column_id(key: &str) -> String {
+    let safe: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("column-{safe}")
 }
 
 #[cfg(test)]

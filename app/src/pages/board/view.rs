@@ -11,7 +11,7 @@ use super::views::ViewsBar;
 use crate::api::CreateTask;
 use crate::components::keys::{self, Action, Scope};
 use crate::components::text::{error_text, priority_label};
-use crate::components::{Command, CommandAction, Palette};
+use crate::components::{Command, CommandAction, Glyph, Icon, Palette};
 use crate::realtime::{LinkState, Live};
 use domain::dto::{Task, TaskPriority, Visibility};
 use leptos::html;
@@ -27,6 +27,7 @@ pub(crate) fn BoardView(
 ) -> impl IntoView {
     let data = state.data.get_value();
     let org = data.org.clone();
+    let org_slug = StoredValue::new(org.slug.clone());
     let may_create = data.permissions.is_some_and(|p| p.tasks.create);
     let dialog = NodeRef::<html::Dialog>::new();
     let search = NodeRef::<html::Input>::new();
@@ -133,9 +134,27 @@ pub(crate) fn BoardView(
                 View::List => view! { <GroupedList state groups/> }.into_any(),
             }}
             <Show when=move || shown_count.get() == 0>
-                <p class="muted" data-testid="empty">
-                    {move || if state.filter.with(BoardFilter::is_filtering) { "No task matches these filters." } else { "No tasks yet." }}
-                </p>
+                {move || if state.filter.with(BoardFilter::is_filtering) {
+                    view! { <p class="muted" data-testid="empty">"No task matches these filters."</p> }.into_any()
+                } else {
+                    let settings = format!("/orgs/{}/settings", org_slug.get_value());
+                    view! {
+                        <section class="empty-state" data-testid="empty">
+                            <Glyph icon=Icon::SquareKanban class="big"/>
+                            <h2>"No tasks yet"</h2>
+                            <p class="muted">"Write down what the team is working on: press "<kbd>"C"</kbd>" for a new task, or type a title above."</p>
+                            <div class="actions">
+                                {may_create.then(|| view! {
+                                    <button type="button" class="button primary" on:click=move |_| { if let Some(d) = dialog.get() { let _ = d.show_modal(); } }>
+                                        <Glyph icon=Icon::Plus/>"Create the first task"
+                                    </button>
+                                })}
+                                <a class="button" href=format!("{settings}#members")><Glyph icon=Icon::Users/>"Invite your team"</a>
+                                <a class="button" href=format!("{settings}#public")><Glyph icon=Icon::Globe/>"Open a public page"</a>
+                            </div>
+                        </section>
+                    }.into_any()
+                }}
             </Show>
             {may_create.then(|| view! { <NewTaskDialog state create dialog/> })}
         </section>
@@ -173,8 +192,13 @@ pub(super) fn open_on_click(state: BoardState, number: i64) -> impl Fn(leptos::e
 }
 
 pub(super) fn card_meta(task: &Task) -> impl IntoView + use<> {
+    let status = task.status;
     let priority = (task.priority != TaskPriority::None).then(|| {
-        view! { <span class=format!("prio prio-{}", task.priority.as_str()) title="Priority">{priority_label(task.priority)}</span> }
+        view! {
+            <span class=format!("prio prio-{}", task.priority.as_str()) title="Priority">
+                <Glyph icon=Icon::of_priority(task.priority)/>{priority_label(task.priority)}
+            </span>
+        }
     });
     let labels = task
         .labels
@@ -206,12 +230,24 @@ pub(super) fn card_meta(task: &Task) -> impl IntoView + use<> {
         view! { <span class="release-chip" title="Release" data-testid="card-release">{r}</span> }
     });
     view! {
+        <span class=format!("status-icon status-{}", status.as_str()) role="img" aria-label=status.label() title=status.label()>
+            <Glyph icon=Icon::of_status(status)/>
+        </span>
         {priority}
         {labels}
         {release}
         {pulls}
         {(task.visibility == Visibility::Public).then(|| view! { <span class="badge">"public"</span> })}
-        {(task.comment_count > 0).then(|| view! { <span class="muted small" title="Comments">"💬 "{task.comment_count}</span> })}
+        {(task.comment_count > 0).then(|| view! {
+            <span class="count-chip" title="Comments" aria-label=format!("{} comments", task.comment_count)>
+                <Glyph icon=Icon::MessageSquare/>{task.comment_count}
+            </span>
+        })}
+        {(task.vote_count > 0).then(|| view! {
+            <span class="count-chip" title="Votes" aria-label=format!("{} votes", task.vote_count)>
+                <Glyph icon=Icon::ThumbsUp/>{task.vote_count}
+            </span>
+        })}
         <span class="people">{people}</span>
     }
 }
