@@ -1,5 +1,8 @@
 //! The browser entry point: hydrate the server-rendered page.
 
+// The app's whole view type is laid out here (hydrate_lazy's future).
+#![recursion_limit = "256"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
