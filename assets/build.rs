@@ -32,7 +32,10 @@ fn main() {
     // The hash of everything under pkg/ names the bundle's directory in URLs: a new build
     // is a new address, so browsers may keep every file of one for good.
     let mut hasher = Sha256::new();
-    let mut out = String::from("static FILES: &[Asset] = &[\n");
+    // A static array, not a reference to one: each asset holds a `OnceLock` (interior
+    // mutability), which a constant's temporary may not.
+    let mut out = String::new();
+    let mut count = 0usize;
     for rel in &files {
         if rel.ends_with(".gz") || rel.ends_with(".br") {
             continue;
@@ -70,8 +73,9 @@ fn main() {
             "    Asset {{ path: {rel:?}, plain: {plain}, gzip: {gzip}, br: {}, inflated: OnceLock::new() }},",
             variant("br"),
         );
+        count += 1;
     }
-    out.push_str("];\n");
+    let mut out = format!("static FILES: [Asset; {count}] = [\n{out}];\n");
     let hash = if files.is_empty() {
         String::new()
     } else {

@@ -55,5 +55,24 @@ pub fn is_empty() -> bool {
 
 /// Every embedded file, ordered by path.
 pub fn all() -> &'static [Asset] {
-    FILES
+    &FILES
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every embedded file reads back as the file the build wrote, whether it was embedded
+    /// plain or only compressed.
+    #[test]
+    fn every_file_reads_back_as_built() {
+        let Some(site) = option_env!("SAYR_EMBED_SITE").filter(|s| !s.is_empty()) else {
+            eprintln!("SKIPPED: no site embedded (SAYR_EMBED_SITE unset)");
+            return;
+        };
+        assert!(!super::is_empty());
+        for asset in super::all() {
+            let built = std::fs::read(format!("{site}/{}", asset.path)).unwrap();
+            assert!(asset.body() == built, "{} reads back as built", asset.path);
+            assert!(asset.body() == built, "{} twice", asset.path);
+        }
+    }
 }

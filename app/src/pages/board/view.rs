@@ -239,13 +239,13 @@ pub(super) fn card_meta(task: &Task) -> impl IntoView + use<> {
         {pulls}
         {(task.visibility == Visibility::Public).then(|| view! { <span class="badge">"public"</span> })}
         {(task.comment_count > 0).then(|| view! {
-            <span class="count-chip" title="Comments" aria-label=format!("{} comments", task.comment_count)>
-                <Glyph icon=Icon::MessageSquare/>{task.comment_count}
+            <span class="count-chip" title="Comments">
+                <Glyph icon=Icon::MessageSquare/>{task.comment_count}<span class="sr-only">" comments"</span>
             </span>
         })}
         {(task.vote_count > 0).then(|| view! {
-            <span class="count-chip" title="Votes" aria-label=format!("{} votes", task.vote_count)>
-                <Glyph icon=Icon::ThumbsUp/>{task.vote_count}
+            <span class="count-chip" title="Votes">
+                <Glyph icon=Icon::ThumbsUp/>{task.vote_count}<span class="sr-only">" votes"</span>
             </span>
         })}
         <span class="people">{people}</span>
