@@ -106,6 +106,8 @@ proxy-tools:
 	  else echo "nginx or caddy is missing: apt-get install nginx caddy"; fi; }
 
 ## site: the hydrating WASM bundle (split per route), stylesheet and assets in target/site
+# Type-erased views (`--cfg erase_components`), as the server's (.cargo/config.toml): the
+# two render the same markup only when both are built the same way.
 # Each route's view is its own chunk (app/src/routes.rs): the linker keeps relocations
 # (--emit-relocs), tools/split cuts the bundle at its split points and binds
 # the main module, and wasm-opt shrinks every piece. See BENCHMARKS.md for what it saves.
@@ -113,7 +115,7 @@ SPLIT_TOOL := $(CARGO_TARGET_DIR)/split-tool/release/sayr-wasm-split
 FRONT_WASM := $(FRONT_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
 site: rust-tools node-tools
 	cargo build --release --locked --manifest-path tools/split/Cargo.toml --target-dir $(CARGO_TARGET_DIR)/split-tool
-	RUSTFLAGS="$${RUSTFLAGS:-} -Clink-args=--emit-relocs" cargo build -p frontend --lib \
+	RUSTFLAGS="$${RUSTFLAGS:-} --cfg erase_components -Clink-args=--emit-relocs" cargo build -p frontend --lib \
 	  --target wasm32-unknown-unknown --profile wasm-release --locked --target-dir $(FRONT_TARGET)
 	@$(MAKE) --no-print-directory $(SITE)/.built
 

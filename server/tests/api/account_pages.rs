@@ -76,7 +76,7 @@ async fn the_login_page_offers_each_configured_provider() {
         html.contains(r#"href="/api/auth/oauth/github/start?returnTo=/orgs/acme/tasks""#),
         "{html}"
     );
-    assert!(html.contains("GitHub</a>"), "{html}");
+    assert!(html.contains("Continue with <!>GitHub"), "{html}");
     assert!(html.contains(r#"href="/api/auth/oauth/corp/start?returnTo=/orgs/acme/tasks""#));
     assert!(html.contains("Corp SSO"));
 
