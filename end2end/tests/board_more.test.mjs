@@ -118,7 +118,7 @@ test('@ offers members and # tasks in the comment editor', async () => {
   await box.type('Thanks @bo');
   const list = dialog.locator('[data-testid=mention-list]');
   await list.locator('[role=option]:has-text("Bob Stone")').waitFor();
-  assert.equal(await box.getAttribute('aria-expanded'), 'true');
+  assert.equal(await box.getAttribute('aria-controls'), await list.getAttribute('id'), 'the open list is named');
   const active = await box.getAttribute('aria-activedescendant');
   assert.equal(await dialog.locator(`[id="${active}"]`).getAttribute('aria-selected'), 'true');
   // Escape closes the list, not the dialog.
@@ -133,7 +133,7 @@ test('@ offers members and # tasks in the comment editor', async () => {
   const token = (await box.inputValue()).match(/^Thanks (@\[Bob Stone\]\(user:[0-9a-f-]{36}\)) $/);
   assert.ok(token, await box.inputValue());
   const bobRef = token[1];
-  assert.equal(await box.getAttribute('aria-expanded'), 'false');
+  assert.equal(await box.getAttribute('aria-controls'), null, 'no list open');
 
   await box.type('see #sec');
   await list.locator('[role=option]:has-text("Second card")').waitFor();

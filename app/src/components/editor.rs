@@ -231,7 +231,9 @@ pub fn MarkdownEditor(
             <label for=id.clone() class=if hide_label { "sr-only" } else { "editor-label" }>{label}</label>
             <textarea id=id node_ref=area name=name rows=rows required=required placeholder=placeholder
                 data-testid=testid bind:value=text
-                aria-autocomplete=offer.then_some("list") aria-expanded=move || offer.then(|| mentions.expanded().to_string())
+                // A textarea takes no combobox role, so no aria-expanded: the suggestions it
+                // controls are named while they are open.
+                aria-autocomplete=offer.then_some("list")
                 aria-controls=move || mentions.expanded().then(|| mentions.list_id())
                 aria-activedescendant=move || mentions.active_id()
                 on:input=move |_| if offer { mentions.on_input() } on:click=move |_| if offer { mentions.on_input() }

@@ -297,10 +297,11 @@ fn PortalView(page: PortalPage, ask: Ask, refetch: RwSignal<u32>) -> impl IntoVi
                                     <button type="submit" class="vote-button" class:on=on data-testid="vote"
                                         disabled=!viewer.can_vote
                                         aria-pressed=move || on().to_string()
-                                        aria-label=format!("Vote for {}", t.key)
                                         title=if viewer.can_vote { "Vote" } else if viewer.blocked { "You cannot vote here" } else { "Sign in to vote" }>
                                         <span aria-hidden="true">"▲"</span>
+                                        // The name starts with what the button shows (WCAG 2.5.3).
                                         <span data-testid="vote-count">{t.vote_count}</span>
+                                        <span class="sr-only">{format!(" votes: vote for {}", t.key)}</span>
                                     </button>
                                 </form>
                                 <div class="grow">
