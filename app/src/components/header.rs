@@ -143,7 +143,7 @@ pub fn Sidebar() -> impl IntoView {
                                         (p == here || (label == "Board" && p.starts_with(&format!("{here}/")))).then_some("page")
                                     };
                                     view! {
-                                        <li><a href=href aria-current=current data-testid=testid><Glyph icon/><span class="label">{label}</span></a></li>
+                                        <li><a href=href aria-current=current data-testid=testid><Glyph icon/><span class="nav-text">{label}</span></a></li>
                                     }
                                 }).collect_view()}
                             </ul>
@@ -156,7 +156,7 @@ pub fn Sidebar() -> impl IntoView {
                 };
                 Some(view! {
                     <input type="checkbox" id="nav-open" class="nav-toggle sr-only" aria-label="Menu" aria-controls="sidebar"/>
-                    <label for="nav-open" class="nav-open button" title="Menu"><Glyph icon=Icon::PanelLeft/></label>
+                    <label for="nav-open" class="nav-open" title="Menu"><Glyph icon=Icon::PanelLeft/></label>
                     <aside class="sidebar" id="sidebar" aria-label="Sayr">
                         <div class="sidebar-top">
                             <details class="org-switch" data-testid="org-switcher">
@@ -164,9 +164,9 @@ pub fn Sidebar() -> impl IntoView {
                                     {move || match current_org() {
                                         Some(ShellOrg { name, logo_url, .. }) => view! {
                                             {logo_url.map(|src| view! { <img class="org-logo" src=src alt=""/> })}
-                                            <span class="label">{name}</span>
+                                            <span class="nav-text">{name}</span>
                                         }.into_any(),
-                                        None => view! { <Glyph icon=Icon::Building2/><span class="label">"Sayr"</span> }.into_any(),
+                                        None => view! { <Glyph icon=Icon::Building2/><span class="nav-text">"Sayr"</span> }.into_any(),
                                     }}
                                     <Glyph icon=Icon::ChevronDown class="chevron"/>
                                 </summary>
@@ -199,7 +199,7 @@ pub fn Sidebar() -> impl IntoView {
                         <nav aria-label="Main">
                             <ul role="list">
                                 <li><a href="/my-tasks" data-testid="my-tasks-link" aria-current=move || (path.get() == "/my-tasks").then_some("page")>
-                                    <Glyph icon=Icon::ListTodo/><span class="label">"My tasks"</span>
+                                    <Glyph icon=Icon::ListTodo/><span class="nav-text">"My tasks"</span>
                                 </a></li>
                                 <li><a href="/inbox" data-testid="inbox-link" data-state=move || live.state.get().as_str()
                                     aria-current=move || (path.get() == "/inbox").then_some("page")
@@ -207,7 +207,7 @@ pub fn Sidebar() -> impl IntoView {
                                         let n = feed.unread.get().unwrap_or(0);
                                         if n == 0 { "Inbox".to_string() } else { format!("Inbox, {n} unread") }
                                     }>
-                                    <Glyph icon=Icon::Inbox/><span class="label">"Inbox"</span>
+                                    <Glyph icon=Icon::Inbox/><span class="nav-text">"Inbox"</span>
                                     <span class="count-badge" data-testid="unread-count" hidden=move || feed.unread.get().unwrap_or(0) == 0>
                                         {move || match feed.unread.get().unwrap_or(0) {
                                             n if n >= 1000 => "999+".to_string(),
@@ -220,22 +220,22 @@ pub fn Sidebar() -> impl IntoView {
                         </nav>
                         <div class="sidebar-foot">
                             <ul role="list">
-                                <li><a href="/docs" rel="external"><Glyph icon=Icon::BookOpen/><span class="label">"Docs"</span></a></li>
+                                <li><a href="/docs" rel="external"><Glyph icon=Icon::BookOpen/><span class="nav-text">"Docs"</span></a></li>
                                 {admin.then(|| view! {
                                     <li><a href="/admin" data-testid="admin-link" aria-current=move || path.get().starts_with("/admin").then_some("page")>
-                                        <Glyph icon=Icon::Shield/><span class="label">"Admin"</span>
+                                        <Glyph icon=Icon::Shield/><span class="nav-text">"Admin"</span>
                                     </a></li>
                                 })}
                                 <li><a href="/settings/account" data-testid="account-link" aria-current=move || path.get().starts_with("/settings/").then_some("page")>
-                                    <Avatar name=user.name.clone() url=user.avatar_url.clone()/><span class="label">{user.name.clone()}</span>
+                                    <Avatar name=user.name.clone() url=user.avatar_url.clone()/><span class="nav-text">{user.name.clone()}</span>
                                 </a></li>
                             </ul>
                             <div class="sidebar-keys">
                                 <button type="button" class="link" data-testid="open-palette" on:click=move |_| palette.open_palette.update(|n| *n += 1)>
-                                    <Glyph icon=Icon::Search/><span class="label">"Commands "<kbd>"Ctrl K"</kbd></span>
+                                    <Glyph icon=Icon::Search/><span class="nav-text">"Commands "<kbd>"Ctrl K"</kbd></span>
                                 </button>
                                 <button type="button" class="link" data-testid="open-shortcuts" on:click=move |_| palette.open_sheet.update(|n| *n += 1)>
-                                    <Glyph icon=Icon::Keyboard/><span class="label">"Shortcuts "<kbd>"?"</kbd></span>
+                                    <Glyph icon=Icon::Keyboard/><span class="nav-text">"Shortcuts "<kbd>"?"</kbd></span>
                                 </button>
                             </div>
                         </div>
