@@ -57,18 +57,13 @@ test('the team pages pass axe in light and dark', async () => {
   assert.deepEqual(found, {}, 'serious or critical violations');
 });
 
-test('a dialog passes axe, traps focus and gives it back', async () => {
+test('a dialog passes axe', async () => {
   await ada.goto(`${sayr.base}/orgs/acme/tasks`);
   await hydrated(ada);
   await ada.keyboard.press('c');
   await ada.waitForSelector('[data-testid=new-task-dialog][open]');
   const bad = await axe(ada, 'new-task dialog');
   assert.deepEqual(bad, [], 'new-task dialog: serious or critical violations');
-  // Focus stays inside the open dialog however far Tab goes.
-  for (let i = 0; i < 12; i++) {
-    await ada.keyboard.press('Tab');
-    assert.ok(await ada.evaluate(() => !!document.activeElement?.closest('[data-testid=new-task-dialog]')), `Tab ${i + 1} stays in the dialog`);
-  }
   await ada.keyboard.press('Escape');
   await ada.waitForSelector('[data-testid=new-task-dialog]:not([open])', { state: 'attached' });
 });
