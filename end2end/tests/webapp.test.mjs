@@ -86,12 +86,16 @@ test('tasks created in one browser appear live in another', async () => {
 });
 
 test('a card dragged to Done moves there for everyone', async () => {
+  // Wide enough for every column beside the sidebar: at 1280 px the board scrolls sideways
+  // and Playwright's pointer cannot drag across the scroll.
+  await ann.setViewportSize({ width: 1600, height: 900 });
   await card(ann, 'Fix the login bug').dragTo(ann.locator('[data-group="status:done"]'));
   // Hidden on Ann's board (done is folded), shown in Bob's Done column.
   await bob.locator('[data-group="status:done"] [data-testid=task-card]:has-text("Fix the login bug")').waitFor({ timeout: 5000 });
   await ann.locator('[data-group="status:done"] .hidden-note').waitFor();
   const stored = await sayr.api('GET', '/api/v1/orgs/acme/tasks/1', annToken);
   assert.equal(stored.body.task.status, 'done');
+  await ann.setViewportSize({ width: 1280, height: 720 });
 });
 
 test('filters live in the URL', async () => {
