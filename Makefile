@@ -24,7 +24,7 @@ export LEPTOS_OUTPUT_NAME := $(NAME)
 export SAYR_EMBED_SITE := $(SITE)
 export LEPTOS_SITE_PKG_DIR := pkg
 
-.PHONY: run test dev dist tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools proxy-tools bench-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
+.PHONY: run test dev dist tools rust-tools node-tools browser s3-tools smtp-tools otel-tools fuzz-tools proxy-tools bench-tools compress-tools site server e2e e2e-run api-fuzz api-fuzz-run clean bench
 
 ## run: build and serve on http://127.0.0.1:3000 (SQLite in ./data, local files, in-process realtime)
 run: rust-tools node-tools site server
@@ -98,6 +98,13 @@ bench-tools:
 	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y wrk >/dev/null; \
 	  else echo "wrk is missing: apt-get install wrk"; fi; }
 
+# brotli: the site's .br files, which browsers take before gzip (without it the site is
+# precompressed with gzip only, and the binary serves gzip).
+compress-tools:
+	@command -v brotli >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then $(APT) update && $(APT) install -y brotli >/dev/null; \
+	  else echo "brotli is missing (the site gets gzip only): apt-get install brotli"; fi; }
+
 # nginx and Caddy: the proxies end2end/tests/scaled.test.mjs runs (deploy/nginx.conf,
 # deploy/Caddyfile) in front of two instances. Only `make test` needs them.
 proxy-tools:
@@ -113,7 +120,7 @@ proxy-tools:
 # the main module, and wasm-opt shrinks every piece. See BENCHMARKS.md for what it saves.
 SPLIT_TOOL := $(CARGO_TARGET_DIR)/split-tool/release/sayr-wasm-split
 FRONT_WASM := $(FRONT_TARGET)/wasm32-unknown-unknown/wasm-release/frontend.wasm
-site: rust-tools node-tools
+site: rust-tools node-tools compress-tools
 	cargo build --release --locked --manifest-path tools/split/Cargo.toml --target-dir $(CARGO_TARGET_DIR)/split-tool
 	RUSTFLAGS="$${RUSTFLAGS:-} --cfg erase_components -Clink-args=--emit-relocs" cargo build -p frontend --lib \
 	  --target wasm32-unknown-unknown --profile wasm-release --locked --target-dir $(FRONT_TARGET)
