@@ -16,6 +16,7 @@ mod webauthn;
 pub use org_host::OrgHost;
 
 use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::SsrMode;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, path};
@@ -31,9 +32,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <title>"Sayr"</title>
+                <meta name="theme-color" content="#5b5bd6"/>
                 <link rel="stylesheet" href=css/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icon-180.png"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                // The page's title and share card (leptos_meta) go here.
+                <MetaTags/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
             </head>
@@ -50,10 +55,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The routes.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_meta_context();
     components::Palette::provide();
+    // In the browser, after hydration: no markup of its own.
+    Effect::new(|_| components::focus_trap::install());
     components::InboxFeed::provide();
     provide_context(OrgHost::current());
     view! {
+        // Pages that set no title of their own.
+        <Title text="Sayr"/>
         <Router>
             <div class="app">
             <components::Sidebar/>

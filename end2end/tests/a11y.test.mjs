@@ -74,3 +74,46 @@ test('the site admin, the public page and the docs pass axe', async () => {
   Object.assign(found, await check(visitor, [['public page', '/orgs/acme'], ['public task', '/orgs/acme/tasks/1'], ['docs', '/docs'], ['sign in', '/login']]));
   assert.deepEqual(found, {}, 'serious or critical violations');
 });
+
+/** Presses Tab `times` times (Shift+Tab when `back`) and returns where focus was after each
+ *  press: the `data-testid` of the open dialog holding it, or `outside`. */
+async function tabWalk(page, times, back = false) {
+  const seen = [];
+  for (let i = 0; i < times; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    seen.push(await page.evaluate(() => {
+      const a = document.activeElement;
+      const d = a?.closest('dialog[open]');
+      return d ? d.dataset.testid : (a === document.body ? 'body' : 'outside');
+    }));
+  }
+  return seen;
+}
+
+test('dialogs keep focus inside while open and give it back when they close', async () => {
+  await ada.goto(`${sayr.base}/orgs/acme/tasks`);
+  await hydrated(ada);
+  const openers = [
+    ['new-task', 'new-task-dialog'],
+    ['open-palette', 'palette'],
+    ['open-shortcuts', 'shortcut-sheet'],
+  ];
+  for (const [opener, dialog] of openers) {
+    // Opened from the keyboard: focus the opener, press Enter.
+    await ada.focus(`[data-testid=${opener}]`);
+    await ada.keyboard.press('Enter');
+    await ada.waitForSelector(`[data-testid=${dialog}][open]`);
+    const inside = await ada.evaluate((d) => document.activeElement?.closest('dialog[open]')?.dataset.testid, dialog);
+    assert.equal(inside, dialog, `${dialog}: focus moves into it`);
+    // Tab and Shift+Tab cycle within it: never to the page behind.
+    for (const back of [false, true]) {
+      const walk = await tabWalk(ada, 25, back);
+      assert.ok(walk.every((w) => w === dialog || w === 'body'), `${dialog}: focus left it: ${walk.join(' ')}`);
+      assert.ok(walk.filter((w) => w === dialog).length >= 20, `${dialog}: focus stays on its controls: ${walk.join(' ')}`);
+    }
+    await ada.keyboard.press('Escape');
+    await ada.waitForSelector(`[data-testid=${dialog}]:not([open])`, { state: 'attached' });
+    const back = await ada.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
+    assert.equal(back, opener, `${dialog}: focus goes back to what opened it`);
+  }
+});

@@ -21,6 +21,8 @@ pub struct Model {
     pub framing: String,
     /// Members without a second factor see the org as visitors do, and are told why.
     pub members_must_use_two_factor: bool,
+    /// The org's colour (`#rrggbb`) on its public page; empty keeps Sayr's.
+    pub accent_color: String,
     /// The number the org's last task got; bumped inside the creating transaction.
     pub last_task_number: i64,
     pub created_by: Option<Uuid>,

@@ -17,6 +17,7 @@ mod m0012_two_factor;
 mod m0013_framing;
 mod m0014_passkeys;
 mod m0015_job_traceparent;
+mod m0016_accent_color;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_framing::Migration),
             Box::new(m0014_passkeys::Migration),
             Box::new(m0015_job_traceparent::Migration),
+            Box::new(m0016_accent_color::Migration),
         ]
     }
 }

@@ -94,6 +94,7 @@ async fn insert_org(db: &DatabaseConnection, creator: Uuid) -> Uuid {
         visitors_must_use_template: Set(false),
         members_must_use_two_factor: Set(false),
         framing: Set(String::new()),
+        accent_color: Set(String::new()),
         last_task_number: Set(0),
         created_by: Set(Some(creator)),
         created_at: Set(now),

@@ -22,6 +22,7 @@ pub(crate) fn org(m: &organization::Model) -> Org {
             visitors_must_use_template: m.visitors_must_use_template,
             framing: m.framing.split_whitespace().map(str::to_string).collect(),
             members_must_use_two_factor: m.members_must_use_two_factor,
+            accent_color: (!m.accent_color.is_empty()).then(|| m.accent_color.clone()),
         },
         created_by: m.created_by.map(Into::into),
         created_at: m.created_at,

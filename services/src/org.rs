@@ -5,7 +5,7 @@ use super::{Actor, DomainError, Result, Services, convert, error::Fields};
 use chrono::Utc;
 use domain::UserId;
 use domain::dto::{NewOrg, Org, OrgPatch};
-use domain::parse::{FieldError, FrameOrigins, Markdown, OrgName, ShortId, Slug};
+use domain::parse::{Color, FieldError, FrameOrigins, Markdown, OrgName, ShortId, Slug};
 use entity::{member, organization};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -79,6 +79,7 @@ pub async fn create(svc: &Services, actor: &Actor, input: NewOrg) -> Result<Org>
         public_field_priority: Set(false),
         visitors_must_use_template: Set(false),
         framing: Set(String::new()),
+        accent_color: Set(String::new()),
         members_must_use_two_factor: Set(false),
         last_task_number: Set(0),
         created_by: Set(Some(creator.0)),
@@ -163,6 +164,18 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
             .map(|s| FrameOrigins::parse(&s.framing))
             .transpose(),
     );
+    let accent = fields.check(
+        patch
+            .settings
+            .as_ref()
+            .map(|s| match s.accent_color.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(c) => Color::parse(c)
+                    .map(Some)
+                    .map_err(|e| FieldError::new("settings.accentColor", e.message)),
+            })
+            .transpose(),
+    );
     let requires_now = patch
         .settings
         .as_ref()
@@ -194,6 +207,9 @@ pub async fn update(svc: &Services, actor: &Actor, slug: &str, patch: OrgPatch) 
         active.public_field_priority = Set(settings.public_task_fields.priority);
         active.visitors_must_use_template = Set(settings.visitors_must_use_template);
         active.members_must_use_two_factor = Set(settings.members_must_use_two_factor);
+    }
+    if let Some(Some(accent)) = accent {
+        active.accent_color = Set(accent.map(|c| c.as_str().to_string()).unwrap_or_default());
     }
     if let Some(Some(framing)) = framing {
         active.framing = Set(framing.as_slice().join(" "));

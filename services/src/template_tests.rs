@@ -188,6 +188,7 @@ fn public(fields: PublicTaskFields, must: bool) -> OrgSettings {
         visitors_must_use_template: must,
         framing: Vec::new(),
         members_must_use_two_factor: false,
+        accent_color: None,
     }
 }
 

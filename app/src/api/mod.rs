@@ -95,6 +95,14 @@ pub use task_edit::{
 /// `frame-ancestors` and never sends it.
 pub const FRAME_ANCESTORS_HEADER: &str = "x-sayr-frame-ancestors";
 
+/// Where this instance is reached (`SAYR_PUBLIC_URL`), for whole addresses in pages.
+#[cfg(feature = "ssr")]
+pub(crate) fn site_url() -> String {
+    ssr::services()
+        .map(|s| s.settings.public_url.clone())
+        .unwrap_or_default()
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     //! What every server function needs from the request.

@@ -49,8 +49,8 @@ pub async fn load_settings(slug: String) -> Result<SettingsData, ServerFnError> 
     })
 }
 
-/// Name, description, the public switches, which task fields visitors may set, and the
-/// sites that may frame the public pages.
+/// Name, description, the public switches, which task fields visitors may set, the sites
+/// that may frame the public pages, and the public page's colour.
 #[server(prefix = "/sfn", endpoint = "update_org")]
 pub async fn update_org(
     slug: String,
@@ -64,6 +64,7 @@ pub async fn update_org(
     #[server(default)] visitors_must_use_template: Option<String>,
     #[server(default)] framing: Option<String>,
     #[server(default)] members_must_use_two_factor: Option<String>,
+    #[server(default)] accent_color: Option<String>,
 ) -> Result<Org, ServerFnError> {
     use super::ssr::*;
     use services::org;
@@ -89,6 +90,7 @@ pub async fn update_org(
                 .map(str::to_string)
                 .collect(),
             members_must_use_two_factor: members_must_use_two_factor.is_some(),
+            accent_color,
         }),
     };
     org::update(&cx.svc, actor, &slug, patch)

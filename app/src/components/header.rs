@@ -1,5 +1,6 @@
 use crate::OrgHost;
 use crate::api::{ShellData, ShellOrg, load_shell, load_unread_count};
+use crate::components::prefs::SIDEBAR_COLLAPSED;
 use crate::components::{Avatar, Glyph, Icon, Palette};
 use crate::realtime::use_personal_events;
 use domain::realtime::ServerEvent;
@@ -26,41 +27,6 @@ impl InboxFeed {
     pub fn get() -> Self {
         use_context::<InboxFeed>().expect("the app provides the inbox feed")
     }
-}
-
-/// The cookie that remembers a collapsed sidebar, so that the server renders it so too.
-const COLLAPSED_COOKIE: &str = "sayr_sidebar";
-
-/// Whether this browser collapsed the sidebar (its cookie), read the same way on the server
-/// and in the browser so that hydration finds what the server wrote.
-fn sidebar_collapsed() -> bool {
-    let cookies: Option<String> = {
-        #[cfg(feature = "ssr")]
-        {
-            use_context::<http::request::Parts>().and_then(|p| {
-                p.headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            })
-        }
-        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            document()
-                .dyn_into::<leptos::web_sys::HtmlDocument>()
-                .ok()
-                .and_then(|d| d.cookie().ok())
-        }
-        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-        {
-            None
-        }
-    };
-    cookies.is_some_and(|c| {
-        c.split(';')
-            .any(|kv| kv.trim() == format!("{COLLAPSED_COOKIE}=collapsed"))
-    })
 }
 
 /// The org the page is about, from its path (`/orgs/<slug>/…`) or its subdomain.
@@ -178,20 +144,8 @@ pub fn Sidebar() -> impl IntoView {
                                 </ul>
                             </details>
                             <input type="checkbox" id="sidebar-collapse" class="collapse-toggle sr-only" aria-label="Collapse the sidebar"
-                                checked=sidebar_collapsed()
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    #[cfg(feature = "hydrate")]
-                                    {
-                                        use leptos::wasm_bindgen::JsCast;
-                                        if let Ok(d) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
-                                            let value = if on { "collapsed" } else { "open" };
-                                            let _ = d.set_cookie(&format!("{COLLAPSED_COOKIE}={value}; path=/; max-age=31536000; samesite=lax"));
-                                        }
-                                    }
-                                    #[cfg(not(feature = "hydrate"))]
-                                    let _ = on;
-                                }/>
+                                checked=SIDEBAR_COLLAPSED.get()
+                                on:change=move |ev| SIDEBAR_COLLAPSED.set(event_target_checked(&ev))/>
                             <label for="sidebar-collapse" class="collapse" title="Collapse the sidebar">
                                 <Glyph icon=Icon::PanelLeft/>
                             </label>

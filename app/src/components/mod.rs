@@ -2,12 +2,15 @@
 
 mod avatar;
 mod editor;
+pub mod focus_trap;
 mod header;
 mod icon;
 pub mod keys;
 mod mention;
+mod meta;
 mod not_found;
 mod palette;
+pub mod prefs;
 mod shortcuts;
 mod task;
 pub mod text;
@@ -17,6 +20,7 @@ pub use avatar::Avatar;
 pub use editor::MarkdownEditor;
 pub use header::{Header, InboxFeed, Sidebar};
 pub use icon::{Glyph, Icon, SPRITE};
+pub use meta::{PageTitle, ShareCard};
 pub use not_found::{LoadFailed, NotFound};
 pub use palette::{Command, CommandAction, CommandPalette, Palette};
 pub use shortcuts::ShortcutSheet;

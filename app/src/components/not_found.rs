@@ -11,6 +11,7 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
+        <super::PageTitle text="Not found"/>
         <section class="empty">
             <h1>"Not found"</h1>
             <p>"There is nothing here, or you may not see it."</p>
@@ -26,6 +27,7 @@ pub fn LoadFailed(error: ServerFnError) -> impl IntoView {
     let message = crate::components::text::error_text(&error);
     if message == domain::dto::TWO_FACTOR_REQUIRED {
         return view! {
+            <super::PageTitle text="Set up a second factor"/>
             <section class="empty" data-testid="two-factor-required">
                 <h1>"Set up a second factor"</h1>
                 <p>"This organization asks its members to sign in with a second factor: a code from an authenticator app, beside the password."</p>
@@ -34,5 +36,9 @@ pub fn LoadFailed(error: ServerFnError) -> impl IntoView {
         }
         .into_any();
     }
-    view! { <section class="empty"><h1>"Not found"</h1><p>{message}</p></section> }.into_any()
+    view! {
+        <super::PageTitle text="Not found"/>
+        <section class="empty"><h1>"Not found"</h1><p>{message}</p></section>
+    }
+    .into_any()
 }

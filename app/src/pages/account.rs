@@ -4,6 +4,7 @@ use crate::api::{
     AccountData, ChangeEmail, ChangePassword, CreateApiKey, DeleteAccount, DeleteApiKey, Logout,
     RenameMe, ResendVerification, RevokeSession, UnlinkAccount, load_account,
 };
+use crate::components::PageTitle;
 use crate::components::text::error_text;
 use crate::components::upload::ImagePicker;
 use leptos::prelude::*;
@@ -52,6 +53,7 @@ pub fn Account() -> impl IntoView {
     };
 
     view! {
+        <PageTitle text="Account"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match account.await {

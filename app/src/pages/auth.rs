@@ -3,6 +3,7 @@ use crate::api::{
     ResetPassword as ResetPasswordFn, Signup as SignupFn, VerifyEmail as VerifyEmailFn,
     load_invite_link, load_login_options,
 };
+use crate::components::PageTitle;
 use crate::components::text::{encode, error_text};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -68,6 +69,7 @@ pub fn Login() -> impl IntoView {
     };
     let return_to = move || query.with(|q| q.get("returnTo"));
     view! {
+        <PageTitle text="Sign in"/>
         <section class="card narrow">
             <h1>"Sign in"</h1>
             {move || failure().map(|m| view! { <p class="error" role="alert" data-testid="login-error">{m}</p> })}
@@ -99,6 +101,7 @@ pub fn Signup() -> impl IntoView {
     let signup = ServerAction::<SignupFn>::new();
     let options = Resource::new(|| (), |_| load_login_options());
     view! {
+        <PageTitle text="Create your account"/>
         <section class="card narrow">
             <h1>"Create an account"</h1>
             <Transition fallback=|| ()>
@@ -137,6 +140,7 @@ pub fn VerifyEmail() -> impl IntoView {
     let verify = ServerAction::<VerifyEmailFn>::new();
     let token = token_of_link();
     view! {
+        <PageTitle text="Verify your e-mail"/>
         <section class="card narrow" data-testid="verify-email">
             <h1>"Confirm your e-mail address"</h1>
             <p>"One click and your address counts as yours: you can then accept invitations sent to it."</p>
@@ -157,6 +161,7 @@ pub fn VerifyEmail() -> impl IntoView {
 pub fn ForgotPassword() -> impl IntoView {
     let request = ServerAction::<RequestPasswordReset>::new();
     view! {
+        <PageTitle text="Forgot your password"/>
         <section class="card narrow" data-testid="forgot">
             <h1>"Forgot your password?"</h1>
             <p class="muted">"We mail a link to choose a new one. It works once, for an hour."</p>
@@ -181,6 +186,7 @@ pub fn ResetPassword() -> impl IntoView {
     let reset = ServerAction::<ResetPasswordFn>::new();
     let token = token_of_link();
     view! {
+        <PageTitle text="Choose a new password"/>
         <section class="card narrow" data-testid="reset-password">
             <h1>"Choose a new password"</h1>
             <p class="muted">"Setting it signs you out everywhere."</p>
@@ -205,6 +211,7 @@ pub fn InvitePage() -> impl IntoView {
     let token = token_of_link();
     let link = Resource::new(token, load_invite_link);
     view! {
+        <PageTitle text="Invitation"/>
         <section class="card narrow" data-testid="invite-link">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {

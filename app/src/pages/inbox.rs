@@ -3,6 +3,7 @@
 
 use crate::api::{ReadAllNotifications, load_inbox, mark_notification};
 use crate::components::InboxFeed;
+use crate::components::PageTitle;
 use crate::components::keys::{self, Action, Scope};
 use crate::components::text::error_text;
 use domain::NotificationId;
@@ -149,6 +150,7 @@ pub fn Inbox() -> impl IntoView {
     };
 
     view! {
+        <PageTitle text="Inbox"/>
         <section class="inbox" data-testid="inbox">
             <div class="row spread">
                 <h1>"Inbox"</h1>

@@ -6,6 +6,7 @@
 
 use crate::api::load_my_tasks;
 use crate::components::InboxFeed;
+use crate::components::PageTitle;
 use crate::components::text::{error_text, priority_label};
 use domain::dto::{MyTask, MyTaskRole, TaskPriority, TaskStatus};
 use leptos::prelude::*;
@@ -79,6 +80,7 @@ pub fn MyTasks() -> impl IntoView {
         )
     };
     view! {
+        <PageTitle text="My tasks"/>
         <section class="my-tasks" data-testid="my-tasks">
             <h1>"My tasks"</h1>
             <nav class="tabs row" aria-label="Whose tasks">

@@ -4,6 +4,7 @@
 use crate::api::{
     SaveNotificationSettings, kind_label, load_notification_settings, load_unsubscribe,
 };
+use crate::components::PageTitle;
 use crate::components::text::{encode, error_text};
 use domain::dto::MailMode;
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ pub fn Unsubscribe() -> impl IntoView {
     let done = Memo::new(move |_| query.read().get("done").is_some());
     let info = Resource::new(move || token.get(), load_unsubscribe);
     view! {
+        <PageTitle text="Unsubscribe"/>
         <section class="card narrow" data-testid="unsubscribe">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -63,6 +65,7 @@ pub fn NotificationSettings() -> impl IntoView {
         query.read().get("saved").is_some() || save.value().get().is_some_and(|r| r.is_ok())
     };
     view! {
+        <PageTitle text="Notifications"/>
         <section class="card" data-testid="notification-settings">
             <h1>"Notification mail"</h1>
             <p class="muted">"Everything also shows in your " <a href="/inbox">"inbox"</a>". Mail sent “now” waits a few minutes so that what follows comes in the same mail."</p>

@@ -7,8 +7,10 @@ use crate::api::{
     load_releases_page,
 };
 use crate::components::text::error_text;
+use crate::components::{PageTitle, ShareCard};
 use domain::dto::{Health, Progress, Release, ReleaseStatus, TaskStatus};
 use leptos::prelude::*;
+use leptos_meta::Link;
 use leptos_router::hooks::use_params_map;
 
 fn base(slug: &str) -> String {
@@ -77,13 +79,21 @@ pub fn Releases() -> impl IntoView {
                         </li>
                     }
                 }).collect_view();
+                let head = if data.member {
+                    view! { <PageTitle text=format!("Releases · {}", data.org.name)/> }.into_any()
+                } else {
+                    let words = format!("What {} has shipped, and what comes next.", data.org.name);
+                    view! { <ShareCard title=format!("{} · Changelog", data.org.name) description=words path=base(&slug) org=data.org.clone()/> }.into_any()
+                };
                 view! {
+                    {head}
+                    // Feed readers find the changelog's feed from the page.
+                    <Link rel="alternate" type_="application/atom+xml" title=format!("{} changelog", data.org.name) href=format!("{}.atom", base(&slug))/>
                     <section class="releases" data-testid="releases">
                         <div class="row spread">
                             <h1>{data.org.name.clone()}" · "{title}</h1>
                             <a class="small" href=format!("{}.atom", base(&slug)) data-testid="atom-link">"Atom feed"</a>
                         </div>
-                        <link rel="alternate" type="application/atom+xml" href=format!("{}.atom", base(&slug))/>
                         {data.manage.then(|| view! {
                             <ActionForm action=create attr:class="row wrap new-release" attr:data-testid="new-release">
                                 <input type="hidden" name="slug" value=slug.clone()/>
@@ -204,7 +214,19 @@ pub fn ReleasePage() -> impl IntoView {
                         </ActionForm>
                     }
                 });
+                let head = if data.member {
+                    view! { <PageTitle text=format!("{} · Releases · {}", r.name, data.org.name)/> }.into_any()
+                } else {
+                    let words = if r.description.trim().is_empty() {
+                        format!("A release of {}.", data.org.name)
+                    } else {
+                        r.description.clone()
+                    };
+                    let path = format!("{}/{}", base(&slug), r.slug);
+                    view! { <ShareCard title=format!("{} · {}", r.name, data.org.name) description=words path org=data.org.clone()/> }.into_any()
+                };
                 view! {
+                    {head}
                     <section class="release" data-testid="release">
                         <p class="small"><a href=base(&slug)>{if data.member { "← Releases" } else { "← Changelog" }}</a></p>
                         <div class="row spread">

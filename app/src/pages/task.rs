@@ -1,7 +1,8 @@
 //! `/orgs/<slug>/tasks/<number>`: the task page (the task's view, loaded by the URL).
 
+use crate::api::TaskPageData;
 use crate::api::load_task;
-use crate::components::TaskView;
+use crate::components::{PageTitle, ShareCard, TaskView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -26,10 +27,28 @@ pub fn TaskPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => view! { <crate::components::LoadFailed error=e/> }.into_any(),
-                    Ok(data) => view! { <TaskView data refetch/> }.into_any(),
+                    Ok(data) => view! { <TaskHead data=data.clone()/><TaskView data refetch/> }.into_any(),
                 }
             })}
         </Transition>
     }
     .into_any()
+}
+
+/// The tab's title; for a visitor (a public task), the card a shared link shows.
+#[component]
+fn TaskHead(data: TaskPageData) -> impl IntoView {
+    let task = data.task;
+    let title = format!("{} {}", task.key, task.title);
+    if data.permissions.is_some() {
+        view! { <PageTitle text=format!("{title} · {}", data.org.name)/> }.into_any()
+    } else {
+        let path = format!("/orgs/{}/tasks/{}", data.org.slug, task.number);
+        let words = if task.description.trim().is_empty() {
+            format!("A task on {}'s public board.", data.org.name)
+        } else {
+            task.description
+        };
+        view! { <ShareCard title description=words path org=data.org/> }.into_any()
+    }
 }

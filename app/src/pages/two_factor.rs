@@ -3,6 +3,7 @@
 //! Plain forms throughout, so both work without JavaScript.
 
 use crate::api::{DisableTwoFactor, EnableTwoFactor, LoginSecondFactor, StartTwoFactor};
+use crate::components::PageTitle;
 use crate::components::text::error_text;
 use domain::dto::TwoFactorStatus;
 use leptos::prelude::*;
@@ -122,6 +123,7 @@ pub fn LoginSecondStep() -> impl IntoView {
     let challenge = move || query.with(|q| q.get("challenge")).unwrap_or_default();
     let return_to = move || query.with(|q| q.get("returnTo"));
     view! {
+        <PageTitle text="Second step"/>
         <section class="card narrow" data-testid="login-2fa">
             <h1>"Second factor"</h1>
             <p>"Enter the code your authenticator app shows for this account, or use one of its passkeys."</p>

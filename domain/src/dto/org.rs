@@ -30,6 +30,9 @@ pub struct OrgSettings {
     /// Members must turn on a second factor to see the org as members (only members see
     /// this setting).
     pub members_must_use_two_factor: bool,
+    /// The org's colour (`#rrggbb`) on its public page (buttons, the header's band); none
+    /// keeps Sayr's.
+    pub accent_color: Option<String>,
 }
 
 /// An organization. Non-members get the same shape with `createdBy` and `settings`
@@ -65,6 +68,7 @@ impl Org {
                 // Not secret: the public pages send it in their `frame-ancestors`.
                 framing: self.settings.framing.clone(),
                 members_must_use_two_factor: false,
+                accent_color: self.settings.accent_color.clone(),
             },
             ..self.clone()
         }

@@ -30,6 +30,7 @@ mod planning;
 mod portal;
 mod realtime;
 mod redis;
+mod share;
 mod shipping;
 mod task_changes;
 mod tasks;

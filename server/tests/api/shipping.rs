@@ -277,7 +277,7 @@ async fn instances_starting_together_migrate_in_turns() {
         .unwrap();
 }
 
-fn site_expected() -> bool {
+pub(crate) fn site_expected() -> bool {
     if assets::is_empty() {
         assert!(
             std::env::var_os("SAYR_TEST_SITE_REQUIRED").is_none(),

@@ -3,12 +3,14 @@
 use super::AdminNav;
 use crate::api::load_connections;
 use crate::components::NotFound;
+use crate::components::PageTitle;
 use leptos::prelude::*;
 
 #[component]
 pub fn AdminConnections() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_connections());
     view! {
+        <PageTitle text="Connections · Admin"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

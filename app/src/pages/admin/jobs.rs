@@ -4,6 +4,7 @@
 use super::{AdminNav, when};
 use crate::api::{AdminDiscardJob, AdminRetryJob, load_admin_jobs, load_outbox};
 use crate::components::NotFound;
+use crate::components::PageTitle;
 use crate::components::text::error_text;
 use leptos::prelude::*;
 
@@ -23,6 +24,7 @@ pub fn AdminJobs() -> impl IntoView {
             .map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })
     };
     view! {
+        <PageTitle text="Jobs · Admin"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -84,6 +86,7 @@ pub fn AdminJobs() -> impl IntoView {
 pub fn AdminMail() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_outbox());
     view! {
+        <PageTitle text="Mail · Admin"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

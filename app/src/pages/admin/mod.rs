@@ -14,6 +14,7 @@ pub use users::AdminUsers;
 
 use crate::api::{SetSignups, load_admin_overview};
 use crate::components::NotFound;
+use crate::components::PageTitle;
 use crate::components::text::{encode, error_text};
 use leptos::prelude::*;
 
@@ -64,6 +65,7 @@ pub fn Admin() -> impl IntoView {
         |_| load_admin_overview(),
     );
     view! {
+        <PageTitle text="Admin"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

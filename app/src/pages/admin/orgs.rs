@@ -3,6 +3,7 @@
 use super::{AdminNav, day, failure, pager};
 use crate::api::{DeleteOrg, load_admin_org, load_admin_orgs};
 use crate::components::NotFound;
+use crate::components::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -22,6 +23,7 @@ pub fn AdminOrgs() -> impl IntoView {
         |(q, page)| load_admin_orgs(Some(q), Some(page)),
     );
     view! {
+        <PageTitle text="Orgs · Admin"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -82,6 +84,7 @@ pub fn AdminOrg() -> impl IntoView {
                         let org = d.org.clone();
                         let yes_no = |on: bool| if on { "on" } else { "off" };
                         view! {
+                            <PageTitle text=format!("{} · Admin", org.name)/>
                             <section class="admin" data-testid="admin-org">
                                 <nav class="crumbs"><a href="/admin/orgs">"Organizations"</a>" / "{org.name.clone()}</nav>
                                 <h1>{org.name.clone()}" "<span class="key">{org.short_id.clone()}</span></h1>

@@ -5,6 +5,7 @@ use crate::api::{
     BanUser, ResetTwoFactor, RevokeUserSessions, SetUserRole, UnbanUser, load_admin_users,
 };
 use crate::components::NotFound;
+use crate::components::PageTitle;
 use domain::dto::AdminUser;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -54,6 +55,7 @@ pub fn AdminUsers() -> impl IntoView {
         })
     };
     view! {
+        <PageTitle text="Users · Admin"/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -13,6 +13,7 @@ mod view;
 mod views;
 
 use crate::api::{BoardData, BulkUpdate, CreateTask, UpdateTask, load_board};
+use crate::components::PageTitle;
 use crate::components::text::error_text;
 use crate::realtime::use_realtime;
 use domain::TaskId;
@@ -280,6 +281,7 @@ pub fn Board() -> impl IntoView {
                 let loaded: Vec<Arc<Task>> =
                     std::mem::take(&mut data.tasks).into_iter().map(Arc::new).collect();
                 let viewer = data.viewer;
+                let title = format!("Tasks · {}", data.org.name);
                 let tasks = Memo::new(move |_| {
                     let shown_filter = filter.get();
                     let tree = shown_filter.tree();
@@ -310,7 +312,7 @@ pub fn Board() -> impl IntoView {
                     notice,
                     link,
                 };
-                view! { <view::BoardView state live create/> }.into_any()
+                view! { <PageTitle text=title/><view::BoardView state live create/> }.into_any()
             })}
         </Transition>
         // Outside the board's Transition: its data loads (and hydrates) on its own.

@@ -5,6 +5,7 @@ use super::BoardState;
 use super::filter::{BoardFilter, GroupBy, PullFilter, View, group_label, sort_label};
 use crate::api::{CreateTask, load_templates};
 use crate::components::MarkdownEditor;
+use crate::components::prefs::COMPACT;
 use crate::components::text::priority_label;
 use crate::components::{Command, CommandAction, Palette};
 use domain::dto::{TaskPriority, TaskStatus, ViewSort};
@@ -116,6 +117,12 @@ pub(super) fn Toolbar(state: BoardState, search: NodeRef<html::Input>) -> impl I
                 <a href=move || with_view(View::Board) aria-current=move || (state.filter.with(|f| f.view) == View::Board).then_some("page") data-testid="view-board">"Board"</a>
                 <a href=move || with_view(View::List) aria-current=move || (state.filter.with(|f| f.view) == View::List).then_some("page") data-testid="view-list">"List"</a>
             </nav>
+            // A personal choice, not part of the view: outside the form and its URL.
+            <label class="check density" title="More tasks a screen, with less room around each">
+                <input type="checkbox" id="density-compact" checked=COMPACT.get()
+                    on:change=move |ev| COMPACT.set(event_target_checked(&ev)) data-testid="compact"/>
+                "Compact"
+            </label>
             <Form method="GET" action=base attr:class="filters" attr:role="search" attr:data-testid="filters">
                 {move || (state.filter.with(|f| f.view) == View::List).then(|| view! { <input type="hidden" name="view" value="list"/> })}
                 // What the menus do not show rides along: the chips, a tree, the view.

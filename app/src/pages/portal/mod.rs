@@ -3,6 +3,7 @@
 //! over the org's `public` room. Members see exactly this too: it is their preview.
 
 use crate::api::{CastVote, CreateTask, load_portal};
+use crate::components::ShareCard;
 use crate::components::keys::{self, Action, Scope};
 use crate::components::text::{encode, error_text, priority_label};
 use crate::realtime::{LinkState, use_realtime};
@@ -227,8 +228,26 @@ fn PortalView(page: PortalPage, ask: Ask, refetch: RwSignal<u32>) -> impl IntoVi
         .collect_view();
     let slug_list = slug.clone();
 
+    // The org's colour, where text on it or beside it stays readable by construction: the
+    // band and the buttons, with black or white text chosen for it (links keep the theme's).
+    let brand = org
+        .settings
+        .accent_color
+        .as_deref()
+        .and_then(|c| domain::parse::Color::parse(c).ok())
+        .map(|c| format!("--brand: {}; --brand-fg: {}", c.as_str(), c.text_on()));
+    let branded = brand.is_some();
+    let card_words = if org.description.is_empty() {
+        format!(
+            "What {} is working on: vote, comment and suggest.",
+            org.name
+        )
+    } else {
+        org.description.clone()
+    };
     view! {
-        <section class="portal" data-testid="portal">
+        <ShareCard title=org.name.clone() description=card_words path=format!("/orgs/{slug}") org=org.clone()/>
+        <section class="portal" class:branded=branded data-testid="portal" style=brand>
             <header class="portal-head">
                 {org.banner_url.clone().map(|src| view! { <img class="portal-banner" src=src alt="" data-testid="portal-banner"/> })}
                 <div class="row spread">

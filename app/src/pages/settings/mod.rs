@@ -13,8 +13,8 @@ use crate::api::{
     CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
     RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
 };
-use crate::components::Avatar;
 use crate::components::text::error_text;
+use crate::components::{Avatar, PageTitle};
 use branding::Branding;
 use domain::permissions::PermissionSet;
 use github::GithubSettings;
@@ -124,6 +124,7 @@ pub fn Settings() -> impl IntoView {
                     Ok(data) => {
                         let slug = data.org.slug.clone();
                         view! {
+                            <PageTitle text=format!("Settings · {}", data.org.name)/>
                             <section class="settings" data-testid="settings">
                                 <nav class="crumbs"><a href=format!("/orgs/{slug}/tasks")>{data.org.name.clone()}</a>" / Settings"</nav>
                                 <h1>"Settings"</h1>
@@ -172,6 +173,10 @@ fn General(data: SettingsData, update_org: ServerAction<UpdateOrg>) -> impl Into
             <label class="check"><input type="checkbox" name="visitors_must_use_template" value="on" checked=org.settings.visitors_must_use_template data-testid="visitors-must-use-template"/>"Visitors must use a template (one of the templates for visitors, in Task templates below)"</label>
             <label>"Sites that may show the public page in a frame (https origins, one a line; at most 10)"
                 <textarea name="framing" rows="2" placeholder="https://example.com" data-testid="framing">{org.settings.framing.join("\n")}</textarea>
+            </label>
+            <label>"The public page's colour (buttons and the header's band: #rrggbb; empty keeps Sayr's)"
+                <input name="accent_color" maxlength="7" placeholder="#5b5bd6" pattern="#([0-9a-fA-F]{3}){1,2}" spellcheck="false"
+                    value=org.settings.accent_color.clone().unwrap_or_default() data-testid="accent-color"/>
             </label>
             <label class="check"><input type="checkbox" name="members_must_use_two_factor" value="on" checked=org.settings.members_must_use_two_factor data-testid="members-must-use-two-factor"/>"Members must use a second factor (members without one see only a page asking them to set it up; turn on your own first)"</label>
             <button type="submit" class="button primary">"Save"</button>
