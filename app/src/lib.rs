@@ -79,18 +79,18 @@ pub fn App() -> impl IntoView {
                     // Pages with data render whole before the first byte: the status code
                     // is right (404 for what you may not see) and the page works without JS.
                     <Route path=path!("/") view={Lazy::<RootRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=pages::Login/>
-                    <Route path=path!("/login/2fa") view=pages::LoginSecondStep/>
-                    <Route path=path!("/signup") view=pages::Signup/>
-                    <Route path=path!("/verify-email") view=pages::VerifyEmail/>
-                    <Route path=path!("/forgot-password") view=pages::ForgotPassword/>
-                    <Route path=path!("/reset-password") view=pages::ResetPassword/>
-                    <Route path=path!("/invite") view=pages::InvitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login/2fa") view={Lazy::<LoginSecondStepRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/invite") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/notifications") view={Lazy::<NotificationSettingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/my-tasks") view={Lazy::<MyTasksRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/unsubscribe") view=pages::Unsubscribe ssr=SsrMode::Async/>
+                    <Route path=path!("/unsubscribe") view={Lazy::<UnsubscribeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orgs") view={Lazy::<AdminOrgsRoute>::new()} ssr=SsrMode::Async/>

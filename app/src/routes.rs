@@ -100,6 +100,58 @@ lazy_page!(
     notification_settings_view,
     preload_notification_settings
 );
+// Signing in and up, and the pages mail links open: a visitor's first page, never a
+// member's board, so none of it rides in the main module.
+lazy_page!(LoginRoute, pages::Login, auth, login_view, preload_login);
+lazy_page!(
+    LoginSecondStepRoute,
+    pages::LoginSecondStep,
+    auth,
+    login_second_step_view,
+    preload_login_second_step
+);
+lazy_page!(
+    SignupRoute,
+    pages::Signup,
+    auth,
+    signup_view,
+    preload_signup
+);
+lazy_page!(
+    VerifyEmailRoute,
+    pages::VerifyEmail,
+    auth,
+    verify_email_view,
+    preload_verify_email
+);
+lazy_page!(
+    ForgotPasswordRoute,
+    pages::ForgotPassword,
+    auth,
+    forgot_password_view,
+    preload_forgot_password
+);
+lazy_page!(
+    ResetPasswordRoute,
+    pages::ResetPassword,
+    auth,
+    reset_password_view,
+    preload_reset_password
+);
+lazy_page!(
+    InviteRoute,
+    pages::InvitePage,
+    auth,
+    invite_view,
+    preload_invite
+);
+lazy_page!(
+    UnsubscribeRoute,
+    pages::Unsubscribe,
+    auth,
+    unsubscribe_view,
+    preload_unsubscribe
+);
 lazy_page!(AdminRoute, pages::Admin, admin, admin_view, preload_admin);
 lazy_page!(
     AdminUsersRoute,

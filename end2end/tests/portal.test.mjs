@@ -82,6 +82,14 @@ test('anonymous visitors see public tasks only, vote once, and see votes arrive 
   await ann.goto(`${sayr.base}/orgs/acme`);
   await live(ann);
   await ann.screenshot({ path: join(SHOTS, 'portal.png'), fullPage: true });
+  await ann.emulateMedia({ colorScheme: 'dark' });
+  await ann.screenshot({ path: join(SHOTS, 'portal-dark.png'), fullPage: true });
+  await ann.emulateMedia({ colorScheme: 'light' });
+  // On a phone (360 px, the narrowest common width): one column, nothing off the side.
+  await ann.setViewportSize({ width: 360, height: 780 });
+  const overflow = await ann.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the public page reads at 360 px without scrolling sideways (${overflow}px)`);
+  await ann.screenshot({ path: join(SHOTS, 'portal-phone.png') });
   assert.deepEqual(chrome.errors, []);
 });
 

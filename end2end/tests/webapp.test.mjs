@@ -163,10 +163,18 @@ test('screenshots, light and dark', async () => {
     await ann.waitForSelector('[data-testid=settings]');
     await ann.screenshot({ path: join(SHOTS, `settings-${scheme}.png`) });
   }
+  await ann.emulateMedia({ colorScheme: 'light' });
   await ann.setViewportSize({ width: 375, height: 800 });
   await ann.goto(`${sayr.base}/orgs/acme/tasks`);
   await live(ann);
   const overflow = await ann.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `usable at 375 px: the page does not scroll sideways (${overflow}px)`);
+  await ann.screenshot({ path: join(SHOTS, 'board-phone.png') });
+  await ann.goto(`${sayr.base}/orgs/acme/tasks/2`);
+  await live(ann);
+  await ann.screenshot({ path: join(SHOTS, 'task-phone.png') });
+  await ann.goto(`${sayr.base}/orgs/acme/settings`);
+  await ann.waitForSelector('[data-testid=settings]');
+  await ann.screenshot({ path: join(SHOTS, 'settings-phone.png') });
   assert.deepEqual(chrome.errors, []);
 });

@@ -2,7 +2,7 @@ use crate::OrgHost;
 use crate::api::{ShellData, ShellOrg, load_shell, load_unread_count};
 use crate::components::prefs::SIDEBAR_COLLAPSED;
 use crate::components::{Avatar, Glyph, Icon, Palette};
-use crate::realtime::use_personal_events;
+use crate::realtime::{LinkState, use_personal_events};
 use domain::realtime::ServerEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -14,6 +14,8 @@ pub struct InboxFeed {
     /// None until known (and for visitors who are not signed in).
     pub unread: RwSignal<Option<i64>>,
     pub version: RwSignal<u32>,
+    /// How the user's own live link stands (the inbox entry shows it).
+    pub link: RwSignal<LinkState>,
 }
 
 impl InboxFeed {
@@ -21,6 +23,7 @@ impl InboxFeed {
         provide_context(InboxFeed {
             unread: RwSignal::new(None),
             version: RwSignal::new(0),
+            link: RwSignal::new(LinkState::Offline),
         });
     }
 
@@ -40,6 +43,37 @@ fn current_slug(path: &str, host: Option<&OrgHost>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Follows the user's private room into the feed: a new notification or a read elsewhere
+/// changes the count; a link that dropped and came back refetches it. Its own WASM chunk,
+/// so the realtime client and every event's types stay out of the main module (a board
+/// loads them with its own chunk anyway).
+#[cfg_attr(feature = "hydrate", leptos::wasm_split::wasm_split(inbox_live, wasm_split_path = ::leptos::wasm_split))]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn follow_inbox() -> Box<dyn FnOnce(InboxFeed, Signal<bool>)> {
+    Box::new(|feed, signed_in| {
+        let live = use_personal_events(signed_in, move |event| match event {
+            ServerEvent::Notification { unread_count, .. }
+            | ServerEvent::NotificationsRead { unread_count } => {
+                feed.unread.set(Some(unread_count));
+                feed.version.update(|n| *n += 1);
+            }
+            _ => {}
+        });
+        Effect::new(move |_| feed.link.set(live.state.get()));
+        // What was missed while the link was down.
+        Effect::new(move |_| {
+            if live.reconnected.get() > 0 {
+                leptos::task::spawn_local(async move {
+                    if let Ok(count) = load_unread_count().await {
+                        feed.unread.set(count);
+                        feed.version.update(|n| *n += 1);
+                    }
+                });
+            }
+        });
+    })
+}
+
 /// The frame around every page: for a signed-in user a sidebar (their orgs, My Tasks, the
 /// inbox with its unread count, live, the org's board, releases, public page and settings,
 /// the palette and the shortcut sheet, the docs, the account, the site admin), collapsible
@@ -51,25 +85,11 @@ pub fn Sidebar() -> impl IntoView {
     let feed = InboxFeed::get();
     let palette = expect_context::<Palette>();
     let signed_in = Signal::derive(move || feed.unread.get().is_some());
-    let live = use_personal_events(signed_in, move |event| match event {
-        ServerEvent::Notification { unread_count, .. }
-        | ServerEvent::NotificationsRead { unread_count } => {
-            feed.unread.set(Some(unread_count));
-            feed.version.update(|n| *n += 1);
-        }
-        _ => {}
-    });
-    // What was missed while the link was down.
-    Effect::new(move |_| {
-        if live.reconnected.get() > 0 {
-            leptos::task::spawn_local(async move {
-                if let Ok(count) = load_unread_count().await {
-                    feed.unread.set(count);
-                    feed.version.update(|n| *n += 1);
-                }
-            });
-        }
-    });
+    // The live count: in the browser, once its chunk is in (after the first paint).
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local_scoped(async move { follow_inbox().await(feed, signed_in) });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = signed_in;
     let location = use_location();
     let host = use_context::<Option<OrgHost>>().flatten();
     let slug = {
@@ -155,7 +175,7 @@ pub fn Sidebar() -> impl IntoView {
                                 <li><a href="/my-tasks" data-testid="my-tasks-link" aria-current=move || (path.get() == "/my-tasks").then_some("page")>
                                     <Glyph icon=Icon::ListTodo/><span class="nav-text">"My tasks"</span>
                                 </a></li>
-                                <li><a href="/inbox" data-testid="inbox-link" data-state=move || live.state.get().as_str()
+                                <li><a href="/inbox" data-testid="inbox-link" data-state=move || feed.link.get().as_str()
                                     aria-current=move || (path.get() == "/inbox").then_some("page")
                                     aria-label=move || {
                                         let n = feed.unread.get().unwrap_or(0);
