@@ -48,6 +48,18 @@ pub struct Palette {
     pub open_sheet: RwSignal<u32>,
 }
 
+/// Runs `open` each time `bumped` changes (not for the value it has when this starts): how
+/// the sidebar's buttons open the palette and the shortcut sheet.
+pub fn open_when_bumped(bumped: RwSignal<u32>, open: impl Fn() + 'static) {
+    Effect::new(move |seen: Option<u32>| {
+        let n = bumped.get();
+        if seen.is_some_and(|seen| seen != n) {
+            open();
+        }
+        n
+    });
+}
+
 impl Palette {
     pub fn provide() -> Self {
         let palette = Palette {
@@ -172,13 +184,7 @@ pub fn CommandPalette() -> impl IntoView {
             open();
         }
     });
-    Effect::new(move |seen: Option<u32>| {
-        let n = palette.open_palette.get();
-        if seen.is_some_and(|seen| seen != n) {
-            open();
-        }
-        n
-    });
+    open_when_bumped(palette.open_palette, open);
     view! {
         <dialog node_ref=dialog class="dialog palette" aria-label="Command palette" data-testid="palette">
             <input node_ref=input type="text" role="combobox" aria-expanded="true" aria-controls="palette-list"

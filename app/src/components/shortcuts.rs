@@ -23,13 +23,7 @@ pub fn ShortcutSheet() -> impl IntoView {
             open();
         }
     });
-    Effect::new(move |seen: Option<u32>| {
-        let n = palette.open_sheet.get();
-        if seen.is_some_and(|seen| seen != n) {
-            open();
-        }
-        n
-    });
+    super::palette::open_when_bumped(palette.open_sheet, open);
     let scopes = [
         Scope::Anywhere,
         Scope::Board,

@@ -54,7 +54,7 @@ pub fn Account() -> impl IntoView {
 
     view! {
         <PageTitle text="Account"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match account.await {
                     Err(_) => view! {

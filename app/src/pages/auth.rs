@@ -213,7 +213,7 @@ pub fn InvitePage() -> impl IntoView {
     view! {
         <PageTitle text="Invitation"/>
         <section class="card narrow" data-testid="invite-link">
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=crate::components::Loading>
                 {move || Suspend::new(async move {
                     match link.await {
                         Err(e) => view! {

@@ -12,7 +12,7 @@ pub fn Home() -> impl IntoView {
     let home = Resource::new(move || decline.version().get(), |_| load_home());
 
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 let data = home.await.map_err(|e| error_text(&e));
                 match data {

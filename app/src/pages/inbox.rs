@@ -162,7 +162,7 @@ pub fn Inbox() -> impl IntoView {
                 {tab("inbox", "All")}{tab("unread", "Unread")}{tab("archived", "Archived")}
             </nav>
             <p class="muted small">"j / k to move, e to archive, Enter to open."</p>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=crate::components::Loading>
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),

@@ -118,7 +118,7 @@ pub fn MyTasks() -> impl IntoView {
                 </select></label>
                 <button type="submit" class="button">"Apply"</button>
             </form>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=crate::components::Loading>
                 {move || Suspend::new(async move {
                     match tasks.await {
                         Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),

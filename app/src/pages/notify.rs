@@ -22,7 +22,7 @@ pub fn Unsubscribe() -> impl IntoView {
     view! {
         <PageTitle text="Unsubscribe"/>
         <section class="card narrow" data-testid="unsubscribe">
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=crate::components::Loading>
                 {move || Suspend::new(async move {
                     match info.await {
                         Err(e) => view! {
@@ -69,7 +69,7 @@ pub fn NotificationSettings() -> impl IntoView {
         <section class="card" data-testid="notification-settings">
             <h1>"Notification mail"</h1>
             <p class="muted">"Everything also shows in your " <a href="/inbox">"inbox"</a>". Mail sent “now” waits a few minutes so that what follows comes in the same mail."</p>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=crate::components::Loading>
                 {move || Suspend::new(async move {
                     match settings.await {
                         Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),

@@ -56,7 +56,7 @@ pub fn Releases() -> impl IntoView {
         |(slug, _)| load_releases_page(slug),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 let data = match page.await {
                     Ok(d) => d,
@@ -142,7 +142,7 @@ pub fn ReleasePage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 let (data, detail) = match page.await {
                     Ok(d) => d,

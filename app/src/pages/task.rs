@@ -23,7 +23,7 @@ pub fn TaskPage() -> impl IntoView {
         |(slug, number, _)| load_task(slug, number),
     );
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => view! { <crate::components::LoadFailed error=e/> }.into_any(),

@@ -20,15 +20,6 @@ const PAGES: &[&str] = &[
     "/admin/connections",
 ];
 
-async fn html(app: &TestApp, path: &str, session: Option<&Session>) -> (StatusCode, String) {
-    let mut req = app.http.get(format!("{}{path}", app.base));
-    if let Some(s) = session {
-        req = req.header("cookie", s.cookie());
-    }
-    let res = req.send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
 /// Calls a server function as the page's script does (a form-encoded POST, JSON back).
 async fn call(
     app: &TestApp,
@@ -107,11 +98,11 @@ async fn admin_and_bob(app: &TestApp) -> (Session, Session) {
 on_each_backend!(outsiders_get_404_on_every_admin_page_and_function, |app| {
     let (admin, bob) = admin_and_bob(&app).await;
     for path in PAGES {
-        let (status, page) = html(&app, path, Some(&admin)).await;
+        let (status, page) = app.page(path, Some(&admin)).await;
         assert_eq!(status, StatusCode::OK, "{path} for the site admin");
         assert!(page.contains("admin-nav"), "{path}");
         for who in [None, Some(&bob)] {
-            let (status, page) = html(&app, path, who).await;
+            let (status, page) = app.page(path, who).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path} for {who:?}");
             assert!(
                 page.contains("Not found") && !page.contains("admin-nav"),
@@ -174,13 +165,13 @@ on_each_backend!(outsiders_get_404_on_every_admin_page_and_function, |app| {
     assert_eq!(overview["settings"]["signupsOpen"], true, "{overview}");
     // Only site admins see the way there.
     assert!(
-        html(&app, "/", Some(&admin))
+        app.page("/", Some(&admin))
             .await
             .1
             .contains(r#"href="/admin""#)
     );
     assert!(
-        !html(&app, "/", Some(&bob))
+        !app.page("/", Some(&bob))
             .await
             .1
             .contains(r#"href="/admin""#)
@@ -236,7 +227,7 @@ on_each_backend!(
             )
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        let (_, page) = html(&app, "/admin/users?q=bob", Some(&admin)).await;
+        let (_, page) = app.page("/admin/users?q=bob", Some(&admin)).await;
         assert!(
             page.contains("spamming the board"),
             "the list shows the ban"
@@ -346,7 +337,7 @@ on_each_backend!(site_admins_set_roles_and_the_last_one_stays, |app| {
     .await;
     assert_eq!(status, StatusCode::OK, "{bob_now}");
     assert_eq!(bob_now["siteAdmin"], true);
-    assert_eq!(html(&app, "/admin", Some(&bob)).await.0, StatusCode::OK);
+    assert_eq!(app.page("/admin", Some(&bob)).await.0, StatusCode::OK);
 
     let (status, _) = call(
         &app,
@@ -357,7 +348,7 @@ on_each_backend!(site_admins_set_roles_and_the_last_one_stays, |app| {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        html(&app, "/admin", Some(&admin)).await.0,
+        app.page("/admin", Some(&admin)).await.0,
         StatusCode::NOT_FOUND
     );
     let (status, body) = call(
@@ -453,7 +444,7 @@ on_each_backend!(deleting_an_org_through_the_admin_removes_it, |app| {
     assert_eq!(orgs["total"], 1, "{orgs}");
     assert_eq!(orgs["rows"][0]["slug"], "bobco");
     assert_eq!(orgs["rows"][0]["members"], 1);
-    let (status, page) = html(&app, "/admin/orgs/bobco", Some(&admin)).await;
+    let (status, page) = app.page("/admin/orgs/bobco", Some(&admin)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("bob@example.test") && page.contains("Administrators"));
 
@@ -492,7 +483,7 @@ on_each_backend!(deleting_an_org_through_the_admin_removes_it, |app| {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        html(&app, "/admin/orgs/bobco", Some(&admin)).await.0,
+        app.page("/admin/orgs/bobco", Some(&admin)).await.0,
         StatusCode::NOT_FOUND
     );
 });
@@ -512,16 +503,16 @@ on_each_backend!(closing_sign_up_at_run_time_refuses_new_accounts, |app| {
     let (status, refused) = signup("carol@example.test").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
     assert_eq!(refused["error"]["code"], "forbidden");
-    let (_, page) = html(&app, "/admin", Some(&admin)).await;
+    let (_, page) = app.page("/admin", Some(&admin)).await;
     assert!(page.contains("Open sign-up"));
-    let (_, page) = html(&app, "/signup", None).await;
+    let (_, page) = app.page("/signup", None).await;
     assert!(page.contains("signup-closed"), "the sign-up page says so");
 
     let (status, _) = call(&app, Some(&admin), "admin_set_signups", &[("open", "on")]).await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = signup("carol@example.test").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (_, page) = html(&app, "/signup", None).await;
+    let (_, page) = app.page("/signup", None).await;
     assert!(!page.contains("signup-closed"));
 });
 
@@ -574,7 +565,7 @@ on_each_backend!(the_connections_page_counts_open_sockets, |app| {
     assert_eq!(now["rooms"][0]["orgSlug"], "acme", "{now}");
     assert_eq!(now["rooms"][0]["channel"], "tasks");
     assert_eq!(now["rooms"][0]["sockets"], 1);
-    let (_, page) = html(&app, "/admin/connections", Some(&admin)).await;
+    let (_, page) = app.page("/admin/connections", Some(&admin)).await;
     assert!(page.contains("this instance") && page.contains("Org acme"));
 });
 

@@ -6,19 +6,6 @@ use crate::common;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-async fn html(
-    app: &common::TestApp,
-    path: &str,
-    session: Option<&common::Session>,
-) -> (StatusCode, String) {
-    let mut req = app.http.get(format!("{}{path}", app.base));
-    if let Some(s) = session {
-        req = req.header("cookie", s.cookie());
-    }
-    let res = req.send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
 async fn task(app: &common::TestApp, owner: &common::Session, body: Value) -> Value {
     let (status, task) = app.post("/api/v1/orgs/acme/tasks", body, Some(owner)).await;
     assert_eq!(status, StatusCode::CREATED, "{task}");
@@ -87,7 +74,7 @@ on_each_backend!(
     )
     .await;
 
-        let (status, page) = html(&app, "/orgs/acme/tasks?q=&task=2", Some(&owner)).await;
+        let (status, page) = app.page("/orgs/acme/tasks?q=&task=2", Some(&owner)).await;
         assert_eq!(status, StatusCode::OK);
         let shown = dialog(&page).expect("the dialog is rendered");
         let opening = &shown[..shown.find('>').unwrap()];
@@ -107,9 +94,9 @@ on_each_backend!(
         );
         assert_eq!(column(&page, "todo"), [2, 1], "over the board");
 
-        let (_, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+        let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
         assert!(dialog(&page).is_none(), "no task asked for, no dialog");
-        let (status, page) = html(&app, "/orgs/acme/tasks/2", Some(&owner)).await;
+        let (status, page) = app.page("/orgs/acme/tasks/2", Some(&owner)).await;
         assert_eq!(status, StatusCode::OK, "the full page still works");
         assert!(page.contains("Fix the login"));
     }
@@ -139,7 +126,7 @@ on_each_backend!(
             json!({"title": "Secret plan", "visibility": "private"}),
         )
         .await;
-        let (_, page) = html(&app, "/orgs/acme/tasks?task=2", None).await;
+        let (_, page) = app.page("/orgs/acme/tasks?task=2", None).await;
         assert!(page.contains("Public item"));
         assert!(
             !page.contains("Secret plan"),
@@ -154,7 +141,7 @@ on_each_backend!(reordering_a_column_changes_the_board_for_everyone, |app| {
     for title in ["one", "two", "three"] {
         task(&app, &owner, json!({"title": title, "status": "todo"})).await;
     }
-    let (_, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(column(&page, "todo"), [3, 2, 1], "new tasks start on top");
 
     // Task 1 to the top, then task 2 between 1 and 3.
@@ -177,7 +164,7 @@ on_each_backend!(reordering_a_column_changes_the_board_for_everyone, |app| {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(column(&page, "todo"), [1, 2, 3]);
 
     // To the bottom, and a task moved to another column keeps its place in the order.
@@ -190,7 +177,7 @@ on_each_backend!(reordering_a_column_changes_the_board_for_everyone, |app| {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(column(&page, "todo"), [2, 3, 1]);
 
     // A new task goes to the top, even above one moved to the top before it.
@@ -203,7 +190,7 @@ on_each_backend!(reordering_a_column_changes_the_board_for_everyone, |app| {
     )
     .await;
     task(&app, &owner, json!({"title": "four", "status": "todo"})).await;
-    let (_, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(column(&page, "todo"), [4, 3, 2, 1]);
 });
 
@@ -250,7 +237,7 @@ on_each_backend!(a_stale_reorder_is_refused_and_changes_nothing, |app| {
             patch(&app, &owner, 1, json!({"version": v, "position": position})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{position}: {body}");
     }
-    let (_, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(column(&page, "todo"), [3, 2, 1], "nothing moved");
     assert_eq!(version(&app, &owner, 1).await, v, "nothing written");
 });
@@ -353,7 +340,7 @@ on_each_backend!(
             "{body}"
         );
         assert!(body.contains("<code>#2</code>"), "{body}");
-        let (_, page) = html(&app, "/orgs/acme/tasks/1", Some(&owner)).await;
+        let (_, page) = app.page("/orgs/acme/tasks/1", Some(&owner)).await;
         assert!(page.contains(r#"<a href="/orgs/acme/tasks/2""#));
     }
 );

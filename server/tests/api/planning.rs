@@ -345,16 +345,6 @@ on_each_backend!(
     }
 );
 
-/// The page at `path` as a browser gets it (rendered on the server, hydration data in it).
-async fn page(app: &TestApp, path: &str, who: Option<&Session>) -> (StatusCode, String) {
-    let mut req = app.http.get(format!("{}{path}", app.base));
-    if let Some(s) = who {
-        req = req.header("cookie", s.cookie());
-    }
-    let res = req.send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
 on_each_backend!(
     the_public_changelog_shows_released_releases_and_public_tasks_only,
     |app| {
@@ -409,10 +399,10 @@ on_each_backend!(
         ];
 
         // Before it is released, visitors find nothing.
-        let (status, html) = page(&app, "/orgs/acme/releases", None).await;
+        let (status, html) = app.page("/orgs/acme/releases", None).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("Nothing released yet"), "{html}");
-        let (status, _) = page(&app, "/orgs/acme/releases/spring-2027", None).await;
+        let (status, _) = app.page("/orgs/acme/releases/spring-2027", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         app.request(
@@ -423,14 +413,14 @@ on_each_backend!(
         )
         .await;
         for path in ["/orgs/acme/releases", "/orgs/acme/releases/spring-2027"] {
-            let (status, html) = page(&app, path, None).await;
+            let (status, html) = app.page(path, None).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert!(html.contains("Spring 2027"), "{path}: {html}");
             for secret in secrets {
                 assert!(!html.contains(secret), "{path} leaks {secret:?}");
             }
         }
-        let (_, html) = page(&app, "/orgs/acme/releases/spring-2027", None).await;
+        let (_, html) = app.page("/orgs/acme/releases/spring-2027", None).await;
         assert!(
             html.contains("Dark mode") && html.contains("What shipped"),
             "{html}"
@@ -445,7 +435,7 @@ on_each_backend!(
         );
 
         // Members see all of it on the same pages.
-        let (_, html) = page(&app, "/orgs/acme/releases", Some(&owner)).await;
+        let (_, html) = app.page("/orgs/acme/releases", Some(&owner)).await;
         assert!(
             html.contains("Skunkworks plan") && html.contains("New release"),
             "{html}"

@@ -3,19 +3,10 @@
 //! link shows in chat, and nothing of what a visitor may not see; the web app manifest; an
 //! org's own colour on its public page.
 
-use crate::common::{self, Backend, Session, TestApp};
+use crate::common::{self, Backend, TestApp};
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-
-async fn html(app: &TestApp, path: &str, session: Option<&Session>) -> (StatusCode, String) {
-    let mut req = app.http.get(format!("{}{path}", app.base));
-    if let Some(s) = session {
-        req = req.header("cookie", s.cookie());
-    }
-    let res = req.send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
 
 fn unescape(s: &str) -> String {
     s.replace("&quot;", "\"")
@@ -76,7 +67,7 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
     assert_eq!(status, StatusCode::OK, "{body}");
 
     // The public page, as a visitor (a chat app's crawler) sees it.
-    let (status, page) = html(&app, "/orgs/acme", None).await;
+    let (status, page) = app.page("/orgs/acme", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(title(&page), name, "the org's own name, escaped and whole");
     assert_eq!(og(&page, "title").as_deref(), Some(name));
@@ -108,7 +99,7 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{logo}");
-    let (_, page) = html(&app, "/orgs/acme", None).await;
+    let (_, page) = app.page("/orgs/acme", None).await;
     let image = og(&page, "image").expect("the logo");
     assert!(image.starts_with(&format!("{base}/files/")), "{image}");
     assert_eq!(meta(&page, "name", "twitter:image"), Some(image.clone()));
@@ -129,7 +120,7 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, page) = html(&app, "/orgs/acme", None).await;
+    let (_, page) = app.page("/orgs/acme", None).await;
     let banner = og(&page, "image").expect("the banner");
     assert_ne!(banner, image, "the banner, not the logo");
     assert_eq!(
@@ -139,7 +130,7 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
 
     // A public task: its key and title, and words of its own or about the org.
     let path = format!("/orgs/acme/tasks/{number}");
-    let (status, page) = html(&app, &path, None).await;
+    let (status, page) = app.page(&path, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(title(&page), format!("ABC-{number} Dark mode"));
     assert_eq!(og(&page, "title"), Some(format!("ABC-{number} Dark mode")));
@@ -159,17 +150,17 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{private}");
     let secret = format!("/orgs/acme/tasks/{}", private["task"]["number"]);
-    let (status, page) = html(&app, &secret, None).await;
+    let (status, page) = app.page(&secret, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(title(&page), "Not found · Sayr");
     assert!(!page.contains("Secret acquisition") && !page.contains("Buy the rival"));
     assert_eq!(og(&page, "title"), None);
 
     // Members get titles that say where they are, and no card: their pages are not shared.
-    let (_, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(title(&page), format!("Tasks · {name} · Sayr"));
     assert_eq!(og(&page, "title"), None);
-    let (_, page) = html(&app, &secret, Some(&owner)).await;
+    let (_, page) = app.page(&secret, Some(&owner)).await;
     assert_eq!(
         title(&page),
         format!(
@@ -182,11 +173,11 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
         None,
         "a member's page carries no card"
     );
-    let (_, page) = html(&app, "/orgs/acme/settings", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/settings", Some(&owner)).await;
     assert_eq!(title(&page), format!("Settings · {name} · Sayr"));
-    let (_, page) = html(&app, "/login", None).await;
+    let (_, page) = app.page("/login", None).await;
     assert_eq!(title(&page), "Sign in · Sayr");
-    let (_, page) = html(&app, "/inbox", Some(&owner)).await;
+    let (_, page) = app.page("/inbox", Some(&owner)).await;
     assert_eq!(title(&page), "Inbox · Sayr");
 
     // A release: visitors see it in the changelog, with a card.
@@ -209,7 +200,7 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let path = format!("/orgs/acme/releases/{slug}");
-    let (status, page) = html(&app, &path, None).await;
+    let (status, page) = app.page(&path, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(og(&page, "title"), Some(format!("Spring · {name}")));
     assert_eq!(
@@ -217,7 +208,7 @@ on_each_backend!(pages_have_titles_and_public_ones_a_card_for_chat, |app| {
         Some("Faster everything.")
     );
     assert_eq!(og(&page, "url"), Some(format!("{base}{path}")));
-    let (_, page) = html(&app, "/orgs/acme/releases", None).await;
+    let (_, page) = app.page("/orgs/acme/releases", None).await;
     assert_eq!(og(&page, "title"), Some(format!("{name} · Changelog")));
     assert!(
         head(&page).contains(r#"type="application/atom+xml""#),
@@ -245,7 +236,7 @@ on_each_backend!(
                 "{bad}: {body}"
             );
         }
-        let (_, page) = html(&app, "/orgs/acme", None).await;
+        let (_, page) = app.page("/orgs/acme", None).await;
         assert!(
             !page.contains("--brand"),
             "a refused colour changed nothing"
@@ -265,7 +256,7 @@ on_each_backend!(
         let (status, body) = app.get("/api/v1/orgs/acme", None).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["org"]["settings"]["accentColor"], "#0f766e");
-        let (_, page) = html(&app, "/orgs/acme", None).await;
+        let (_, page) = app.page("/orgs/acme", None).await;
         assert!(
             page.contains("--brand: #0f766e; --brand-fg: #ffffff"),
             "the colour, with white on it"
@@ -280,7 +271,7 @@ on_each_backend!(
             Some(&owner),
         )
         .await;
-        let (_, page) = html(&app, "/orgs/acme", None).await;
+        let (_, page) = app.page("/orgs/acme", None).await;
         assert!(page.contains("--brand: #fde047; --brand-fg: #000000"));
         let (status, body) = app
             .request(
@@ -295,7 +286,7 @@ on_each_backend!(
             body["org"]["settings"]["accentColor"],
             serde_json::Value::Null
         );
-        let (_, page) = html(&app, "/orgs/acme", None).await;
+        let (_, page) = app.page("/orgs/acme", None).await;
         assert!(!page.contains("--brand"));
     }
 );
@@ -307,7 +298,7 @@ async fn the_app_can_be_installed() {
         return;
     }
     let app = TestApp::spawn_with(Backend::Sqlite, |c| c.site_root = None).await;
-    let (_, page) = html(&app, "/login", None).await;
+    let (_, page) = app.page("/login", None).await;
     assert!(head(&page).contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#));
     let res = app
         .http

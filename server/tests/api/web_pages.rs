@@ -7,19 +7,6 @@ use crate::common;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-async fn html(
-    app: &common::TestApp,
-    path: &str,
-    session: Option<&common::Session>,
-) -> (StatusCode, String) {
-    let mut req = app.http.get(format!("{}{path}", app.base));
-    if let Some(s) = session {
-        req = req.header("cookie", s.cookie());
-    }
-    let res = req.send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
 async fn form(
     app: &common::TestApp,
     session: &common::Session,
@@ -76,7 +63,7 @@ on_each_backend!(the_board_shows_what_its_url_asks_for, |app| {
     )
     .await;
 
-    let (status, page) = html(&app, "/orgs/acme/tasks", Some(&owner)).await;
+    let (status, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
     assert_eq!(status, StatusCode::OK);
     let mut cards = shown(&page, "task-card");
     cards.sort();
@@ -91,26 +78,25 @@ on_each_backend!(the_board_shows_what_its_url_asks_for, |app| {
     );
     assert!(page.contains("1 hidden"), "and says what it hides");
 
-    let (_, page) = html(&app, "/orgs/acme/tasks?closed=1", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks?closed=1", Some(&owner)).await;
     assert!(shown(&page, "task-card").contains(&2));
     assert!(page.contains(r#"data-group="status:done""#));
 
-    let (_, page) = html(
-        &app,
-        "/orgs/acme/tasks?priority=urgent&view=list",
-        Some(&owner),
-    )
-    .await;
+    let (_, page) = app
+        .page("/orgs/acme/tasks?priority=urgent&view=list", Some(&owner))
+        .await;
     assert_eq!(
         shown(&page, "task-item"),
         [1],
         "filtered by priority, as a list"
     );
 
-    let (_, page) = html(&app, "/orgs/acme/tasks?q=someday", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks?q=someday", Some(&owner)).await;
     assert_eq!(shown(&page, "task-card"), [3]);
 
-    let (_, page) = html(&app, "/orgs/acme/tasks?group=priority", Some(&owner)).await;
+    let (_, page) = app
+        .page("/orgs/acme/tasks?group=priority", Some(&owner))
+        .await;
     assert!(page.contains(r#"data-group="priority:urgent""#));
     assert_eq!(shown(&page, "task-card")[0], 1, "urgent first");
 });
@@ -126,7 +112,7 @@ on_each_backend!(the_task_page_works_without_javascript, |app| {
     .await;
     assert_eq!(t["number"], 1);
 
-    let (status, page) = html(&app, "/orgs/acme/tasks/1", Some(&owner)).await;
+    let (status, page) = app.page("/orgs/acme/tasks/1", Some(&owner)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Fix the **login**"), "the title as written");
     assert!(page.contains("<ol>"), "the description rendered");
@@ -194,7 +180,7 @@ on_each_backend!(the_task_page_works_without_javascript, |app| {
     )
     .await;
     assert!(res.status().is_redirection(), "{}", res.status());
-    let (_, page) = html(&app, "/orgs/acme/tasks/1", Some(&owner)).await;
+    let (_, page) = app.page("/orgs/acme/tasks/1", Some(&owner)).await;
     assert!(page.contains("Looked into it"));
     assert!(page.contains(r#"data-visibility="internal""#));
     assert!(
@@ -243,7 +229,7 @@ on_each_backend!(
         )
         .await;
 
-        let (status, page) = html(&app, "/orgs/acme/tasks/1", None).await;
+        let (status, page) = app.page("/orgs/acme/tasks/1", None).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("Public roadmap item") && page.contains("Thanks all"));
         assert!(
@@ -251,10 +237,10 @@ on_each_backend!(
             "internal comments never reach visitors, not even in hydration data"
         );
         assert!(!page.contains("owner@example.test"));
-        let (status, page) = html(&app, "/orgs/acme/tasks/2", None).await;
+        let (status, page) = app.page("/orgs/acme/tasks/2", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(!page.contains("Secret plan"));
-        let (_, page) = html(&app, "/orgs/acme/tasks", None).await;
+        let (_, page) = app.page("/orgs/acme/tasks", None).await;
         assert!(page.contains("Public roadmap item"));
         assert!(
             !page.contains("Secret plan"),

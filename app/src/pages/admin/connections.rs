@@ -11,7 +11,7 @@ pub fn AdminConnections() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_connections());
     view! {
         <PageTitle text="Connections · Admin"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(_) => view! { <NotFound/> }.into_any(),

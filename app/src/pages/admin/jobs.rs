@@ -25,7 +25,7 @@ pub fn AdminJobs() -> impl IntoView {
     };
     view! {
         <PageTitle text="Jobs · Admin"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(_) => view! { <NotFound/> }.into_any(),
@@ -87,7 +87,7 @@ pub fn AdminMail() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_outbox());
     view! {
         <PageTitle text="Mail · Admin"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(_) => view! { <NotFound/> }.into_any(),

@@ -66,7 +66,7 @@ pub fn Admin() -> impl IntoView {
     );
     view! {
         <PageTitle text="Admin"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(_) => view! { <NotFound/> }.into_any(),

@@ -24,7 +24,7 @@ pub fn AdminOrgs() -> impl IntoView {
     );
     view! {
         <PageTitle text="Orgs · Admin"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(_) => view! { <NotFound/> }.into_any(),
@@ -76,7 +76,7 @@ pub fn AdminOrg() -> impl IntoView {
     let delete = ServerAction::<DeleteOrg>::new();
     let data = Resource::new(move || slug.get(), load_admin_org);
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(_) => view! { <NotFound/> }.into_any(),

@@ -56,7 +56,7 @@ pub fn AdminUsers() -> impl IntoView {
     };
     view! {
         <PageTitle text="Users · Admin"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(_) => view! { <NotFound/> }.into_any(),

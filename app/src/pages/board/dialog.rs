@@ -143,7 +143,7 @@ pub(crate) fn TaskDialog(slug: Memo<String>, link: TaskLink) -> impl IntoView {
                         "Close ✕"
                     </button>
                 </div>
-                <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <Suspense fallback=crate::components::Loading>
                     {move || Suspend::new(async move {
                         match page.await {
                             None => ().into_any(),

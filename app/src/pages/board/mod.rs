@@ -269,7 +269,7 @@ pub fn Board() -> impl IntoView {
     });
 
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 let mut data = match board.await {
                     Ok(data) => data,

@@ -80,7 +80,7 @@ pub fn Portal() -> impl IntoView {
         |(slug, ask, _)| load_portal(slug, Some(ask.sort), Some(ask.category), Some(ask.q)),
     );
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => {

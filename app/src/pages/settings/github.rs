@@ -53,7 +53,7 @@ pub(super) fn GithubSettings(slug: String, categories: Vec<Category>) -> impl In
             <h2>"GitHub"</h2>
             {failure}
             {linked}
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=crate::components::Loading>
                 {move || Suspend::new({
                     let slug = slug.clone();
                     let categories = categories.clone();

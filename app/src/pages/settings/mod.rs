@@ -117,7 +117,7 @@ pub fn Settings() -> impl IntoView {
             .map(|e| view! { <p class="notice-bar" role="alert" data-testid="settings-error">{error_text(&e)}</p> })
     };
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=crate::components::Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <crate::components::LoadFailed error=e/> }.into_any(),

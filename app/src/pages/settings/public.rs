@@ -24,7 +24,7 @@ pub fn PublicSettings(slug: String, may_moderate: bool) -> impl IntoView {
         {may_moderate.then(|| view! {
             <h3 id="blocked">"Blocked people"</h3>
             <p class="muted small">"They can still read the public page, but cannot vote, comment or suggest tasks. Block someone from one of their comments."</p>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=crate::components::Loading>
                 {move || Suspend::new({
                     let slug = slug.clone();
                     async move {

@@ -419,6 +419,17 @@ impl TestApp {
         )
     }
 
+    /// The page at `path` as a browser gets it: its status and HTML (rendered on the server,
+    /// hydration data in it).
+    pub async fn page(&self, path: &str, session: Option<&Session>) -> (StatusCode, String) {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(s) = session {
+            req = req.header("cookie", s.cookie());
+        }
+        let res = req.send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
     pub async fn get(&self, path: &str, session: Option<&Session>) -> (StatusCode, Value) {
         self.request(Method::GET, path, None, session).await
     }
