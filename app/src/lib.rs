@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
     // In the browser, after hydration: no markup of its own.
     Effect::new(|_| components::focus_trap::install());
     components::InboxFeed::provide();
+    components::ViewsChanged::provide();
     provide_context(OrgHost::current());
     view! {
         // Pages that set no title of their own.

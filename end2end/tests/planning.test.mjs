@@ -63,11 +63,14 @@ test('a filter typed in the bar is saved as a shared view that another member op
   await ann.waitForURL(/\/orgs\/acme\/tasks\?v=/);
   await ann.locator('[data-testid=view-link][aria-current=page]:has-text("Bugs")').waitFor();
   await waitCards(ann, ['ACM-1 Login fails', 'ACM-2 Crash on save']);
+  // The sidebar lists it at once, as the page shown.
+  await ann.locator('[data-testid=sidebar-view][aria-current=page]:has-text("Bugs")').waitFor({ timeout: 5000 });
 
   // Bob's open board hears of the view, and opens it.
   await bob.goto(`${sayr.base}/orgs/acme/tasks`);
   await live(bob);
   await bob.locator('[data-testid=view-link]:has-text("Bugs")').waitFor();
+  await bob.locator('[data-testid=sidebar-view]:has-text("Bugs")').waitFor({ timeout: 5000 });
   await bob.click('[data-testid=view-link]:has-text("Bugs")');
   await bob.waitForURL(/\?v=/);
   await waitCards(bob, ['ACM-1 Login fails', 'ACM-2 Crash on save']);

@@ -72,7 +72,7 @@ pub use settings::{
     CreateCategory, CreateLabel, CreateTeam, DeleteCategory, DeleteLabel, DeleteTeam, InviteMember,
     RemoveMember, SetTeamPermissions, SettingsData, TeamMember, UpdateOrg, load_settings,
 };
-pub use shell::{ShellData, ShellOrg, ShellUser, load_shell};
+pub use shell::{ShellData, ShellOrg, ShellUser, ShellView, load_shell, load_shell_views};
 pub use task::{
     AddComment, DeleteComment, EditComment, React, TaskMention, TaskPageData, add_comment,
     delete_comment, edit_comment, load_task, mention_members, mention_tasks, react,

@@ -63,3 +63,34 @@ pub async fn load_shell() -> Result<ShellData, ServerFnError> {
         unread: inbox.unread_count,
     })
 }
+
+/// One saved view as the sidebar lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShellView {
+    pub id: String,
+    pub name: String,
+    pub shared: bool,
+}
+
+/// The saved views of org `slug` the signed-in member sees (the org's shared ones and their
+/// own), for the sidebar; none for anyone else, whatever the reason.
+#[server(prefix = "/sfn", endpoint = "shell_views")]
+pub async fn load_shell_views(slug: String) -> Result<Vec<ShellView>, ServerFnError> {
+    use super::ssr::*;
+    let cx = caller()?;
+    if matches!(cx.actor, services::Actor::Anonymous { .. }) {
+        return Ok(Vec::new());
+    }
+    // Not a member (or no such org): the sidebar lists nothing, as for a visitor.
+    let views = services::view::list(&cx.svc, &cx.actor, &slug)
+        .await
+        .unwrap_or_default();
+    Ok(views
+        .into_iter()
+        .map(|v| ShellView {
+            id: v.id.to_string(),
+            name: v.name,
+            shared: v.shared,
+        })
+        .collect())
+}

@@ -1,11 +1,11 @@
 use crate::OrgHost;
-use crate::api::{ShellData, ShellOrg, load_shell, load_unread_count};
+use crate::api::{ShellData, ShellOrg, load_shell, load_shell_views, load_unread_count};
 use crate::components::prefs::SIDEBAR_COLLAPSED;
 use crate::components::{Avatar, Glyph, Icon, Palette};
 use crate::realtime::{LinkState, use_personal_events};
 use domain::realtime::ServerEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// The signed-in user's unread count, live, and a counter bumped by every inbox event: the
 /// sidebar's badge shows the one, the inbox page reloads on the other.
@@ -16,6 +16,24 @@ pub struct InboxFeed {
     pub version: RwSignal<u32>,
     /// How the user's own live link stands (the inbox entry shows it).
     pub link: RwSignal<LinkState>,
+}
+
+/// Bumped when the board changes the org's saved views (saved, renamed, deleted, here or
+/// live from another member): the sidebar lists them again.
+#[derive(Clone, Copy)]
+pub struct ViewsChanged(pub RwSignal<u32>);
+
+impl ViewsChanged {
+    pub fn provide() {
+        provide_context(ViewsChanged(RwSignal::new(0)));
+    }
+
+    /// Tells the sidebar (a no-op where there is none, as in tests of one page).
+    pub fn bump() {
+        if let Some(ViewsChanged(n)) = use_context::<ViewsChanged>() {
+            n.update(|n| *n += 1);
+        }
+    }
 }
 
 impl InboxFeed {
@@ -99,10 +117,26 @@ pub fn Sidebar() -> impl IntoView {
     };
     let path = location.pathname;
     let on_host = host.is_some();
+    let query = use_query_map();
+    // The org's saved views the member sees, again whenever the board changes them.
+    let changed = use_context::<ViewsChanged>().map(|c| c.0);
+    let views_of_org = Resource::new(
+        move || (slug.get(), changed.map(|c| c.get()).unwrap_or(0)),
+        |(slug, _)| async move {
+            match slug {
+                Some(slug) => load_shell_views(slug).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        },
+    );
     view! {
-        <Suspense fallback=|| ()>
+        // A Transition: while the views of another org load, the sidebar stays as it was.
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let data: ShellData = shell.await.unwrap_or_default();
+                // Read here, in the one Suspend, not in a Suspense of its own inside it
+                // (that failed to hydrate): the sidebar renders again when they change.
+                let views = StoredValue::new(views_of_org.await);
                 let user = data.user.clone()?;
                 if feed.unread.get_untracked().is_none() {
                     feed.unread.set(Some(data.unread));
@@ -134,6 +168,21 @@ pub fn Sidebar() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </ul>
+                            {views.with_value(|views| (!views.is_empty()).then(|| view! {
+                                <h3 class="sidebar-subheading"><span class="nav-text">"Views"</span></h3>
+                                <ul role="list" class="sidebar-views" data-testid="sidebar-views">
+                                    {views.iter().map(|v| {
+                                        let href = format!("{base}/tasks?v={}", v.id);
+                                        let id = v.id.clone();
+                                        let current = move || (query.with(|q| q.get("v")).as_deref() == Some(id.as_str())).then_some("page");
+                                        view! {
+                                            <li><a href=href aria-current=current data-testid="sidebar-view" title=if v.shared { "Shared with the org" } else { "Only you see it" }>
+                                                <Glyph icon=Icon::ListFilter/><span class="nav-text">{v.name.clone()}</span>
+                                            </a></li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }))}
                         }
                     })
                 };
@@ -217,7 +266,7 @@ pub fn Sidebar() -> impl IntoView {
                     </aside>
                 })
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -19,7 +19,7 @@ pub mod upload;
 
 pub use avatar::Avatar;
 pub use editor::MarkdownEditor;
-pub use header::{Header, InboxFeed, Sidebar};
+pub use header::{Header, InboxFeed, Sidebar, ViewsChanged};
 pub use icon::{Glyph, Icon, SPRITE};
 pub use loading::Loading;
 pub use meta::{PageTitle, ShareCard};

@@ -344,3 +344,57 @@ async fn the_app_can_be_installed() {
         }
     }
 }
+
+/// The saved views (`data-testid="sidebar-view"`) a page's sidebar lists, by name.
+fn sidebar_views(page: &str) -> Vec<String> {
+    // Erased views mark dynamic text with `<!>`: not part of a name.
+    page.replace("<!>", "")
+        .split(r#"data-testid="sidebar-view""#)
+        .skip(1)
+        .filter_map(|rest| {
+            let text = rest.split("nav-text\">").nth(1)?;
+            Some(unescape(&text[..text.find('<')?]))
+        })
+        .collect()
+}
+
+on_each_backend!(the_sidebar_lists_the_views_each_member_may_see, |app| {
+    let (owner, _) = app.public_org().await;
+    let carol = app.sign_up("carol@example.test").await;
+    app.add_member(&owner, "acme", &carol).await;
+    let outsider = app.sign_up("olga@example.test").await;
+    for (name, shared) in [("Triage", true), ("Mine <only>", false)] {
+        let (status, body) = app
+            .post(
+                "/api/v1/orgs/acme/views",
+                json!({"name": name, "shared": shared}),
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&owner)).await;
+    let mut seen = sidebar_views(&page);
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["Mine <only>", "Triage"],
+        "the owner: the shared view and their own"
+    );
+    // On the org's other pages too, and linked to the board with the view.
+    let (_, page) = app.page("/orgs/acme/settings", Some(&owner)).await;
+    assert_eq!(sidebar_views(&page).len(), 2);
+    assert!(page.contains("/orgs/acme/tasks?v="));
+    let (_, page) = app.page("/orgs/acme/tasks", Some(&carol)).await;
+    assert_eq!(
+        sidebar_views(&page),
+        ["Triage"],
+        "another member: not the owner's own"
+    );
+    // Someone outside the org, and a visitor, on its public page: no views at all.
+    let (_, page) = app.page("/orgs/acme", Some(&outsider)).await;
+    assert_eq!(sidebar_views(&page), Vec::<String>::new());
+    assert!(!page.contains("Triage"));
+    let (_, page) = app.page("/orgs/acme", None).await;
+    assert!(!page.contains("Triage") && !page.contains("sidebar-view"));
+});

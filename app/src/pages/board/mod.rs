@@ -331,6 +331,7 @@ pub(crate) fn edit_views(
     edit(&mut all);
     all.sort_by(|a, b| b.is_default.cmp(&a.is_default).then(a.name.cmp(&b.name)));
     live.set(Some(all));
+    crate::components::ViewsChanged::bump();
 }
 
 /// The time now, for relative dates in filters.
