@@ -25,11 +25,3 @@ for (const [split, chunks] of Object.entries(manifest).sort()) {
   const name = split.replace(/^__/, '').replace(/_view_\d+$/, '');
   console.log(`  + ${name.padEnd(24)} ${kib(route).padEnd(26)} first visit total: ${kib(add(withLoader, route))}`);
 }
-// A signed-in member's first visit of the board also loads the sidebar's live inbox chunk
-// (after the first paint); chunks the two share count once.
-const both = ['team', 'inbox_live'].map((k) => Object.keys(manifest).find((s) => s.replace(/^__/, '').startsWith(k)));
-if (both.every(Boolean)) {
-  const chunks = new Set(both.flatMap((s) => manifest[s]));
-  const total = [...chunks].reduce((acc, c) => add(acc, sizes(`${c}.wasm`)), withLoader);
-  console.log(`first visit of the board, signed in (team + inbox_live): ${kib(total)}`);
-}
